@@ -1,0 +1,148 @@
+//! Krylov solvers for `A x = b`: conjugate gradients, restarted GMRES(m) and flexible GMRES(m),
+//! with preconditioning, on any [`LinearOperator`].
+//!
+//! ```
+//! use nksolve::krylov::{KrylovMethod, KrylovOptions, KrylovSolver};
+//! use nksolve::precond::Identity;
+//! let a = nksolve::problems::poisson2d(16);
+//! let b = vec![1.0; a.nrows()];
+//! let mut x = vec![0.0; a.nrows()];
+//! let mut opts = KrylovOptions::default();
+//! opts.set_method(KrylovMethod::Cg);
+//! let mut solver = KrylovSolver::new(opts);
+//! let report = solver.solve(&mut a.clone(), &mut Identity, &b, &mut x, None).unwrap();
+//! assert!(report.termination.converged());
+//! ```
+
+mod cg;
+mod gmres;
+mod options;
+mod report;
+mod run;
+mod workspace;
+
+pub use options::{
+    method_from_code, side_from_code, KrylovMethod, KrylovOptions, PreconditionerSide, MAX_RESTART,
+    OPTION_NAMES,
+};
+pub use report::{KrylovReport, Termination};
+pub use run::Monitor;
+pub use workspace::Workspace;
+
+use crate::error::{check_finite, check_len, Error};
+use crate::linalg::{LinearOperator, LocalReducer, Par, Reducer, VectorSpace};
+use crate::precond::Preconditioner;
+use run::Run;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A Krylov solver: options, a reusable workspace, and the reducer its inner products go through.
+pub struct KrylovSolver {
+    options: KrylovOptions,
+    work: Workspace,
+    reducer: Arc<dyn Reducer>,
+}
+
+impl KrylovSolver {
+    /// A solver with the given options and the single-process reducer.
+    pub fn new(options: KrylovOptions) -> Self {
+        KrylovSolver { options, work: Workspace::default(), reducer: Arc::new(LocalReducer) }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &KrylovOptions {
+        &self.options
+    }
+
+    /// The options, for changing between solves.
+    pub fn options_mut(&mut self) -> &mut KrylovOptions {
+        &mut self.options
+    }
+
+    /// Replaces the reducer (a distributed host's allreduce).
+    pub fn set_reducer(&mut self, reducer: Arc<dyn Reducer>) {
+        self.reducer = reducer;
+    }
+
+    /// Solves `A x = b`.
+    ///
+    /// `x` is read as the initial guess when `use_initial_guess` is set, and written only when
+    /// the returned report's termination is usable (converged, or stopped by a limit with the
+    /// method's last iterate: for CG the A-norm-optimal point of the Krylov space, for GMRES the
+    /// residual-minimising one). Invalid input is an `Err` and touches nothing.
+    pub fn solve(
+        &mut self,
+        a: &mut dyn LinearOperator,
+        m: &mut dyn Preconditioner,
+        b: &[f64],
+        x: &mut [f64],
+        monitor: Option<&mut Monitor<'_>>,
+    ) -> Result<KrylovReport, Error> {
+        let start = Instant::now();
+        let n = a.nrows();
+        if a.ncols() != n {
+            return Err(Error::dims(format!("the operator is {n} x {}; Krylov solvers need a square one", a.ncols())));
+        }
+        check_len(b.len(), n, "b", "the operator dimension")?;
+        check_len(x.len(), n, "x", "the operator dimension")?;
+        check_finite(b, "b")?;
+        let opts = self.options.clone();
+        if opts.use_initial_guess {
+            check_finite(x, "x (initial guess)")?;
+        }
+        let reducer = Arc::clone(&self.reducer);
+        let mut run = Run {
+            space: VectorSpace::new(Par::current(), reducer.as_ref()),
+            a,
+            m,
+            monitor,
+            report: KrylovReport::default(),
+            start,
+            max_iterations: opts.max_iterations,
+            max_seconds: opts.max_seconds,
+            rtol: opts.rtol,
+            atol: opts.atol,
+            rtol_target: 0.0,
+        };
+        run.report.rhs_norm = run.space.norm(b);
+        run.set_reference_norm(run.report.rhs_norm);
+
+        let w = &mut self.work;
+        w.x.resize(n, 0.0);
+        if opts.use_initial_guess {
+            w.x.copy_from_slice(x);
+        } else {
+            w.x.iter_mut().for_each(|v| *v = 0.0);
+        }
+        let zero_guess = !opts.use_initial_guess || x.iter().all(|&v| v == 0.0);
+        let outcome = match opts.method {
+            KrylovMethod::Cg => cg::solve(&mut run, w, b, zero_guess),
+            KrylovMethod::Gmres | KrylovMethod::Fgmres => gmres::solve(
+                &mut run,
+                w,
+                b,
+                zero_guess,
+                opts.restart,
+                opts.side,
+                opts.method == KrylovMethod::Fgmres,
+            ),
+        };
+        let mut termination = outcome.unwrap_or_else(|t| t);
+        if termination.usable() {
+            // Report the true residual of what is returned, whatever the method monitored.
+            let mut r = std::mem::take(&mut w.r);
+            r.resize(n, 0.0);
+            match run.residual(b, &w.x, &mut r) {
+                Ok(norm) => {
+                    run.report.residual_norm = norm;
+                    x.copy_from_slice(&w.x);
+                }
+                Err(t) => termination = t,
+            }
+            w.r = r;
+        }
+        run.report.termination = termination;
+        run.report.seconds = start.elapsed().as_secs_f64();
+        Ok(run.report)
+    }
+}

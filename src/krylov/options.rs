@@ -1,0 +1,194 @@
+//! What a Krylov solve is asked to do.
+
+use crate::error::Error;
+
+/// The Krylov method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KrylovMethod {
+    /// Conjugate gradients: symmetric positive definite `A` (and `M`).
+    Cg,
+    /// Restarted GMRES(m): any nonsingular `A`.
+    Gmres,
+    /// Flexible GMRES(m): the preconditioner may change from one application to the next
+    /// (an inner iterative solve, a multigrid cycle with varying smoothing). Right side only.
+    Fgmres,
+}
+
+/// Which side the preconditioner is applied on (GMRES only; CG is always split-symmetric).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreconditionerSide {
+    /// Solve `M^{-1} A x = M^{-1} b`: convergence is measured on the preconditioned residual.
+    Left,
+    /// Solve `A M^{-1} u = b`, `x = M^{-1} u`: convergence is measured on the true residual.
+    Right,
+}
+
+/// Options of a Krylov solve. Build with `KrylovOptions::default()` and the validating setters.
+///
+/// Convergence: `||r_k|| <= max(rtol * ||b||, atol)`, where `r_k` is the residual the method
+/// monitors (the true residual for CG and right/unpreconditioned GMRES, `M^{-1}(b - A x)`
+/// compared with `rtol * ||M^{-1} b||` for left-preconditioned GMRES).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KrylovOptions {
+    /// The method (default GMRES).
+    pub method: KrylovMethod,
+    /// Relative tolerance, in `[0, 1)` (default `1e-8`).
+    pub rtol: f64,
+    /// Absolute tolerance, `>= 0` (default `0`).
+    pub atol: f64,
+    /// Iteration limit (matrix-vector products of the Krylov recurrence), `>= 1` (default 10000).
+    pub max_iterations: usize,
+    /// GMRES restart length m, in `1..=MAX_RESTART` (default 30, as PETSc).
+    pub restart: usize,
+    /// Start from the `x` passed in (`true`) or from zero (`false`, default).
+    pub use_initial_guess: bool,
+    /// Preconditioner side for GMRES (default right).
+    pub side: PreconditionerSide,
+    /// Wall-clock limit in seconds, `> 0` (default infinity).
+    pub max_seconds: f64,
+}
+
+/// The largest accepted GMRES restart length (the basis holds `m + 1` vectors of length n).
+pub const MAX_RESTART: usize = 10_000;
+
+impl Default for KrylovOptions {
+    fn default() -> Self {
+        KrylovOptions {
+            method: KrylovMethod::Gmres,
+            rtol: 1e-8,
+            atol: 0.0,
+            max_iterations: 10_000,
+            restart: 30,
+            use_initial_guess: false,
+            side: PreconditionerSide::Right,
+            max_seconds: f64::INFINITY,
+        }
+    }
+}
+
+/// Names accepted by [`KrylovOptions::set`], in the order the docs list them.
+pub const OPTION_NAMES: &[&str] = &[
+    "method",
+    "rtol",
+    "atol",
+    "max_iterations",
+    "restart",
+    "use_initial_guess",
+    "preconditioner_side",
+    "max_seconds",
+];
+
+fn count(name: &str, v: f64, min: usize, max: usize) -> Result<usize, Error> {
+    if v.is_finite() && v.fract() == 0.0 && v >= min as f64 && v <= max as f64 {
+        Ok(v as usize)
+    } else {
+        Err(Error::invalid(format!("{name} = {v} is out of range; it must be an integer in {min}..={max}")))
+    }
+}
+
+impl KrylovOptions {
+    /// Sets the method.
+    pub fn set_method(&mut self, m: KrylovMethod) -> &mut Self {
+        self.method = m;
+        self
+    }
+
+    /// Sets `rtol`; valid range `[0, 1)`.
+    pub fn set_rtol(&mut self, v: f64) -> Result<&mut Self, Error> {
+        if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+            return Err(Error::invalid(format!("rtol = {v} is out of range; it must be in [0, 1)")));
+        }
+        self.rtol = v;
+        Ok(self)
+    }
+
+    /// Sets `atol`; valid range `[0, inf)`.
+    pub fn set_atol(&mut self, v: f64) -> Result<&mut Self, Error> {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(Error::invalid(format!("atol = {v} is out of range; it must be finite and >= 0")));
+        }
+        self.atol = v;
+        Ok(self)
+    }
+
+    /// Sets the iteration limit; valid range `>= 1`.
+    pub fn set_max_iterations(&mut self, v: usize) -> Result<&mut Self, Error> {
+        if v == 0 {
+            return Err(Error::invalid("max_iterations = 0 is out of range; it must be >= 1"));
+        }
+        self.max_iterations = v;
+        Ok(self)
+    }
+
+    /// Sets the GMRES restart length; valid range `1..=MAX_RESTART`.
+    pub fn set_restart(&mut self, v: usize) -> Result<&mut Self, Error> {
+        if v == 0 || v > MAX_RESTART {
+            return Err(Error::invalid(format!(
+                "restart = {v} is out of range; it must be in 1..={MAX_RESTART}"
+            )));
+        }
+        self.restart = v;
+        Ok(self)
+    }
+
+    /// Sets the wall-clock limit; valid range `(0, inf]`.
+    pub fn set_max_seconds(&mut self, v: f64) -> Result<&mut Self, Error> {
+        if v.is_nan() || v <= 0.0 {
+            return Err(Error::invalid(format!("max_seconds = {v} is out of range; it must be > 0")));
+        }
+        self.max_seconds = v;
+        Ok(self)
+    }
+
+    /// Sets an option by name from a number (integers and flags as whole numbers, the method as
+    /// 0 = CG, 1 = GMRES, 2 = FGMRES, the side as 0 = left, 1 = right). This is the one
+    /// table of option names; typed setters and the C layer's string options both end here.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<&mut Self, Error> {
+        match name {
+            "method" => {
+                let m = method_from_code(count("method", value, 0, 2)? as i64)?;
+                Ok(self.set_method(m))
+            }
+            "rtol" => self.set_rtol(value),
+            "atol" => self.set_atol(value),
+            "max_iterations" => self.set_max_iterations(count(name, value, 1, usize::MAX >> 11)?),
+            "restart" => self.set_restart(count(name, value, 1, MAX_RESTART)?),
+            "use_initial_guess" => {
+                self.use_initial_guess = count(name, value, 0, 1)? == 1;
+                Ok(self)
+            }
+            "preconditioner_side" => {
+                self.side = side_from_code(count(name, value, 0, 1)? as i64)?;
+                Ok(self)
+            }
+            "max_seconds" => self.set_max_seconds(value),
+            _ => Err(Error::UnknownOption(format!(
+                "unknown Krylov option \"{name}\"; known options: {}",
+                OPTION_NAMES.join(", ")
+            ))),
+        }
+    }
+}
+
+/// The method for its numeric code (0 = CG, 1 = GMRES, 2 = FGMRES).
+pub fn method_from_code(code: i64) -> Result<KrylovMethod, Error> {
+    match code {
+        0 => Ok(KrylovMethod::Cg),
+        1 => Ok(KrylovMethod::Gmres),
+        2 => Ok(KrylovMethod::Fgmres),
+        _ => Err(Error::invalid(format!(
+            "method = {code} is out of range; use 0 (CG), 1 (GMRES) or 2 (FGMRES)"
+        ))),
+    }
+}
+
+/// The preconditioner side for its numeric code (0 = left, 1 = right).
+pub fn side_from_code(code: i64) -> Result<PreconditionerSide, Error> {
+    match code {
+        0 => Ok(PreconditionerSide::Left),
+        1 => Ok(PreconditionerSide::Right),
+        _ => Err(Error::invalid(format!(
+            "preconditioner side = {code} is out of range; use 0 (left) or 1 (right)"
+        ))),
+    }
+}

@@ -1,0 +1,153 @@
+//! Vector kernels of the iterative solvers, each one pass over memory.
+//!
+//! Kernels that reduce return LOCAL sums; turning them into global inner products is the job
+//! of [`crate::linalg::VectorSpace`], the single reduction point. Solvers never call these
+//! reductions directly.
+
+use super::par::{chunk_range, Par, SharedMut, CHUNK};
+
+/// Local `x . y`.
+pub fn dot(par: &Par, x: &[f64], y: &[f64]) -> f64 {
+    debug_assert_eq!(x.len(), y.len());
+    par.chunk_sums(x.len(), |r| [x[r.clone()].iter().zip(&y[r]).map(|(a, b)| a * b).sum()])[0]
+}
+
+/// `y += alpha * x`.
+pub fn axpy(par: &Par, alpha: f64, x: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    let n = y.len();
+    let ys = SharedMut::new(y);
+    par.chunk_sums(n, |r| {
+        // SAFETY: chunk ranges are disjoint.
+        let yc = unsafe { ys.range(r.clone()) };
+        for (yi, xi) in yc.iter_mut().zip(&x[r]) {
+            *yi += alpha * xi;
+        }
+        [0.0; 0]
+    });
+}
+
+/// `y = x + beta * y`.
+pub fn xpby(par: &Par, x: &[f64], beta: f64, y: &mut [f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    let n = y.len();
+    let ys = SharedMut::new(y);
+    par.chunk_sums(n, |r| {
+        // SAFETY: chunk ranges are disjoint.
+        let yc = unsafe { ys.range(r.clone()) };
+        for (yi, xi) in yc.iter_mut().zip(&x[r]) {
+            *yi = xi + beta * *yi;
+        }
+        [0.0; 0]
+    });
+}
+
+/// `y = alpha * x`.
+pub fn scale_into(par: &Par, alpha: f64, x: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    let n = y.len();
+    let ys = SharedMut::new(y);
+    par.chunk_sums(n, |r| {
+        // SAFETY: chunk ranges are disjoint.
+        let yc = unsafe { ys.range(r.clone()) };
+        for (yi, xi) in yc.iter_mut().zip(&x[r]) {
+            *yi = alpha * xi;
+        }
+        [0.0; 0]
+    });
+}
+
+/// `r = b - r` (r holds `A x` on entry); returns the local `||r||^2`.
+pub fn sub_from(par: &Par, b: &[f64], r: &mut [f64]) -> f64 {
+    debug_assert_eq!(b.len(), r.len());
+    let n = r.len();
+    let rs = SharedMut::new(r);
+    par.chunk_sums(n, |rg| {
+        // SAFETY: chunk ranges are disjoint.
+        let rc = unsafe { rs.range(rg.clone()) };
+        let mut s = 0.0;
+        for (ri, bi) in rc.iter_mut().zip(&b[rg]) {
+            *ri = bi - *ri;
+            s += *ri * *ri;
+        }
+        [s]
+    })[0]
+}
+
+/// The fused update of a conjugate-gradient step:
+/// `x += alpha p`, `r -= alpha q`, and, when `dinv` is given, `z = dinv .* r`.
+/// Returns the local `[r . r, r . z]` (`r . z == r . r` without `dinv`).
+#[allow(clippy::too_many_arguments)]
+pub fn cg_update(
+    par: &Par,
+    alpha: f64,
+    p: &[f64],
+    q: &[f64],
+    x: &mut [f64],
+    r: &mut [f64],
+    dinv: Option<&[f64]>,
+    z: &mut [f64],
+) -> [f64; 2] {
+    let n = x.len();
+    let (xs, rs, zs) = (SharedMut::new(x), SharedMut::new(r), SharedMut::new(z));
+    par.chunk_sums(n, |rg| {
+        // SAFETY: chunk ranges are disjoint, and x, r, z are distinct vectors.
+        let (xc, rc) = unsafe { (xs.range(rg.clone()), rs.range(rg.clone())) };
+        let (pc, qc) = (&p[rg.clone()], &q[rg.clone()]);
+        let mut rr = 0.0;
+        for i in 0..xc.len() {
+            xc[i] += alpha * pc[i];
+            rc[i] -= alpha * qc[i];
+            rr += rc[i] * rc[i];
+        }
+        let rz = match dinv {
+            Some(d) => {
+                // SAFETY: as above.
+                let zc = unsafe { zs.range(rg.clone()) };
+                let dc = &d[rg];
+                let mut rz = 0.0;
+                for i in 0..zc.len() {
+                    zc[i] = dc[i] * rc[i];
+                    rz += rc[i] * zc[i];
+                }
+                rz
+            }
+            None => rr,
+        };
+        [rr, rz]
+    })
+}
+
+/// Local inner products of `w` with the `k` columns of the column-major block `basis`
+/// (`n x k`, leading dimension `n`), all in one pass over `w`.
+pub fn block_dot(par: &Par, basis: &[f64], k: usize, w: &[f64], out: &mut [f64]) {
+    let n = w.len();
+    debug_assert!(basis.len() >= n * k && out.len() == k);
+    par.for_blocks(n.div_ceil(CHUNK), k, out, |b, part| {
+        let r = chunk_range(b, n);
+        let wc = &w[r.clone()];
+        for (j, pj) in part.iter_mut().enumerate() {
+            let vc = &basis[j * n + r.start..j * n + r.end];
+            *pj = vc.iter().zip(wc).map(|(a, b)| a * b).sum();
+        }
+    });
+}
+
+/// `w += sign * basis * c` for the first `c.len()` columns of `basis` (`n x k`, leading
+/// dimension `n`); returns the local `||w||^2` of the result.
+pub fn block_axpy(par: &Par, basis: &[f64], c: &[f64], sign: f64, w: &mut [f64]) -> f64 {
+    let n = w.len();
+    let ws = SharedMut::new(w);
+    par.chunk_sums(n, |r| {
+        // SAFETY: chunk ranges are disjoint.
+        let wc = unsafe { ws.range(r.clone()) };
+        for (j, cj) in c.iter().enumerate() {
+            let a = sign * cj;
+            let vc = &basis[j * n + r.start..j * n + r.end];
+            for (wi, vi) in wc.iter_mut().zip(vc) {
+                *wi += a * vi;
+            }
+        }
+        [wc.iter().map(|t| t * t).sum()]
+    })[0]
+}
