@@ -17,6 +17,10 @@ pub enum Error {
     NonFinite(String),
     /// A named option does not exist.
     UnknownOption(String),
+    /// Memory for the solver's workspace could not be obtained.
+    Allocation(String),
+    /// The call is valid but the object is not ready for it (e.g. no operator set yet).
+    InvalidState(String),
 }
 
 impl Error {
@@ -34,7 +38,9 @@ impl Error {
             Error::InvalidArgument(m)
             | Error::DimensionMismatch(m)
             | Error::NonFinite(m)
-            | Error::UnknownOption(m) => m,
+            | Error::UnknownOption(m)
+            | Error::Allocation(m)
+            | Error::InvalidState(m) => m,
         }
     }
 }

@@ -107,6 +107,7 @@ impl KrylovSolver {
         run.report.rhs_norm = run.space.norm(b);
         run.set_reference_norm(run.report.rhs_norm);
 
+        self.work.reserve(n, opts.method, opts.restart)?;
         let w = &mut self.work;
         w.x.resize(n, 0.0);
         if opts.use_initial_guess {

@@ -1,6 +1,9 @@
 //! Vectors a Krylov solver reuses from one solve to the next, so repeated solves on the same
 //! handle do not allocate.
 
+use super::KrylovMethod;
+use crate::error::Error;
+
 /// Scratch vectors of the Krylov methods (each method uses the ones it needs).
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
@@ -14,6 +17,35 @@ pub struct Workspace {
     pub(crate) basis: Vec<f64>,
     /// FGMRES: the preconditioned basis `Z`, `n x m` column-major.
     pub(crate) zbasis: Vec<f64>,
+}
+
+impl Workspace {
+    /// Obtains every vector a solve of dimension `n` needs up front, so that a solve too large
+    /// for memory fails cleanly before it starts instead of aborting the process midway.
+    pub(crate) fn reserve(&mut self, n: usize, method: KrylovMethod, restart: usize) -> Result<(), Error> {
+        let m = restart.min(n);
+        let gmres = method != KrylovMethod::Cg;
+        let plan: [(&mut Vec<f64>, usize); 7] = [
+            (&mut self.x, n),
+            (&mut self.r, n),
+            (&mut self.p, n),
+            (&mut self.q, n),
+            (&mut self.z, n),
+            (&mut self.basis, if gmres { n.saturating_mul(m + 1) } else { 0 }),
+            (&mut self.zbasis, if method == KrylovMethod::Fgmres { n.saturating_mul(m) } else { 0 }),
+        ];
+        for (v, len) in plan {
+            if let Some(extra) = len.checked_sub(v.len()) {
+                v.try_reserve_exact(extra).map_err(|_| {
+                    Error::Allocation(format!(
+                        "could not allocate {len} doubles of Krylov workspace for n = {n}, restart = {restart}; \
+                         reduce restart or the problem size"
+                    ))
+                })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Makes `v` exactly `n` long (contents unspecified).

@@ -1,0 +1,102 @@
+//! `nks_csr`: a validated sparse matrix handle.
+
+use super::ffi::{free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
+use super::status::nks_status;
+use crate::error::{check_finite, check_len};
+use crate::linalg::csr::{check_dim, nnz_from_row_ptr};
+use crate::linalg::{CsrMatrix, Par};
+use std::sync::Arc;
+
+/// An immutable sparse matrix in compressed-sparse-row form, owned by the library.
+///
+/// Solver handles that are given an `nks_csr` keep their own reference to it, so the caller may
+/// free it with `nks_csr_free` at any time.
+pub struct nks_csr {
+    pub(crate) matrix: Arc<CsrMatrix>,
+}
+
+/// Creates a matrix from CSR arrays; the arrays are copied, so the caller keeps ownership.
+///
+/// - `row_ptr`: `nrows + 1` entries, `row_ptr[0] == index_base`, non-decreasing.
+/// - `col_idx`, `values`: `row_ptr[nrows] - index_base` entries each.
+/// - `index_base`: 0 for C, 1 for Fortran and Julia arrays.
+///
+/// Columns within a row may be unsorted; duplicates in a row are summed.
+/// Errors (nothing is written to `*out`): `NKS_ERR_NULL_POINTER`; `NKS_ERR_INVALID_ARGUMENT` for
+/// `nrows`/`ncols` of 0, a bad `index_base`, decreasing row pointers or a column index out of
+/// range (the message names the row); `NKS_ERR_NON_FINITE` for a NaN or infinite value.
+#[no_mangle]
+pub unsafe extern "C" fn nks_csr_new(
+    nrows: usize,
+    ncols: usize,
+    row_ptr: *const i64,
+    col_idx: *const i64,
+    values: *const f64,
+    index_base: i32,
+    out: *mut *mut nks_csr,
+) -> nks_status {
+    guard(|| {
+        if out.is_null() {
+            return Err(null_error("out"));
+        }
+        check_dim(nrows, "nrows")?;
+        check_dim(ncols, "ncols")?;
+        let rp = try_slice(row_ptr, nrows + 1, "row_ptr")?;
+        let nnz = nnz_from_row_ptr(rp, index_base as i64)?;
+        let ci = try_slice(col_idx, nnz, "col_idx")?;
+        let v = try_slice(values, nnz, "values")?;
+        let m = CsrMatrix::from_raw_parts(nrows, ncols, rp, ci, v, index_base as i64)?;
+        write_handle(out, nks_csr { matrix: Arc::new(m) });
+        Ok(nks_status::NKS_OK)
+    })
+}
+
+/// Frees a matrix. `nks_csr_free(NULL)` does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn nks_csr_free(a: *mut nks_csr) {
+    let _ = guard(|| {
+        free_handle(a);
+        Ok(nks_status::NKS_OK)
+    });
+}
+
+/// Reads the dimensions and the number of stored entries (after duplicates were summed).
+/// Any of `nrows`, `ncols`, `nnz` may be NULL if not wanted.
+#[no_mangle]
+pub unsafe extern "C" fn nks_csr_get_size(
+    a: *const nks_csr,
+    nrows: *mut usize,
+    ncols: *mut usize,
+    nnz: *mut usize,
+) -> nks_status {
+    guard(|| {
+        let m = &try_ref(a, "A")?.matrix;
+        for (p, v) in [(nrows, m.nrows()), (ncols, m.ncols()), (nnz, m.nnz())] {
+            if !p.is_null() {
+                write_out(p, v, "size")?;
+            }
+        }
+        Ok(nks_status::NKS_OK)
+    })
+}
+
+/// Computes `y = A x`, with `nx == ncols` and `ny == nrows`. `x` must be finite.
+#[no_mangle]
+pub unsafe extern "C" fn nks_csr_matvec(
+    a: *const nks_csr,
+    x: *const f64,
+    nx: usize,
+    y: *mut f64,
+    ny: usize,
+) -> nks_status {
+    guard(|| {
+        let m = &try_ref(a, "A")?.matrix;
+        check_len(nx, m.ncols(), "x", "ncols(A)")?;
+        check_len(ny, m.nrows(), "y", "nrows(A)")?;
+        let x = try_slice(x, nx, "x")?;
+        check_finite(x, "x")?;
+        let y = try_slice_mut(y, ny, "y")?;
+        m.matvec(&Par::current(), x, y);
+        Ok(nks_status::NKS_OK)
+    })
+}

@@ -1,0 +1,135 @@
+//! The plumbing every export uses: one panic boundary, pointer and slice checks, and handle
+//! boxing. An export is then: validate with these helpers, call the core, map the result.
+
+use super::status::{nks_status, set_last_error, CError};
+use crate::linalg::csr::MAX_DIM;
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// What a fallible export body returns.
+pub type CResult = Result<nks_status, CError>;
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
+}
+
+/// Runs an export body: a returned error or a caught panic becomes a status code and this
+/// thread's last error message. No panic ever crosses the ABI.
+pub fn guard(body: impl FnOnce() -> CResult) -> nks_status {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => {
+            set_last_error(&e.message);
+            e.status
+        }
+        Err(payload) => {
+            set_last_error(&format!(
+                "internal error (a panic was caught at the nksolve API boundary): {}",
+                panic_message(payload.as_ref())
+            ));
+            nks_status::NKS_ERR_INTERNAL
+        }
+    }
+}
+
+/// Runs an infallible export body; a caught panic yields `fallback`.
+pub fn guard_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// The error for a NULL argument `name`.
+pub fn null_error(name: &str) -> CError {
+    CError::new(nks_status::NKS_ERR_NULL_POINTER, format!("argument `{name}` is NULL"))
+}
+
+/// Borrows `*p`, or fails naming `name`.
+///
+/// # Safety
+/// `p` is NULL or points to a live `T`.
+pub unsafe fn try_ref<'a, T>(p: *const T, name: &str) -> Result<&'a T, CError> {
+    p.as_ref().ok_or_else(|| null_error(name))
+}
+
+/// Mutably borrows `*p`, or fails naming `name`.
+///
+/// # Safety
+/// `p` is NULL or points to a live `T` not borrowed elsewhere.
+pub unsafe fn try_mut<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T, CError> {
+    p.as_mut().ok_or_else(|| null_error(name))
+}
+
+fn check_len(len: usize, name: &str) -> Result<(), CError> {
+    if len > MAX_DIM {
+        return Err(CError::new(
+            nks_status::NKS_ERR_INVALID_ARGUMENT,
+            format!("the length {len} given for `{name}` is out of range; it must be at most {MAX_DIM}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The array `p[0..len]`, or fails naming `name` (NULL with `len > 0`, or an absurd length).
+///
+/// # Safety
+/// `p` is NULL or points to `len` readable elements.
+pub unsafe fn try_slice<'a, T>(p: *const T, len: usize, name: &str) -> Result<&'a [T], CError> {
+    check_len(len, name)?;
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(null_error(name));
+    }
+    Ok(std::slice::from_raw_parts(p, len))
+}
+
+/// The writable array `p[0..len]`, or fails naming `name`.
+///
+/// # Safety
+/// `p` is NULL or points to `len` writable elements not aliased elsewhere.
+pub unsafe fn try_slice_mut<'a, T>(p: *mut T, len: usize, name: &str) -> Result<&'a mut [T], CError> {
+    check_len(len, name)?;
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if p.is_null() {
+        return Err(null_error(name));
+    }
+    Ok(std::slice::from_raw_parts_mut(p, len))
+}
+
+/// Writes a new boxed handle to `*out` (the one way handles are created).
+///
+/// # Safety
+/// `out` is NULL-checked by the caller.
+pub unsafe fn write_handle<T>(out: *mut *mut T, value: T) {
+    *out = Box::into_raw(Box::new(value));
+}
+
+/// Destroys a handle made by `write_handle`; NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or a handle from `write_handle` not yet freed.
+pub unsafe fn free_handle<T>(p: *mut T) {
+    if !p.is_null() {
+        drop(Box::from_raw(p));
+    }
+}
+
+/// Writes `value` to the output pointer `out` named `name`.
+///
+/// # Safety
+/// `out` is NULL or writable.
+pub unsafe fn write_out<T>(out: *mut T, value: T, name: &str) -> Result<(), CError> {
+    if out.is_null() {
+        return Err(null_error(name));
+    }
+    out.write(value);
+    Ok(())
+}
