@@ -1,0 +1,118 @@
+//! Shared plumbing of the integration tests that build and run programs in other languages.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The folder holding the freshly built `libnksolve.so` and `libnksolve.a` of this test build.
+///
+/// `cargo test` builds the cdylib and staticlib next to the test binaries (`deps/`); a plain
+/// `cargo build` puts them one level up. The newest copy wins.
+pub fn lib_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let candidates = [target.join(profile).join("deps"), target.join(profile)];
+    let mtime = |d: &Path| std::fs::metadata(d.join("libnksolve.so")).and_then(|m| m.modified()).ok();
+    candidates
+        .iter()
+        .filter(|d| mtime(d).is_some() && d.join("libnksolve.a").exists())
+        .max_by_key(|d| mtime(d))
+        .cloned()
+        .expect("libnksolve.so / libnksolve.a not built; run `cargo test --release`")
+}
+
+/// A fresh scratch folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let d = root().join("target").join("nks-tests").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `true` when `tool` is on PATH. When it is not: under `CI=true` the test FAILS (CI must
+/// install it), elsewhere it prints why it skips and returns `false`.
+pub fn require_tool(tool: &str, why: &str) -> bool {
+    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().map(|o| o.status.success()).unwrap_or(false);
+    if found {
+        return true;
+    }
+    if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
+        panic!("`{tool}` is required under CI=true ({why}) but is not installed; .ci/run must install it");
+    }
+    eprintln!("SKIP: `{tool}` is not on PATH, so {why} is not tested here (it fails under CI=true)");
+    false
+}
+
+/// Runs `cmd`, failing the test with its output when it does not succeed.
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("could not start {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed with {}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Parses the example output format: one line per solve, `NAME key=value key=value ...`.
+pub fn parse_lines(stdout: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut m = BTreeMap::new();
+    for line in stdout.lines() {
+        let mut words = line.split_whitespace();
+        let Some(name) = words.next() else { continue };
+        let kv: BTreeMap<String, String> = words
+            .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect();
+        if !kv.is_empty() {
+            m.insert(name.to_string(), kv);
+        }
+    }
+    m
+}
+
+/// What every language's `poisson` example must print, computed here with the Rust core on the
+/// same problem (2D Poisson, nx = 32, b = 1, rtol = 1e-8):
+/// `(name, iterations)` for `cg`, `gmres_ilu0`, `cg_callback`, and the CG solution at the
+/// centre node (i = j = 16, 0-based index 528).
+pub fn expected_poisson() -> (Vec<(&'static str, usize)>, f64) {
+    use nksolve::krylov::{KrylovMethod, KrylovOptions, KrylovSolver};
+    use nksolve::precond::{Identity, Ilu0, Jacobi};
+    let a = nksolve::problems::poisson2d(32);
+    let b = vec![1.0; a.nrows()];
+    let solve = |method, m: &mut dyn nksolve::precond::Preconditioner| {
+        let mut o = KrylovOptions::default();
+        o.set_method(method).set_rtol(1e-8).unwrap().set_restart(30).unwrap();
+        let mut x = vec![0.0; a.nrows()];
+        let r = KrylovSolver::new(o).solve(&mut a.clone(), m, &b, &mut x, None).unwrap();
+        assert!(r.termination.converged());
+        (r.iterations, x)
+    };
+    let (cg, x) = solve(KrylovMethod::Cg, &mut Identity);
+    let (gm, _) = solve(KrylovMethod::Gmres, &mut Ilu0::new(&a).unwrap());
+    let (cgj, _) = solve(KrylovMethod::Cg, &mut Jacobi::new(&a).unwrap());
+    (vec![("cg", cg), ("gmres_ilu0", gm), ("cg_callback", cgj)], x[528])
+}
+
+/// Checks a `poisson` example's output against [`expected_poisson`]: same iteration counts,
+/// status 0, true residual below the tolerance, same centre value to 1e-8 relative.
+pub fn check_poisson_output(lang: &str, stdout: &str) {
+    let got = parse_lines(stdout);
+    let (expected, centre) = expected_poisson();
+    for (name, iters) in expected {
+        let line = got.get(name).unwrap_or_else(|| panic!("{lang}: no `{name}` line in output:\n{stdout}"));
+        assert_eq!(line["status"], "0", "{lang} {name}: status");
+        assert_eq!(line["iterations"].parse::<usize>().unwrap(), iters, "{lang} {name}: iterations differ from the Rust core");
+        let res: f64 = line["residual"].parse().unwrap();
+        assert!(res <= 1e-8 * 32.0 * 1.01, "{lang} {name}: true residual {res} above rtol * ||b||");
+    }
+    let u: f64 = got.get("center").and_then(|l| l.get("u")).unwrap_or_else(|| panic!("{lang}: no `center u=` line")).parse().unwrap();
+    assert!(((u - centre) / centre).abs() < 1e-8, "{lang}: centre value {u} vs {centre}");
+}
