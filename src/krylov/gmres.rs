@@ -1,12 +1,12 @@
 //! Restarted GMRES(m) and flexible GMRES(m) (Saad 1993), sharing one Arnoldi cycle.
 //!
-//! Orthogonalisation is classical Gram-Schmidt with one conditional re-orthogonalisation
-//! (DGKS): one batched reduction per pass instead of one per basis vector, which is what a
-//! distributed run needs, with the stability of modified Gram-Schmidt.
+//! Orthogonalisation is classical Gram-Schmidt, one batched reduction per pass instead of one
+//! per basis vector (what a distributed run needs), with an optional second pass (never, when
+//! the DGKS criterion asks for it, or always).
 
 use super::run::{Run, Step};
 use super::workspace::{resize, Workspace};
-use super::{PreconditionerSide, Termination};
+use super::{PreconditionerSide, Reorthogonalization, Termination};
 use crate::linalg::kernels;
 
 /// Re-orthogonalise when Gram-Schmidt removed more than this share of `w`'s norm.
@@ -86,6 +86,7 @@ pub(crate) fn solve(
     restart: usize,
     side: PreconditionerSide,
     flexible: bool,
+    reorth: Reorthogonalization,
 ) -> Step<Termination> {
     let n = b.len();
     let m = restart.min(n);
@@ -150,7 +151,12 @@ pub(crate) fn solve(
             run.space.reduce_slice(hj);
             let mut qq = run.space.reduce([kernels::block_axpy(&par, done, hj, -1.0, q)])[0];
             let before = (qq + hj.iter().map(|v| v * v).sum::<f64>()).sqrt();
-            if qq.sqrt() < DGKS * before {
+            let second_pass = match reorth {
+                Reorthogonalization::Never => false,
+                Reorthogonalization::IfNeeded => qq.sqrt() < DGKS * before,
+                Reorthogonalization::Always => true,
+            };
+            if second_pass {
                 let h2j = &mut h2[..j + 1];
                 kernels::block_dot(&par, done, j + 1, q, h2j);
                 run.space.reduce_slice(h2j);

@@ -22,8 +22,8 @@ mod run;
 mod workspace;
 
 pub use options::{
-    method_from_code, side_from_code, KrylovMethod, KrylovOptions, PreconditionerSide, MAX_RESTART,
-    OPTION_NAMES,
+    method_from_code, reorthogonalization_from_code, side_from_code, KrylovMethod, KrylovOptions,
+    PreconditionerSide, Reorthogonalization, MAX_RESTART, OPTION_NAMES,
 };
 pub use report::{KrylovReport, Termination};
 pub use run::Monitor;
@@ -116,7 +116,9 @@ impl KrylovSolver {
             w.x.iter_mut().for_each(|v| *v = 0.0);
         }
         let zero_guess = !opts.use_initial_guess || x.iter().all(|&v| v == 0.0);
-        let outcome = match opts.method {
+        let host_free = run.a.csr().is_some() && run.m.is_library_owned() && run.monitor.is_none();
+        let par = run.space.par().clone();
+        let mut method = || match opts.method {
             KrylovMethod::Cg => cg::solve(&mut run, w, b, zero_guess),
             KrylovMethod::Gmres | KrylovMethod::Fgmres => gmres::solve(
                 &mut run,
@@ -126,7 +128,14 @@ impl KrylovSolver {
                 opts.restart,
                 opts.side,
                 opts.method == KrylovMethod::Fgmres,
+                opts.reorthogonalization,
             ),
+        };
+        let outcome = if host_free {
+            // SAFETY: a CSR operator, a library preconditioner and no monitor: no host code runs.
+            unsafe { par.install_host_free(method) }
+        } else {
+            method()
         };
         let mut termination = outcome.unwrap_or_else(|t| t);
         if termination.usable() {

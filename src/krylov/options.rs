@@ -23,6 +23,19 @@ pub enum PreconditionerSide {
     Right,
 }
 
+/// When GMRES re-orthogonalises a new Arnoldi vector (classical Gram-Schmidt is the first
+/// pass in every case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reorthogonalization {
+    /// One pass of classical Gram-Schmidt (PETSc's default): fastest; orthogonality can degrade
+    /// on very ill-conditioned problems, which the true-residual check at each restart catches.
+    Never,
+    /// A second pass when the first removed most of the vector (the DGKS criterion, 0.7).
+    IfNeeded,
+    /// Always two passes (CGS2): orthogonal to working precision.
+    Always,
+}
+
 /// Options of a Krylov solve. Build with `KrylovOptions::default()` and the validating setters.
 ///
 /// Convergence: `||r_k|| <= max(rtol * ||b||, atol)`, where `r_k` is the residual the method
@@ -46,6 +59,8 @@ pub struct KrylovOptions {
     pub side: PreconditionerSide,
     /// Wall-clock limit in seconds, `> 0` (default infinity).
     pub max_seconds: f64,
+    /// GMRES re-orthogonalisation (default `Never`, as PETSc).
+    pub reorthogonalization: Reorthogonalization,
 }
 
 /// The largest accepted GMRES restart length (the basis holds `m + 1` vectors of length n).
@@ -62,6 +77,7 @@ impl Default for KrylovOptions {
             use_initial_guess: false,
             side: PreconditionerSide::Right,
             max_seconds: f64::INFINITY,
+            reorthogonalization: Reorthogonalization::Never,
         }
     }
 }
@@ -76,6 +92,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "use_initial_guess",
     "preconditioner_side",
     "max_seconds",
+    "reorthogonalization",
 ];
 
 fn count(name: &str, v: f64, min: usize, max: usize) -> Result<usize, Error> {
@@ -141,7 +158,8 @@ impl KrylovOptions {
     }
 
     /// Sets an option by name from a number (integers and flags as whole numbers, the method as
-    /// 0 = CG, 1 = GMRES, 2 = FGMRES, the side as 0 = left, 1 = right). This is the one
+    /// 0 = CG, 1 = GMRES, 2 = FGMRES, the side as 0 = left, 1 = right, re-orthogonalisation as
+    /// 0 = never, 1 = if needed, 2 = always). This is the one
     /// table of option names; typed setters and the C layer's string options both end here.
     pub fn set(&mut self, name: &str, value: f64) -> Result<&mut Self, Error> {
         match name {
@@ -162,6 +180,10 @@ impl KrylovOptions {
                 Ok(self)
             }
             "max_seconds" => self.set_max_seconds(value),
+            "reorthogonalization" => {
+                self.reorthogonalization = reorthogonalization_from_code(count(name, value, 0, 2)? as i64)?;
+                Ok(self)
+            }
             _ => Err(Error::UnknownOption(format!(
                 "unknown Krylov option \"{name}\"; known options: {}",
                 OPTION_NAMES.join(", ")
@@ -189,6 +211,18 @@ pub fn side_from_code(code: i64) -> Result<PreconditionerSide, Error> {
         1 => Ok(PreconditionerSide::Right),
         _ => Err(Error::invalid(format!(
             "preconditioner side = {code} is out of range; use 0 (left) or 1 (right)"
+        ))),
+    }
+}
+
+/// The re-orthogonalisation policy for its numeric code (0 = never, 1 = if needed, 2 = always).
+pub fn reorthogonalization_from_code(code: i64) -> Result<Reorthogonalization, Error> {
+    match code {
+        0 => Ok(Reorthogonalization::Never),
+        1 => Ok(Reorthogonalization::IfNeeded),
+        2 => Ok(Reorthogonalization::Always),
+        _ => Err(Error::invalid(format!(
+            "reorthogonalization = {code} is out of range; use 0 (never), 1 (if needed) or 2 (always)"
         ))),
     }
 }

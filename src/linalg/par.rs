@@ -107,6 +107,31 @@ impl Par {
         self.pool.as_ref().map_or(1, |p| p.current_num_threads())
     }
 
+    /// Runs `f` on a pool thread while the caller waits, so that the kernels inside `f` fork
+    /// from within the pool (a cheap work-stealing split) instead of paying a cross-thread
+    /// hand-off per kernel. Sequential `Par`s just call `f`.
+    ///
+    /// # Safety
+    /// `f` must not call host code (callbacks must run on the thread that called the library)
+    /// and must not depend on the calling thread's thread-locals. Data it borrows is safe to use
+    /// from the pool thread because the caller is blocked until `f` returns.
+    pub unsafe fn install_host_free<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct AssertSend<T>(T);
+        // SAFETY: see the function's contract; the caller is blocked while the value is away.
+        unsafe impl<T> Send for AssertSend<T> {}
+        match &self.pool {
+            Some(pool) => {
+                let job = AssertSend(f);
+                let out = pool.install(move || {
+                    let job = job;
+                    AssertSend((job.0)())
+                });
+                out.0
+            }
+            None => f(),
+        }
+    }
+
     /// Runs `f(block, partial)` for every block in `0..nblocks`, where `partial` is a zeroed
     /// slice of length `k` private to the block, and adds the block partials into `out` in block
     /// order. Blocks run in parallel when the pool has more than one thread.

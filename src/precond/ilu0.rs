@@ -91,4 +91,7 @@ impl Preconditioner for Ilu0 {
         }
         Ok(())
     }
+    fn is_library_owned(&self) -> bool {
+        true
+    }
 }

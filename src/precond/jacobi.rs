@@ -42,4 +42,7 @@ impl Preconditioner for Jacobi {
     fn inverse_diagonal(&self) -> Option<&[f64]> {
         Some(&self.inv_diag)
     }
+    fn is_library_owned(&self) -> bool {
+        true
+    }
 }

@@ -18,6 +18,11 @@ pub trait Preconditioner {
     fn is_identity(&self) -> bool {
         false
     }
+    /// `true` when applying it runs only library code (no host callback), so a solve may run it
+    /// on a pool thread.
+    fn is_library_owned(&self) -> bool {
+        false
+    }
     /// For a diagonal `M`, its inverse diagonal: lets CG fuse the application into its update.
     fn inverse_diagonal(&self) -> Option<&[f64]> {
         None
@@ -34,6 +39,9 @@ impl Preconditioner for Identity {
         Ok(())
     }
     fn is_identity(&self) -> bool {
+        true
+    }
+    fn is_library_owned(&self) -> bool {
         true
     }
 }
