@@ -1,0 +1,617 @@
+/**
+ * @file nksolve.hpp
+ * @brief Header-only C++17 binding of the nksolve C API (`nksolve.h`).
+ *
+ * The binding adds RAII, exceptions and `std::function` callbacks on top of the C ABI and
+ * nothing else: it is plain inline C++ compiled into *your* program, so the Rust library never
+ * needs a C++ runtime. Link exactly as for C (`-lnksolve`, or `libnksolve.a` followed by
+ * `-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc`).
+ *
+ * Conventions:
+ * - Every failing C call (negative `nks_status`) becomes an `nks::Error` carrying the status and
+ *   the library's detailed message (`nks_last_error_message()`).
+ * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
+ *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve`, never thrown.
+ * - Handles (`Csr`, `Krylov`) are move-only; a moved-from object throws `nks::Error` with
+ *   `NKS_ERR_NULL_POINTER` when used, and may be destroyed or assigned to.
+ * - C++ callbacks (matvec, preconditioner, monitor) never let an exception reach the library:
+ *   the exception is caught, the solve is stopped, and `Krylov::solve` rethrows the very same
+ *   exception object (its original type) once the library has returned.
+ *
+ * Minimal use:
+ * @code
+ *   nks::Csr A(n, n, row_ptr, col_idx, values, 0);
+ *   nks::Krylov solver;
+ *   solver.set_method(nks::Method::CG).set_rtol(1e-8).set_operator(A);
+ *   std::vector<double> x(n);
+ *   nks_status s = solver.solve(b, x);    // >= 0; throws nks::Error on failure
+ *   std::printf("%zu iterations\n", solver.report().iterations);
+ * @endcode
+ */
+#ifndef NKSOLVE_HPP
+#define NKSOLVE_HPP
+
+#include "nksolve.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+/// The C++ binding of nksolve. Everything lives in this namespace; the C names stay global.
+namespace nks {
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations
+// ---------------------------------------------------------------------------------------------
+
+/// Krylov methods; mirrors `nks_krylov_method`.
+enum class Method : std::int32_t {
+    /// Conjugate gradients, for a symmetric positive definite operator and preconditioner.
+    CG = NKS_KRYLOV_CG,
+    /// Restarted GMRES(m), any nonsingular operator (the library's default).
+    GMRES = NKS_KRYLOV_GMRES,
+    /// Flexible GMRES(m): the preconditioner may change between applications; right side only.
+    FGMRES = NKS_KRYLOV_FGMRES,
+};
+
+/// Built-in preconditioners; mirrors `nks_preconditioner`. Jacobi and ILU(0) need a CSR operator.
+enum class Preconditioner : std::int32_t {
+    /// No preconditioning (the default).
+    None = NKS_PRECOND_NONE,
+    /// Jacobi, `M = diag(A)`.
+    Jacobi = NKS_PRECOND_JACOBI,
+    /// Incomplete LU without fill-in.
+    ILU0 = NKS_PRECOND_ILU0,
+};
+
+/// Preconditioner side for GMRES; mirrors `nks_preconditioner_side`.
+enum class Side : std::int32_t {
+    /// `M^{-1} A x = M^{-1} b`: the preconditioned residual is monitored.
+    Left = NKS_SIDE_LEFT,
+    /// `A M^{-1} u = b`: the true residual is monitored (the default).
+    Right = NKS_SIDE_RIGHT,
+};
+
+/// Why a solve stopped; mirrors `nks_termination` (compare with `Report::termination` through
+/// `nks::termination(report)`).
+enum class Termination : std::int32_t {
+    /// No solve has run on this handle.
+    NotStarted = NKS_TERMINATION_NOT_STARTED,
+    /// `||r|| <= rtol * ||b||`.
+    ConvergedRtol = NKS_TERMINATION_CONVERGED_RTOL,
+    /// `||r|| <= atol`.
+    ConvergedAtol = NKS_TERMINATION_CONVERGED_ATOL,
+    /// The iteration limit was reached.
+    MaxIterations = NKS_TERMINATION_MAX_ITERATIONS,
+    /// The time limit was reached.
+    TimeLimit = NKS_TERMINATION_TIME_LIMIT,
+    /// A GMRES restart cycle made no progress.
+    Stagnation = NKS_TERMINATION_STAGNATION,
+    /// The monitor asked to stop (returned false, or threw).
+    MonitorStop = NKS_TERMINATION_MONITOR_STOP,
+    /// A matvec or preconditioner callback failed (threw, in C++); see `Report::callback_code`.
+    CallbackFailed = NKS_TERMINATION_CALLBACK_FAILED,
+    /// A NaN or infinity appeared.
+    NonFinite = NKS_TERMINATION_NON_FINITE,
+    /// The method broke down (e.g. CG on an indefinite operator).
+    Breakdown = NKS_TERMINATION_BREAKDOWN,
+};
+
+/// What a Krylov solve did (iterations, operator and preconditioner applications, norms,
+/// seconds, termination); the C struct `nks_krylov_report` itself.
+using Report = nks_krylov_report;
+
+/// The termination reason of a report as a scoped enum.
+inline Termination termination(const Report& r) noexcept { return static_cast<Termination>(r.termination); }
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A failed nksolve call: the negative `nks_status` and the library's detailed message.
+ *
+ * `what()` reads `"<C function>: <status name and meaning>: <detailed message>"`, e.g.
+ * `"nks_krylov_set_rtol: NKS_ERR_INVALID_ARGUMENT: an argument is out of range: rtol = 2 ..."`.
+ */
+class Error : public std::runtime_error {
+public:
+    /// An error with `status`, the detailed `message`, and the name of the failing C function
+    /// (`where`, may be empty).
+    Error(nks_status status, std::string message, std::string where = std::string())
+        : std::runtime_error(format(status, message, where)),
+          status_(status),
+          message_(std::move(message)),
+          where_(std::move(where)) {}
+
+    /// The status code of the failure (negative; e.g. `NKS_ERR_INVALID_ARGUMENT`).
+    nks_status status() const noexcept { return status_; }
+
+    /// The library's detailed message (`nks_last_error_message()` at the time of the failure):
+    /// which argument, what was wrong, the valid range.
+    const std::string& message() const noexcept { return message_; }
+
+    /// The C function that failed (e.g. `"nks_krylov_solve"`), or empty when the binding itself
+    /// detected the problem before calling the library.
+    const std::string& where() const noexcept { return where_; }
+
+private:
+    static std::string format(nks_status status, const std::string& message, const std::string& where) {
+        std::string s;
+        if (!where.empty()) s += where + ": ";
+        s += nks_status_str(static_cast<std::int32_t>(status));
+        if (!message.empty()) s += ": " + message;
+        return s;
+    }
+
+    nks_status status_;
+    std::string message_;
+    std::string where_;
+};
+
+namespace detail {
+
+/// Throws `nks::Error` for a negative status (with this thread's last library message), and
+/// returns any other status unchanged.
+inline nks_status check(nks_status status, const char* where) {
+    if (static_cast<std::int32_t>(status) < 0) throw Error(status, nks_last_error_message(), where);
+    return status;
+}
+
+/// The error raised when a moved-from handle is used.
+[[noreturn]] inline void moved_from(const char* type) {
+    throw Error(NKS_ERR_NULL_POINTER, std::string("this ") + type + " has been moved from; it holds no handle");
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Library-wide functions
+// ---------------------------------------------------------------------------------------------
+
+/// The library's version as `MAJOR * 10000 + MINOR * 100 + PATCH` (compare with `NKS_VERSION`).
+inline std::uint32_t version() noexcept { return nks_version(); }
+
+/// The library's version as `"MAJOR.MINOR.PATCH"`.
+inline std::string version_string() { return nks_version_string(); }
+
+/// True when the library that is linked is the one this header was written for.
+inline bool header_matches_library() noexcept { return nks_version() == static_cast<std::uint32_t>(NKS_VERSION); }
+
+/// A static description of a status code (`nks_status_str`), e.g. `"NKS_OK: success"`.
+inline std::string status_str(nks_status status) { return nks_status_str(static_cast<std::int32_t>(status)); }
+
+/// Sets the number of threads of the library's parallel kernels; 0 restores the default
+/// (`NKS_NUM_THREADS`, else the number of cores). Callbacks always run on the calling thread.
+inline void set_num_threads(std::size_t threads) { detail::check(nks_set_num_threads(threads), "nks_set_num_threads"); }
+
+/// The number of threads the library's parallel kernels use now.
+inline std::size_t num_threads() noexcept { return nks_get_num_threads(); }
+
+// ---------------------------------------------------------------------------------------------
+// Csr
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An immutable sparse matrix in compressed-sparse-row form, owned by the library (RAII over
+ * `nks_csr`). The arrays passed to the constructors are copied. Move-only.
+ *
+ * A solver given this matrix (`Krylov::set_operator(const Csr&)`) keeps its own reference, so
+ * the `Csr` may be destroyed right after.
+ */
+class Csr {
+public:
+    /**
+     * Creates an `nrows x ncols` matrix from raw CSR arrays (`nks_csr_new`).
+     *
+     * `row_ptr` has `nrows + 1` entries with `row_ptr[0] == index_base`; `col_idx` and `values`
+     * have `row_ptr[nrows] - index_base` entries. `index_base` is 0 for C/C++ arrays, 1 for
+     * Fortran-style ones. Unsorted columns are accepted; duplicates in a row are summed.
+     * @throws nks::Error on invalid input (the message names the offending row).
+     */
+    Csr(std::size_t nrows, std::size_t ncols, const std::int64_t* row_ptr, const std::int64_t* col_idx,
+        const double* values, std::int32_t index_base = 0) {
+        detail::check(nks_csr_new(nrows, ncols, row_ptr, col_idx, values, index_base, &ptr_), "nks_csr_new");
+    }
+
+    /**
+     * Creates an `nrows x ncols` matrix from CSR vectors. Same rules as the raw-pointer
+     * constructor; in addition the vector lengths are checked: `row_ptr.size() == nrows + 1`, and
+     * `col_idx.size() == values.size() == row_ptr[nrows] - index_base`.
+     * @throws nks::Error (`NKS_ERR_DIMENSION_MISMATCH` for inconsistent lengths).
+     */
+    Csr(std::size_t nrows, std::size_t ncols, const std::vector<std::int64_t>& row_ptr,
+        const std::vector<std::int64_t>& col_idx, const std::vector<double>& values, std::int32_t index_base = 0) {
+        if (row_ptr.size() != nrows + 1) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH, "row_ptr has " + std::to_string(row_ptr.size()) +
+                                                        " entries; nrows + 1 = " + std::to_string(nrows + 1) +
+                                                        " are needed");
+        }
+        const std::int64_t nnz = row_ptr.back() - index_base;
+        if (nnz >= 0) {  // a negative count is left to the library, which names the bad row pointer
+            const auto expected = static_cast<std::uint64_t>(nnz);
+            if (col_idx.size() != expected || values.size() != expected) {
+                throw Error(NKS_ERR_DIMENSION_MISMATCH,
+                            "col_idx has " + std::to_string(col_idx.size()) + " and values has " +
+                                std::to_string(values.size()) + " entries; row_ptr[nrows] - index_base = " +
+                                std::to_string(nnz) + " are needed");
+            }
+        }
+        detail::check(nks_csr_new(nrows, ncols, row_ptr.data(), col_idx.data(), values.data(), index_base, &ptr_),
+                      "nks_csr_new");
+    }
+
+    /// Frees the matrix (`nks_csr_free`); solvers that use it keep their own reference.
+    ~Csr() { nks_csr_free(ptr_); }
+
+    Csr(const Csr&) = delete;             ///< Not copyable: the library owns the storage.
+    Csr& operator=(const Csr&) = delete;  ///< Not copyable: the library owns the storage.
+
+    /// Takes over `other`'s matrix; `other` is left empty.
+    Csr(Csr&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
+
+    /// Frees this matrix and takes over `other`'s; `other` is left empty.
+    Csr& operator=(Csr&& other) noexcept {
+        if (this != &other) {
+            nks_csr_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+        }
+        return *this;
+    }
+
+    /// Number of rows.
+    std::size_t nrows() const { return size().rows; }
+
+    /// Number of columns.
+    std::size_t ncols() const { return size().cols; }
+
+    /// Number of stored entries (after duplicates were summed).
+    std::size_t nnz() const { return size().nnz; }
+
+    /// `y = A x` into caller storage, `nx == ncols()`, `ny == nrows()` (`nks_csr_matvec`).
+    /// @throws nks::Error on a size mismatch or a non-finite `x`.
+    void matvec(const double* x, std::size_t nx, double* y, std::size_t ny) const {
+        detail::check(nks_csr_matvec(get(), x, nx, y, ny), "nks_csr_matvec");
+    }
+
+    /// Returns `A x` (`x.size()` must equal `ncols()`).
+    /// @throws nks::Error on a size mismatch or a non-finite `x`.
+    std::vector<double> matvec(const std::vector<double>& x) const {
+        std::vector<double> y(nrows());
+        matvec(x.data(), x.size(), y.data(), y.size());
+        return y;
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap).
+    const nks_csr* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from matrix.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    struct Size {
+        std::size_t rows, cols, nnz;
+    };
+
+    const nks_csr* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::Csr");
+        return ptr_;
+    }
+
+    Size size() const {
+        Size s{0, 0, 0};
+        detail::check(nks_csr_get_size(get(), &s.rows, &s.cols, &s.nnz), "nks_csr_get_size");
+        return s;
+    }
+
+    nks_csr* ptr_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Krylov
+// ---------------------------------------------------------------------------------------------
+
+/// Matrix-free operator: write `y = A x`, vectors of length `n`. Throw to stop the solve.
+using Matvec = std::function<void(const double* x, double* y, std::size_t n)>;
+
+/// Preconditioner: write `z = M^{-1} r`, vectors of length `n`. Throw to stop the solve.
+using PreconditionerApply = std::function<void(const double* r, double* z, std::size_t n)>;
+
+/// Monitor, called once per iteration with the running report: return true to continue,
+/// false to stop the solve (which then throws `nks::Error` with `NKS_ERR_ABORTED`).
+using Monitor = std::function<bool(const Report& report)>;
+
+namespace detail {
+
+/**
+ * The C++ callbacks of one `Krylov` handle and the exception the first failing one threw.
+ *
+ * Heap-allocated and owned by the `Krylov` object, so its address (the `user_data` given to the
+ * library) stays the same when the `Krylov` object is moved.
+ */
+struct KrylovCallbacks {
+    /// The operator given to `Krylov::set_operator(n, matvec)` (empty for a CSR operator).
+    Matvec matvec{};
+    /// The preconditioner given to `Krylov::set_preconditioner(apply)` (empty for a built-in one).
+    PreconditionerApply precond{};
+    /// The monitor given to `Krylov::set_monitor` (empty when none is installed).
+    Monitor monitor{};
+    /// The exception a callback threw during the current solve (rethrown after it returns).
+    std::exception_ptr error{};
+
+    /// Trampoline for `nks_matvec_fn`; never lets an exception out.
+    static int matvec_trampoline(const double* x, double* y, std::size_t n, void* user_data) noexcept {
+        auto* self = static_cast<KrylovCallbacks*>(user_data);
+        return self->call([&] { self->matvec(x, y, n); });
+    }
+
+    /// Trampoline for `nks_precond_fn`; never lets an exception out.
+    static int precond_trampoline(const double* r, double* z, std::size_t n, void* user_data) noexcept {
+        auto* self = static_cast<KrylovCallbacks*>(user_data);
+        return self->call([&] { self->precond(r, z, n); });
+    }
+
+    /// Trampoline for `nks_krylov_monitor_fn`: 0 to continue, 1 to stop. Never lets an
+    /// exception out.
+    static int monitor_trampoline(const nks_krylov_report* report, void* user_data) noexcept {
+        auto* self = static_cast<KrylovCallbacks*>(user_data);
+        bool keep_going = false;
+        const int rc = self->call([&] { keep_going = self->monitor(*report); });
+        return (rc == 0 && keep_going) ? 0 : 1;
+    }
+
+    /// Runs `f`; an exception is stored (the first one wins) and turned into -1.
+    template <class F>
+    int call(F&& f) noexcept {
+        if (error) return -1;  // a callback already failed in this solve: stop at once
+        try {
+            f();
+            return 0;
+        } catch (...) {
+            error = std::current_exception();
+            return -1;
+        }
+    }
+};
+
+}  // namespace detail
+
+/**
+ * A Krylov solver (CG, GMRES(m), FGMRES(m)): RAII over `nks_krylov`. Move-only.
+ *
+ * Holds the options, the operator (a `Csr` or a C++ callable), the preconditioner (built-in or
+ * a C++ callable), an optional monitor, reusable workspace, and the report of the last solve.
+ * The callables are stored in this object and live as long as it does; moving the object keeps
+ * them working. Setters return `*this` for chaining and throw `nks::Error` on invalid input,
+ * leaving the previous setting in place. Use one object from one thread at a time, and do not
+ * call its methods from inside its own callbacks (the C API does not support re-entering a
+ * handle while it is solving).
+ */
+class Krylov {
+public:
+    /// A solver with the library's defaults: GMRES(30), `rtol = 1e-8`, `atol = 0`, 10000
+    /// iterations, zero initial guess, no preconditioner, no operator yet (`nks_krylov_new`).
+    Krylov() : callbacks_(std::make_unique<detail::KrylovCallbacks>()) {
+        detail::check(nks_krylov_new(&ptr_), "nks_krylov_new");
+    }
+
+    /// Frees the solver (`nks_krylov_free`), then its callbacks.
+    ~Krylov() { nks_krylov_free(ptr_); }
+
+    Krylov(const Krylov&) = delete;             ///< Not copyable: the library owns the state.
+    Krylov& operator=(const Krylov&) = delete;  ///< Not copyable: the library owns the state.
+
+    /// Takes over `other`'s solver and callbacks; `other` is left empty.
+    Krylov(Krylov&& other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)), callbacks_(std::move(other.callbacks_)) {}
+
+    /// Frees this solver and takes over `other`'s solver and callbacks; `other` is left empty.
+    Krylov& operator=(Krylov&& other) noexcept {
+        if (this != &other) {
+            nks_krylov_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+            callbacks_ = std::move(other.callbacks_);
+        }
+        return *this;
+    }
+
+    /// Selects the method (`nks_krylov_set_method`).
+    Krylov& set_method(Method method) {
+        detail::check(nks_krylov_set_method(get(), static_cast<std::int32_t>(method)), "nks_krylov_set_method");
+        return *this;
+    }
+
+    /// Relative tolerance: stop when `||r|| <= max(rtol * ||b||, atol)`; range `[0, 1)`,
+    /// default 1e-8 (`nks_krylov_set_rtol`).
+    Krylov& set_rtol(double rtol) {
+        detail::check(nks_krylov_set_rtol(get(), rtol), "nks_krylov_set_rtol");
+        return *this;
+    }
+
+    /// Absolute tolerance; range `[0, inf)`, default 0 (`nks_krylov_set_atol`).
+    Krylov& set_atol(double atol) {
+        detail::check(nks_krylov_set_atol(get(), atol), "nks_krylov_set_atol");
+        return *this;
+    }
+
+    /// Iteration limit, `>= 1`, default 10000; reaching it makes `solve` return
+    /// `NKS_MAX_ITERATIONS` (`nks_krylov_set_max_iterations`).
+    Krylov& set_max_iterations(std::size_t max_iterations) {
+        detail::check(nks_krylov_set_max_iterations(get(), max_iterations), "nks_krylov_set_max_iterations");
+        return *this;
+    }
+
+    /// GMRES/FGMRES restart length, `1..=10000`, default 30 (`nks_krylov_set_restart`).
+    Krylov& set_restart(std::size_t restart) {
+        detail::check(nks_krylov_set_restart(get(), restart), "nks_krylov_set_restart");
+        return *this;
+    }
+
+    /// true: start from the `x` passed to `solve` (it must be finite); false (default): start
+    /// from zero and ignore the contents of `x` (`nks_krylov_set_use_initial_guess`).
+    Krylov& set_use_initial_guess(bool use) {
+        detail::check(nks_krylov_set_use_initial_guess(get(), use ? 1 : 0), "nks_krylov_set_use_initial_guess");
+        return *this;
+    }
+
+    /// GMRES preconditioner side, default right; FGMRES is always right-preconditioned, CG
+    /// ignores it (`nks_krylov_set_preconditioner_side`).
+    Krylov& set_preconditioner_side(Side side) {
+        detail::check(nks_krylov_set_preconditioner_side(get(), static_cast<std::int32_t>(side)),
+                      "nks_krylov_set_preconditioner_side");
+        return *this;
+    }
+
+    /// Wall-clock limit in seconds, `> 0` (default: none); reaching it makes `solve` return
+    /// `NKS_TIME_LIMIT` (`nks_krylov_set_max_seconds`).
+    Krylov& set_max_seconds(double max_seconds) {
+        detail::check(nks_krylov_set_max_seconds(get(), max_seconds), "nks_krylov_set_max_seconds");
+        return *this;
+    }
+
+    /// Sets an option by name, for options read from input files: `"method"`, `"rtol"`,
+    /// `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"`,
+    /// `"preconditioner_side"`, `"max_seconds"` (`nks_krylov_set_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (listing the known names) or
+    ///         `NKS_ERR_INVALID_ARGUMENT`.
+    Krylov& set_option(const std::string& name, double value) {
+        detail::check(nks_krylov_set_option(get(), name.c_str(), value), "nks_krylov_set_option");
+        return *this;
+    }
+
+    /// Uses the square matrix `a` as the operator. The solver keeps its own reference, so `a`
+    /// may be destroyed afterwards (`nks_krylov_set_operator_csr`).
+    Krylov& set_operator(const Csr& a) {
+        if (!a) detail::moved_from("nks::Csr");
+        detail::check(nks_krylov_set_operator_csr(get(), a.capi()), "nks_krylov_set_operator_csr");
+        callbacks_->matvec = nullptr;  // no longer called: release what it captured
+        return *this;
+    }
+
+    /**
+     * Uses a matrix-free operator of dimension `n`: `matvec(x, y, n)` writes `y = A x`
+     * (`nks_krylov_set_operator_callback`). It runs on the thread that calls `solve`; if it
+     * throws, the solve stops and `solve` rethrows that exception. The callable is stored in
+     * this object. Built-in Jacobi/ILU(0) need a CSR operator; pass a preconditioner callable.
+     * @throws nks::Error for an empty `matvec` or `n == 0`.
+     */
+    Krylov& set_operator(std::size_t n, Matvec matvec) {
+        nks_krylov* h = get();
+        detail::check(nks_krylov_set_operator_callback(
+                          h, n, matvec ? &detail::KrylovCallbacks::matvec_trampoline : nullptr, callbacks_.get()),
+                      "nks_krylov_set_operator_callback");
+        callbacks_->matvec.swap(matvec);
+        return *this;
+    }
+
+    /// Selects a built-in preconditioner, replacing a callable one; Jacobi and ILU(0) are built
+    /// from the CSR operator at the next solve (`nks_krylov_set_preconditioner`).
+    Krylov& set_preconditioner(Preconditioner kind) {
+        detail::check(nks_krylov_set_preconditioner(get(), static_cast<std::int32_t>(kind)),
+                      "nks_krylov_set_preconditioner");
+        callbacks_->precond = nullptr;  // replaced by the built-in one: release what it captured
+        return *this;
+    }
+
+    /**
+     * Uses a host preconditioner: `apply(r, z, n)` writes `z = M^{-1} r`
+     * (`nks_krylov_set_preconditioner_callback`). For CG it must be symmetric positive definite;
+     * for FGMRES it may vary between calls. If it throws, `solve` rethrows that exception.
+     * @throws nks::Error for an empty `apply`.
+     */
+    Krylov& set_preconditioner(PreconditionerApply apply) {
+        nks_krylov* h = get();
+        detail::check(nks_krylov_set_preconditioner_callback(
+                          h, apply ? &detail::KrylovCallbacks::precond_trampoline : nullptr, callbacks_.get()),
+                      "nks_krylov_set_preconditioner_callback");
+        callbacks_->precond.swap(apply);
+        return *this;
+    }
+
+    /**
+     * Installs a monitor called once per iteration with the running report (there
+     * `residual_norm` is the monitored residual of the current iteration). Returning false
+     * stops the solve: `solve` throws `nks::Error` with `NKS_ERR_ABORTED` and `x` is untouched.
+     * If the monitor throws, `solve` rethrows that exception. An empty `monitor` removes it
+     * (`nks_krylov_set_monitor`).
+     */
+    Krylov& set_monitor(Monitor monitor) {
+        nks_krylov* h = get();
+        detail::check(nks_krylov_set_monitor(h, monitor ? &detail::KrylovCallbacks::monitor_trampoline : nullptr,
+                                             callbacks_.get()),
+                      "nks_krylov_set_monitor");
+        callbacks_->monitor.swap(monitor);
+        return *this;
+    }
+
+    /// Removes the monitor.
+    Krylov& clear_monitor() { return set_monitor(Monitor()); }
+
+    /**
+     * Solves `A x = b` for vectors of length `n`, the operator's dimension (`nks_krylov_solve`).
+     *
+     * `x` is the initial guess when `set_use_initial_guess(true)`, else its contents are
+     * ignored.
+     * @returns `NKS_OK` when converged, or a positive status (`NKS_MAX_ITERATIONS`,
+     *          `NKS_TIME_LIMIT`, `NKS_STAGNATION`) with the last iterate in `x`.
+     * @throws the exception a C++ callback threw (same type, same object), or nks::Error for any
+     *         other failure (e.g. `NKS_ERR_ABORTED` when the monitor returned false,
+     *         `NKS_ERR_BREAKDOWN`, `NKS_ERR_DIMENSION_MISMATCH`). On a throw, `x` is untouched;
+     *         `report()` still describes the failed solve when it started.
+     */
+    nks_status solve(const double* b, double* x, std::size_t n) {
+        nks_krylov* h = get();
+        callbacks_->error = nullptr;
+        const nks_status status = nks_krylov_solve(h, b, x, n);
+        if (callbacks_->error) {
+            std::exception_ptr e = std::move(callbacks_->error);
+            callbacks_->error = nullptr;
+            std::rethrow_exception(e);
+        }
+        return detail::check(status, "nks_krylov_solve");
+    }
+
+    /**
+     * Solves `A x = b` (see the pointer overload). `x.size()` must equal `b.size()`.
+     * @throws nks::Error with `NKS_ERR_DIMENSION_MISMATCH` when the sizes differ.
+     */
+    nks_status solve(const std::vector<double>& b, std::vector<double>& x) {
+        if (x.size() != b.size()) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH, "x has " + std::to_string(x.size()) + " entries but b has " +
+                                                        std::to_string(b.size()));
+        }
+        return solve(b.data(), x.data(), b.size());
+    }
+
+    /// The report of the last solve that started (`nks_krylov_get_report`).
+    Report report() const {
+        Report r{};
+        detail::check(nks_krylov_get_report(get(), &r), "nks_krylov_get_report");
+        return r;
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap).
+    nks_krylov* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from solver.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    nks_krylov* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::Krylov");
+        return ptr_;
+    }
+
+    nks_krylov* ptr_ = nullptr;
+    std::unique_ptr<detail::KrylovCallbacks> callbacks_;
+};
+
+}  // namespace nks
+
+#endif  // NKSOLVE_HPP

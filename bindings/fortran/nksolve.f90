@@ -1,0 +1,1318 @@
+!> Fortran 2008 binding of nksolve (include/nksolve.h), shipped as source.
+!>
+!> Two layers, in the style of grimme-lab/nlopt-f:
+!>
+!> * the raw layer: one `bind(c)` interface per C function, named exactly as in the header
+!>   (`nks_csr_new`, `nks_krylov_solve`, ...), the named constants of every status and enum
+!>   value, and `type(nks_krylov_report)`, laid out exactly as the C struct;
+!> * the friendly layer: `type(nks_csr_t)` and `type(nks_krylov_t)`, derived types with
+!>   type-bound procedures and `final` destructors. Ordinary Fortran procedures serve as the
+!>   matrix-free operator, the preconditioner and the monitor; one `bind(c)` trampoline per
+!>   callback kind calls them.
+!>
+!> Errors. Every friendly call that can fail takes an optional `stat` argument
+!> (`integer(c_int32_t)`, an `NKS_*` status). With `stat` present the status is returned and the
+!> program goes on; without it a failure prints the status and the library's message to
+!> `error_unit` and stops the program with `error stop`, as `allocate` does without `stat=`.
+!> `solve` always returns its status instead. After a failed call, `obj%last_error()` returns
+!> the library's detailed message (which argument, what was wrong, the valid range), copied at
+!> the time of the failure so later calls cannot overwrite it.
+!>
+!> Callbacks. A callback must never execute `stop`, `error stop` or anything else that leaves
+!> it other than by returning: report failure by setting its `ierr` argument to a non-zero value
+!> instead (the solve then returns `NKS_ERR_CALLBACK` and keeps the code in the report's
+!> `callback_code`). Callbacks run on the thread that called `solve`.
+!>
+!> Copying. `nks_csr_t` and `nks_krylov_t` own a library handle; they cannot be copied by
+!> assignment (a copy would free the handle twice). Assigning one that holds a handle stops the
+!> program with a message; pass the objects by reference instead.
+!>
+!> Build: compile this file with your code (`gfortran -c nksolve.f90`) and link with
+!> `-lnksolve`. Main-program variables are never finalized (Fortran saves them), so call
+!> `free` there, or declare the objects inside a procedure or `block`.
+module nksolve
+  use, intrinsic :: iso_c_binding, only: c_ptr, c_funptr, c_null_ptr, c_null_funptr, c_null_char, &
+    c_char, c_int, c_int32_t, c_int64_t, c_size_t, c_double, c_associated, c_f_pointer, c_loc, c_funloc
+  use, intrinsic :: iso_fortran_env, only: error_unit, int32, int64
+  implicit none
+  private
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Named constants (values of include/nksolve.h; a test checks they agree)
+  ! ---------------------------------------------------------------------------------------------
+
+  !> Major version of the header this module mirrors.
+  integer(c_int32_t), parameter, public :: NKS_VERSION_MAJOR = 0_c_int32_t
+  !> Minor version of the header this module mirrors.
+  integer(c_int32_t), parameter, public :: NKS_VERSION_MINOR = 1_c_int32_t
+  !> Patch version of the header this module mirrors.
+  integer(c_int32_t), parameter, public :: NKS_VERSION_PATCH = 0_c_int32_t
+  !> The C header's `NKS_VERSION` macro, `MAJOR * 10000 + MINOR * 100 + PATCH` (renamed: Fortran
+  !> names are case-insensitive, so `NKS_VERSION` would clash with the function `nks_version`).
+  !> Compare with `nks_version()` to detect a module / library mismatch.
+  integer(c_int32_t), parameter, public :: NKS_HEADER_VERSION = &
+    NKS_VERSION_MAJOR * 10000_c_int32_t + NKS_VERSION_MINOR * 100_c_int32_t + NKS_VERSION_PATCH
+
+  ! nks_status: 0 success, < 0 failure of the call, > 0 finished with a usable, unconverged result.
+  !> Success.
+  integer(c_int32_t), parameter, public :: NKS_OK = 0_c_int32_t
+  !> A required pointer argument was NULL (also: an object used before `create` or after `free`).
+  integer(c_int32_t), parameter, public :: NKS_ERR_NULL_POINTER = -1_c_int32_t
+  !> An argument is outside its valid range.
+  integer(c_int32_t), parameter, public :: NKS_ERR_INVALID_ARGUMENT = -2_c_int32_t
+  !> Sizes of two arguments disagree.
+  integer(c_int32_t), parameter, public :: NKS_ERR_DIMENSION_MISMATCH = -3_c_int32_t
+  !> An option name is not known.
+  integer(c_int32_t), parameter, public :: NKS_ERR_UNKNOWN_OPTION = -4_c_int32_t
+  !> A user callback returned a non-zero code (kept in the report's `callback_code`).
+  integer(c_int32_t), parameter, public :: NKS_ERR_CALLBACK = -5_c_int32_t
+  !> An input or a callback output is NaN or infinite.
+  integer(c_int32_t), parameter, public :: NKS_ERR_NON_FINITE = -6_c_int32_t
+  !> The method cannot continue (e.g. CG on an indefinite operator).
+  integer(c_int32_t), parameter, public :: NKS_ERR_BREAKDOWN = -7_c_int32_t
+  !> Memory could not be allocated.
+  integer(c_int32_t), parameter, public :: NKS_ERR_ALLOCATION = -8_c_int32_t
+  !> A bug in nksolve (a caught panic); please report the message.
+  integer(c_int32_t), parameter, public :: NKS_ERR_INTERNAL = -9_c_int32_t
+  !> The user stopped the solve (monitor callback).
+  integer(c_int32_t), parameter, public :: NKS_ERR_ABORTED = -10_c_int32_t
+  !> The handle is not ready for this call (e.g. no operator set before a solve).
+  integer(c_int32_t), parameter, public :: NKS_ERR_INVALID_STATE = -11_c_int32_t
+  !> Finished at the iteration limit; the result is usable but not converged.
+  integer(c_int32_t), parameter, public :: NKS_MAX_ITERATIONS = 1_c_int32_t
+  !> Finished at the time limit; the result is usable but not converged.
+  integer(c_int32_t), parameter, public :: NKS_TIME_LIMIT = 2_c_int32_t
+  !> Finished because the method stopped making progress; the result is usable.
+  integer(c_int32_t), parameter, public :: NKS_STAGNATION = 3_c_int32_t
+
+  ! nks_krylov_method
+  !> Conjugate gradients, for symmetric positive definite `A` and preconditioner.
+  integer(c_int32_t), parameter, public :: NKS_KRYLOV_CG = 0_c_int32_t
+  !> Restarted GMRES(m), any nonsingular `A` (the default).
+  integer(c_int32_t), parameter, public :: NKS_KRYLOV_GMRES = 1_c_int32_t
+  !> Flexible GMRES(m): the preconditioner may vary between applications; right side only.
+  integer(c_int32_t), parameter, public :: NKS_KRYLOV_FGMRES = 2_c_int32_t
+
+  ! nks_preconditioner
+  !> No preconditioning (the default).
+  integer(c_int32_t), parameter, public :: NKS_PRECOND_NONE = 0_c_int32_t
+  !> Jacobi: `M = diag(A)`. Needs a CSR operator with a nonzero diagonal.
+  integer(c_int32_t), parameter, public :: NKS_PRECOND_JACOBI = 1_c_int32_t
+  !> ILU(0): incomplete LU without fill. Needs a CSR operator with stored diagonal entries.
+  integer(c_int32_t), parameter, public :: NKS_PRECOND_ILU0 = 2_c_int32_t
+
+  ! nks_preconditioner_side
+  !> `M^{-1} A x = M^{-1} b`: the preconditioned residual is monitored.
+  integer(c_int32_t), parameter, public :: NKS_SIDE_LEFT = 0_c_int32_t
+  !> `A M^{-1} u = b`: the true residual is monitored (the default).
+  integer(c_int32_t), parameter, public :: NKS_SIDE_RIGHT = 1_c_int32_t
+
+  ! nks_termination
+  !> No solve has run on this handle.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_NOT_STARTED = 0_c_int32_t
+  !> `||r|| <= rtol * ||b||`.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_RTOL = 1_c_int32_t
+  !> `||r|| <= atol`.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_ATOL = 2_c_int32_t
+  !> The iteration limit was reached.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_MAX_ITERATIONS = 3_c_int32_t
+  !> The time limit was reached.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_TIME_LIMIT = 4_c_int32_t
+  !> A GMRES restart cycle made no progress.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_STAGNATION = 5_c_int32_t
+  !> The monitor callback asked to stop.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_MONITOR_STOP = 6_c_int32_t
+  !> A matvec or preconditioner callback returned non-zero (see `callback_code`).
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CALLBACK_FAILED = 7_c_int32_t
+  !> A NaN or infinity appeared.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_NON_FINITE = 8_c_int32_t
+  !> The method broke down (e.g. CG on an indefinite operator).
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_BREAKDOWN = 9_c_int32_t
+
+  ! ---------------------------------------------------------------------------------------------
+  ! The report struct (C layout)
+  ! ---------------------------------------------------------------------------------------------
+
+  !> What a Krylov solve did (C `nks_krylov_report`, same layout). Read it with
+  !> `solver%get_report(report)` after a solve; a monitor receives the running report during
+  !> one (then `residual_norm` is the monitored residual of the current iteration; after the
+  !> solve it is the true `||b - A x||` of the returned `x`).
+  type, bind(c), public :: nks_krylov_report
+    !> The status the solve returned (an `NKS_*` status value).
+    integer(c_int32_t) :: status = 0_c_int32_t
+    !> Why it stopped (an `NKS_TERMINATION_*` value).
+    integer(c_int32_t) :: termination = 0_c_int32_t
+    !> Krylov iterations.
+    integer(c_size_t) :: iterations = 0_c_size_t
+    !> Operator applications, residual recomputations included.
+    integer(c_size_t) :: matvecs = 0_c_size_t
+    !> Preconditioner applications.
+    integer(c_size_t) :: precond_applies = 0_c_size_t
+    !> `||b||_2`.
+    real(c_double) :: rhs_norm = 0.0_c_double
+    !> The monitored residual norm at the start.
+    real(c_double) :: initial_residual_norm = 0.0_c_double
+    !> See the type's description.
+    real(c_double) :: residual_norm = 0.0_c_double
+    !> Wall-clock seconds.
+    real(c_double) :: seconds = 0.0_c_double
+    !> The code a failing callback returned (0 if none failed).
+    integer(c_int32_t) :: callback_code = 0_c_int32_t
+  end type nks_krylov_report
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Raw C interfaces: one per function of include/nksolve.h, same names and arguments
+  ! ---------------------------------------------------------------------------------------------
+
+  public :: nks_csr_new, nks_csr_free, nks_csr_get_size, nks_csr_matvec
+  public :: nks_krylov_new, nks_krylov_free, nks_krylov_set_method, nks_krylov_set_rtol, &
+    nks_krylov_set_atol, nks_krylov_set_max_iterations, nks_krylov_set_restart, &
+    nks_krylov_set_use_initial_guess, nks_krylov_set_preconditioner_side, &
+    nks_krylov_set_max_seconds, nks_krylov_set_option, nks_krylov_set_operator_csr, &
+    nks_krylov_set_operator_callback, nks_krylov_set_preconditioner, &
+    nks_krylov_set_preconditioner_callback, nks_krylov_set_monitor, nks_krylov_solve, &
+    nks_krylov_get_report
+  public :: nks_version, nks_version_string, nks_set_num_threads, nks_get_num_threads, &
+    nks_status_str, nks_last_error_message
+
+  interface
+    !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `index_base`
+    !> is 1 for Fortran arrays. `out` is written only on success.
+    function nks_csr_new(nrows, ncols, row_ptr, col_idx, values, index_base, out) &
+        bind(c, name="nks_csr_new") result(status)
+      import :: c_size_t, c_int64_t, c_double, c_int32_t, c_ptr
+      integer(c_size_t), value :: nrows
+      integer(c_size_t), value :: ncols
+      integer(c_int64_t), intent(in) :: row_ptr(*)
+      integer(c_int64_t), intent(in) :: col_idx(*)
+      real(c_double), intent(in) :: values(*)
+      integer(c_int32_t), value :: index_base
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_csr_new
+
+    !> C `nks_csr_free`: frees a matrix; `c_null_ptr` does nothing.
+    subroutine nks_csr_free(a) bind(c, name="nks_csr_free")
+      import :: c_ptr
+      type(c_ptr), value :: a
+    end subroutine nks_csr_free
+
+    !> C `nks_csr_get_size`: dimensions and stored entries. Each output is the `c_loc` of an
+    !> `integer(c_size_t)` target, or `c_null_ptr` if not wanted.
+    function nks_csr_get_size(a, nrows, ncols, nnz) bind(c, name="nks_csr_get_size") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: a
+      type(c_ptr), value :: nrows
+      type(c_ptr), value :: ncols
+      type(c_ptr), value :: nnz
+      integer(c_int32_t) :: status
+    end function nks_csr_get_size
+
+    !> C `nks_csr_matvec`: `y = A x` with `nx == ncols`, `ny == nrows`.
+    function nks_csr_matvec(a, x, nx, y, ny) bind(c, name="nks_csr_matvec") result(status)
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: a
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: nx
+      real(c_double), intent(inout) :: y(*)
+      integer(c_size_t), value :: ny
+      integer(c_int32_t) :: status
+    end function nks_csr_matvec
+
+    !> C `nks_krylov_new`: a solver with default options (GMRES(30), rtol 1e-8).
+    function nks_krylov_new(out) bind(c, name="nks_krylov_new") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_krylov_new
+
+    !> C `nks_krylov_free`: frees a solver; `c_null_ptr` does nothing.
+    subroutine nks_krylov_free(h) bind(c, name="nks_krylov_free")
+      import :: c_ptr
+      type(c_ptr), value :: h
+    end subroutine nks_krylov_free
+
+    !> C `nks_krylov_set_method`: an `NKS_KRYLOV_*` value.
+    function nks_krylov_set_method(h, method) bind(c, name="nks_krylov_set_method") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t), value :: method
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_method
+
+    !> C `nks_krylov_set_rtol`: relative tolerance in `[0, 1)`.
+    function nks_krylov_set_rtol(h, rtol) bind(c, name="nks_krylov_set_rtol") result(status)
+      import :: c_ptr, c_double, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), value :: rtol
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_rtol
+
+    !> C `nks_krylov_set_atol`: absolute tolerance in `[0, inf)`.
+    function nks_krylov_set_atol(h, atol) bind(c, name="nks_krylov_set_atol") result(status)
+      import :: c_ptr, c_double, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), value :: atol
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_atol
+
+    !> C `nks_krylov_set_max_iterations`: iteration limit `>= 1`.
+    function nks_krylov_set_max_iterations(h, max_iterations) &
+        bind(c, name="nks_krylov_set_max_iterations") result(status)
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: max_iterations
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_max_iterations
+
+    !> C `nks_krylov_set_restart`: GMRES/FGMRES restart length in `1..10000`.
+    function nks_krylov_set_restart(h, restart) bind(c, name="nks_krylov_set_restart") result(status)
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: restart
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_restart
+
+    !> C `nks_krylov_set_use_initial_guess`: non-zero starts from the `x` given to the solve.
+    function nks_krylov_set_use_initial_guess(h, use_initial_guess) &
+        bind(c, name="nks_krylov_set_use_initial_guess") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t), value :: use_initial_guess
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_use_initial_guess
+
+    !> C `nks_krylov_set_preconditioner_side`: an `NKS_SIDE_*` value (GMRES only).
+    function nks_krylov_set_preconditioner_side(h, side) &
+        bind(c, name="nks_krylov_set_preconditioner_side") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t), value :: side
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_preconditioner_side
+
+    !> C `nks_krylov_set_max_seconds`: wall-clock limit `> 0`.
+    function nks_krylov_set_max_seconds(h, max_seconds) &
+        bind(c, name="nks_krylov_set_max_seconds") result(status)
+      import :: c_ptr, c_double, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), value :: max_seconds
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_max_seconds
+
+    !> C `nks_krylov_set_option`: an option by name; `name` must end with `c_null_char`.
+    function nks_krylov_set_option(h, name, value) bind(c, name="nks_krylov_set_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), value :: value
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_option
+
+    !> C `nks_krylov_set_operator_csr`: a square CSR matrix as the operator (the solver keeps
+    !> its own reference).
+    function nks_krylov_set_operator_csr(h, a) bind(c, name="nks_krylov_set_operator_csr") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_ptr), value :: a
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_operator_csr
+
+    !> C `nks_krylov_set_operator_callback`: `matvec` is the `c_funloc` of a `bind(c)` function
+    !> `integer(c_int) f(x, y, n, user_data)`; `user_data` must stay valid while it is in use.
+    function nks_krylov_set_operator_callback(h, n, matvec, user_data) &
+        bind(c, name="nks_krylov_set_operator_callback") result(status)
+      import :: c_ptr, c_size_t, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      type(c_funptr), value :: matvec
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_operator_callback
+
+    !> C `nks_krylov_set_preconditioner`: an `NKS_PRECOND_*` value.
+    function nks_krylov_set_preconditioner(h, kind) bind(c, name="nks_krylov_set_preconditioner") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t), value :: kind
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_preconditioner
+
+    !> C `nks_krylov_set_preconditioner_callback`: `apply(r, z, n, user_data)` writes
+    !> `z = M^{-1} r`.
+    function nks_krylov_set_preconditioner_callback(h, apply, user_data) &
+        bind(c, name="nks_krylov_set_preconditioner_callback") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: apply
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_preconditioner_callback
+
+    !> C `nks_krylov_set_monitor`: `monitor(report, user_data)` once per iteration;
+    !> `c_null_funptr` removes it.
+    function nks_krylov_set_monitor(h, monitor, user_data) bind(c, name="nks_krylov_set_monitor") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: monitor
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_krylov_set_monitor
+
+    !> C `nks_krylov_solve`: solves `A x = b` with vectors of length `n`.
+    function nks_krylov_solve(h, b, x, n) bind(c, name="nks_krylov_solve") result(status)
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), intent(in) :: b(*)
+      real(c_double), intent(inout) :: x(*)
+      integer(c_size_t), value :: n
+      integer(c_int32_t) :: status
+    end function nks_krylov_solve
+
+    !> C `nks_krylov_get_report`: copies the report of the last solve into `out`.
+    function nks_krylov_get_report(h, out) bind(c, name="nks_krylov_get_report") result(status)
+      import :: c_ptr, c_int32_t, nks_krylov_report
+      type(c_ptr), value :: h
+      type(nks_krylov_report), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_krylov_get_report
+
+    !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
+    function nks_version() bind(c, name="nks_version") result(version)
+      import :: c_int32_t
+      integer(c_int32_t) :: version
+    end function nks_version
+
+    !> C `nks_version_string`: static NUL-terminated `"MAJOR.MINOR.PATCH"`
+    !> (see `nks_version_text` for a Fortran string).
+    function nks_version_string() bind(c, name="nks_version_string") result(str)
+      import :: c_ptr
+      type(c_ptr) :: str
+    end function nks_version_string
+
+    !> C `nks_set_num_threads`: threads of the library's parallel kernels (0: default).
+    function nks_set_num_threads(threads) bind(c, name="nks_set_num_threads") result(status)
+      import :: c_size_t, c_int32_t
+      integer(c_size_t), value :: threads
+      integer(c_int32_t) :: status
+    end function nks_set_num_threads
+
+    !> C `nks_get_num_threads`: threads the parallel kernels use now.
+    function nks_get_num_threads() bind(c, name="nks_get_num_threads") result(threads)
+      import :: c_size_t
+      integer(c_size_t) :: threads
+    end function nks_get_num_threads
+
+    !> C `nks_status_str`: static NUL-terminated name and meaning of a status
+    !> (see `nks_status_text` for a Fortran string).
+    function nks_status_str(status) bind(c, name="nks_status_str") result(str)
+      import :: c_int32_t, c_ptr
+      integer(c_int32_t), value :: status
+      type(c_ptr) :: str
+    end function nks_status_str
+
+    !> C `nks_last_error_message`: the calling thread's last failure message, NUL-terminated
+    !> (see `nks_last_error` for a Fortran string).
+    function nks_last_error_message() bind(c, name="nks_last_error_message") result(str)
+      import :: c_ptr
+      type(c_ptr) :: str
+    end function nks_last_error_message
+  end interface
+
+  !> libc `strlen`, to copy the library's NUL-terminated strings.
+  interface
+    function c_strlen(s) bind(c, name="strlen") result(n)
+      import :: c_ptr, c_size_t
+      type(c_ptr), value :: s
+      integer(c_size_t) :: n
+    end function c_strlen
+  end interface
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Interfaces of the user's Fortran callbacks
+  ! ---------------------------------------------------------------------------------------------
+
+  public :: nks_matvec_proc, nks_matvec_ctx_proc, nks_precond_proc, nks_precond_ctx_proc, &
+    nks_monitor_proc, nks_monitor_ctx_proc
+
+  abstract interface
+    !> Matrix-free operator: write `y = A x` (`size(x) == size(y) ==` the operator's dimension).
+    !> `ierr` arrives as 0; set it non-zero to stop the solve with `NKS_ERR_CALLBACK` (the value
+    !> is kept in the report's `callback_code`; use a negative value for "abort").
+    subroutine nks_matvec_proc(x, y, ierr)
+      import :: c_double, c_int
+      real(c_double), intent(in) :: x(:)
+      real(c_double), intent(out) :: y(:)
+      integer(c_int), intent(inout) :: ierr
+    end subroutine nks_matvec_proc
+
+    !> As `nks_matvec_proc`, with the context object given to `set_operator_ctx` (the caller's
+    !> own object, not a copy: use `select type` to reach it).
+    subroutine nks_matvec_ctx_proc(x, y, ierr, ctx)
+      import :: c_double, c_int
+      real(c_double), intent(in) :: x(:)
+      real(c_double), intent(out) :: y(:)
+      integer(c_int), intent(inout) :: ierr
+      class(*), intent(inout) :: ctx
+    end subroutine nks_matvec_ctx_proc
+
+    !> Preconditioner: write `z = M^{-1} r`. `ierr` as for `nks_matvec_proc`.
+    subroutine nks_precond_proc(r, z, ierr)
+      import :: c_double, c_int
+      real(c_double), intent(in) :: r(:)
+      real(c_double), intent(out) :: z(:)
+      integer(c_int), intent(inout) :: ierr
+    end subroutine nks_precond_proc
+
+    !> As `nks_precond_proc`, with the context object given to `set_preconditioner_ctx`.
+    subroutine nks_precond_ctx_proc(r, z, ierr, ctx)
+      import :: c_double, c_int
+      real(c_double), intent(in) :: r(:)
+      real(c_double), intent(out) :: z(:)
+      integer(c_int), intent(inout) :: ierr
+      class(*), intent(inout) :: ctx
+    end subroutine nks_precond_ctx_proc
+
+    !> Monitor, called once per iteration with the running report. `ierr` arrives as 0; set it
+    !> non-zero to stop the solve, which then returns `NKS_ERR_ABORTED` and leaves `x` untouched.
+    subroutine nks_monitor_proc(report, ierr)
+      import :: nks_krylov_report, c_int
+      type(nks_krylov_report), intent(in) :: report
+      integer(c_int), intent(inout) :: ierr
+    end subroutine nks_monitor_proc
+
+    !> As `nks_monitor_proc`, with the context object given to `set_monitor_ctx`.
+    subroutine nks_monitor_ctx_proc(report, ierr, ctx)
+      import :: nks_krylov_report, c_int
+      type(nks_krylov_report), intent(in) :: report
+      integer(c_int), intent(inout) :: ierr
+      class(*), intent(inout) :: ctx
+    end subroutine nks_monitor_ctx_proc
+  end interface
+
+  ! Heap-allocated holders passed to the library as `user_data` (`c_loc` of the holder). The
+  ! solver object owns them and frees one only after the library stopped using it (the callback
+  ! was replaced or removed, or the handle was freed).
+
+  !> The user's operator procedure and optional context.
+  type :: matvec_holder
+    procedure(nks_matvec_proc), pointer, nopass :: proc => null()
+    procedure(nks_matvec_ctx_proc), pointer, nopass :: proc_ctx => null()
+    class(*), pointer :: ctx => null()
+  end type matvec_holder
+
+  !> The user's preconditioner procedure and optional context.
+  type :: precond_holder
+    procedure(nks_precond_proc), pointer, nopass :: proc => null()
+    procedure(nks_precond_ctx_proc), pointer, nopass :: proc_ctx => null()
+    class(*), pointer :: ctx => null()
+  end type precond_holder
+
+  !> The user's monitor procedure and optional context.
+  type :: monitor_holder
+    procedure(nks_monitor_proc), pointer, nopass :: proc => null()
+    procedure(nks_monitor_ctx_proc), pointer, nopass :: proc_ctx => null()
+    class(*), pointer :: ctx => null()
+  end type monitor_holder
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Friendly types
+  ! ---------------------------------------------------------------------------------------------
+
+  !> An immutable sparse matrix, owned by the library (`nks_csr`). Create it from CSR arrays
+  !> with `create`; it is freed by `free` or when the object is finalized. Solvers keep their
+  !> own reference, so it may be freed right after `set_operator_csr`. Not copyable.
+  type, public :: nks_csr_t
+    private
+    !> The library handle (`c_null_ptr` before `create` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    procedure, private :: csr_create_i32
+    procedure, private :: csr_create_i64
+    !> `call A%create(nrows, ncols, row_ptr, col_idx, values [, index_base] [, stat])`:
+    !> builds the matrix from CSR arrays of kind `c_int64_t`, passed to the library without a
+    !> copy in Fortran (the library copies them). `index_base` defaults to 1 (Fortran arrays:
+    !> `row_ptr(1) == 1`, column indices `1..ncols`). `nrows`/`ncols` may be default or 64-bit
+    !> integers. Frees any matrix the object held before. Errors: `NKS_ERR_INVALID_ARGUMENT`
+    !> (a column index out of range, decreasing row pointers; the message names the row),
+    !> `NKS_ERR_NON_FINITE`, `NKS_ERR_DIMENSION_MISMATCH` (arrays shorter than the row pointers
+    !> declare).
+    generic :: create => csr_create_i32, csr_create_i64
+    !> `call A%matvec(x, y [, stat])`: `y = A x`, `size(x) == ncols`, `size(y) == nrows`.
+    procedure :: matvec => csr_matvec
+    !> `call A%get_size([nrows] [, ncols] [, nnz] [, stat])`: dimensions and stored entries
+    !> (after duplicates were summed), as `integer(c_size_t)`.
+    procedure :: get_size => csr_get_size
+    !> `A%is_created()`: whether the object holds a matrix.
+    procedure :: is_created => csr_is_created
+    !> `A%c_handle()`: the `nks_csr *` for the raw interface (still owned by this object).
+    procedure :: c_handle => csr_c_handle
+    !> `A%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => csr_last_error
+    !> `call A%free()`: frees the matrix; safe to call again or on an object never created.
+    procedure :: free => csr_free
+    procedure, private :: csr_assign
+    !> Assignment is only allowed between objects holding no matrix (see the module notes).
+    generic :: assignment(=) => csr_assign
+    !> Frees the matrix when the object goes out of scope or is deallocated.
+    final :: csr_final
+  end type nks_csr_t
+
+  !> A Krylov solver (`nks_krylov`): CG, GMRES(m) or FGMRES(m) on a CSR matrix or a Fortran
+  !> matvec procedure, with a built-in or Fortran preconditioner and an optional monitor.
+  !> `call s%create()` first; freed by `free` or when finalized. Not copyable.
+  type, public :: nks_krylov_t
+    private
+    !> The library handle (`c_null_ptr` before `create` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The operator callback in use (null unless a Fortran matvec is the operator).
+    type(matvec_holder), pointer :: op_cb => null()
+    !> The preconditioner callback in use (null unless a Fortran preconditioner is set).
+    type(precond_holder), pointer :: pc_cb => null()
+    !> The monitor in use (null if none).
+    type(monitor_holder), pointer :: mon_cb => null()
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    !> `call s%create([stat])`: a solver with default options (GMRES(30), rtol 1e-8, atol 0,
+    !> 10000 iterations, zero initial guess, no preconditioner). Frees any solver held before.
+    procedure :: create => krylov_create
+    !> `call s%set_method(method [, stat])`: `NKS_KRYLOV_CG`, `NKS_KRYLOV_GMRES` or
+    !> `NKS_KRYLOV_FGMRES`.
+    procedure :: set_method => krylov_set_method
+    !> `call s%set_rtol(rtol [, stat])`: stop when `||r|| <= max(rtol ||b||, atol)`; `[0, 1)`.
+    procedure :: set_rtol => krylov_set_rtol
+    !> `call s%set_atol(atol [, stat])`: absolute tolerance, `[0, inf)`.
+    procedure :: set_atol => krylov_set_atol
+    !> `call s%set_max_iterations(n [, stat])`: iteration limit `>= 1` (then `NKS_MAX_ITERATIONS`).
+    procedure :: set_max_iterations => krylov_set_max_iterations
+    !> `call s%set_restart(m [, stat])`: GMRES/FGMRES restart length, `1..10000`.
+    procedure :: set_restart => krylov_set_restart
+    !> `call s%set_use_initial_guess(flag [, stat])`: `.true.` starts from the `x` given to
+    !> `solve`; `.false.` (default) starts from zero.
+    procedure :: set_use_initial_guess => krylov_set_use_initial_guess
+    !> `call s%set_preconditioner_side(side [, stat])`: `NKS_SIDE_LEFT` or `NKS_SIDE_RIGHT`.
+    procedure :: set_preconditioner_side => krylov_set_preconditioner_side
+    !> `call s%set_max_seconds(t [, stat])`: wall-clock limit `> 0` (then `NKS_TIME_LIMIT`).
+    procedure :: set_max_seconds => krylov_set_max_seconds
+    !> `call s%set_option(name, value [, stat])`: an option by name, for input files
+    !> (`"method"`, `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
+    !> `"use_initial_guess"`, `"preconditioner_side"`, `"max_seconds"`).
+    procedure :: set_option => krylov_set_option
+    !> `call s%set_operator_csr(A [, stat])`: the square matrix `A` as the operator. The
+    !> solver keeps its own reference, so `A` may be freed afterwards.
+    procedure :: set_operator_csr => krylov_set_operator_csr
+    procedure, private :: krylov_set_operator_i32
+    procedure, private :: krylov_set_operator_i64
+    !> `call s%set_operator(n, matvec [, stat])`: a Fortran procedure (`nks_matvec_proc`) as
+    !> the operator of dimension `n`. The procedure must stay callable (a module procedure,
+    !> or an internal procedure whose host is still active) while the solver uses it.
+    generic :: set_operator => krylov_set_operator_i32, krylov_set_operator_i64
+    procedure, private :: krylov_set_operator_ctx_i32
+    procedure, private :: krylov_set_operator_ctx_i64
+    !> `call s%set_operator_ctx(n, matvec, ctx [, stat])`: as `set_operator`, with a context
+    !> passed to every call (`nks_matvec_ctx_proc`). `ctx` is referenced, not copied: give it
+    !> the `target` (or `pointer`) attribute and keep it alive while the solver uses it.
+    generic :: set_operator_ctx => krylov_set_operator_ctx_i32, krylov_set_operator_ctx_i64
+    !> `call s%set_preconditioner(kind [, stat])`: `NKS_PRECOND_NONE`, `NKS_PRECOND_JACOBI` or
+    !> `NKS_PRECOND_ILU0` (the last two need a CSR operator). Replaces a Fortran preconditioner.
+    procedure :: set_preconditioner => krylov_set_preconditioner
+    !> `call s%set_preconditioner_proc(apply [, stat])`: a Fortran procedure
+    !> (`nks_precond_proc`) as the preconditioner `z = M^{-1} r`.
+    procedure :: set_preconditioner_proc => krylov_set_preconditioner_proc
+    !> `call s%set_preconditioner_ctx(apply, ctx [, stat])`: as `set_preconditioner_proc`, with
+    !> a context (`nks_precond_ctx_proc`; `ctx` referenced as in `set_operator_ctx`).
+    procedure :: set_preconditioner_ctx => krylov_set_preconditioner_ctx
+    !> `call s%set_monitor(monitor [, stat])`: a Fortran procedure (`nks_monitor_proc`) called
+    !> once per iteration; it may stop the solve.
+    procedure :: set_monitor => krylov_set_monitor
+    !> `call s%set_monitor_ctx(monitor, ctx [, stat])`: as `set_monitor`, with a context.
+    procedure :: set_monitor_ctx => krylov_set_monitor_ctx
+    !> `call s%clear_monitor([stat])`: removes the monitor.
+    procedure :: clear_monitor => krylov_clear_monitor
+    !> `status = s%solve(b, x)`: solves `A x = b`. Returns `NKS_OK` when converged;
+    !> `NKS_MAX_ITERATIONS` / `NKS_TIME_LIMIT` / `NKS_STAGNATION` with the last iterate in `x`;
+    !> a negative status on failure, with `x` untouched and the reason in `s%last_error()`.
+    !> Never stops the program. `x` is the initial guess when `set_use_initial_guess(.true.)`.
+    procedure :: solve => krylov_solve
+    !> `call s%get_report(report [, stat])`: the report of the last solve.
+    procedure :: get_report => krylov_get_report
+    !> `s%is_created()`: whether the object holds a solver.
+    procedure :: is_created => krylov_is_created
+    !> `s%c_handle()`: the `nks_krylov *` for the raw interface (still owned by this object;
+    !> do not install callbacks through it that replace the ones this object set).
+    procedure :: c_handle => krylov_c_handle
+    !> `s%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => krylov_last_error
+    !> `call s%free()`: frees the solver and its callback holders; safe to call again or on an
+    !> object never created.
+    procedure :: free => krylov_free
+    procedure, private :: krylov_assign
+    !> Assignment is only allowed between objects holding no solver (see the module notes).
+    generic :: assignment(=) => krylov_assign
+    !> Frees the solver when the object goes out of scope or is deallocated.
+    final :: krylov_final
+  end type nks_krylov_t
+
+  public :: nks_last_error, nks_status_text, nks_version_text
+
+contains
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Module-level helpers
+  ! ---------------------------------------------------------------------------------------------
+
+  !> Copies a NUL-terminated C string into a Fortran string ('' for a null pointer).
+  function c_to_f_string(p) result(s)
+    type(c_ptr), intent(in) :: p
+    character(len=:), allocatable :: s
+    character(kind=c_char), pointer :: chars(:)
+    integer(c_size_t) :: n, i
+    if (.not. c_associated(p)) then
+      s = ''
+      return
+    end if
+    n = c_strlen(p)
+    call c_f_pointer(p, chars, [n])
+    allocate (character(len=n) :: s)
+    do i = 1, n
+      s(i:i) = chars(i)
+    end do
+  end function c_to_f_string
+
+  !> The detailed message of the last failed `nks_*` call on the calling thread ('' if none),
+  !> as a Fortran string. The friendly types keep their own copy (`obj%last_error()`).
+  function nks_last_error() result(msg)
+    character(len=:), allocatable :: msg
+    msg = c_to_f_string(nks_last_error_message())
+  end function nks_last_error
+
+  !> The name and meaning of a status, e.g. `"NKS_ERR_CALLBACK: a user callback ..."`.
+  function nks_status_text(status) result(text)
+    integer(c_int32_t), intent(in) :: status
+    character(len=:), allocatable :: text
+    text = c_to_f_string(nks_status_str(status))
+  end function nks_status_text
+
+  !> The library's version as `"MAJOR.MINOR.PATCH"`.
+  function nks_version_text() result(text)
+    character(len=:), allocatable :: text
+    text = c_to_f_string(nks_version_string())
+  end function nks_version_text
+
+  !> An integer as text, without blanks.
+  function int_text(i) result(s)
+    integer(int64), intent(in) :: i
+    character(len=:), allocatable :: s
+    character(len=24) :: buf
+    write (buf, '(i0)') i
+    s = trim(buf)
+  end function int_text
+
+  !> Returns `status` through `stat` when present; otherwise stops the program on a failure,
+  !> printing what failed, the status and `errmsg`.
+  subroutine deliver(status, errmsg, what, stat)
+    integer(c_int32_t), intent(in) :: status
+    character(len=*), intent(in) :: errmsg
+    character(len=*), intent(in) :: what
+    integer(c_int32_t), intent(out), optional :: stat
+    if (present(stat)) then
+      stat = status
+    else if (status < 0) then
+      write (error_unit, '(a)') 'nksolve: '//what//' failed with '//nks_status_text(status)
+      write (error_unit, '(a)') '  '//errmsg
+      error stop 'nksolve: unhandled error (pass stat= to handle it)'
+    end if
+  end subroutine deliver
+
+  !> Finishes a call into the library: on failure copies the library's message into `errmsg`,
+  !> then delivers the status.
+  subroutine finish(status, errmsg, what, stat)
+    integer(c_int32_t), intent(in) :: status
+    character(len=:), allocatable, intent(inout) :: errmsg
+    character(len=*), intent(in) :: what
+    integer(c_int32_t), intent(out), optional :: stat
+    if (status < 0) errmsg = c_to_f_string(nks_last_error_message())
+    if (.not. allocated(errmsg)) errmsg = ''
+    call deliver(status, errmsg, what, stat)
+  end subroutine finish
+
+  !> Fails a call in the Fortran layer (before the library is reached) with `status` and `msg`.
+  subroutine fail(status, msg, errmsg, what, stat)
+    integer(c_int32_t), intent(in) :: status
+    character(len=*), intent(in) :: msg
+    character(len=:), allocatable, intent(inout) :: errmsg
+    character(len=*), intent(in) :: what
+    integer(c_int32_t), intent(out), optional :: stat
+    errmsg = msg
+    call deliver(status, errmsg, what, stat)
+  end subroutine fail
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Trampolines: the only procedures the library calls
+  ! ---------------------------------------------------------------------------------------------
+
+  !> `nks_matvec_fn`: calls the user's operator procedure held in `user_data`.
+  function matvec_trampoline(x, y, n, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(out) :: y(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(matvec_holder), pointer :: h
+    call c_f_pointer(user_data, h)
+    code = 0
+    if (associated(h%proc_ctx)) then
+      call h%proc_ctx(x, y, code, h%ctx)
+    else
+      call h%proc(x, y, code)
+    end if
+  end function matvec_trampoline
+
+  !> `nks_precond_fn`: calls the user's preconditioner procedure held in `user_data`.
+  function precond_trampoline(r, z, n, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: r(n)
+    real(c_double), intent(out) :: z(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(precond_holder), pointer :: h
+    call c_f_pointer(user_data, h)
+    code = 0
+    if (associated(h%proc_ctx)) then
+      call h%proc_ctx(r, z, code, h%ctx)
+    else
+      call h%proc(r, z, code)
+    end if
+  end function precond_trampoline
+
+  !> `nks_krylov_monitor_fn`: calls the user's monitor procedure held in `user_data`.
+  function monitor_trampoline(report, user_data) bind(c) result(code)
+    type(nks_krylov_report), intent(in) :: report
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(monitor_holder), pointer :: h
+    call c_f_pointer(user_data, h)
+    code = 0
+    if (associated(h%proc_ctx)) then
+      call h%proc_ctx(report, code, h%ctx)
+    else
+      call h%proc(report, code)
+    end if
+  end function monitor_trampoline
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_csr_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> `create` with default-kind `nrows`, `ncols`.
+  subroutine csr_create_i32(self, nrows, ncols, row_ptr, col_idx, values, index_base, stat)
+    class(nks_csr_t), intent(inout) :: self
+    integer(int32), intent(in) :: nrows, ncols
+    integer(c_int64_t), intent(in) :: row_ptr(:), col_idx(:)
+    real(c_double), intent(in) :: values(:)
+    integer, intent(in), optional :: index_base
+    integer(c_int32_t), intent(out), optional :: stat
+    call csr_create_i64(self, int(nrows, int64), int(ncols, int64), row_ptr, col_idx, values, index_base, stat)
+  end subroutine csr_create_i32
+
+  !> `create` with 64-bit `nrows`, `ncols`.
+  subroutine csr_create_i64(self, nrows, ncols, row_ptr, col_idx, values, index_base, stat)
+    class(nks_csr_t), intent(inout) :: self
+    integer(int64), intent(in) :: nrows, ncols
+    integer(c_int64_t), intent(in) :: row_ptr(:), col_idx(:)
+    real(c_double), intent(in) :: values(:)
+    integer, intent(in), optional :: index_base
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_csr_t%create'
+    integer(int64) :: base, nnz
+    type(c_ptr) :: out
+    integer(c_int32_t) :: s
+    call self%free()
+    base = 1
+    if (present(index_base)) base = index_base
+    if (base /= 0 .and. base /= 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'index_base = '//int_text(base)// &
+                ' is invalid; use 1 for Fortran arrays or 0 for C arrays', self%errmsg, what, stat)
+      return
+    end if
+    if (nrows < 1 .or. ncols < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'the matrix is '//int_text(nrows)//' x '//int_text(ncols)// &
+                '; nrows and ncols must be at least 1', self%errmsg, what, stat)
+      return
+    end if
+    ! The library reads nrows + 1 row pointers and row_ptr(nrows + 1) - index_base entries of
+    ! col_idx and values: check here that the Fortran arrays are that long.
+    if (size(row_ptr, kind=int64) < nrows + 1) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, 'row_ptr has '//int_text(size(row_ptr, kind=int64))// &
+                ' entries; nrows + 1 = '//int_text(nrows + 1)//' are needed', self%errmsg, what, stat)
+      return
+    end if
+    nnz = row_ptr(nrows + 1) - base
+    if (nnz > size(col_idx, kind=int64) .or. nnz > size(values, kind=int64)) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, 'row_ptr(nrows + 1) = '//int_text(row_ptr(nrows + 1))// &
+                ' declares '//int_text(nnz)//' entries but col_idx has '//int_text(size(col_idx, kind=int64))// &
+                ' and values has '//int_text(size(values, kind=int64)), self%errmsg, what, stat)
+      return
+    end if
+    out = c_null_ptr
+    s = nks_csr_new(int(nrows, c_size_t), int(ncols, c_size_t), row_ptr, col_idx, values, &
+                    int(base, c_int32_t), out)
+    if (s == NKS_OK) self%handle = out
+    call finish(s, self%errmsg, what, stat)
+  end subroutine csr_create_i64
+
+  !> `y = A x`.
+  subroutine csr_matvec(self, x, y, stat)
+    class(nks_csr_t), intent(inout) :: self
+    real(c_double), intent(in) :: x(:)
+    real(c_double), intent(inout) :: y(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_csr_matvec(self%handle, x, size(x, kind=c_size_t), y, size(y, kind=c_size_t)), &
+                self%errmsg, 'nks_csr_t%matvec', stat)
+  end subroutine csr_matvec
+
+  !> Dimensions and stored entries.
+  subroutine csr_get_size(self, nrows, ncols, nnz, stat)
+    class(nks_csr_t), intent(inout) :: self
+    integer(c_size_t), intent(out), optional :: nrows, ncols, nnz
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_size_t), target :: r, c, z
+    integer(c_int32_t) :: s
+    s = nks_csr_get_size(self%handle, c_loc(r), c_loc(c), c_loc(z))
+    if (s == NKS_OK) then
+      if (present(nrows)) nrows = r
+      if (present(ncols)) ncols = c
+      if (present(nnz)) nnz = z
+    end if
+    call finish(s, self%errmsg, 'nks_csr_t%get_size', stat)
+  end subroutine csr_get_size
+
+  !> Whether the object holds a matrix.
+  logical function csr_is_created(self)
+    class(nks_csr_t), intent(in) :: self
+    csr_is_created = c_associated(self%handle)
+  end function csr_is_created
+
+  !> The raw handle.
+  function csr_c_handle(self) result(h)
+    class(nks_csr_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function csr_c_handle
+
+  !> The message of the last failed call on this object.
+  function csr_last_error(self) result(msg)
+    class(nks_csr_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    if (allocated(self%errmsg)) then
+      msg = self%errmsg
+    else
+      msg = ''
+    end if
+  end function csr_last_error
+
+  !> Frees the matrix (idempotent).
+  subroutine csr_free(self)
+    class(nks_csr_t), intent(inout) :: self
+    call nks_csr_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine csr_free
+
+  !> Assignment: allowed only when neither side holds a matrix.
+  subroutine csr_assign(lhs, rhs)
+    class(nks_csr_t), intent(inout) :: lhs
+    class(nks_csr_t), intent(in) :: rhs
+    if (c_associated(lhs%handle) .or. c_associated(rhs%handle)) then
+      write (error_unit, '(a)') 'nksolve: an nks_csr_t holding a matrix cannot be copied or '// &
+        'overwritten by assignment (it would be freed twice); pass it by reference'
+      error stop 'nksolve: nks_csr_t assignment'
+    end if
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine csr_assign
+
+  !> Finalizer.
+  impure elemental subroutine csr_final(self)
+    type(nks_csr_t), intent(inout) :: self
+    call nks_csr_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine csr_final
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_krylov_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> Creates the solver.
+  subroutine krylov_create(self, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    integer(c_int32_t) :: s
+    call self%free()
+    out = c_null_ptr
+    s = nks_krylov_new(out)
+    if (s == NKS_OK) self%handle = out
+    call finish(s, self%errmsg, 'nks_krylov_t%create', stat)
+  end subroutine krylov_create
+
+  !> Selects the method.
+  subroutine krylov_set_method(self, method, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(in) :: method
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_set_method(self%handle, method), self%errmsg, 'nks_krylov_t%set_method', stat)
+  end subroutine krylov_set_method
+
+  !> Relative tolerance.
+  subroutine krylov_set_rtol(self, rtol, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    real(c_double), intent(in) :: rtol
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_set_rtol(self%handle, rtol), self%errmsg, 'nks_krylov_t%set_rtol', stat)
+  end subroutine krylov_set_rtol
+
+  !> Absolute tolerance.
+  subroutine krylov_set_atol(self, atol, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    real(c_double), intent(in) :: atol
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_set_atol(self%handle, atol), self%errmsg, 'nks_krylov_t%set_atol', stat)
+  end subroutine krylov_set_atol
+
+  !> Iteration limit.
+  subroutine krylov_set_max_iterations(self, max_iterations, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer, intent(in) :: max_iterations
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_krylov_t%set_max_iterations'
+    if (max_iterations < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'max_iterations = '//int_text(int(max_iterations, int64))// &
+                ' is out of range; it must be at least 1', self%errmsg, what, stat)
+      return
+    end if
+    call finish(nks_krylov_set_max_iterations(self%handle, int(max_iterations, c_size_t)), self%errmsg, what, stat)
+  end subroutine krylov_set_max_iterations
+
+  !> GMRES restart length.
+  subroutine krylov_set_restart(self, restart, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer, intent(in) :: restart
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_krylov_t%set_restart'
+    if (restart < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'restart = '//int_text(int(restart, int64))// &
+                ' is out of range; it must be in 1..10000', self%errmsg, what, stat)
+      return
+    end if
+    call finish(nks_krylov_set_restart(self%handle, int(restart, c_size_t)), self%errmsg, what, stat)
+  end subroutine krylov_set_restart
+
+  !> Whether `solve` starts from the given `x`.
+  subroutine krylov_set_use_initial_guess(self, use_initial_guess, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    logical, intent(in) :: use_initial_guess
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: flag
+    flag = 0
+    if (use_initial_guess) flag = 1
+    call finish(nks_krylov_set_use_initial_guess(self%handle, flag), self%errmsg, &
+                'nks_krylov_t%set_use_initial_guess', stat)
+  end subroutine krylov_set_use_initial_guess
+
+  !> GMRES preconditioner side.
+  subroutine krylov_set_preconditioner_side(self, side, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(in) :: side
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_set_preconditioner_side(self%handle, side), self%errmsg, &
+                'nks_krylov_t%set_preconditioner_side', stat)
+  end subroutine krylov_set_preconditioner_side
+
+  !> Wall-clock limit.
+  subroutine krylov_set_max_seconds(self, max_seconds, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    real(c_double), intent(in) :: max_seconds
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_set_max_seconds(self%handle, max_seconds), self%errmsg, &
+                'nks_krylov_t%set_max_seconds', stat)
+  end subroutine krylov_set_max_seconds
+
+  !> An option by name (trailing blanks of `name` are ignored).
+  subroutine krylov_set_option(self, name, value, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    real(c_double), intent(in) :: value
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
+                'nks_krylov_t%set_option("'//trim(name)//'")', stat)
+  end subroutine krylov_set_option
+
+  !> A CSR matrix as the operator; drops a Fortran operator set before.
+  subroutine krylov_set_operator_csr(self, a, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    class(nks_csr_t), intent(in) :: a
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: s
+    s = nks_krylov_set_operator_csr(self%handle, a%handle)
+    if (s == NKS_OK .and. associated(self%op_cb)) deallocate (self%op_cb)
+    call finish(s, self%errmsg, 'nks_krylov_t%set_operator_csr', stat)
+  end subroutine krylov_set_operator_csr
+
+  !> Installs `h` as the operator callback of dimension `n`; on success it replaces (and frees)
+  !> the previous holder, on failure it is freed and the previous one stays.
+  subroutine install_operator(self, n, h, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int64), intent(in) :: n
+    type(matvec_holder), pointer, intent(inout) :: h
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_krylov_t%set_operator'
+    integer(c_int32_t) :: s
+    if (n < 1) then
+      deallocate (h)
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'n = '//int_text(n)//' is out of range; the operator '// &
+                'dimension must be at least 1', self%errmsg, what, stat)
+      return
+    end if
+    s = nks_krylov_set_operator_callback(self%handle, int(n, c_size_t), c_funloc(matvec_trampoline), c_loc(h))
+    if (s == NKS_OK) then
+      if (associated(self%op_cb)) deallocate (self%op_cb)
+      self%op_cb => h
+    else
+      deallocate (h)
+    end if
+    call finish(s, self%errmsg, what, stat)
+  end subroutine install_operator
+
+  !> `set_operator` with a default-kind `n`.
+  subroutine krylov_set_operator_i32(self, n, matvec, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int32), intent(in) :: n
+    procedure(nks_matvec_proc) :: matvec
+    integer(c_int32_t), intent(out), optional :: stat
+    call krylov_set_operator_i64(self, int(n, int64), matvec, stat)
+  end subroutine krylov_set_operator_i32
+
+  !> `set_operator` with a 64-bit `n`.
+  subroutine krylov_set_operator_i64(self, n, matvec, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int64), intent(in) :: n
+    procedure(nks_matvec_proc) :: matvec
+    integer(c_int32_t), intent(out), optional :: stat
+    type(matvec_holder), pointer :: h
+    allocate (h)
+    h%proc => matvec
+    call install_operator(self, n, h, stat)
+  end subroutine krylov_set_operator_i64
+
+  !> `set_operator_ctx` with a default-kind `n`.
+  subroutine krylov_set_operator_ctx_i32(self, n, matvec, ctx, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int32), intent(in) :: n
+    procedure(nks_matvec_ctx_proc) :: matvec
+    class(*), intent(inout), target :: ctx
+    integer(c_int32_t), intent(out), optional :: stat
+    call krylov_set_operator_ctx_i64(self, int(n, int64), matvec, ctx, stat)
+  end subroutine krylov_set_operator_ctx_i32
+
+  !> `set_operator_ctx` with a 64-bit `n`.
+  subroutine krylov_set_operator_ctx_i64(self, n, matvec, ctx, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int64), intent(in) :: n
+    procedure(nks_matvec_ctx_proc) :: matvec
+    class(*), intent(inout), target :: ctx
+    integer(c_int32_t), intent(out), optional :: stat
+    type(matvec_holder), pointer :: h
+    allocate (h)
+    h%proc_ctx => matvec
+    h%ctx => ctx
+    call install_operator(self, n, h, stat)
+  end subroutine krylov_set_operator_ctx_i64
+
+  !> A built-in preconditioner; drops a Fortran preconditioner set before.
+  subroutine krylov_set_preconditioner(self, kind, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(in) :: kind
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: s
+    s = nks_krylov_set_preconditioner(self%handle, kind)
+    if (s == NKS_OK .and. associated(self%pc_cb)) deallocate (self%pc_cb)
+    call finish(s, self%errmsg, 'nks_krylov_t%set_preconditioner', stat)
+  end subroutine krylov_set_preconditioner
+
+  !> Installs `h` as the preconditioner callback (ownership as in `install_operator`).
+  subroutine install_preconditioner(self, h, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    type(precond_holder), pointer, intent(inout) :: h
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: s
+    s = nks_krylov_set_preconditioner_callback(self%handle, c_funloc(precond_trampoline), c_loc(h))
+    if (s == NKS_OK) then
+      if (associated(self%pc_cb)) deallocate (self%pc_cb)
+      self%pc_cb => h
+    else
+      deallocate (h)
+    end if
+    call finish(s, self%errmsg, 'nks_krylov_t%set_preconditioner_proc', stat)
+  end subroutine install_preconditioner
+
+  !> A Fortran preconditioner.
+  subroutine krylov_set_preconditioner_proc(self, apply, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    procedure(nks_precond_proc) :: apply
+    integer(c_int32_t), intent(out), optional :: stat
+    type(precond_holder), pointer :: h
+    allocate (h)
+    h%proc => apply
+    call install_preconditioner(self, h, stat)
+  end subroutine krylov_set_preconditioner_proc
+
+  !> A Fortran preconditioner with a context.
+  subroutine krylov_set_preconditioner_ctx(self, apply, ctx, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    procedure(nks_precond_ctx_proc) :: apply
+    class(*), intent(inout), target :: ctx
+    integer(c_int32_t), intent(out), optional :: stat
+    type(precond_holder), pointer :: h
+    allocate (h)
+    h%proc_ctx => apply
+    h%ctx => ctx
+    call install_preconditioner(self, h, stat)
+  end subroutine krylov_set_preconditioner_ctx
+
+  !> Installs `h` as the monitor (ownership as in `install_operator`).
+  subroutine install_monitor(self, h, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    type(monitor_holder), pointer, intent(inout) :: h
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: s
+    s = nks_krylov_set_monitor(self%handle, c_funloc(monitor_trampoline), c_loc(h))
+    if (s == NKS_OK) then
+      if (associated(self%mon_cb)) deallocate (self%mon_cb)
+      self%mon_cb => h
+    else
+      deallocate (h)
+    end if
+    call finish(s, self%errmsg, 'nks_krylov_t%set_monitor', stat)
+  end subroutine install_monitor
+
+  !> A Fortran monitor.
+  subroutine krylov_set_monitor(self, monitor, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    procedure(nks_monitor_proc) :: monitor
+    integer(c_int32_t), intent(out), optional :: stat
+    type(monitor_holder), pointer :: h
+    allocate (h)
+    h%proc => monitor
+    call install_monitor(self, h, stat)
+  end subroutine krylov_set_monitor
+
+  !> A Fortran monitor with a context.
+  subroutine krylov_set_monitor_ctx(self, monitor, ctx, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    procedure(nks_monitor_ctx_proc) :: monitor
+    class(*), intent(inout), target :: ctx
+    integer(c_int32_t), intent(out), optional :: stat
+    type(monitor_holder), pointer :: h
+    allocate (h)
+    h%proc_ctx => monitor
+    h%ctx => ctx
+    call install_monitor(self, h, stat)
+  end subroutine krylov_set_monitor_ctx
+
+  !> Removes the monitor.
+  subroutine krylov_clear_monitor(self, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: s
+    s = nks_krylov_set_monitor(self%handle, c_null_funptr, c_null_ptr)
+    if (s == NKS_OK .and. associated(self%mon_cb)) deallocate (self%mon_cb)
+    call finish(s, self%errmsg, 'nks_krylov_t%clear_monitor', stat)
+  end subroutine krylov_clear_monitor
+
+  !> Solves `A x = b`; returns the status (never stops the program).
+  function krylov_solve(self, b, x) result(status)
+    class(nks_krylov_t), intent(inout) :: self
+    real(c_double), intent(in) :: b(:)
+    real(c_double), intent(inout) :: x(:)
+    integer(c_int32_t) :: status
+    character(len=*), parameter :: what = 'nks_krylov_t%solve'
+    integer(c_int32_t) :: s
+    if (size(b) /= size(x)) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, 'b has '//int_text(size(b, kind=int64))//' entries but x has '// &
+                int_text(size(x, kind=int64))//'; both must have the operator''s dimension', &
+                self%errmsg, what, status)
+      return
+    end if
+    s = nks_krylov_solve(self%handle, b, x, size(b, kind=c_size_t))
+    call finish(s, self%errmsg, what, status)
+  end function krylov_solve
+
+  !> The report of the last solve.
+  subroutine krylov_get_report(self, report, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    type(nks_krylov_report), intent(out) :: report
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_get_report(self%handle, report), self%errmsg, 'nks_krylov_t%get_report', stat)
+  end subroutine krylov_get_report
+
+  !> Whether the object holds a solver.
+  logical function krylov_is_created(self)
+    class(nks_krylov_t), intent(in) :: self
+    krylov_is_created = c_associated(self%handle)
+  end function krylov_is_created
+
+  !> The raw handle.
+  function krylov_c_handle(self) result(h)
+    class(nks_krylov_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function krylov_c_handle
+
+  !> The message of the last failed call on this object.
+  function krylov_last_error(self) result(msg)
+    class(nks_krylov_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    if (allocated(self%errmsg)) then
+      msg = self%errmsg
+    else
+      msg = ''
+    end if
+  end function krylov_last_error
+
+  !> Frees the handle first (so the library can no longer call back), then the holders.
+  subroutine release_krylov(self)
+    class(nks_krylov_t), intent(inout) :: self
+    call nks_krylov_free(self%handle)
+    self%handle = c_null_ptr
+    if (associated(self%op_cb)) deallocate (self%op_cb)
+    if (associated(self%pc_cb)) deallocate (self%pc_cb)
+    if (associated(self%mon_cb)) deallocate (self%mon_cb)
+  end subroutine release_krylov
+
+  !> Frees the solver (idempotent).
+  subroutine krylov_free(self)
+    class(nks_krylov_t), intent(inout) :: self
+    call release_krylov(self)
+  end subroutine krylov_free
+
+  !> Assignment: allowed only when neither side holds a solver.
+  subroutine krylov_assign(lhs, rhs)
+    class(nks_krylov_t), intent(inout) :: lhs
+    class(nks_krylov_t), intent(in) :: rhs
+    if (c_associated(lhs%handle) .or. c_associated(rhs%handle)) then
+      write (error_unit, '(a)') 'nksolve: an nks_krylov_t holding a solver cannot be copied or '// &
+        'overwritten by assignment (it would be freed twice); pass it by reference'
+      error stop 'nksolve: nks_krylov_t assignment'
+    end if
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine krylov_assign
+
+  !> Finalizer.
+  impure elemental subroutine krylov_final(self)
+    type(nks_krylov_t), intent(inout) :: self
+    call release_krylov(self)
+  end subroutine krylov_final
+
+end module nksolve

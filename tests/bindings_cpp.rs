@@ -1,0 +1,106 @@
+//! The C++ binding (`bindings/cpp/nksolve.hpp`): its Poisson example and its exception tests,
+//! compiled with `g++ -std=c++17 -Wall -Wextra -Werror -pedantic` and linked once against the
+//! shared and once against the static library.
+//!
+//! - `examples/cpp/poisson.cpp` must print the same solves as the Rust core (same iteration
+//!   counts, residuals below the tolerance, same centre value).
+//! - `tests/cpp/exceptions.cpp` checks that callback exceptions come back with their own type,
+//!   that a monitor returning false gives `NKS_ERR_ABORTED`, that bad arguments give
+//!   `nks::Error` with the library's status and message, and that moved solvers keep their
+//!   callbacks; it must exit 0 with "N passed, 0 failed".
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Warnings are errors: the header must stay clean for users who build with them.
+const CXXFLAGS: &[&str] = &["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"];
+
+/// What the static library needs after `libnksolve.a` on Linux.
+const STATIC_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    Shared,
+    Static,
+}
+
+impl Link {
+    fn label(self) -> &'static str {
+        match self {
+            Link::Shared => "shared",
+            Link::Static => "static",
+        }
+    }
+}
+
+/// Compiles `source` (relative to the repository root) into `dir`, linked as `link` says, and
+/// checks the executable depends on `libnksolve.so` exactly when linked against it.
+fn compile(source: &str, dir: &Path, link: Link) -> PathBuf {
+    let root = common::root();
+    let lib = common::lib_dir();
+    let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
+    let exe = dir.join(format!("{stem}-{}", link.label()));
+    let mut cmd = Command::new("g++");
+    cmd.current_dir(&root).args(CXXFLAGS).args(["-Iinclude", "-Ibindings/cpp", source, "-o"]).arg(&exe);
+    match link {
+        Link::Shared => {
+            cmd.arg(format!("-L{}", lib.display()))
+                .arg("-lnksolve")
+                .arg(format!("-Wl,-rpath,{}", lib.display()));
+        }
+        Link::Static => {
+            cmd.arg(lib.join("libnksolve.a")).args(STATIC_LIBS);
+        }
+    }
+    common::run_ok(&mut cmd);
+    let bytes = std::fs::read(&exe).unwrap();
+    let needs_so = bytes.windows(b"libnksolve.so".len()).any(|w| w == b"libnksolve.so");
+    match link {
+        Link::Shared => assert!(needs_so, "{}: not dynamically linked against libnksolve.so", exe.display()),
+        Link::Static => assert!(!needs_so, "{}: refers to libnksolve.so despite static linking", exe.display()),
+    }
+    exe
+}
+
+/// Runs `exe` (it must exit 0) and returns its standard output.
+fn run(exe: &Path) -> String {
+    let out = common::run_ok(Command::new(exe).env_remove("LD_LIBRARY_PATH"));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn cpp_poisson_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/poisson");
+    for link in [Link::Shared, Link::Static] {
+        let stdout = run(&compile("examples/cpp/poisson.cpp", &dir, link));
+        common::check_poisson_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
+    }
+}
+
+#[test]
+fn cpp_exceptions_and_moves() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/exceptions");
+    for link in [Link::Shared, Link::Static] {
+        let stdout = run(&compile("tests/cpp/exceptions.cpp", &dir, link));
+        let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+        assert!(failures.is_empty(), "C++ ({}): failed checks:\n{}", link.label(), failures.join("\n"));
+        let summary = stdout.lines().last().unwrap_or_default();
+        let (passed, rest) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("no summary line in:\n{stdout}"));
+        let passed: usize = passed.parse().unwrap();
+        assert_eq!(rest, "0 failed", "C++ ({}): {summary}", link.label());
+        // Every check of (a) callback exceptions, (b) monitor stop, (c) bad arguments, (d) moves ran.
+        for part in ["(a)", "(b)", "(c)", "(d)"] {
+            assert!(stdout.lines().any(|l| l.starts_with("ok") && l.contains(part)), "C++: no passing {part} checks:\n{stdout}");
+        }
+        assert!(passed >= 50, "C++ ({}): only {passed} checks ran:\n{stdout}", link.label());
+    }
+}
