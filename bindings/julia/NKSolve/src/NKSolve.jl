@@ -1,0 +1,832 @@
+"""
+    NKSolve
+
+Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m)) with a
+stable C ABI (`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
+one literal `ccall` on [`libnksolve`](@ref); handles live in mutable structs with finalizers;
+Julia callbacks are reached through non-closure `@cfunction` trampolines that recover the
+solver from `user_data`, so nothing is copied and no Julia exception ever crosses into the
+library (it is stored, the solve is stopped, and [`solve!`](@ref) rethrows it).
+
+```julia
+using NKSolve
+A = CSR(rowptr, colval, nzval)            # 1-based CSR arrays, as in Julia
+s = KrylovSolver(method = :cg, rtol = 1e-8)
+set_operator!(s, A)
+set_preconditioner!(s, :jacobi)
+status = solve!(s, x, b)                  # 0: converged; > 0: usable, not converged
+r = report(s)                             # r.iterations, r.residual_norm, ...
+```
+
+The library is `ENV["NKSOLVE_LIBRARY"]` when that is set (a full path), else `libnksolve`
+found by the dynamic loader (`LD_LIBRARY_PATH`, `Libdl.DL_LOAD_PATH`, system folders).
+"""
+module NKSolve
+
+using Libdl
+
+export CSR, KrylovSolver, KrylovReport, NKSolveError,
+       set_operator!, set_preconditioner!, set_monitor!, solve!, report,
+       set_method!, set_rtol!, set_atol!, set_max_iterations!, set_restart!,
+       set_use_initial_guess!, set_preconditioner_side!, set_max_seconds!, set_option!,
+       matvec!, free!, converged
+
+"""
+    NKSolve.libnksolve
+
+The shared library that every `ccall` of this package uses: the value of
+`ENV["NKSOLVE_LIBRARY"]` when that variable is set (normally a full path such as
+`/opt/nksolve/lib/libnksolve.so`), else `"libnksolve"`, which the dynamic loader resolves.
+
+It is a constant, fixed when the package is (pre)compiled. If `NKSOLVE_LIBRARY` changes after
+that, loading the package fails with a message saying how to recompile it.
+"""
+const libnksolve = get(ENV, "NKSOLVE_LIBRARY", "libnksolve")
+
+# ---------------------------------------------------------------------------------------------
+# Constants mirroring include/nksolve.h
+# ---------------------------------------------------------------------------------------------
+
+"""Major version of `include/nksolve.h` this binding was written for."""
+const NKS_VERSION_MAJOR = 0
+"""Minor version of `include/nksolve.h` this binding was written for."""
+const NKS_VERSION_MINOR = 1
+"""Patch version of `include/nksolve.h` this binding was written for."""
+const NKS_VERSION_PATCH = 0
+"""`MAJOR * 10000 + MINOR * 100 + PATCH` of the header this binding was written for."""
+const NKS_VERSION = NKS_VERSION_MAJOR * 10000 + NKS_VERSION_MINOR * 100 + NKS_VERSION_PATCH
+
+# nks_status: 0 success, < 0 the call failed, > 0 finished with a usable, unconverged result.
+"""`nks_status`: success."""
+const NKS_OK = Int32(0)
+"""`nks_status`: a required pointer argument was NULL (e.g. a handle used after [`free!`](@ref))."""
+const NKS_ERR_NULL_POINTER = Int32(-1)
+"""`nks_status`: an argument is outside its valid range."""
+const NKS_ERR_INVALID_ARGUMENT = Int32(-2)
+"""`nks_status`: sizes of two arguments disagree."""
+const NKS_ERR_DIMENSION_MISMATCH = Int32(-3)
+"""`nks_status`: an option name is not known."""
+const NKS_ERR_UNKNOWN_OPTION = Int32(-4)
+"""`nks_status`: a user callback failed (in Julia: threw; the exception is rethrown)."""
+const NKS_ERR_CALLBACK = Int32(-5)
+"""`nks_status`: an input or a callback output is NaN or infinite."""
+const NKS_ERR_NON_FINITE = Int32(-6)
+"""`nks_status`: the method cannot continue (e.g. CG on an indefinite operator)."""
+const NKS_ERR_BREAKDOWN = Int32(-7)
+"""`nks_status`: memory could not be allocated."""
+const NKS_ERR_ALLOCATION = Int32(-8)
+"""`nks_status`: a bug in nksolve (a caught panic); please report the message."""
+const NKS_ERR_INTERNAL = Int32(-9)
+"""`nks_status`: the monitor asked to stop; [`solve!`](@ref) returns it instead of throwing."""
+const NKS_ERR_ABORTED = Int32(-10)
+"""`nks_status`: the handle is not ready for this call (e.g. no operator set)."""
+const NKS_ERR_INVALID_STATE = Int32(-11)
+"""`nks_status`: finished at the iteration limit; `x` holds a usable, unconverged result."""
+const NKS_MAX_ITERATIONS = Int32(1)
+"""`nks_status`: finished at the time limit; `x` holds a usable, unconverged result."""
+const NKS_TIME_LIMIT = Int32(2)
+"""`nks_status`: the method stopped making progress; `x` holds a usable result."""
+const NKS_STAGNATION = Int32(3)
+
+# nks_termination: why a solve stopped (KrylovReport.termination).
+"""`nks_termination`: no solve has run on this handle."""
+const NKS_TERMINATION_NOT_STARTED = Int32(0)
+"""`nks_termination`: `‖r‖ ≤ rtol ‖b‖`."""
+const NKS_TERMINATION_CONVERGED_RTOL = Int32(1)
+"""`nks_termination`: `‖r‖ ≤ atol`."""
+const NKS_TERMINATION_CONVERGED_ATOL = Int32(2)
+"""`nks_termination`: the iteration limit was reached."""
+const NKS_TERMINATION_MAX_ITERATIONS = Int32(3)
+"""`nks_termination`: the time limit was reached."""
+const NKS_TERMINATION_TIME_LIMIT = Int32(4)
+"""`nks_termination`: a GMRES restart cycle made no progress."""
+const NKS_TERMINATION_STAGNATION = Int32(5)
+"""`nks_termination`: the monitor asked to stop."""
+const NKS_TERMINATION_MONITOR_STOP = Int32(6)
+"""`nks_termination`: a matvec or preconditioner callback failed (see `callback_code`)."""
+const NKS_TERMINATION_CALLBACK_FAILED = Int32(7)
+"""`nks_termination`: a NaN or infinity appeared."""
+const NKS_TERMINATION_NON_FINITE = Int32(8)
+"""`nks_termination`: the method broke down."""
+const NKS_TERMINATION_BREAKDOWN = Int32(9)
+
+"""`nks_krylov_method`: conjugate gradients (`:cg`)."""
+const NKS_KRYLOV_CG = Int32(0)
+"""`nks_krylov_method`: restarted GMRES(m) (`:gmres`, the default)."""
+const NKS_KRYLOV_GMRES = Int32(1)
+"""`nks_krylov_method`: flexible GMRES(m) (`:fgmres`)."""
+const NKS_KRYLOV_FGMRES = Int32(2)
+"""`nks_preconditioner`: none (`:none`, the default)."""
+const NKS_PRECOND_NONE = Int32(0)
+"""`nks_preconditioner`: Jacobi, `M = diag(A)` (`:jacobi`)."""
+const NKS_PRECOND_JACOBI = Int32(1)
+"""`nks_preconditioner`: ILU(0) (`:ilu0`)."""
+const NKS_PRECOND_ILU0 = Int32(2)
+"""`nks_preconditioner_side`: left (`:left`)."""
+const NKS_SIDE_LEFT = Int32(0)
+"""`nks_preconditioner_side`: right (`:right`, the default)."""
+const NKS_SIDE_RIGHT = Int32(1)
+
+# The enums above by Julia symbol.
+const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES)
+const _PRECONDITIONERS = (none = NKS_PRECOND_NONE, jacobi = NKS_PRECOND_JACOBI, ilu0 = NKS_PRECOND_ILU0)
+const _SIDES = (left = NKS_SIDE_LEFT, right = NKS_SIDE_RIGHT)
+
+function _lookup(table::NamedTuple, key::Symbol, what::String)
+    haskey(table, key) && return table[key]
+    valid = join((":" * String(k) for k in keys(table)), ", ", " or ")
+    throw(ArgumentError("unknown $what :$key; use $valid"))
+end
+
+# ---------------------------------------------------------------------------------------------
+# Errors and library-wide functions
+# ---------------------------------------------------------------------------------------------
+
+"""
+    NKSolveError(status, func, message) <: Exception
+
+A failed nksolve call: `status` is the negative `nks_status` it returned (compare with
+`NKSolve.NKS_ERR_*`), `func` the C function that failed, and `message` the library's detailed
+explanation from `nks_last_error_message()` (which argument, what was wrong, the valid range).
+"""
+struct NKSolveError <: Exception
+    status::Int32
+    func::String
+    message::String
+end
+
+function Base.showerror(io::IO, e::NKSolveError)
+    print(io, "NKSolveError: ", e.func, " returned ", e.status, " (", status_string(e.status), ")")
+    isempty(e.message) || print(io, "\n  ", e.message)
+end
+
+"""
+    NKSolve.last_error_message() -> String
+
+The detailed message of the last failed nksolve call on the calling thread (empty if none).
+Every failure of this package already carries it in [`NKSolveError`](@ref).
+"""
+last_error_message() = unsafe_string(ccall((:nks_last_error_message, libnksolve), Cstring, ()))
+
+"""
+    NKSolve.status_string(status::Integer) -> String
+
+The library's name and meaning of an `nks_status` value, e.g.
+`"NKS_MAX_ITERATIONS: iteration limit reached (result usable)"`.
+"""
+status_string(status::Integer) =
+    unsafe_string(ccall((:nks_status_str, libnksolve), Cstring, (Int32,), status))
+
+# Throws for a negative status. The message is read first, before anything else can run on
+# this thread and replace it (nks_last_error_message is thread-local).
+@inline function _check(status::Int32, func::String)
+    status < 0 && throw(NKSolveError(status, func, last_error_message()))
+    return status
+end
+
+"""
+    NKSolve.version() -> VersionNumber
+
+The version of the loaded library (`nks_version()`), e.g. `v"0.1.0"`.
+"""
+function version()
+    v = ccall((:nks_version, libnksolve), UInt32, ())
+    return VersionNumber(v ÷ 10000, (v ÷ 100) % 100, v % 100)
+end
+
+"""
+    NKSolve.version_string() -> String
+
+The version of the loaded library as the library spells it (`nks_version_string()`).
+"""
+version_string() = unsafe_string(ccall((:nks_version_string, libnksolve), Cstring, ()))
+
+"""
+    NKSolve.set_num_threads(n::Integer)
+
+Sets the number of threads of the library's own parallel kernels (matrix-vector products,
+vector updates); `0` restores the default (`NKS_NUM_THREADS` or the number of cores). Julia
+callbacks always run on the thread that called [`solve!`](@ref), whatever this setting.
+"""
+function set_num_threads(n::Integer)
+    n >= 0 || throw(ArgumentError("number of threads must be >= 0, got $n"))
+    _check(ccall((:nks_set_num_threads, libnksolve), Int32, (Csize_t,), n), "nks_set_num_threads")
+    return nothing
+end
+
+"""
+    NKSolve.get_num_threads() -> Int
+
+The number of threads the library's parallel kernels use now.
+"""
+get_num_threads() = Int(ccall((:nks_get_num_threads, libnksolve), Csize_t, ()))
+
+# Arrays passed to the library: exactly-typed Vectors go through as they are (no copy).
+_dense(::Type{T}, v::Vector{T}) where {T} = v
+_dense(::Type{T}, v::AbstractVector) where {T} = Vector{T}(v)
+
+# true when the memory of two unit-stride vectors overlaps
+function _overlaps(a::StridedVector{Float64}, b::StridedVector{Float64})
+    (isempty(a) || isempty(b)) && return false
+    pa, pb = UInt(pointer(a)), UInt(pointer(b))
+    return pa < pb + sizeof(Float64) * length(b) && pb < pa + sizeof(Float64) * length(a)
+end
+
+function _unit_stride(v::StridedVector, name::String)
+    stride(v, 1) == 1 || throw(ArgumentError("$name must be contiguous (stride 1), got stride $(stride(v, 1))"))
+    return v
+end
+
+function _nonnegative(n::Integer, name::String)
+    n >= 0 || throw(ArgumentError("$name must be >= 0, got $n"))
+    return n
+end
+
+# ---------------------------------------------------------------------------------------------
+# CSR matrices
+# ---------------------------------------------------------------------------------------------
+
+"""
+    CSR(nrows, ncols, rowptr, colval, nzval)
+    CSR(rowptr, colval, nzval; ncols = length(rowptr) - 1)
+
+A sparse matrix in compressed-sparse-row form, owned by the library (`nks_csr`).
+
+The arrays are 1-based, as Julia's own: row `i` holds the entries `rowptr[i]:rowptr[i+1]-1` of
+`colval` (column indices in `1:ncols`) and `nzval`; `rowptr[1] == 1`. They are passed to the
+library as they are, with `index_base = 1` (no 0-based copy is made); `Vector{Int64}` /
+`Vector{Float64}` arguments are not copied on the Julia side either, other vector types are
+converted first. The library keeps its own copy, so the arrays may be reused at once.
+Columns within a row may be unsorted; duplicates are summed.
+
+With `SparseArrays` loaded, `CSR(A::SparseMatrixCSC)` converts a Julia sparse matrix.
+
+The handle is freed by the garbage collector or at once by [`free!`](@ref). A
+[`KrylovSolver`](@ref) given the matrix keeps its own reference, so the matrix may be freed
+after [`set_operator!`](@ref).
+
+Throws [`NKSolveError`](@ref) for invalid input (the message names the offending row) and
+`DimensionMismatch` when the arrays are shorter than `rowptr` says.
+"""
+mutable struct CSR
+    ptr::Ptr{Cvoid}
+
+    function CSR(nrows::Integer, ncols::Integer, rowptr::AbstractVector{<:Integer},
+                 colval::AbstractVector{<:Integer}, nzval::AbstractVector{<:Real})
+        _nonnegative(nrows, "nrows")
+        _nonnegative(ncols, "ncols")
+        rp = _dense(Int64, rowptr)
+        cv = _dense(Int64, colval)
+        nz = _dense(Float64, nzval)
+        length(rp) == nrows + 1 ||
+            throw(DimensionMismatch("rowptr has $(length(rp)) entries; a CSR matrix with $nrows rows needs $(nrows + 1)"))
+        # The library reads rowptr[end] - 1 entries of colval and nzval: make sure they exist.
+        nnz = rp[end] - 1
+        (nnz <= length(cv) && nnz <= length(nz)) ||
+            throw(DimensionMismatch("rowptr[end] - 1 = $nnz stored entries, but colval has $(length(cv)) and nzval $(length(nz))"))
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        status = ccall((:nks_csr_new, libnksolve), Int32,
+                       (Csize_t, Csize_t, Ptr{Int64}, Ptr{Int64}, Ptr{Cdouble}, Int32, Ref{Ptr{Cvoid}}),
+                       nrows, ncols, rp, cv, nz, Int32(1), out)
+        _check(status, "nks_csr_new")
+        return finalizer(free!, new(out[]))
+    end
+end
+
+CSR(rowptr::AbstractVector{<:Integer}, colval::AbstractVector{<:Integer}, nzval::AbstractVector{<:Real};
+    ncols::Integer = length(rowptr) - 1) = CSR(length(rowptr) - 1, ncols, rowptr, colval, nzval)
+
+# Passing a CSR to ccall passes its handle (and keeps the CSR alive during the call).
+Base.unsafe_convert(::Type{Ptr{Cvoid}}, A::CSR) = A.ptr
+
+"""
+    free!(A::CSR)
+    free!(s::KrylovSolver)
+
+Frees the library handle now instead of waiting for the garbage collector. Calling it twice is
+harmless; using the object afterwards throws an [`NKSolveError`](@ref)
+(`NKS_ERR_NULL_POINTER`).
+"""
+function free!(A::CSR)
+    if A.ptr != C_NULL
+        ccall((:nks_csr_free, libnksolve), Cvoid, (Ptr{Cvoid},), A.ptr)
+        A.ptr = C_NULL
+    end
+    return nothing
+end
+
+function _csr_size(A::CSR)
+    nrows, ncols, nnz = Ref{Csize_t}(0), Ref{Csize_t}(0), Ref{Csize_t}(0)
+    status = ccall((:nks_csr_get_size, libnksolve), Int32,
+                   (Ptr{Cvoid}, Ref{Csize_t}, Ref{Csize_t}, Ref{Csize_t}), A, nrows, ncols, nnz)
+    _check(status, "nks_csr_get_size")
+    return Int(nrows[]), Int(ncols[]), Int(nnz[])
+end
+
+"""
+    size(A::CSR) -> (nrows, ncols)
+    size(A::CSR, d)
+
+The dimensions of the matrix.
+"""
+Base.size(A::CSR) = _csr_size(A)[1:2]
+Base.size(A::CSR, d::Integer) = d <= 2 ? size(A)[d] : 1
+
+"""
+    NKSolve.nnz(A::CSR) -> Int
+
+The number of stored entries, after duplicates were summed. (With `SparseArrays` loaded,
+`SparseArrays.nnz` works on a `CSR` too.)
+"""
+nnz(A::CSR) = _csr_size(A)[3]
+
+"""
+    matvec!(y, A::CSR, x) -> y
+
+Computes `y = A x` with the library's (parallel) CSR product. `x` (length `ncols`, finite) and
+`y` (length `nrows`) are contiguous `Float64` vectors that must not overlap.
+"""
+function matvec!(y::StridedVector{Float64}, A::CSR, x::StridedVector{Float64})
+    _unit_stride(y, "y")
+    _unit_stride(x, "x")
+    _overlaps(x, y) && throw(ArgumentError("x and y must not share memory"))
+    status = ccall((:nks_csr_matvec, libnksolve), Int32,
+                   (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t),
+                   A, x, length(x), y, length(y))
+    _check(status, "nks_csr_matvec")
+    return y
+end
+
+"""
+    A * x
+
+The product of a [`CSR`](@ref) matrix and a vector, as a new `Vector{Float64}`.
+"""
+function Base.:*(A::CSR, x::AbstractVector{<:Real})
+    y = Vector{Float64}(undef, size(A, 1))
+    xx = x isa StridedVector{Float64} && stride(x, 1) == 1 ? x : Vector{Float64}(x)
+    return matvec!(y, A, xx)
+end
+
+function Base.show(io::IO, A::CSR)
+    if A.ptr == C_NULL
+        print(io, "NKSolve.CSR(freed)")
+    else
+        m, n, k = _csr_size(A)
+        print(io, "NKSolve.CSR($m×$n, $k stored entries)")
+    end
+end
+
+# ---------------------------------------------------------------------------------------------
+# Krylov solver
+# ---------------------------------------------------------------------------------------------
+
+"""
+    KrylovReport
+
+What a Krylov solve did: an `isbits` mirror of the C struct `nks_krylov_report`, field for
+field. Read it with [`report`](@ref) after a solve; a monitor (see [`set_monitor!`](@ref))
+receives one per iteration.
+
+- `status::Int32`: the status the solve returned (`NKSolve.NKS_OK`, `NKS_MAX_ITERATIONS`, ...).
+- `termination::Int32`: why it stopped (`NKSolve.NKS_TERMINATION_*`).
+- `iterations::Csize_t`: Krylov iterations.
+- `matvecs::Csize_t`: operator applications, residual recomputations included.
+- `precond_applies::Csize_t`: preconditioner applications.
+- `rhs_norm::Cdouble`: `‖b‖₂`.
+- `initial_residual_norm::Cdouble`: the monitored residual norm at the start.
+- `residual_norm::Cdouble`: after the solve, the true `‖b - A x‖₂` of the returned `x`; in a
+  monitor, the monitored residual of the current iteration.
+- `seconds::Cdouble`: wall-clock seconds.
+- `callback_code::Int32`: the code a failing callback returned (0 if none failed).
+"""
+struct KrylovReport
+    status::Int32
+    termination::Int32
+    iterations::Csize_t
+    matvecs::Csize_t
+    precond_applies::Csize_t
+    rhs_norm::Cdouble
+    initial_residual_norm::Cdouble
+    residual_norm::Cdouble
+    seconds::Cdouble
+    callback_code::Int32
+end
+
+"""
+    converged(r::KrylovReport) -> Bool
+
+Whether the solve met its tolerance (`rtol` or `atol`).
+"""
+converged(r::KrylovReport) =
+    r.termination == NKS_TERMINATION_CONVERGED_RTOL || r.termination == NKS_TERMINATION_CONVERGED_ATOL
+
+"""
+    KrylovSolver(; method, rtol, atol, max_iterations, restart, use_initial_guess,
+                   preconditioner_side, max_seconds, preconditioner)
+
+A Krylov solver (`nks_krylov`): options, operator, preconditioner, monitor, reusable workspace
+and the report of the last solve. Keywords left out keep the library defaults: GMRES(30),
+`rtol = 1e-8`, `atol = 0`, 10000 iterations, zero initial guess, no preconditioner.
+
+- `method`: `:cg`, `:gmres` or `:fgmres` ([`set_method!`](@ref)).
+- `rtol`, `atol`, `max_iterations`, `restart`, `max_seconds`: see the `set_*!` functions.
+- `use_initial_guess::Bool`: start from the `x` given to [`solve!`](@ref) instead of zero.
+- `preconditioner_side`: `:left` or `:right` (GMRES only).
+- `preconditioner`: `:none`, `:jacobi`, `:ilu0`, or a Julia function `f!(z, r)`.
+
+Then give it an operator with [`set_operator!`](@ref) and call [`solve!`](@ref). The handle is
+freed by the garbage collector or at once by [`free!`](@ref). Use one solver from one task at a
+time.
+"""
+mutable struct KrylovSolver
+    ptr::Ptr{Cvoid}
+    matvec::Any      # f!(y, x) of a matrix-free operator, or nothing
+    precond::Any     # f!(z, r) of a host preconditioner, or nothing
+    monitor::Any     # f(report) -> Bool, or nothing
+    exception::Any   # what a callback threw during the current solve, or nothing
+    solving::Bool    # inside solve!: the handle must not be used from the callbacks
+
+    function KrylovSolver(; method = nothing, rtol = nothing, atol = nothing,
+                          max_iterations = nothing, restart = nothing, use_initial_guess = nothing,
+                          preconditioner_side = nothing, max_seconds = nothing,
+                          preconditioner = nothing)
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        _check(ccall((:nks_krylov_new, libnksolve), Int32, (Ref{Ptr{Cvoid}},), out), "nks_krylov_new")
+        s = finalizer(free!, new(out[], nothing, nothing, nothing, nothing, false))
+        method === nothing || set_method!(s, method)
+        rtol === nothing || set_rtol!(s, rtol)
+        atol === nothing || set_atol!(s, atol)
+        max_iterations === nothing || set_max_iterations!(s, max_iterations)
+        restart === nothing || set_restart!(s, restart)
+        use_initial_guess === nothing || set_use_initial_guess!(s, use_initial_guess)
+        preconditioner_side === nothing || set_preconditioner_side!(s, preconditioner_side)
+        max_seconds === nothing || set_max_seconds!(s, max_seconds)
+        preconditioner === nothing || set_preconditioner!(s, preconditioner)
+        return s
+    end
+end
+
+# Passing a KrylovSolver to ccall passes its handle and keeps the solver (and with it the Julia
+# callbacks that user_data reaches) alive until the call returns. The library must not be
+# re-entered on a handle that is solving (its own callbacks calling a setter or solve! on it).
+function Base.unsafe_convert(::Type{Ptr{Cvoid}}, s::KrylovSolver)
+    s.solving && _busy()
+    return s.ptr
+end
+
+@noinline _busy() = throw(ArgumentError("this KrylovSolver is inside solve!: its callbacks cannot use it"))
+
+function free!(s::KrylovSolver)
+    s.solving && _busy()
+    if s.ptr != C_NULL
+        ccall((:nks_krylov_free, libnksolve), Cvoid, (Ptr{Cvoid},), s.ptr)
+        s.ptr = C_NULL
+    end
+    return nothing
+end
+
+Base.show(io::IO, s::KrylovSolver) =
+    print(io, s.ptr == C_NULL ? "NKSolve.KrylovSolver(freed)" : "NKSolve.KrylovSolver()")
+
+"""
+    set_method!(s::KrylovSolver, method::Symbol)
+
+`:cg` (symmetric positive definite operator and preconditioner), `:gmres` (restarted GMRES(m),
+the default) or `:fgmres` (flexible GMRES: the preconditioner may change between applications).
+"""
+function set_method!(s::KrylovSolver, method::Symbol)
+    code = _lookup(_METHODS, method, "Krylov method")
+    _check(ccall((:nks_krylov_set_method, libnksolve), Int32, (Ptr{Cvoid}, Int32), s, code),
+           "nks_krylov_set_method")
+    return s
+end
+
+"""
+    set_rtol!(s::KrylovSolver, rtol::Real)
+
+Relative tolerance: stop when `‖r‖ ≤ max(rtol ‖b‖, atol)`. Range `[0, 1)`; default `1e-8`.
+"""
+function set_rtol!(s::KrylovSolver, rtol::Real)
+    _check(ccall((:nks_krylov_set_rtol, libnksolve), Int32, (Ptr{Cvoid}, Cdouble), s, rtol),
+           "nks_krylov_set_rtol")
+    return s
+end
+
+"""
+    set_atol!(s::KrylovSolver, atol::Real)
+
+Absolute tolerance. Range `[0, ∞)`; default `0`.
+"""
+function set_atol!(s::KrylovSolver, atol::Real)
+    _check(ccall((:nks_krylov_set_atol, libnksolve), Int32, (Ptr{Cvoid}, Cdouble), s, atol),
+           "nks_krylov_set_atol")
+    return s
+end
+
+"""
+    set_max_iterations!(s::KrylovSolver, n::Integer)
+
+Iteration limit, `≥ 1`; default 10000. Reaching it makes [`solve!`](@ref) return
+`NKSolve.NKS_MAX_ITERATIONS` with the last iterate in `x`.
+"""
+function set_max_iterations!(s::KrylovSolver, n::Integer)
+    _nonnegative(n, "max_iterations")
+    _check(ccall((:nks_krylov_set_max_iterations, libnksolve), Int32, (Ptr{Cvoid}, Csize_t), s, n),
+           "nks_krylov_set_max_iterations")
+    return s
+end
+
+"""
+    set_restart!(s::KrylovSolver, m::Integer)
+
+GMRES/FGMRES restart length, `1:10000`; default 30. Memory: `m + 1` vectors (FGMRES `2m + 1`).
+"""
+function set_restart!(s::KrylovSolver, m::Integer)
+    _nonnegative(m, "restart")
+    _check(ccall((:nks_krylov_set_restart, libnksolve), Int32, (Ptr{Cvoid}, Csize_t), s, m),
+           "nks_krylov_set_restart")
+    return s
+end
+
+"""
+    set_use_initial_guess!(s::KrylovSolver, flag::Bool)
+
+`true`: start from the `x` passed to [`solve!`](@ref) (it must be finite); `false` (default):
+start from zero and ignore the contents of `x`.
+"""
+function set_use_initial_guess!(s::KrylovSolver, flag::Bool)
+    _check(ccall((:nks_krylov_set_use_initial_guess, libnksolve), Int32, (Ptr{Cvoid}, Int32), s, Int32(flag)),
+           "nks_krylov_set_use_initial_guess")
+    return s
+end
+
+"""
+    set_preconditioner_side!(s::KrylovSolver, side::Symbol)
+
+GMRES preconditioner side: `:right` (default; the true residual is monitored) or `:left`.
+FGMRES is always right-preconditioned; CG ignores this.
+"""
+function set_preconditioner_side!(s::KrylovSolver, side::Symbol)
+    code = _lookup(_SIDES, side, "preconditioner side")
+    _check(ccall((:nks_krylov_set_preconditioner_side, libnksolve), Int32, (Ptr{Cvoid}, Int32), s, code),
+           "nks_krylov_set_preconditioner_side")
+    return s
+end
+
+"""
+    set_max_seconds!(s::KrylovSolver, seconds::Real)
+
+Wall-clock limit, `> 0` (default: none). Reaching it makes [`solve!`](@ref) return
+`NKSolve.NKS_TIME_LIMIT` with the last iterate in `x`.
+"""
+function set_max_seconds!(s::KrylovSolver, seconds::Real)
+    _check(ccall((:nks_krylov_set_max_seconds, libnksolve), Int32, (Ptr{Cvoid}, Cdouble), s, seconds),
+           "nks_krylov_set_max_seconds")
+    return s
+end
+
+"""
+    set_option!(s::KrylovSolver, name::AbstractString, value::Real)
+
+Sets an option by name, for options read from input files: `"method"`, `"rtol"`, `"atol"`,
+`"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1), `"preconditioner_side"` (0/1),
+`"max_seconds"`. An unknown name throws an [`NKSolveError`](@ref) listing the known ones.
+"""
+function set_option!(s::KrylovSolver, name::AbstractString, value::Real)
+    _check(ccall((:nks_krylov_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), s, String(name), value),
+           "nks_krylov_set_option")
+    return s
+end
+
+# ----- callbacks -----------------------------------------------------------------------------
+#
+# The library calls these trampolines (plain, non-closure @cfunctions) with user_data = the
+# KrylovSolver itself (pointer_from_objref). The solver is alive whenever the library can call
+# them: callbacks only run inside nks_krylov_solve, to which solve! passes the solver, and the
+# solver's finalizer frees the handle, so the handle never outlives the object user_data names.
+# Arrays are wrapped, not copied. Everything the user function throws is caught and stored in
+# the solver; the trampoline returns -1 and solve! rethrows after the C call has returned, so no
+# Julia exception unwinds through the library.
+
+function _store_exception!(s::KrylovSolver, e)
+    s.exception === nothing && (s.exception = e)
+    return Cint(-1)
+end
+
+function _matvec_trampoline(x::Ptr{Cdouble}, y::Ptr{Cdouble}, n::Csize_t, user_data::Ptr{Cvoid})::Cint
+    s = unsafe_pointer_to_objref(user_data)::KrylovSolver
+    try
+        len = Int(n)
+        s.matvec(unsafe_wrap(Array, y, len), unsafe_wrap(Array, x, len))
+        return Cint(0)
+    catch e
+        return _store_exception!(s, e)
+    end
+end
+
+function _precond_trampoline(r::Ptr{Cdouble}, z::Ptr{Cdouble}, n::Csize_t, user_data::Ptr{Cvoid})::Cint
+    s = unsafe_pointer_to_objref(user_data)::KrylovSolver
+    try
+        len = Int(n)
+        s.precond(unsafe_wrap(Array, z, len), unsafe_wrap(Array, r, len))
+        return Cint(0)
+    catch e
+        return _store_exception!(s, e)
+    end
+end
+
+function _monitor_trampoline(running::Ptr{KrylovReport}, user_data::Ptr{Cvoid})::Cint
+    s = unsafe_pointer_to_objref(user_data)::KrylovSolver
+    try
+        keep_going = s.monitor(unsafe_load(running))
+        keep_going isa Bool ||
+            throw(ArgumentError("a monitor must return true (continue) or false (stop), got $(repr(keep_going))"))
+        return keep_going ? Cint(0) : Cint(1)
+    catch e
+        return _store_exception!(s, e)
+    end
+end
+
+"""
+    set_operator!(s::KrylovSolver, A::CSR)
+    set_operator!(s::KrylovSolver, n::Integer, f!)
+
+Sets the operator `A` of the system `A x = b`, replacing any previous one.
+
+- `A::CSR`: the solver keeps its own reference to the matrix (it may be freed afterwards);
+  built-in preconditioners (`:jacobi`, `:ilu0`) are built from it at the next solve.
+- `n, f!`: matrix-free, dimension `n`; `f!(y, x)` must overwrite `y` with `A x` (both are
+  `Vector{Float64}` views of library memory, valid only during the call: do not keep them, and
+  do not modify `x`). It runs on the thread that calls [`solve!`](@ref). If it throws, the
+  solve stops and `solve!` rethrows the exception.
+"""
+function set_operator!(s::KrylovSolver, A::CSR)
+    _check(ccall((:nks_krylov_set_operator_csr, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}), s, A),
+           "nks_krylov_set_operator_csr")
+    s.matvec = nothing
+    return s
+end
+
+function set_operator!(s::KrylovSolver, n::Integer, f!)
+    _nonnegative(n, "n")
+    trampoline = @cfunction(_matvec_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_krylov_set_operator_callback, libnksolve), Int32,
+                   (Ptr{Cvoid}, Csize_t, Ptr{Cvoid}, Ptr{Cvoid}),
+                   s, n, trampoline, pointer_from_objref(s))
+    _check(status, "nks_krylov_set_operator_callback")
+    s.matvec = f!   # only now: on failure the handle keeps its previous operator
+    return s
+end
+
+"""
+    set_preconditioner!(s::KrylovSolver, kind::Symbol)
+    set_preconditioner!(s::KrylovSolver, f!)
+
+Sets the preconditioner `M`, replacing any previous one.
+
+- `kind`: `:none` (the default), `:jacobi` (`M = diag(A)`) or `:ilu0` (incomplete LU without
+  fill); built from the CSR operator at the next solve (they need [`set_operator!`](@ref) with
+  a [`CSR`](@ref)). `nothing` means `:none`.
+- `f!`: a Julia function `f!(z, r)` that overwrites `z` with `M⁻¹ r` (same rules as the
+  matrix-free operator of [`set_operator!`](@ref)). For `:cg`, `M` must be symmetric positive
+  definite; for `:fgmres` it may change between calls.
+"""
+function set_preconditioner!(s::KrylovSolver, kind::Symbol)
+    code = _lookup(_PRECONDITIONERS, kind, "preconditioner")
+    _check(ccall((:nks_krylov_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Int32), s, code),
+           "nks_krylov_set_preconditioner")
+    s.precond = nothing
+    return s
+end
+
+set_preconditioner!(s::KrylovSolver, ::Nothing) = set_preconditioner!(s, :none)
+
+function set_preconditioner!(s::KrylovSolver, f!)
+    f! isa Union{AbstractString, Number} &&
+        throw(ArgumentError("preconditioner must be :none, :jacobi, :ilu0 or a function f!(z, r), got $(repr(f!))"))
+    trampoline = @cfunction(_precond_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_krylov_set_preconditioner_callback, libnksolve), Int32,
+                   (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   s, trampoline, pointer_from_objref(s))
+    _check(status, "nks_krylov_set_preconditioner_callback")
+    s.precond = f!
+    return s
+end
+
+"""
+    set_monitor!(s::KrylovSolver, f)
+    set_monitor!(s::KrylovSolver, nothing)
+
+Installs a monitor called once per iteration as `f(report::KrylovReport)` (its
+`residual_norm` is the monitored residual of the current iteration). `f` returns `true` to
+continue or `false` to stop: [`solve!`](@ref) then returns `NKSolve.NKS_ERR_ABORTED` and
+leaves `x` untouched. If `f` throws, `solve!` rethrows. `nothing` removes the monitor.
+"""
+function set_monitor!(s::KrylovSolver, f)
+    trampoline = @cfunction(_monitor_trampoline, Cint, (Ptr{KrylovReport}, Ptr{Cvoid}))
+    status = ccall((:nks_krylov_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   s, trampoline, pointer_from_objref(s))
+    _check(status, "nks_krylov_set_monitor")
+    s.monitor = f
+    return s
+end
+
+function set_monitor!(s::KrylovSolver, ::Nothing)
+    status = ccall((:nks_krylov_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   s, C_NULL, C_NULL)
+    _check(status, "nks_krylov_set_monitor")
+    s.monitor = nothing
+    return s
+end
+
+"""
+    solve!(s::KrylovSolver, x, b) -> status::Int32
+
+Solves `A x = b`, writing the solution into `x` (a contiguous `Vector{Float64}` or unit-stride
+view, not overlapping `b`; with [`set_use_initial_guess!`](@ref) on it is also the initial
+guess). Returns
+
+- `NKSolve.NKS_OK` (0): converged;
+- `NKSolve.NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT`, `NKS_STAGNATION` (> 0): finished without
+  converging; `x` holds the last iterate (for CG the A-norm-optimal point of the Krylov space,
+  for GMRES the residual-minimising one);
+- `NKSolve.NKS_ERR_ABORTED` (< 0): the monitor returned `false`; `x` is untouched.
+
+Any other failure throws an [`NKSolveError`](@ref) with the status and the library's message,
+`x` untouched. If a Julia callback (operator, preconditioner, monitor) threw, the solve is
+stopped and that exception is rethrown here. Details are in [`report`](@ref)`(s)`.
+
+The callbacks run inside the library's solve and must not use `s` itself (its setters,
+`report`, `solve!`, `free!`): that throws an `ArgumentError`, which `solve!` rethrows. Other
+solvers and matrices may be used from them.
+"""
+function solve!(s::KrylovSolver, x::StridedVector{Float64}, b::AbstractVector{<:Real})
+    n = length(b)
+    length(x) == n || throw(DimensionMismatch("length(x) = $(length(x)) but length(b) = $n"))
+    _unit_stride(x, "x")
+    bb = b isa StridedVector{Float64} && stride(b, 1) == 1 ? b : Vector{Float64}(b)
+    _overlaps(x, bb) && throw(ArgumentError("x and b must not share memory"))
+    s.solving && _busy()
+    s.exception = nothing
+    s.solving = true
+    status = try
+        # s.ptr is passed as it is (unsafe_convert refuses a solving handle); GC.@preserve keeps
+        # s, and with it the callbacks that user_data reaches, alive during the call.
+        GC.@preserve s x bb ccall((:nks_krylov_solve, libnksolve), Int32,
+                                  (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t),
+                                  s.ptr, bb, x, n)
+    finally
+        s.solving = false
+    end
+    message = status < 0 ? last_error_message() : ""   # read before anything else runs
+    e = s.exception
+    if e !== nothing
+        s.exception = nothing
+        throw(e)
+    end
+    status == NKS_ERR_ABORTED && return status   # the monitor asked to stop
+    status < 0 && throw(NKSolveError(status, "nks_krylov_solve", message))
+    return status
+end
+
+"""
+    report(s::KrylovSolver) -> KrylovReport
+
+The report of the last solve on `s` (iterations, operator and preconditioner applications,
+residual norms, seconds, termination reason): see [`KrylovReport`](@ref). Every solve that
+starts updates it, including failed ones.
+"""
+function report(s::KrylovSolver)
+    out = Ref{KrylovReport}()
+    _check(ccall((:nks_krylov_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{KrylovReport}), s, out),
+           "nks_krylov_get_report")
+    return out[]
+end
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+function __init__()
+    configured = get(ENV, "NKSOLVE_LIBRARY", "libnksolve")
+    if configured != libnksolve
+        error("NKSolve was precompiled with the library \"$libnksolve\" but NKSOLVE_LIBRARY is now ",
+              "\"$configured\". Recompile it: remove the NKSolve folder under ",
+              "`joinpath(DEPOT_PATH[1], \"compiled\")`, or start Julia with --compiled-modules=no.")
+    end
+    if Libdl.dlopen_e(libnksolve) == C_NULL
+        error("NKSolve cannot load the nksolve library \"$libnksolve\". Set ENV[\"NKSOLVE_LIBRARY\"] ",
+              "to the full path of libnksolve.$(Libdl.dlext) before loading NKSolve, or put its ",
+              "folder on the dynamic loader's search path (LD_LIBRARY_PATH / DYLD_LIBRARY_PATH / PATH).")
+    end
+    lib = version()
+    if lib.major != NKS_VERSION_MAJOR || (lib.major == 0 && lib.minor != NKS_VERSION_MINOR) ||
+       lib < VersionNumber(NKS_VERSION_MAJOR, NKS_VERSION_MINOR, NKS_VERSION_PATCH)
+        error("NKSolve was written for nksolve $NKS_VERSION_MAJOR.$NKS_VERSION_MINOR.$NKS_VERSION_PATCH ",
+              "but \"$libnksolve\" is version $lib; use a matching library.")
+    end
+    return nothing
+end
+
+end # module NKSolve

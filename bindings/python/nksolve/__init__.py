@@ -1,0 +1,788 @@
+"""Python binding of nksolve: Krylov solvers (CG, GMRES(m), FGMRES(m)) on sparse matrices or
+matrix-free operators, through the library's C ABI (ctypes + numpy, no compiled extension).
+
+Quick start::
+
+    import numpy as np, scipy.sparse as sp
+    import nksolve
+
+    A = sp.diags([-1, 2, -1], [-1, 0, 1], shape=(100, 100))
+    solver = nksolve.Krylov(method="cg", rtol=1e-10)
+    solver.set_operator(A)                 # scipy matrix, nksolve.CSR, or n=..., matvec=...
+    x, report = solver.solve(np.ones(100))
+    assert report.converged
+
+Conventions
+-----------
+* Failures of a call raise :class:`NKSolveError`, carrying the library's :class:`Status` and its
+  detailed message (which argument, what was wrong, the valid range).
+* A solve that finishes without reaching the tolerance (iteration or time limit, stagnation) does
+  NOT raise: it returns the solver's last iterate with ``report.status`` > 0 and
+  ``report.converged == False``. Check ``report.converged``.
+* Python callbacks (matvec, preconditioner, monitor) run on the thread that called
+  :meth:`Krylov.solve`. An exception raised inside one stops the solve and is re-raised by
+  :meth:`Krylov.solve` itself (its ``__context__`` is the library's :class:`NKSolveError`);
+  nothing is ever propagated through the C library.
+* The shared library is found through the ``NKSOLVE_LIBRARY`` environment variable if set, else
+  in the repository's ``target/release`` and ``target/release/deps``, else by
+  ``ctypes.util.find_library("nksolve")``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import numbers
+from dataclasses import dataclass
+from typing import Callable, Optional, Tuple, Union
+
+import numpy as np
+
+from . import _lib
+
+__all__ = [
+    "NKSolveError",
+    "Status",
+    "Method",
+    "Preconditioner",
+    "PreconditionerSide",
+    "Termination",
+    "CSR",
+    "Krylov",
+    "KrylovReport",
+    "set_num_threads",
+    "get_num_threads",
+    "version",
+    "library_path",
+    "__version__",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Enumerations (values identical to include/nksolve.h)
+# ---------------------------------------------------------------------------------------------
+
+
+class Status(enum.IntEnum):
+    """Result of every nksolve call (``nks_status``).
+
+    ``OK`` is success; negative values are failures of the call (outputs not written);
+    positive values mean a solve finished with a usable result that did not converge.
+    """
+
+    OK = 0  #: Success.
+    NULL_POINTER = -1  #: A required pointer argument was NULL.
+    INVALID_ARGUMENT = -2  #: An argument is outside its valid range.
+    DIMENSION_MISMATCH = -3  #: Sizes of two arguments disagree.
+    UNKNOWN_OPTION = -4  #: An option name is not known.
+    CALLBACK = -5  #: A user callback failed (raised, in Python).
+    NON_FINITE = -6  #: An input or a callback output is NaN or infinite.
+    BREAKDOWN = -7  #: The method cannot continue (e.g. CG on an indefinite operator).
+    ALLOCATION = -8  #: Memory could not be allocated.
+    INTERNAL = -9  #: A bug in nksolve (a caught panic); please report the message.
+    ABORTED = -10  #: The user stopped the solve (monitor callback).
+    INVALID_STATE = -11  #: The handle is not ready for this call (e.g. no operator set).
+    MAX_ITERATIONS = 1  #: Finished at the iteration limit; result usable but not converged.
+    TIME_LIMIT = 2  #: Finished at the time limit; result usable but not converged.
+    STAGNATION = 3  #: Finished because the method stopped making progress; result usable.
+
+
+class Method(enum.IntEnum):
+    """Krylov methods (``nks_krylov_method``)."""
+
+    CG = 0  #: Conjugate gradients, for symmetric positive definite A and preconditioner.
+    GMRES = 1  #: Restarted GMRES(m), any nonsingular A (the library default).
+    FGMRES = 2  #: Flexible GMRES(m): the preconditioner may vary; right side only.
+
+
+class Preconditioner(enum.IntEnum):
+    """Built-in preconditioners (``nks_preconditioner``); both need a CSR operator."""
+
+    NONE = 0  #: No preconditioning (the default).
+    JACOBI = 1  #: M = diag(A); needs a nonzero diagonal.
+    ILU0 = 2  #: Incomplete LU without fill; needs stored diagonal entries.
+
+
+class PreconditionerSide(enum.IntEnum):
+    """Preconditioner side for GMRES (``nks_preconditioner_side``)."""
+
+    LEFT = 0  #: M^-1 A x = M^-1 b: the preconditioned residual is monitored.
+    RIGHT = 1  #: A M^-1 u = b: the true residual is monitored (the default).
+
+
+class Termination(enum.IntEnum):
+    """Why a solve stopped (``nks_termination``)."""
+
+    NOT_STARTED = 0  #: No solve has run on this handle (or the solve is still running).
+    CONVERGED_RTOL = 1  #: ||r|| <= rtol * ||b||.
+    CONVERGED_ATOL = 2  #: ||r|| <= atol.
+    MAX_ITERATIONS = 3  #: The iteration limit was reached.
+    TIME_LIMIT = 4  #: The time limit was reached.
+    STAGNATION = 5  #: A GMRES restart cycle made no progress.
+    MONITOR_STOP = 6  #: The monitor asked to stop.
+    CALLBACK_FAILED = 7  #: A matvec or preconditioner callback failed (see callback_code).
+    NON_FINITE = 8  #: A NaN or infinity appeared.
+    BREAKDOWN = 9  #: The method broke down (e.g. CG on an indefinite operator).
+
+
+def _enum_or_int(cls, value):
+    try:
+        return cls(value)
+    except ValueError:  # a value added by a newer library: keep the number
+        return int(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+
+
+class NKSolveError(Exception):
+    """A failed nksolve call.
+
+    Attributes:
+        status: the :class:`Status` the library returned (a plain ``int`` for a value unknown to
+            this binding).
+        message: the library's detailed message (``nks_last_error_message()``): which argument,
+            what was wrong, the valid range.
+        function: the C function (or binding method) that failed.
+    """
+
+    def __init__(self, status, message: str, function: Optional[str] = None):
+        self.status = _enum_or_int(Status, status)
+        self.message = message
+        self.function = function
+        super().__init__(status, message, function)
+
+    def __str__(self) -> str:
+        name = self.status.name if isinstance(self.status, Status) else f"status {self.status}"
+        where = f"{self.function}: " if self.function else ""
+        return f"{where}{name} ({int(self.status)}): {self.message}"
+
+
+def _last_message() -> str:
+    return _lib.nks_last_error_message().decode("utf-8", errors="replace")
+
+
+def _check(status: int, function: str) -> int:
+    """Raises :class:`NKSolveError` for a negative status; returns the status otherwise."""
+    if status < 0:
+        raise NKSolveError(status, _last_message() or _lib.nks_status_str(status).decode(), function)
+    return status
+
+
+def _fail(status: Status, message: str, function: str):
+    """An error detected by the binding itself, reported like a library error."""
+    raise NKSolveError(status, message, function)
+
+
+def _size(value, name: str, function: str) -> int:
+    """A non-negative integer for a ``size_t`` argument (ctypes would wrap negatives around)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        _fail(Status.INVALID_ARGUMENT, f"{name} = {value!r} must be a non-negative integer", function)
+    value = int(value)
+    if value < 0 or value >= 2**63:
+        _fail(Status.INVALID_ARGUMENT, f"{name} = {value} must be a non-negative integer", function)
+    return value
+
+
+def _vector(a, name: str, function: str) -> np.ndarray:
+    """``a`` as a contiguous 1-D float64 array (a copy only if needed)."""
+    try:
+        v = np.ascontiguousarray(a, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{function}: {name} must be convertible to a float64 vector ({e})") from None
+    if v.ndim != 1:
+        _fail(Status.DIMENSION_MISMATCH, f"{name} must be one-dimensional; it has shape {v.shape}", function)
+    return v
+
+
+def _dptr(a: np.ndarray):
+    return a.ctypes.data_as(_lib.c_double_p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Library-wide functions
+# ---------------------------------------------------------------------------------------------
+
+
+def version() -> str:
+    """The version of the loaded library as ``"MAJOR.MINOR.PATCH"`` (``nks_version_string``)."""
+    return _lib.nks_version_string().decode()
+
+
+#: The version of the loaded library (same as :func:`version`).
+__version__ = version()
+
+#: The file the shared library was loaded from.
+library_path: str = _lib.path
+
+
+def set_num_threads(threads: int) -> None:
+    """Sets the number of threads of the library's parallel kernels (``nks_set_num_threads``).
+
+    ``0`` restores the default (``NKS_NUM_THREADS`` if set, else the number of cores); ``1`` runs
+    everything on the calling thread. Python callbacks always run on the thread that calls
+    :meth:`Krylov.solve`, whatever this setting.
+    """
+    _check(_lib.nks_set_num_threads(_size(threads, "threads", "nks_set_num_threads")), "nks_set_num_threads")
+
+
+def get_num_threads() -> int:
+    """The number of threads the library's parallel kernels use now (``nks_get_num_threads``)."""
+    return int(_lib.nks_get_num_threads())
+
+
+# ---------------------------------------------------------------------------------------------
+# CSR matrices
+# ---------------------------------------------------------------------------------------------
+
+
+class CSR:
+    """An immutable sparse matrix owned by the library (``nks_csr``).
+
+    Build it from CSR arrays or with :meth:`from_scipy`. The arrays are copied, so they may be
+    changed or freed afterwards. Columns within a row may be unsorted; duplicates are summed.
+    The matrix is freed by :meth:`close`, by leaving a ``with`` block, or when garbage
+    collected. A solver given the matrix keeps its own reference, so closing it early is safe.
+
+    Args:
+        row_ptr: ``nrows + 1`` row offsets, ``row_ptr[0] == index_base``.
+        col_idx: column indices (``row_ptr[-1] - index_base`` of them).
+        values: the entries, same length as ``col_idx``.
+        shape: ``(nrows, ncols)``.
+        index_base: 0 for C-style indices, 1 for Fortran/Julia-style.
+
+    Raises:
+        NKSolveError: ``INVALID_ARGUMENT`` for an index out of range (the message names the
+            row), a bad ``index_base`` or decreasing row pointers; ``DIMENSION_MISMATCH`` for
+            array lengths that disagree with ``shape`` or ``row_ptr``; ``NON_FINITE`` for NaN or
+            infinite values.
+    """
+
+    def __init__(self, row_ptr, col_idx, values, shape: Tuple[int, int], index_base: int = 0):
+        fn = "nks_csr_new"
+        self._h = None
+        try:
+            nrows, ncols = shape
+        except (TypeError, ValueError):
+            raise TypeError(f"{fn}: shape must be a pair (nrows, ncols), got {shape!r}") from None
+        nrows = _size(nrows, "nrows", fn)
+        ncols = _size(ncols, "ncols", fn)
+        rp = np.ascontiguousarray(row_ptr, dtype=np.int64).ravel()
+        ci = np.ascontiguousarray(col_idx, dtype=np.int64).ravel()
+        va = np.ascontiguousarray(values, dtype=np.float64).ravel()
+        # The C function reads nrows + 1 row pointers and row_ptr[nrows] - index_base entries:
+        # check the lengths here so a short array is an error and never a read past its end.
+        if rp.size != nrows + 1:
+            _fail(Status.DIMENSION_MISMATCH, f"row_ptr has {rp.size} entries; nrows = {nrows} needs {nrows + 1}", fn)
+        nnz = int(rp[-1]) - int(index_base)
+        if nnz >= 0 and (ci.size != nnz or va.size != nnz):
+            _fail(
+                Status.DIMENSION_MISMATCH,
+                f"row_ptr[nrows] - index_base = {nnz} entries, but col_idx has {ci.size} and values has {va.size}",
+                fn,
+            )
+        h = _lib.nks_csr_p()
+        _check(
+            _lib.nks_csr_new(
+                nrows, ncols, rp.ctypes.data_as(_lib.c_int64_p), ci.ctypes.data_as(_lib.c_int64_p),
+                _dptr(va), int(index_base), ctypes.byref(h),
+            ),
+            fn,
+        )
+        self._h = h
+
+    @classmethod
+    def from_scipy(cls, A) -> "CSR":
+        """Copies any ``scipy.sparse`` matrix or array (converted to CSR, int64 indices, float64
+        values; duplicates summed)."""
+        import scipy.sparse as sp
+
+        if not sp.issparse(A):
+            raise TypeError(f"CSR.from_scipy: expected a scipy.sparse matrix, got {type(A).__name__}")
+        C = A.tocsr()
+        if np.iscomplexobj(C.data):
+            raise TypeError("CSR.from_scipy: complex matrices are not supported (nksolve is real, float64)")
+        return cls(C.indptr.astype(np.int64), C.indices.astype(np.int64), C.data.astype(np.float64), C.shape, 0)
+
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("this nksolve.CSR has been closed")
+        return self._h
+
+    def _size(self):
+        r, c, z = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_size_t()
+        _check(_lib.nks_csr_get_size(self._handle(), ctypes.byref(r), ctypes.byref(c), ctypes.byref(z)), "nks_csr_get_size")
+        return r.value, c.value, z.value
+
+    @property
+    def shape(self) -> Tuple[int, int]:
+        """``(nrows, ncols)``."""
+        r, c, _ = self._size()
+        return (r, c)
+
+    @property
+    def nnz(self) -> int:
+        """The number of stored entries (after duplicates were summed)."""
+        return self._size()[2]
+
+    def matvec(self, x) -> np.ndarray:
+        """Returns ``y = A x`` (a new array) computed by the library; ``x`` must be finite."""
+        fn = "nks_csr_matvec"
+        h = self._handle()
+        nrows, ncols, _ = self._size()
+        xv = _vector(x, "x", fn)
+        y = np.empty(nrows, dtype=np.float64)
+        _check(_lib.nks_csr_matvec(h, _dptr(xv), xv.size, _dptr(y), nrows), fn)
+        return y
+
+    def __matmul__(self, x) -> np.ndarray:
+        """``A @ x`` is :meth:`matvec`."""
+        return self.matvec(x)
+
+    def close(self) -> None:
+        """Frees the matrix now (``nks_csr_free``); later use raises ``ValueError``. Idempotent."""
+        h, self._h = getattr(self, "_h", None), None
+        if h is not None:
+            _lib.nks_csr_free(h)
+
+    def __enter__(self) -> "CSR":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may already be gone
+            pass
+
+    def __repr__(self) -> str:
+        if self._h is None:
+            return "<nksolve.CSR (closed)>"
+        r, c, z = self._size()
+        return f"<nksolve.CSR {r}x{c}, nnz={z}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Krylov solver
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KrylovReport:
+    """What a Krylov solve did (mirror of ``nks_krylov_report``).
+
+    During a solve (in a monitor), ``residual_norm`` is the monitored residual of the current
+    iteration; after it, the true ``||b - A x||`` of the returned ``x``. In a monitor only the
+    counters, norms and ``seconds`` are meaningful: ``termination`` is ``NOT_STARTED`` and
+    ``status`` is not final (the library 0.1 reports ``INTERNAL`` there).
+    """
+
+    status: Status  #: The status the solve returned.
+    termination: Termination  #: Why it stopped.
+    iterations: int  #: Krylov iterations.
+    matvecs: int  #: Operator applications, residual recomputations included.
+    precond_applies: int  #: Preconditioner applications.
+    rhs_norm: float  #: ``||b||_2``.
+    initial_residual_norm: float  #: The monitored residual norm at the start.
+    residual_norm: float  #: See the class docs.
+    seconds: float  #: Wall-clock seconds.
+    callback_code: int  #: The code a failing callback returned (0 if none failed).
+
+    @property
+    def converged(self) -> bool:
+        """``True`` when the solve reached ``rtol`` or ``atol``."""
+        return self.termination in (Termination.CONVERGED_RTOL, Termination.CONVERGED_ATOL)
+
+    @classmethod
+    def _from_c(cls, r: _lib.nks_krylov_report) -> "KrylovReport":
+        return cls(
+            status=_enum_or_int(Status, r.status),
+            termination=_enum_or_int(Termination, r.termination),
+            iterations=int(r.iterations),
+            matvecs=int(r.matvecs),
+            precond_applies=int(r.precond_applies),
+            rhs_norm=float(r.rhs_norm),
+            initial_residual_norm=float(r.initial_residual_norm),
+            residual_norm=float(r.residual_norm),
+            seconds=float(r.seconds),
+            callback_code=int(r.callback_code),
+        )
+
+
+class _ErrorSlot:
+    """Holds the first exception raised by a callback during one solve (shared by the handle
+    and its trampolines, so the trampolines need no reference to the handle)."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self):
+        self.exc = None
+
+    def store(self, exc: BaseException) -> None:
+        if self.exc is None:
+            self.exc = exc
+
+    def take(self):
+        exc, self.exc = self.exc, None
+        return exc
+
+
+def _vector_trampoline(kind: str, f: Callable, slot: _ErrorSlot):
+    """A C ``int (*)(const double *in, double *out, size_t n, void *)`` calling ``out = f(in)``.
+
+    ``in`` is wrapped without copying and marked read-only; ``f``'s result is copied into ``out``.
+    Any exception (KeyboardInterrupt included) is stored in ``slot`` and the solve is stopped
+    with -1, so nothing propagates into the library.
+    """
+    cfunc_type = _lib.nks_matvec_fn if kind == "matvec" else _lib.nks_precond_fn
+
+    def trampoline(inp, out, n, _user_data):
+        try:
+            x = np.ctypeslib.as_array(inp, shape=(n,))
+            x.flags.writeable = False
+            y = f(x)
+            if y is None:
+                raise TypeError(f"the {kind} callback returned None; it must return the result vector of length {n}")
+            y = np.asarray(y, dtype=np.float64)
+            if y.shape != (n,):
+                raise ValueError(f"the {kind} callback returned an array of shape {y.shape}; expected ({n},)")
+            np.ctypeslib.as_array(out, shape=(n,))[:] = y
+            return 0
+        except BaseException as e:  # noqa: BLE001 -- nothing may cross into the library
+            slot.store(e)
+            return -1
+
+    return cfunc_type(trampoline)
+
+
+def _monitor_trampoline(f: Callable, slot: _ErrorSlot):
+    def trampoline(report_ptr, _user_data):
+        try:
+            keep_going = f(KrylovReport._from_c(report_ptr.contents))
+            return 0 if (keep_going is None or keep_going) else 1
+        except BaseException as e:  # noqa: BLE001
+            slot.store(e)
+            return -1
+
+    return _lib.nks_krylov_monitor_fn(trampoline)
+
+
+_METHODS = {"cg": Method.CG, "gmres": Method.GMRES, "fgmres": Method.FGMRES}
+_PRECONDITIONERS = {"none": Preconditioner.NONE, "jacobi": Preconditioner.JACOBI, "ilu0": Preconditioner.ILU0}
+_SIDES = {"left": PreconditionerSide.LEFT, "right": PreconditionerSide.RIGHT}
+
+
+def _choice(value, table: dict, enum_cls, name: str, function: str) -> int:
+    if isinstance(value, str):
+        key = value.lower()
+        if key not in table:
+            _fail(Status.INVALID_ARGUMENT, f"{name} = {value!r}; use one of {', '.join(map(repr, table))}", function)
+        return int(table[key])
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)  # the library range-checks numeric codes
+    _fail(Status.INVALID_ARGUMENT, f"{name} = {value!r}; use one of {', '.join(map(repr, table))} or a {enum_cls.__name__}", function)
+
+
+class Krylov:
+    """A Krylov solver (``nks_krylov``): options, operator, preconditioner, monitor, reusable
+    workspace and the report of the last solve. Use one handle from one thread at a time.
+
+    Args:
+        method: ``"cg"``, ``"gmres"`` (default) or ``"fgmres"`` (or a :class:`Method`).
+        rtol: relative tolerance in ``[0, 1)``; stop when ``||r|| <= max(rtol ||b||, atol)``.
+        atol: absolute tolerance, ``>= 0``.
+        max_iterations: iteration limit, ``>= 1``.
+        restart: GMRES/FGMRES restart length m, ``1..=10000``.
+        use_initial_guess: ``None`` (default): :meth:`solve` starts from ``x0`` when one is
+            given, else from zero. ``True``: ``x0`` is required. ``False``: always start from
+            zero; passing ``x0`` is an error.
+        preconditioner_side: ``"left"`` or ``"right"`` (default), for GMRES.
+        max_seconds: wall-clock limit (``> 0``); ``None``: no limit.
+        **options: further options passed by name to :meth:`set_option` (an unknown name
+            raises ``NKSolveError`` with status ``UNKNOWN_OPTION``).
+
+    Unset options keep the library defaults: GMRES(30), rtol 1e-8, atol 0, 10000 iterations.
+    """
+
+    def __init__(
+        self,
+        method: Union[str, Method, None] = None,
+        *,
+        rtol: Optional[float] = None,
+        atol: Optional[float] = None,
+        max_iterations: Optional[int] = None,
+        restart: Optional[int] = None,
+        use_initial_guess: Optional[bool] = None,
+        preconditioner_side: Union[str, PreconditionerSide, None] = None,
+        max_seconds: Optional[float] = None,
+        **options: float,
+    ):
+        self._h = None
+        self._slot = _ErrorSlot()
+        # The CFUNCTYPE objects the library holds pointers to; kept alive while installed.
+        self._matvec_cb = None
+        self._precond_cb = None
+        self._monitor_cb = None
+        self._n = None
+        self._use_initial_guess = None
+        h = _lib.nks_krylov_p()
+        _check(_lib.nks_krylov_new(ctypes.byref(h)), "nks_krylov_new")
+        self._h = h
+        if method is not None:
+            self.set_method(method)
+        if rtol is not None:
+            self.set_rtol(rtol)
+        if atol is not None:
+            self.set_atol(atol)
+        if max_iterations is not None:
+            self.set_max_iterations(max_iterations)
+        if restart is not None:
+            self.set_restart(restart)
+        self.set_use_initial_guess(use_initial_guess)
+        if preconditioner_side is not None:
+            self.set_preconditioner_side(preconditioner_side)
+        if max_seconds is not None:
+            self.set_max_seconds(max_seconds)
+        for name, value in options.items():
+            self.set_option(name, value)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("this nksolve.Krylov has been closed")
+        return self._h
+
+    def close(self) -> None:
+        """Frees the solver now (``nks_krylov_free``); later use raises ``ValueError``. Idempotent."""
+        h, self._h = getattr(self, "_h", None), None
+        if h is not None:
+            _lib.nks_krylov_free(h)
+        self._matvec_cb = self._precond_cb = self._monitor_cb = None
+
+    def __enter__(self) -> "Krylov":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # -- options -------------------------------------------------------------------------------
+
+    def set_method(self, method: Union[str, Method, int]) -> None:
+        """Selects the method: ``"cg"``, ``"gmres"``, ``"fgmres"`` or a :class:`Method`."""
+        fn = "nks_krylov_set_method"
+        _check(_lib.nks_krylov_set_method(self._handle(), _choice(method, _METHODS, Method, "method", fn)), fn)
+
+    def set_rtol(self, rtol: float) -> None:
+        """Relative tolerance in ``[0, 1)`` (default 1e-8)."""
+        _check(_lib.nks_krylov_set_rtol(self._handle(), float(rtol)), "nks_krylov_set_rtol")
+
+    def set_atol(self, atol: float) -> None:
+        """Absolute tolerance, ``>= 0`` (default 0)."""
+        _check(_lib.nks_krylov_set_atol(self._handle(), float(atol)), "nks_krylov_set_atol")
+
+    def set_max_iterations(self, max_iterations: int) -> None:
+        """Iteration limit, ``>= 1`` (default 10000); reaching it gives ``Status.MAX_ITERATIONS``."""
+        fn = "nks_krylov_set_max_iterations"
+        _check(_lib.nks_krylov_set_max_iterations(self._handle(), _size(max_iterations, "max_iterations", fn)), fn)
+
+    def set_restart(self, restart: int) -> None:
+        """GMRES/FGMRES restart length m, ``1..=10000`` (default 30)."""
+        fn = "nks_krylov_set_restart"
+        _check(_lib.nks_krylov_set_restart(self._handle(), _size(restart, "restart", fn)), fn)
+
+    def set_use_initial_guess(self, use_initial_guess: Optional[bool]) -> None:
+        """How :meth:`solve` treats ``x0``: ``None`` uses it when given (else starts from zero),
+        ``True`` requires it, ``False`` always starts from zero and rejects it."""
+        if use_initial_guess not in (None, True, False):
+            _fail(Status.INVALID_ARGUMENT, f"use_initial_guess = {use_initial_guess!r}; use None, True or False",
+                  "nks_krylov_set_use_initial_guess")
+        self._handle()
+        self._use_initial_guess = use_initial_guess
+
+    def set_preconditioner_side(self, side: Union[str, PreconditionerSide, int]) -> None:
+        """GMRES preconditioner side: ``"left"`` or ``"right"`` (default). FGMRES is always
+        right-preconditioned; CG ignores this."""
+        fn = "nks_krylov_set_preconditioner_side"
+        _check(_lib.nks_krylov_set_preconditioner_side(self._handle(), _choice(side, _SIDES, PreconditionerSide, "preconditioner_side", fn)), fn)
+
+    def set_max_seconds(self, max_seconds: float) -> None:
+        """Wall-clock limit in seconds, ``> 0``; reaching it gives ``Status.TIME_LIMIT``.
+        ``math.inf`` removes a limit set earlier."""
+        _check(_lib.nks_krylov_set_max_seconds(self._handle(), float(max_seconds)), "nks_krylov_set_max_seconds")
+
+    def set_option(self, name: str, value: float) -> None:
+        """Sets an option by name, as read from an input file (``nks_krylov_set_option``):
+        ``"method"``, ``"rtol"``, ``"atol"``, ``"max_iterations"``, ``"restart"``,
+        ``"use_initial_guess"`` (0/1), ``"preconditioner_side"`` (0/1), ``"max_seconds"``.
+        ``method``, ``preconditioner_side`` and ``use_initial_guess`` also accept the strings
+        and values of the typed setters. An unknown name raises ``NKSolveError`` with status
+        ``UNKNOWN_OPTION`` and the list of known names."""
+        fn = "nks_krylov_set_option"
+        if name == "method" and isinstance(value, (str, Method)):
+            return self.set_method(value)
+        if name == "preconditioner_side" and isinstance(value, (str, PreconditionerSide)):
+            return self.set_preconditioner_side(value)
+        if name == "use_initial_guess":
+            # The binding decides per solve whether x0 is used (see solve); validate like the library.
+            if value is None or isinstance(value, bool):
+                return self.set_use_initial_guess(value)
+            if value in (0, 1):
+                return self.set_use_initial_guess(bool(value))
+        if isinstance(value, str):
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        _check(_lib.nks_krylov_set_option(self._handle(), str(name).encode("utf-8"), float(value)), fn)
+
+    # -- operator, preconditioner, monitor -----------------------------------------------------
+
+    def set_operator(self, A=None, *, n: Optional[int] = None, matvec: Optional[Callable] = None) -> None:
+        """Sets the operator.
+
+        * ``set_operator(A)`` with an :class:`CSR` (the solver keeps its own reference) or any
+          ``scipy.sparse`` matrix (copied into a CSR), or any object with ``shape`` and a
+          ``matvec`` method such as a ``scipy.sparse.linalg.LinearOperator`` (used matrix-free).
+        * ``set_operator(n=n, matvec=f)``: matrix-free; ``f(x)`` must RETURN ``A @ x`` as an
+          array of length ``n``. ``x`` is a read-only view of the library's vector, valid only
+          during the call (copy it to keep it). The result is copied into the library's vector.
+          An exception raised by ``f`` stops the solve and is re-raised by :meth:`solve`.
+
+        Built-in preconditioners (Jacobi, ILU(0)) need a CSR operator.
+        """
+        h = self._handle()
+        if A is None:
+            if n is None or matvec is None:
+                raise TypeError("Krylov.set_operator: give a matrix A, or both n=... and matvec=...")
+            if not callable(matvec):
+                raise TypeError(f"Krylov.set_operator: matvec must be callable, got {type(matvec).__name__}")
+            fn = "nks_krylov_set_operator_callback"
+            n = _size(n, "n", fn)
+            cb = _vector_trampoline("matvec", matvec, self._slot)
+            _check(_lib.nks_krylov_set_operator_callback(h, n, cb, None), fn)
+            self._matvec_cb, self._n = cb, n
+            return
+        if n is not None or matvec is not None:
+            raise TypeError("Krylov.set_operator: give either a matrix A or n=... and matvec=..., not both")
+        if isinstance(A, CSR):
+            _check(_lib.nks_krylov_set_operator_csr(h, A._handle()), "nks_krylov_set_operator_csr")
+            self._matvec_cb, self._n = None, A.shape[0]
+            return
+        if hasattr(A, "tocsr"):  # scipy.sparse
+            with CSR.from_scipy(A) as C:
+                return self.set_operator(C)
+        if hasattr(A, "matvec") and hasattr(A, "shape"):
+            rows, cols = A.shape
+            if rows != cols:
+                _fail(Status.DIMENSION_MISMATCH, f"A is {rows} x {cols}; Krylov solvers need a square operator",
+                      "nks_krylov_set_operator_callback")
+            return self.set_operator(n=rows, matvec=A.matvec)
+        raise TypeError(
+            f"Krylov.set_operator: cannot use a {type(A).__name__}; pass an nksolve.CSR, a scipy.sparse "
+            "matrix, a LinearOperator, or n=... and matvec=..."
+        )
+
+    def set_preconditioner(self, preconditioner: Union[str, Preconditioner, int, Callable, None]) -> None:
+        """Sets the preconditioner.
+
+        * ``"none"``, ``"jacobi"``, ``"ilu0"`` (or a :class:`Preconditioner`; ``None`` means
+          ``"none"``): built-in, built from the CSR operator at the next solve.
+        * a callable ``M(r)`` that RETURNS ``z = M^-1 r`` (same conventions as a matvec callback).
+          For CG it must be symmetric positive definite; for FGMRES it may vary between calls.
+        """
+        h = self._handle()
+        if preconditioner is None:
+            preconditioner = Preconditioner.NONE
+        if callable(preconditioner) and not isinstance(preconditioner, (str, numbers.Integral)):
+            fn = "nks_krylov_set_preconditioner_callback"
+            cb = _vector_trampoline("preconditioner", preconditioner, self._slot)
+            _check(_lib.nks_krylov_set_preconditioner_callback(h, cb, None), fn)
+            self._precond_cb = cb
+            return
+        fn = "nks_krylov_set_preconditioner"
+        _check(_lib.nks_krylov_set_preconditioner(h, _choice(preconditioner, _PRECONDITIONERS, Preconditioner, "preconditioner", fn)), fn)
+        self._precond_cb = None
+
+    def set_monitor(self, monitor: Optional[Callable[[KrylovReport], Optional[bool]]]) -> None:
+        """Installs ``monitor(report)``, called once per iteration with the running
+        :class:`KrylovReport`. Return ``False`` (or any false value other than ``None``) to stop:
+        the solve then raises ``NKSolveError`` with status ``ABORTED``. ``True`` or ``None``
+        continue. An exception raised by the monitor stops the solve and is re-raised.
+        ``set_monitor(None)`` removes it."""
+        h = self._handle()
+        if monitor is None:
+            _check(_lib.nks_krylov_set_monitor(h, _lib.nks_krylov_monitor_fn(), None), "nks_krylov_set_monitor")
+            self._monitor_cb = None
+            return
+        if not callable(monitor):
+            raise TypeError(f"Krylov.set_monitor: monitor must be callable or None, got {type(monitor).__name__}")
+        cb = _monitor_trampoline(monitor, self._slot)
+        _check(_lib.nks_krylov_set_monitor(h, cb, None), "nks_krylov_set_monitor")
+        self._monitor_cb = cb
+
+    # -- solving -------------------------------------------------------------------------------
+
+    def solve(self, b, x0=None) -> Tuple[np.ndarray, KrylovReport]:
+        """Solves ``A x = b`` and returns ``(x, report)``; ``x`` is a new array, ``x0`` and
+        ``b`` are never modified.
+
+        The start is ``x0`` when given (see ``use_initial_guess``), else zero. On convergence
+        ``report.status == Status.OK``. If the solve stops at the iteration or time limit or
+        stagnates, ``x`` is the solver's last iterate and ``report.status`` is
+        ``MAX_ITERATIONS`` / ``TIME_LIMIT`` / ``STAGNATION`` (no exception; check
+        ``report.converged``).
+
+        Raises:
+            NKSolveError: the call failed (bad input such as a length mismatch or NaN in ``b``,
+                breakdown, the monitor asked to stop: ``ABORTED``, ...).
+            Exception: whatever a Python callback raised, re-raised as is; its ``__context__``
+                is the library's ``NKSolveError`` (status ``CALLBACK`` or ``ABORTED``).
+        """
+        fn = "nks_krylov_solve"
+        h = self._handle()
+        bv = _vector(b, "b", fn)
+        if x0 is None:
+            if self._use_initial_guess:
+                _fail(Status.INVALID_ARGUMENT, "use_initial_guess is True but no x0 was given", fn)
+            x = np.zeros(bv.size, dtype=np.float64)
+        else:
+            if self._use_initial_guess is False:
+                _fail(Status.INVALID_ARGUMENT, "x0 was given but use_initial_guess is False (the solve starts from zero)", fn)
+            x = np.array(_vector(x0, "x0", fn), dtype=np.float64, copy=True)
+            if x.size != bv.size:
+                _fail(Status.DIMENSION_MISMATCH, f"x0 has length {x.size} but b has length {bv.size}", fn)
+        _check(_lib.nks_krylov_set_use_initial_guess(h, int(x0 is not None)), "nks_krylov_set_use_initial_guess")
+        self._slot.take()  # nothing left over from an earlier, interrupted call
+        status = _lib.nks_krylov_solve(h, _dptr(bv), _dptr(x), bv.size)
+        pending = self._slot.take()
+        if status < 0:
+            error = NKSolveError(status, _last_message(), fn)
+            if pending is not None:
+                try:
+                    raise error
+                except NKSolveError:
+                    raise pending  # __context__ is the library error
+            raise error
+        if pending is not None:  # cannot happen with a conforming library; never swallow it
+            raise pending
+        return x, self.report
+
+    @property
+    def report(self) -> KrylovReport:
+        """The report of the last solve that started on this handle (``nks_krylov_get_report``).
+
+        A solve rejected before starting (e.g. a length mismatch or NaN in ``b``) leaves the
+        previous report in place."""
+        r = _lib.nks_krylov_report()
+        _check(_lib.nks_krylov_get_report(self._handle(), ctypes.byref(r)), "nks_krylov_get_report")
+        return KrylovReport._from_c(r)
+
+    def __repr__(self) -> str:
+        return "<nksolve.Krylov (closed)>" if self._h is None else f"<nksolve.Krylov n={self._n}>"

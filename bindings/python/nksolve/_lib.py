@@ -1,0 +1,203 @@
+"""Raw ctypes layer of the nksolve Python binding: library loading and one declaration per
+function of ``include/nksolve.h``.
+
+Nothing here is public API; :mod:`nksolve` wraps it. Keep this file in step with the header:
+every exported function is declared below with its exact argument and result types, so a
+wrong call fails in ctypes instead of corrupting memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char_p,
+    c_double,
+    c_int,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint32,
+    c_void_p,
+)
+
+#: The library version this binding was written against, as ``(MAJOR, MINOR)``. The loaded
+#: library must have the same MAJOR (and, while MAJOR is 0, the same MINOR), mirroring the
+#: ``NKS_VERSION`` check a C program does against its header.
+BOUND_VERSION = (0, 1)
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_REPO = os.path.normpath(os.path.join(_HERE, "..", "..", ".."))
+
+if sys.platform == "darwin":
+    _SONAME = "libnksolve.dylib"
+elif os.name == "nt":
+    _SONAME = "nksolve.dll"
+else:
+    _SONAME = "libnksolve.so"
+
+
+def _candidates():
+    """Where the shared library is looked for, in order, as ``(description, path)`` pairs."""
+    env = os.environ.get("NKSOLVE_LIBRARY")
+    if env:
+        # An explicit choice is never silently replaced by another copy.
+        return [("NKSOLVE_LIBRARY", env)]
+    found = [
+        ("repository build", os.path.join(_REPO, "target", "release", _SONAME)),
+        ("repository test build", os.path.join(_REPO, "target", "release", "deps", _SONAME)),
+    ]
+    system = ctypes.util.find_library("nksolve")
+    if system:
+        found.append(("system search (ctypes.util.find_library)", system))
+    return found
+
+
+def _load():
+    tried = []
+    for what, path in _candidates():
+        # find_library returns a bare soname that dlopen resolves itself; other entries are files.
+        if os.sep in path and not os.path.exists(path):
+            tried.append(f"{what}: {path} (no such file)")
+            continue
+        try:
+            return ctypes.CDLL(path), path
+        except OSError as e:
+            tried.append(f"{what}: {path} ({e})")
+    if not os.environ.get("NKSOLVE_LIBRARY"):
+        tried.append("system search (ctypes.util.find_library): nothing found")
+    raise ImportError(
+        "nksolve: cannot load the shared library " + _SONAME + ". Tried:\n  "
+        + "\n  ".join(tried)
+        + "\nBuild it with `cargo build --release` in the repository, or point the "
+        "NKSOLVE_LIBRARY environment variable at the library file."
+    )
+
+
+lib, path = _load()
+
+# ---------------------------------------------------------------------------------------------
+# Types of include/nksolve.h
+# ---------------------------------------------------------------------------------------------
+
+nks_status = c_int32
+nks_csr_p = c_void_p  # opaque `nks_csr *`
+nks_krylov_p = c_void_p  # opaque `nks_krylov *`
+c_double_p = POINTER(c_double)
+c_int64_p = POINTER(c_int64)
+
+
+class nks_krylov_report(Structure):
+    """Mirror of the C struct ``nks_krylov_report`` (same field order and types)."""
+
+    _fields_ = [
+        ("status", c_int32),
+        ("termination", c_int32),
+        ("iterations", c_size_t),
+        ("matvecs", c_size_t),
+        ("precond_applies", c_size_t),
+        ("rhs_norm", c_double),
+        ("initial_residual_norm", c_double),
+        ("residual_norm", c_double),
+        ("seconds", c_double),
+        ("callback_code", c_int32),
+    ]
+
+
+#: ``int (*)(const double *x, double *y, size_t n, void *user_data)``
+nks_matvec_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
+#: ``int (*)(const double *r, double *z, size_t n, void *user_data)``
+nks_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
+#: ``int (*)(const nks_krylov_report *report, void *user_data)``
+nks_krylov_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_krylov_report), c_void_p)
+
+
+def _declare(name, restype, *argtypes):
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+# nks_csr
+nks_csr_new = _declare(
+    "nks_csr_new", nks_status,
+    c_size_t, c_size_t, c_int64_p, c_int64_p, c_double_p, c_int32, POINTER(nks_csr_p),
+)
+nks_csr_free = _declare("nks_csr_free", None, nks_csr_p)
+nks_csr_get_size = _declare(
+    "nks_csr_get_size", nks_status, nks_csr_p, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_size_t)
+)
+nks_csr_matvec = _declare(
+    "nks_csr_matvec", nks_status, nks_csr_p, c_double_p, c_size_t, c_double_p, c_size_t
+)
+
+# nks_krylov
+nks_krylov_new = _declare("nks_krylov_new", nks_status, POINTER(nks_krylov_p))
+nks_krylov_free = _declare("nks_krylov_free", None, nks_krylov_p)
+nks_krylov_set_method = _declare("nks_krylov_set_method", nks_status, nks_krylov_p, c_int32)
+nks_krylov_set_rtol = _declare("nks_krylov_set_rtol", nks_status, nks_krylov_p, c_double)
+nks_krylov_set_atol = _declare("nks_krylov_set_atol", nks_status, nks_krylov_p, c_double)
+nks_krylov_set_max_iterations = _declare(
+    "nks_krylov_set_max_iterations", nks_status, nks_krylov_p, c_size_t
+)
+nks_krylov_set_restart = _declare("nks_krylov_set_restart", nks_status, nks_krylov_p, c_size_t)
+nks_krylov_set_use_initial_guess = _declare(
+    "nks_krylov_set_use_initial_guess", nks_status, nks_krylov_p, c_int32
+)
+nks_krylov_set_preconditioner_side = _declare(
+    "nks_krylov_set_preconditioner_side", nks_status, nks_krylov_p, c_int32
+)
+nks_krylov_set_max_seconds = _declare("nks_krylov_set_max_seconds", nks_status, nks_krylov_p, c_double)
+nks_krylov_set_option = _declare(
+    "nks_krylov_set_option", nks_status, nks_krylov_p, c_char_p, c_double
+)
+nks_krylov_set_operator_csr = _declare(
+    "nks_krylov_set_operator_csr", nks_status, nks_krylov_p, nks_csr_p
+)
+nks_krylov_set_operator_callback = _declare(
+    "nks_krylov_set_operator_callback", nks_status, nks_krylov_p, c_size_t, nks_matvec_fn, c_void_p
+)
+nks_krylov_set_preconditioner = _declare(
+    "nks_krylov_set_preconditioner", nks_status, nks_krylov_p, c_int32
+)
+nks_krylov_set_preconditioner_callback = _declare(
+    "nks_krylov_set_preconditioner_callback", nks_status, nks_krylov_p, nks_precond_fn, c_void_p
+)
+nks_krylov_set_monitor = _declare(
+    "nks_krylov_set_monitor", nks_status, nks_krylov_p, nks_krylov_monitor_fn, c_void_p
+)
+nks_krylov_solve = _declare(
+    "nks_krylov_solve", nks_status, nks_krylov_p, c_double_p, c_double_p, c_size_t
+)
+nks_krylov_get_report = _declare(
+    "nks_krylov_get_report", nks_status, nks_krylov_p, POINTER(nks_krylov_report)
+)
+
+# library-wide
+nks_version = _declare("nks_version", c_uint32)
+nks_version_string = _declare("nks_version_string", c_char_p)
+nks_set_num_threads = _declare("nks_set_num_threads", nks_status, c_size_t)
+nks_get_num_threads = _declare("nks_get_num_threads", c_size_t)
+nks_status_str = _declare("nks_status_str", c_char_p, c_int32)
+nks_last_error_message = _declare("nks_last_error_message", c_char_p)
+
+
+def _check_version():
+    v = int(nks_version())
+    major, minor = v // 10000, (v // 100) % 100
+    want_major, want_minor = BOUND_VERSION
+    if major != want_major or (major == 0 and minor != want_minor):
+        raise ImportError(
+            f"nksolve: the library at {path} is version {nks_version_string().decode()}, but this "
+            f"Python binding was written for {want_major}.{want_minor}.x; use the binding shipped "
+            "with that library"
+        )
+
+
+_check_version()

@@ -1,0 +1,450 @@
+"""Tests of the nksolve Python binding against scipy's direct solver and the C API's contracts.
+
+Run from the repository root:  python3 -m pytest -q bindings/python/tests
+(set NKSOLVE_LIBRARY to pick a library file; otherwise the repository's target/release is used).
+"""
+
+import os
+import re
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import nksolve  # noqa: E402
+from nksolve import NKSolveError, Status, Termination  # noqa: E402
+
+
+# ---------------------------------------------------------------------------------------------
+# Test problems
+# ---------------------------------------------------------------------------------------------
+
+
+def poisson2d(nx):
+    """5-point Laplacian (stencil 4, -1), n = nx^2, symmetric positive definite."""
+    T = sp.diags([-1.0, 2.0, -1.0], [-1, 0, 1], shape=(nx, nx))
+    I = sp.identity(nx)
+    return (sp.kron(I, T) + sp.kron(T, I)).tocsr()
+
+
+def convection_diffusion(nx, velocity=(20.0, 10.0)):
+    """-div(k grad u) + v . grad u on the unit square, upwind convection, Dirichlet boundary.
+
+    The diffusion coefficient varies from 1 to 100 across the domain, so the diagonal varies and
+    Jacobi is a real preconditioner (with a constant diagonal it would be a mere rescaling).
+    Nonsymmetric, an M-matrix.
+    """
+    h = 1.0 / (nx + 1)
+    j, i = np.divmod(np.arange(nx * nx), nx)  # node p = i + nx * j
+    xs, ys = (i + 1) * h, (j + 1) * h
+    k = 1.0 + 99.0 * (np.sin(np.pi * xs) * np.sin(np.pi * ys)) ** 2
+    vx, vy = velocity
+    rows, cols, vals = [np.arange(nx * nx)], [np.arange(nx * nx)], [4 * k / h**2 + (abs(vx) + abs(vy)) / h]
+    for di, dj, v in ((-1, 0, vx), (1, 0, -vx), (0, -1, vy), (0, 1, -vy)):
+        ok = (i + di >= 0) & (i + di < nx) & (j + dj >= 0) & (j + dj < nx)
+        rows.append(np.flatnonzero(ok))
+        cols.append((i + di + nx * (j + dj))[ok])
+        vals.append((-k / h**2 - max(v, 0.0) / h)[ok])
+    n = nx * nx
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+
+
+@pytest.fixture(scope="module")
+def poisson():
+    return poisson2d(20)
+
+
+@pytest.fixture(scope="module")
+def convdiff():
+    A = convection_diffusion(24)
+    assert abs(A - A.T).max() > 1.0, "the convection-diffusion matrix must be nonsymmetric"
+    return A
+
+
+def rhs(n):
+    return np.sin(np.arange(1, n + 1)) + 1.5
+
+
+def relerr(x, ref):
+    return np.linalg.norm(x - ref) / np.linalg.norm(ref)
+
+
+# ---------------------------------------------------------------------------------------------
+# Solutions
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, problem",
+    [("cg", "poisson"), ("gmres", "poisson"), ("fgmres", "poisson"), ("gmres", "convdiff"), ("fgmres", "convdiff")],
+)
+def test_solution_matches_spsolve(method, problem, request):
+    A = request.getfixturevalue(problem)
+    b = rhs(A.shape[0])
+    solver = nksolve.Krylov(method, rtol=1e-12, restart=50)
+    solver.set_operator(A)
+    x, report = solver.solve(b)
+    assert report.status == Status.OK and report.converged
+    assert report.termination == Termination.CONVERGED_RTOL
+    assert relerr(x, spla.spsolve(A.tocsc(), b)) < 1e-8
+
+
+@pytest.mark.parametrize("precond", ["jacobi", "ilu0"])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_preconditioned_gmres_matches_spsolve(convdiff, precond, side):
+    b = rhs(convdiff.shape[0])
+    solver = nksolve.Krylov("gmres", rtol=1e-12, preconditioner_side=side)
+    solver.set_operator(nksolve.CSR.from_scipy(convdiff))
+    solver.set_preconditioner(precond)
+    x, report = solver.solve(b)
+    assert report.converged
+    assert relerr(x, spla.spsolve(convdiff.tocsc(), b)) < 1e-8
+
+
+def test_matrix_free_fgmres_with_python_preconditioner(convdiff):
+    b = rhs(convdiff.shape[0])
+    d = convdiff.diagonal()
+    calls = {"matvec": 0, "precond": 0}
+
+    def matvec(x):
+        calls["matvec"] += 1
+        assert not x.flags.writeable  # the library's input vector is a read-only view
+        return convdiff @ x
+
+    def precond(r):
+        calls["precond"] += 1
+        return r / d
+
+    solver = nksolve.Krylov("fgmres", rtol=1e-12, restart=40)
+    solver.set_operator(n=convdiff.shape[0], matvec=matvec)
+    solver.set_preconditioner(precond)
+    x, report = solver.solve(b)
+    assert report.converged
+    assert relerr(x, spla.spsolve(convdiff.tocsc(), b)) < 1e-8
+    assert report.matvecs == calls["matvec"] and report.precond_applies == calls["precond"] > 0
+
+
+def test_linear_operator_is_used_matrix_free(poisson):
+    b = rhs(poisson.shape[0])
+    solver = nksolve.Krylov("cg", rtol=1e-12)
+    solver.set_operator(spla.aslinearoperator(poisson))
+    x, report = solver.solve(b)
+    assert relerr(x, spla.spsolve(poisson.tocsc(), b)) < 1e-8
+
+
+def test_ilu0_and_jacobi_reduce_iterations(convdiff):
+    b = rhs(convdiff.shape[0])
+    iterations = {}
+    for precond in ("none", "jacobi", "ilu0"):
+        solver = nksolve.Krylov("gmres", rtol=1e-10, restart=30)
+        solver.set_operator(convdiff)
+        solver.set_preconditioner(precond)
+        _, report = solver.solve(b)
+        assert report.converged, precond
+        iterations[precond] = report.iterations
+    assert iterations["ilu0"] < iterations["jacobi"] < iterations["none"], iterations
+    assert iterations["ilu0"] * 4 < iterations["none"], iterations
+
+
+def test_warm_start_from_the_solution_needs_no_iterations(poisson):
+    b = rhs(poisson.shape[0])
+    solver = nksolve.Krylov("cg", rtol=1e-10)
+    solver.set_operator(poisson)
+    x, first = solver.solve(b)
+    x2, second = solver.solve(b, x0=x)
+    assert first.iterations > 10
+    assert second.iterations == 0 and second.converged
+    np.testing.assert_array_equal(x2, x)
+
+
+def test_iteration_limit_returns_the_last_iterate(poisson):
+    b = rhs(poisson.shape[0])
+    solver = nksolve.Krylov("gmres", max_iterations=5)
+    solver.set_operator(poisson)
+    x, report = solver.solve(b)
+    assert report.status == Status.MAX_ITERATIONS and not report.converged
+    assert report.termination == Termination.MAX_ITERATIONS and report.iterations == 5
+    assert np.linalg.norm(b - poisson @ x) == pytest.approx(report.residual_norm, rel=1e-10)
+    # GMRES minimises the residual over the Krylov space: the iterate beats x = 0 ...
+    assert report.residual_norm < 0.9 * np.linalg.norm(b)
+    # ... and five more iterations from it do better still.
+    _, more = solver.solve(b, x0=x)
+    assert more.residual_norm < report.residual_norm
+
+
+# ---------------------------------------------------------------------------------------------
+# Callbacks: exceptions and the monitor
+# ---------------------------------------------------------------------------------------------
+
+
+def test_matvec_exception_is_reraised_and_x0_untouched(poisson):
+    n = poisson.shape[0]
+    calls = []
+
+    def bad_matvec(x):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ValueError("stencil blew up")
+        return poisson @ x
+
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(n=n, matvec=bad_matvec)
+    x0 = np.full(n, 0.25)
+    before = x0.copy()
+    with pytest.raises(ValueError, match="stencil blew up") as info:
+        solver.solve(rhs(n), x0=x0)
+    np.testing.assert_array_equal(x0, before)
+    context = info.value.__context__
+    assert isinstance(context, NKSolveError) and context.status == Status.CALLBACK
+    report = solver.report
+    assert report.termination == Termination.CALLBACK_FAILED and report.callback_code == -1
+    assert len(calls) == 3
+    # The handle is usable afterwards.
+    solver.set_operator(poisson)
+    _, report = solver.solve(rhs(n))
+    assert report.converged
+
+
+def test_preconditioner_exception_is_reraised(poisson):
+    def precond(r):
+        raise KeyError("no such block")
+
+    solver = nksolve.Krylov("gmres")
+    solver.set_operator(poisson)
+    solver.set_preconditioner(precond)
+    with pytest.raises(KeyError, match="no such block"):
+        solver.solve(rhs(poisson.shape[0]))
+
+
+def test_keyboard_interrupt_in_a_callback_stops_the_solve(poisson):
+    def matvec(x):
+        raise KeyboardInterrupt
+
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(n=poisson.shape[0], matvec=matvec)
+    with pytest.raises(KeyboardInterrupt):
+        solver.solve(rhs(poisson.shape[0]))
+
+
+def test_callbacks_stay_alive_while_installed(poisson):
+    import gc
+
+    solver = nksolve.Krylov("cg", rtol=1e-10)
+    solver.set_operator(n=poisson.shape[0], matvec=lambda x: poisson @ x)
+    solver.set_preconditioner(lambda r: r / 4.0)
+    solver.set_monitor(lambda r: True)
+    gc.collect()  # only the solver references the lambdas and their C trampolines now
+    x, report = solver.solve(rhs(poisson.shape[0]))
+    assert report.converged and report.precond_applies > 0
+    assert np.linalg.norm(rhs(poisson.shape[0]) - poisson @ x) == pytest.approx(report.residual_norm, rel=1e-8)
+
+
+def test_callback_returning_a_wrong_shape_is_an_error(poisson):
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(n=poisson.shape[0], matvec=lambda x: x[:-1])
+    with pytest.raises(ValueError, match=r"shape \(399,\); expected \(400,\)"):
+        solver.solve(rhs(poisson.shape[0]))
+
+
+def test_monitor_returning_false_aborts(poisson):
+    seen = []
+
+    def monitor(report):
+        seen.append(report)
+        return report.iterations < 3
+
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(poisson)
+    solver.set_monitor(monitor)
+    with pytest.raises(NKSolveError) as info:
+        solver.solve(rhs(poisson.shape[0]))
+    assert info.value.status == Status.ABORTED
+    assert "monitor" in info.value.message
+    assert [r.iterations for r in seen] == [1, 2, 3]
+    assert solver.report.termination == Termination.MONITOR_STOP and solver.report.iterations == 3
+    # Removing the monitor makes the handle solve normally again.
+    solver.set_monitor(None)
+    _, report = solver.solve(rhs(poisson.shape[0]))
+    assert report.converged
+
+
+def test_monitor_sees_the_residual_history(poisson):
+    history = []
+    solver = nksolve.Krylov("gmres", rtol=1e-10)
+    solver.set_operator(poisson)
+    solver.set_monitor(lambda r: history.append(r.residual_norm))  # None continues
+    _, report = solver.solve(rhs(poisson.shape[0]))
+    assert report.converged and len(history) == report.iterations
+    # GMRES minimises the residual: the monitored norms never increase.
+    assert all(b <= a * (1 + 1e-12) for a, b in zip(history, history[1:]))
+    assert history[-1] <= 1e-10 * report.rhs_norm
+
+
+def test_monitor_exception_is_reraised(poisson):
+    def monitor(report):
+        raise RuntimeError("checkpoint failed")
+
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(poisson)
+    solver.set_monitor(monitor)
+    with pytest.raises(RuntimeError, match="checkpoint failed") as info:
+        solver.solve(rhs(poisson.shape[0]))
+    assert isinstance(info.value.__context__, NKSolveError)
+    assert info.value.__context__.status == Status.ABORTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: the status and a message naming the argument
+# ---------------------------------------------------------------------------------------------
+
+
+def test_nan_in_b_is_non_finite(poisson):
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(poisson)
+    b = rhs(poisson.shape[0])
+    b[7] = np.nan
+    with pytest.raises(NKSolveError) as info:
+        solver.solve(b)
+    assert info.value.status == Status.NON_FINITE
+    assert "b[7]" in info.value.message
+
+
+def test_wrong_length_is_dimension_mismatch(poisson):
+    solver = nksolve.Krylov("cg")
+    solver.set_operator(poisson)
+    with pytest.raises(NKSolveError) as info:
+        solver.solve(np.ones(399))
+    assert info.value.status == Status.DIMENSION_MISMATCH
+    assert "n = 399" in info.value.message and "400" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        solver.solve(np.ones(400), x0=np.zeros(3))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "x0" in info.value.message
+
+
+def test_rtol_out_of_range_is_invalid_argument():
+    with pytest.raises(NKSolveError) as info:
+        nksolve.Krylov(rtol=2)
+    assert info.value.status == Status.INVALID_ARGUMENT
+    assert "rtol" in info.value.message and "[0, 1)" in info.value.message
+    solver = nksolve.Krylov()
+    with pytest.raises(NKSolveError) as info:
+        solver.set_rtol(2.0)
+    assert info.value.status == Status.INVALID_ARGUMENT and "rtol = 2" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        solver.set_max_iterations(-1)  # never wrapped around to a huge size_t
+    assert info.value.status == Status.INVALID_ARGUMENT and "max_iterations" in info.value.message
+
+
+def test_unknown_option_name():
+    solver = nksolve.Krylov()
+    with pytest.raises(NKSolveError) as info:
+        solver.set_option("tolerance", 1e-6)
+    assert info.value.status == Status.UNKNOWN_OPTION
+    assert '"tolerance"' in info.value.message and "rtol" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        nksolve.Krylov(tolerance=1e-6)
+    assert info.value.status == Status.UNKNOWN_OPTION
+    # Known names work through the same path.
+    solver.set_option("restart", 12)
+    solver.set_option("method", "cg")
+
+
+def test_csr_column_out_of_range_names_the_row():
+    # Row 2 of a 3 x 3 matrix refers to column 3.
+    with pytest.raises(NKSolveError) as info:
+        nksolve.CSR([0, 1, 2, 4], [0, 1, 2, 3], [1.0, 1.0, 1.0, 1.0], shape=(3, 3))
+    assert info.value.status == Status.INVALID_ARGUMENT
+    assert re.search(r"\brow 2\b", info.value.message), info.value.message
+    assert "nks_csr_new" in str(info.value)
+
+
+def test_csr_short_arrays_are_rejected_before_the_library_reads_them():
+    with pytest.raises(NKSolveError) as info:
+        nksolve.CSR([0, 1, 2], [0], [1.0], shape=(2, 2))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "col_idx" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        nksolve.CSR([0, 1], [0], [1.0], shape=(2, 2))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "row_ptr" in info.value.message
+
+
+def test_no_operator_is_invalid_state():
+    with pytest.raises(NKSolveError) as info:
+        nksolve.Krylov().solve(np.ones(3))
+    assert info.value.status == Status.INVALID_STATE and "operator" in info.value.message
+
+
+def test_builtin_preconditioner_needs_csr():
+    solver = nksolve.Krylov()
+    solver.set_operator(n=4, matvec=lambda x: 2 * x)
+    solver.set_preconditioner("ilu0")
+    with pytest.raises(NKSolveError) as info:
+        solver.solve(np.ones(4))
+    assert info.value.status == Status.INVALID_STATE and "CSR" in info.value.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports, matrices, library functions
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, precond", [("cg", "none"), ("gmres", "ilu0"), ("fgmres", "jacobi")])
+def test_report_fields_are_consistent(convdiff, poisson, method, precond):
+    A = poisson if method == "cg" else convdiff
+    b = rhs(A.shape[0])
+    solver = nksolve.Krylov(method, rtol=1e-9)
+    solver.set_operator(A)
+    solver.set_preconditioner(precond)
+    x, report = solver.solve(b)
+    assert report == solver.report
+    assert report.status == Status.OK and report.callback_code == 0
+    assert report.iterations > 0 and report.matvecs >= report.iterations
+    assert (report.precond_applies > 0) == (precond != "none")
+    assert report.rhs_norm == pytest.approx(np.linalg.norm(b), rel=1e-12)
+    assert report.residual_norm == pytest.approx(np.linalg.norm(b - A @ x), rel=1e-8)
+    assert report.residual_norm <= 1e-9 * report.rhs_norm * 1.01
+    assert report.seconds > 0
+    with pytest.raises(Exception):
+        report.iterations = 0  # frozen
+
+
+def test_csr_from_arrays_and_scipy_agree(convdiff):
+    C = convdiff.tocsr()
+    one_based = nksolve.CSR(C.indptr + 1, C.indices + 1, C.data, shape=C.shape, index_base=1)
+    from_scipy = nksolve.CSR.from_scipy(convdiff.tocoo())
+    x = rhs(C.shape[0])
+    for M in (one_based, from_scipy):
+        assert M.shape == C.shape and M.nnz == C.nnz
+        np.testing.assert_allclose(M @ x, C @ x, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(from_scipy.matvec(x), C @ x, rtol=1e-14, atol=0)
+
+
+def test_csr_duplicates_are_summed_and_lifetime():
+    with nksolve.CSR([0, 3, 4], [1, 0, 1, 1], [1.0, 2.0, 3.0, 5.0], shape=(2, 2)) as A:
+        assert A.nnz == 3
+        np.testing.assert_array_equal(A @ np.array([1.0, 10.0]), [42.0, 50.0])
+        solver = nksolve.Krylov("gmres")
+        solver.set_operator(A)
+    with pytest.raises(ValueError, match="closed"):
+        A.nnz
+    # The solver kept its own reference to the matrix.
+    x, report = solver.solve([42.0, 50.0])
+    np.testing.assert_allclose(x, [1.0, 10.0], rtol=1e-10)
+
+
+def test_version_and_threads():
+    assert re.fullmatch(r"\d+\.\d+\.\d+", nksolve.version())
+    assert nksolve.__version__ == nksolve.version()
+    before = nksolve.get_num_threads()
+    try:
+        nksolve.set_num_threads(1)
+        assert nksolve.get_num_threads() == 1
+        with pytest.raises(NKSolveError) as info:
+            nksolve.set_num_threads(100000)
+        assert info.value.status == Status.INVALID_ARGUMENT
+    finally:
+        nksolve.set_num_threads(0)
+    assert nksolve.get_num_threads() == before or before >= 1

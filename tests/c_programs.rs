@@ -1,0 +1,85 @@
+//! The C example and the C error-path program, compiled as strict C99 against the freshly
+//! built shared AND static library, run, checked, and run again under valgrind memcheck.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CFLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"];
+const STATIC_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+
+/// Compiles `source` twice (shared, static); returns the two executables.
+fn build(source: &str, name: &str) -> [PathBuf; 2] {
+    let root = common::root();
+    let lib = common::lib_dir();
+    let dir = common::scratch(&format!("c-{name}"));
+    let include = format!("-I{}", root.join("include").display());
+    let shared = dir.join(format!("{name}-shared"));
+    let stat = dir.join(format!("{name}-static"));
+    common::run_ok(
+        Command::new("cc").args(CFLAGS).arg(&include).arg(root.join(source)).arg("-o").arg(&shared)
+            .arg(format!("-L{}", lib.display())).arg(format!("-Wl,-rpath,{}", lib.display())).arg("-lnksolve").arg("-lm"),
+    );
+    common::run_ok(
+        Command::new("cc").args(CFLAGS).arg(&include).arg(root.join(source)).arg("-o").arg(&stat)
+            .arg(lib.join("libnksolve.a")).args(STATIC_LIBS),
+    );
+    [shared, stat]
+}
+
+fn stdout_of(exe: &Path) -> String {
+    String::from_utf8(common::run_ok(&mut Command::new(exe)).stdout).unwrap()
+}
+
+/// Runs `exe` under valgrind memcheck: no errors, no definite / indirect / possible leaks.
+fn valgrind_clean(exe: &Path) -> String {
+    let out = common::run_ok(Command::new("valgrind").args([
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--show-leak-kinds=definite,indirect,possible",
+        "--errors-for-leak-kinds=definite,indirect,possible",
+        "--quiet",
+    ]).arg(format!("--suppressions={}", common::root().join("tests/valgrind.supp").display())).arg(exe));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("ERROR SUMMARY") || stderr.contains("ERROR SUMMARY: 0 errors"), "valgrind:\n{stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn c_example_solves_poisson_with_shared_and_static_library() {
+    if !common::require_tool("cc", "compiling the C examples") {
+        return;
+    }
+    for exe in build("examples/c/poisson.c", "poisson") {
+        common::check_poisson_output(&format!("C ({})", exe.display()), &stdout_of(&exe));
+    }
+}
+
+#[test]
+fn c_error_paths_return_the_documented_statuses() {
+    if !common::require_tool("cc", "compiling the C tests") {
+        return;
+    }
+    for exe in build("tests/c/errors.c", "errors") {
+        let out = stdout_of(&exe);
+        assert!(out.trim_end().ends_with(" 0 failed"), "{out}");
+    }
+}
+
+#[test]
+fn c_programs_are_valgrind_clean() {
+    if !common::require_tool("cc", "compiling the C tests") || !common::require_tool("valgrind", "the memcheck run") {
+        return;
+    }
+    for (source, name) in [("examples/c/poisson.c", "poisson"), ("tests/c/errors.c", "errors")] {
+        for exe in build(source, &format!("{name}-vg")) {
+            let out = valgrind_clean(&exe);
+            if name == "poisson" {
+                common::check_poisson_output("C under valgrind", &out);
+            } else {
+                assert!(out.trim_end().ends_with(" 0 failed"), "{out}");
+            }
+        }
+    }
+}
