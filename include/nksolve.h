@@ -256,7 +256,8 @@ typedef struct nks_csr nks_csr;
 
 /**
  * A Krylov solver handle: options, operator, preconditioner, monitor, reusable workspace, and
- * the report of the last solve. Use from one thread at a time.
+ * the report of the last solve. Use from one thread at a time, and not from inside its own
+ * callbacks (such calls return `NKS_ERR_INVALID_STATE`).
  */
 typedef struct nks_krylov nks_krylov;
 
@@ -274,8 +275,9 @@ typedef int (*nks_precond_fn)(const double *r, double *z, size_t n, void *user_d
 
 /**
  * What a Krylov solve did. Read with `nks_krylov_get_report` after a solve, and passed to the
- * monitor during one (then `residual_norm` is the monitored residual of the current iteration;
- * after the solve it is the true `||b - A x||` of the returned `x`).
+ * monitor during one (then `status` is 0, `termination` is `NKS_TERMINATION_NOT_STARTED` and
+ * `residual_norm` is the monitored residual of the current iteration; after the solve
+ * `residual_norm` is the true `||b - A x||` of the returned `x`).
  */
 typedef struct {
   /**
@@ -362,7 +364,8 @@ void nks_csr_free(nks_csr *a);
 nks_status nks_csr_get_size(const nks_csr *a, size_t *nrows, size_t *ncols, size_t *nnz);
 
 /**
- * Computes `y = A x`, with `nx == ncols` and `ny == nrows`. `x` must be finite.
+ * Computes `y = A x`, with `nx == ncols` and `ny == nrows`. `x` must be finite and must not
+ * overlap `y`.
  */
 nks_status nks_csr_matvec(const nks_csr *a, const double *x, size_t nx, double *y, size_t ny);
 
@@ -465,14 +468,16 @@ nks_status nks_krylov_set_preconditioner_callback(nks_krylov *h,
 nks_status nks_krylov_set_monitor(nks_krylov *h, nks_krylov_monitor_fn monitor, void *user_data);
 
 /**
- * Solves `A x = b` with vectors of length `n` (the operator's dimension).
+ * Solves `A x = b` with vectors of length `n` (the operator's dimension). `b` and `x` must not
+ * overlap (refused with `NKS_ERR_INVALID_ARGUMENT`).
  *
  * `x` is the initial guess when `nks_krylov_set_use_initial_guess` is on. Returns `NKS_OK` when
  * converged; `NKS_MAX_ITERATIONS` / `NKS_TIME_LIMIT` / `NKS_STAGNATION` with the last iterate in
  * `x` (for CG the A-norm-optimal point of the Krylov space, for GMRES the residual-minimising
  * one); a negative status on failure, with `x` untouched and the reason in
  * `nks_last_error_message()`. Bad input (`n` mismatch, NaN in `b`) fails before any work. The
- * report (`nks_krylov_get_report`) is updated by every solve that starts.
+ * report (`nks_krylov_get_report`) describes the latest call, also one refused before it
+ * started (its `status` is what the call returned).
  */
 nks_status nks_krylov_solve(nks_krylov *h, const double *b, double *x, size_t n);
 

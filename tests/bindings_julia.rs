@@ -234,7 +234,8 @@ end
     set_operator!(s, n, lap!)
     seen = Int[]
     set_monitor!(s, r -> (push!(seen, Int(r.iterations)); r.iterations < 3))
-    @test solve!(s, x, b) == NKSolve.NKS_ERR_ABORTED
+    err = try solve!(s, x, b); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_ABORTED
     @test seen == [1, 2, 3]
     @test all(==(7.0), x)
     set_monitor!(s, r -> error("monitor failed"))

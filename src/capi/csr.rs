@@ -1,6 +1,6 @@
 //! `nks_csr`: a validated sparse matrix handle.
 
-use super::ffi::{free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
+use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
 use super::status::nks_status;
 use crate::error::{check_finite, check_len};
 use crate::linalg::csr::{check_dim, nnz_from_row_ptr};
@@ -80,7 +80,8 @@ pub unsafe extern "C" fn nks_csr_get_size(
     })
 }
 
-/// Computes `y = A x`, with `nx == ncols` and `ny == nrows`. `x` must be finite.
+/// Computes `y = A x`, with `nx == ncols` and `ny == nrows`. `x` must be finite and must not
+/// overlap `y`.
 #[no_mangle]
 pub unsafe extern "C" fn nks_csr_matvec(
     a: *const nks_csr,
@@ -94,6 +95,7 @@ pub unsafe extern "C" fn nks_csr_matvec(
         check_len(nx, m.ncols(), "x", "ncols(A)")?;
         check_len(ny, m.nrows(), "y", "nrows(A)")?;
         let x = try_slice(x, nx, "x")?;
+        check_disjoint(x, y, nx.min(ny), "x", "y")?;
         check_finite(x, "x")?;
         let y = try_slice_mut(y, ny, "y")?;
         m.matvec(&Par::current(), x, y);

@@ -133,3 +133,17 @@ pub unsafe fn write_out<T>(out: *mut T, value: T, name: &str) -> Result<(), CErr
     out.write(value);
     Ok(())
 }
+
+/// Refuses two arrays of `n` doubles that share memory (an input read while the output is
+/// written would be undefined behaviour).
+pub fn check_disjoint(a: &[f64], b: *const f64, n: usize, a_name: &str, b_name: &str) -> Result<(), CError> {
+    let (a0, b0) = (a.as_ptr() as usize, b as usize);
+    let bytes = n * std::mem::size_of::<f64>();
+    if n > 0 && a0 < b0 + bytes && b0 < a0 + bytes {
+        return Err(CError::new(
+            nks_status::NKS_ERR_INVALID_ARGUMENT,
+            format!("`{a_name}` and `{b_name}` overlap in memory; pass distinct arrays"),
+        ));
+    }
+    Ok(())
+}

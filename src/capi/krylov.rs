@@ -1,12 +1,13 @@
 //! `nks_krylov`: CG, GMRES(m) and FGMRES(m) on an `nks_csr` or a matvec callback.
 
 use super::csr::nks_csr;
-use super::ffi::{free_handle, guard, null_error, try_mut, try_ref, try_slice, try_slice_mut, write_handle, write_out};
+use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
 use crate::krylov::{method_from_code, side_from_code, KrylovOptions, KrylovReport, KrylovSolver, Termination};
 use crate::linalg::{CsrMatrix, LinearOperator, Par};
 use crate::precond::{Identity, Ilu0, Jacobi, Preconditioner};
+use std::cell::{RefCell, RefMut};
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -68,8 +69,9 @@ pub enum nks_termination {
 }
 
 /// What a Krylov solve did. Read with `nks_krylov_get_report` after a solve, and passed to the
-/// monitor during one (then `residual_norm` is the monitored residual of the current iteration;
-/// after the solve it is the true `||b - A x||` of the returned `x`).
+/// monitor during one (then `status` is 0, `termination` is `NKS_TERMINATION_NOT_STARTED` and
+/// `residual_norm` is the monitored residual of the current iteration; after the solve
+/// `residual_norm` is the true `||b - A x||` of the returned `x`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct nks_krylov_report {
@@ -169,8 +171,15 @@ enum PrecondChoice {
 }
 
 /// A Krylov solver handle: options, operator, preconditioner, monitor, reusable workspace, and
-/// the report of the last solve. Use from one thread at a time.
+/// the report of the last solve. Use from one thread at a time, and not from inside its own
+/// callbacks (such calls return `NKS_ERR_INVALID_STATE`).
 pub struct nks_krylov {
+    // Every call borrows the state through the RefCell, so a call made from inside one of the
+    // handle's own callbacks is detected and refused instead of aliasing a live borrow.
+    state: RefCell<KrylovState>,
+}
+
+struct KrylovState {
     solver: KrylovSolver,
     operator: Option<Operator>,
     choice: PrecondChoice,
@@ -208,7 +217,8 @@ fn termination_status(t: &Termination) -> nks_status {
         Termination::OracleFailed { .. } => NKS_ERR_CALLBACK,
         Termination::NonFinite(_) => NKS_ERR_NON_FINITE,
         Termination::Breakdown(_) => NKS_ERR_BREAKDOWN,
-        Termination::NotStarted => NKS_ERR_INTERNAL,
+        // A report whose solve has not finished (what the monitor sees) carries no failure.
+        Termination::NotStarted => NKS_OK,
     }
 }
 
@@ -230,13 +240,24 @@ fn to_c_report(r: &KrylovReport) -> nks_krylov_report {
     }
 }
 
+/// The handle's state, or `NKS_ERR_INVALID_STATE` while a solve on it is running.
+unsafe fn state<'a>(h: *const nks_krylov) -> Result<RefMut<'a, KrylovState>, CError> {
+    try_ref(h, "h")?.state.try_borrow_mut().map_err(|_| {
+        CError::new(
+            nks_status::NKS_ERR_INVALID_STATE,
+            "the nks_krylov handle is busy: it was called from inside one of its own callbacks \
+             (or from two threads at once); wait until nks_krylov_solve returns",
+        )
+    })
+}
+
 /// Runs `f` on the handle's options (the one path every option setter takes).
 unsafe fn with_options(
     h: *mut nks_krylov,
     f: impl FnOnce(&mut KrylovOptions) -> Result<(), Error>,
 ) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
+        let mut h = state(h)?;
         let mut opts = h.solver.options().clone();
         f(&mut opts)?;
         *h.solver.options_mut() = opts;
@@ -252,16 +273,17 @@ pub unsafe extern "C" fn nks_krylov_new(out: *mut *mut nks_krylov) -> nks_status
         if out.is_null() {
             return Err(null_error("out"));
         }
-        let report = to_c_report(&KrylovReport::default());
         write_handle(
             out,
             nks_krylov {
-                solver: KrylovSolver::new(KrylovOptions::default()),
-                operator: None,
-                choice: PrecondChoice::None,
-                built: None,
-                monitor: None,
-                report: nks_krylov_report { status: 0, ..report },
+                state: RefCell::new(KrylovState {
+                    solver: KrylovSolver::new(KrylovOptions::default()),
+                    operator: None,
+                    choice: PrecondChoice::None,
+                    built: None,
+                    monitor: None,
+                    report: to_c_report(&KrylovReport::default()),
+                }),
             },
         );
         Ok(nks_status::NKS_OK)
@@ -358,7 +380,7 @@ pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const 
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_operator_csr(h: *mut nks_krylov, a: *const nks_csr) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
+        let mut h = state(h)?;
         let m = &try_ref(a, "A")?.matrix;
         if m.nrows() != m.ncols() {
             return Err(Error::dims(format!("A is {} x {}; Krylov solvers need a square matrix", m.nrows(), m.ncols())).into());
@@ -380,7 +402,7 @@ pub unsafe extern "C" fn nks_krylov_set_operator_callback(
     user_data: *mut c_void,
 ) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
+        let mut h = state(h)?;
         let f = matvec.ok_or_else(|| null_error("matvec"))?;
         crate::linalg::csr::check_dim(n, "n")?;
         h.operator = Some(Operator::Callback(Callback { f, user_data, n }));
@@ -394,7 +416,7 @@ pub unsafe extern "C" fn nks_krylov_set_operator_callback(
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_preconditioner(h: *mut nks_krylov, kind: i32) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
+        let mut h = state(h)?;
         h.choice = match kind {
             0 => PrecondChoice::None,
             1 => PrecondChoice::Jacobi,
@@ -420,7 +442,7 @@ pub unsafe extern "C" fn nks_krylov_set_preconditioner_callback(
     user_data: *mut c_void,
 ) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
+        let mut h = state(h)?;
         let f = apply.ok_or_else(|| null_error("apply"))?;
         h.choice = PrecondChoice::Callback(f, user_data);
         h.built = None;
@@ -436,7 +458,7 @@ pub unsafe extern "C" fn nks_krylov_set_monitor(
     user_data: *mut c_void,
 ) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
+        let mut h = state(h)?;
         h.monitor = monitor.map(|f| (f, user_data));
         Ok(nks_status::NKS_OK)
     })
@@ -461,60 +483,74 @@ fn build_preconditioner(choice: PrecondChoice, op: &Operator, n: usize) -> Resul
     })
 }
 
-/// Solves `A x = b` with vectors of length `n` (the operator's dimension).
+/// Solves `A x = b` with vectors of length `n` (the operator's dimension). `b` and `x` must not
+/// overlap (refused with `NKS_ERR_INVALID_ARGUMENT`).
 ///
 /// `x` is the initial guess when `nks_krylov_set_use_initial_guess` is on. Returns `NKS_OK` when
 /// converged; `NKS_MAX_ITERATIONS` / `NKS_TIME_LIMIT` / `NKS_STAGNATION` with the last iterate in
 /// `x` (for CG the A-norm-optimal point of the Krylov space, for GMRES the residual-minimising
 /// one); a negative status on failure, with `x` untouched and the reason in
 /// `nks_last_error_message()`. Bad input (`n` mismatch, NaN in `b`) fails before any work. The
-/// report (`nks_krylov_get_report`) is updated by every solve that starts.
+/// report (`nks_krylov_get_report`) describes the latest call, also one refused before it
+/// started (its `status` is what the call returned).
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_solve(h: *mut nks_krylov, b: *const f64, x: *mut f64, n: usize) -> nks_status {
     guard(|| {
-        let h = try_mut(h, "h")?;
-        let b = try_slice(b, n, "b")?;
-        let x = try_slice_mut(x, n, "x")?;
-        let op = h.operator.as_mut().ok_or_else(|| {
-            CError::from(Error::InvalidState(
-                "no operator: call nks_krylov_set_operator_csr or nks_krylov_set_operator_callback first".into(),
-            ))
-        })?;
-        let dim = op.as_dyn().nrows();
-        if n != dim {
-            return Err(Error::dims(format!("n = {n} but the operator has dimension {dim}")).into());
-        }
-        if h.built.is_none() {
-            h.built = Some(build_preconditioner(h.choice, op, dim)?);
-        }
-        let m = h.built.as_mut().expect("built above");
-        let monitor = h.monitor;
-        let mut mon_fn = |r: &KrylovReport| {
-            let (f, ud) = monitor.expect("installed only with a monitor");
-            let c = to_c_report(r);
-            // SAFETY: the host promised `f` takes a report pointer and its user_data.
-            if unsafe { f(&c, ud) } == 0 {
-                ControlFlow::Continue(())
-            } else {
-                ControlFlow::Break(())
-            }
+        let mut st = state(h)?;
+        // The report always describes the latest call, also one refused before it started.
+        st.report = to_c_report(&KrylovReport::default());
+        let outcome = solve_with(&mut st, b, x, n);
+        st.report.status = match &outcome {
+            Ok(s) => *s as i32,
+            Err(e) => e.status as i32,
         };
-        let mon: Option<&mut crate::krylov::Monitor<'_>> = if monitor.is_some() { Some(&mut mon_fn) } else { None };
-        let report = h.solver.solve(op.as_dyn(), m.as_mut(), b, x, mon)?;
-        h.report = to_c_report(&report);
-        let status = termination_status(&report.termination);
-        if (status as i32) < 0 {
-            return Err(CError::new(status, report.termination.describe()));
-        }
-        Ok(status)
+        outcome
     })
+}
+
+unsafe fn solve_with(st: &mut KrylovState, b: *const f64, x: *mut f64, n: usize) -> Result<nks_status, CError> {
+    let b = try_slice(b, n, "b")?;
+    check_disjoint(b, x, n, "b", "x")?;
+    let x = try_slice_mut(x, n, "x")?;
+    let op = st.operator.as_mut().ok_or_else(|| {
+        CError::from(Error::InvalidState(
+            "no operator: call nks_krylov_set_operator_csr or nks_krylov_set_operator_callback first".into(),
+        ))
+    })?;
+    let dim = op.as_dyn().nrows();
+    if n != dim {
+        return Err(Error::dims(format!("n = {n} but the operator has dimension {dim}")).into());
+    }
+    if st.built.is_none() {
+        st.built = Some(build_preconditioner(st.choice, op, dim)?);
+    }
+    let m = st.built.as_mut().expect("built above");
+    let monitor = st.monitor;
+    let mut mon_fn = |r: &KrylovReport| {
+        let (f, ud) = monitor.expect("installed only with a monitor");
+        let c = to_c_report(r);
+        // SAFETY: the host promised `f` takes a report pointer and its user_data.
+        if unsafe { f(&c, ud) } == 0 {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    };
+    let mon: Option<&mut crate::krylov::Monitor<'_>> = if monitor.is_some() { Some(&mut mon_fn) } else { None };
+    let report = st.solver.solve(op.as_dyn(), m.as_mut(), b, x, mon)?;
+    st.report = to_c_report(&report);
+    let status = termination_status(&report.termination);
+    if (status as i32) < 0 {
+        return Err(CError::new(status, report.termination.describe()));
+    }
+    Ok(status)
 }
 
 /// Copies the report of the last solve into `*out`.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_get_report(h: *const nks_krylov, out: *mut nks_krylov_report) -> nks_status {
     guard(|| {
-        let h = try_ref(h, "h")?;
+        let h = state(h)?;
         write_out(out, h.report, "out")?;
         Ok(nks_status::NKS_OK)
     })

@@ -40,7 +40,7 @@ pub fn nnz_from_row_ptr(row_ptr: &[i64], index_base: i64) -> Result<usize, Error
     let first = row_ptr[0];
     if first != index_base {
         return Err(Error::invalid(format!(
-            "row_ptr[0] = {first}; it must equal index_base = {index_base}"
+            "row_ptr[{index_base}] (the first entry) = {first}; it must equal index_base = {index_base}"
         )));
     }
     let last = row_ptr[row_ptr.len() - 1];
@@ -67,7 +67,8 @@ impl CsrMatrix {
     /// Builds a matrix from CSR arrays as a C, Fortran or Julia host holds them.
     ///
     /// `row_ptr` has `nrows + 1` entries; `col_idx` and `values` have
-    /// `row_ptr[nrows] - index_base` entries. Columns within a row may come in any order;
+    /// `row_ptr[nrows] - index_base` entries. Messages give array positions and rows in the
+    /// caller's `index_base`, so a Fortran or Julia user reads them as their own indices. Columns within a row may come in any order;
     /// duplicate entries of a row are summed. Rejected, with the offending row named: an
     /// `index_base` other than 0 or 1, decreasing row pointers, a column index outside the
     /// matrix, a NaN or infinite value.
@@ -105,16 +106,18 @@ impl CsrMatrix {
             let (s, e) = (row_ptr[i], row_ptr[i + 1]);
             if e < s {
                 return Err(Error::invalid(format!(
-                    "row_ptr[{}] = {e} is less than row_ptr[{i}] = {s} (row {}): row pointers \
+                    "row_ptr[{}] = {e} is less than row_ptr[{}] = {s} (row {}): row pointers \
                      must be non-decreasing",
-                    i + 1,
+                    i as i64 + 1 + index_base,
+                    i as i64 + index_base,
                     i as i64 + index_base
                 )));
             }
             if e - index_base > nnz as i64 {
                 return Err(Error::invalid(format!(
-                    "row_ptr[{}] = {e} exceeds row_ptr[nrows] = {} (row {})",
-                    i + 1,
+                    "row_ptr[{}] = {e} exceeds the last entry row_ptr[{}] = {} (row {})",
+                    i as i64 + 1 + index_base,
+                    nrows as i64 + index_base,
                     nnz as i64 + index_base,
                     i as i64 + index_base
                 )));
@@ -124,8 +127,9 @@ impl CsrMatrix {
                 let c = col_idx[p];
                 if c < index_base || c - index_base >= ncols as i64 {
                     return Err(Error::invalid(format!(
-                        "col_idx[{p}] = {c} in row {} is out of range; column indices must be in \
+                        "col_idx[{}] = {c} in row {} is out of range; column indices must be in \
                          {index_base}..={}",
+                        p as i64 + index_base,
                         i as i64 + index_base,
                         ncols as i64 - 1 + index_base
                     )));
@@ -133,7 +137,8 @@ impl CsrMatrix {
                 let v = values[p];
                 if !v.is_finite() {
                     return Err(Error::NonFinite(format!(
-                        "values[{p}] = {v} in row {} is not finite",
+                        "values[{}] = {v} in row {} is not finite",
+                        p as i64 + index_base,
                         i as i64 + index_base
                     )));
                 }

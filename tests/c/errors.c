@@ -42,6 +42,17 @@ static int nan_matvec(const double *x, double *y, size_t n, void *user_data) {
     return 0;
 }
 
+static nks_krylov *reentrant_handle = NULL;
+static nks_status reentrant_status = NKS_OK;
+/* Calls back into the handle that is solving: must be refused, not alias its state. */
+static int reentrant_monitor(const nks_krylov_report *r, void *user_data) {
+    nks_krylov_report inner;
+    (void)r;
+    (void)user_data;
+    reentrant_status = nks_krylov_get_report(reentrant_handle, &inner);
+    return 1;
+}
+
 static int stop_at_two(const nks_krylov_report *r, void *user_data) {
     (void)user_data;
     return r->iterations >= 2;
@@ -112,6 +123,20 @@ int main(void) {
     expect_status(nks_krylov_set_rtol(h, 1e-15), NKS_OK, "tight rtol");
     expect_status(nks_krylov_solve(h, b, x, 3), NKS_ERR_ABORTED, "monitor stop");
     for (i = 0; i < 3; ++i) expect(x[i] == 7.0, "x untouched after abort");
+
+    /* Re-entrant use from a callback is refused with INVALID_STATE; the report shows the abort. */
+    reentrant_handle = h;
+    expect_status(nks_krylov_set_monitor(h, reentrant_monitor, NULL), NKS_OK, "re-entrant monitor");
+    expect_status(nks_krylov_solve(h, b, x, 3), NKS_ERR_ABORTED, "solve with re-entrant monitor");
+    expect(reentrant_status == NKS_ERR_INVALID_STATE, "call from inside a callback is refused");
+    expect_status(nks_krylov_get_report(h, &rep), NKS_OK, "report after");
+    expect(rep.status == NKS_ERR_ABORTED && rep.termination == NKS_TERMINATION_MONITOR_STOP, "report of the aborted solve");
+
+    /* A refused solve resets the report: it never shows a previous solve's numbers. */
+    expect_status(nks_krylov_solve(h, b, b, 3), NKS_ERR_INVALID_ARGUMENT, "b and x overlap");
+    expect_status(nks_krylov_get_report(h, &rep), NKS_OK, "report after refusal");
+    expect(rep.status == NKS_ERR_INVALID_ARGUMENT && rep.iterations == 0
+           && rep.termination == NKS_TERMINATION_NOT_STARTED, "report of the refused call");
 
     nks_krylov_free(h);
     nks_krylov_free(NULL);

@@ -720,8 +720,8 @@ end
 
 Installs a monitor called once per iteration as `f(report::KrylovReport)` (its
 `residual_norm` is the monitored residual of the current iteration). `f` returns `true` to
-continue or `false` to stop: [`solve!`](@ref) then returns `NKSolve.NKS_ERR_ABORTED` and
-leaves `x` untouched. If `f` throws, `solve!` rethrows. `nothing` removes the monitor.
+continue or `false` to stop: [`solve!`](@ref) then throws an [`NKSolveError`](@ref) with
+status `NKSolve.NKS_ERR_ABORTED` and leaves `x` untouched (as the C++ and Python bindings do). If `f` throws, `solve!` rethrows. `nothing` removes the monitor.
 """
 function set_monitor!(s::KrylovSolver, f)
     trampoline = @cfunction(_monitor_trampoline, Cint, (Ptr{KrylovReport}, Ptr{Cvoid}))
@@ -751,9 +751,8 @@ guess). Returns
 - `NKSolve.NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT`, `NKS_STAGNATION` (> 0): finished without
   converging; `x` holds the last iterate (for CG the A-norm-optimal point of the Krylov space,
   for GMRES the residual-minimising one);
-- `NKSolve.NKS_ERR_ABORTED` (< 0): the monitor returned `false`; `x` is untouched.
-
-Any other failure throws an [`NKSolveError`](@ref) with the status and the library's message,
+Any failure (status < 0, including `NKSolve.NKS_ERR_ABORTED` when the monitor returned
+`false`) throws an [`NKSolveError`](@ref) with the status and the library's message,
 `x` untouched. If a Julia callback (operator, preconditioner, monitor) threw, the solve is
 stopped and that exception is rethrown here. Details are in [`report`](@ref)`(s)`.
 
@@ -785,7 +784,6 @@ function solve!(s::KrylovSolver, x::StridedVector{Float64}, b::AbstractVector{<:
         s.exception = nothing
         throw(e)
     end
-    status == NKS_ERR_ABORTED && return status   # the monitor asked to stop
     status < 0 && throw(NKSolveError(status, "nks_krylov_solve", message))
     return status
 end
