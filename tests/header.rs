@@ -1,6 +1,8 @@
 //! The committed header is exactly what cbindgen generates from the sources, and its version
 //! macros agree with Cargo.toml and with `nks_version()`.
 
+mod common;
+
 use std::path::Path;
 
 #[test]
@@ -55,25 +57,10 @@ fn every_exported_item_is_documented_and_prefixed() {
             assert!(name.starts_with("nks_") || rest.contains("(*nks_"), "typedef without the nks_ prefix: {l}");
         }
     }
-    let exported = exported_functions();
+    let exported = common::exported_functions();
     assert_eq!(functions, exported.len(), "header declarations vs #[no_mangle] functions in src/capi");
     for f in &exported {
         assert!(header.contains(&format!(" {f}(")) || header.contains(&format!("*{f}(")), "{f} missing from the header");
     }
 }
 
-/// Names of every `extern "C"` function defined in src/capi (what the library exports).
-pub fn exported_functions() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/capi");
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for l in text.lines() {
-            if let Some(rest) = l.split("extern \"C\" fn ").nth(1) {
-                names.push(rest.split('(').next().unwrap().to_string());
-            }
-        }
-    }
-    names.sort();
-    names
-}

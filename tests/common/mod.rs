@@ -116,3 +116,19 @@ pub fn check_poisson_output(lang: &str, stdout: &str) {
     let u: f64 = got.get("center").and_then(|l| l.get("u")).unwrap_or_else(|| panic!("{lang}: no `center u=` line")).parse().unwrap();
     assert!(((u - centre) / centre).abs() < 1e-8, "{lang}: centre value {u} vs {centre}");
 }
+
+/// Names of every `extern "C"` function defined in src/capi (what the library exports).
+pub fn exported_functions() -> Vec<String> {
+    let dir = root().join("src/capi");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for l in text.lines() {
+            if let Some(rest) = l.split("extern \"C\" fn ").nth(1) {
+                names.push(rest.split('(').next().unwrap().to_string());
+            }
+        }
+    }
+    names.sort();
+    names
+}

@@ -1,0 +1,305 @@
+//! Every exported function, fed bad input: NULL pointers, zero and huge sizes, NaN and
+//! infinite values, mismatched lengths, out-of-range options and failing callbacks. Each call
+//! must return a negative status with a non-empty message naming the problem, write nothing,
+//! and never crash. The last test checks this file covers every export.
+
+mod common;
+
+use nksolve::capi::csr::*;
+use nksolve::capi::krylov::*;
+use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
+use nksolve::capi::library::*;
+use nksolve::capi::status::nks_status::{self, *};
+use nksolve::capi::status::*;
+use std::ffi::{c_int, c_void, CStr};
+use std::ptr::{null, null_mut};
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(nks_last_error_message()) }.to_string_lossy().into_owned()
+}
+
+/// Asserts `got == want` (a failure) and that the message mentions `needle`.
+#[track_caller]
+fn fails(got: nks_status, want: nks_status, needle: &str) {
+    assert_eq!(got, want, "status (message: {})", last_error());
+    let m = last_error();
+    assert!(!m.is_empty(), "empty message for {want:?}");
+    assert!(m.contains(needle), "message {m:?} should mention {needle:?}");
+}
+
+/// A valid 3 x 3 tridiagonal matrix.
+fn tridiag() -> *mut nks_csr {
+    let (rp, ci, v) = ([0i64, 2, 5, 7], [0i64, 1, 0, 1, 2, 1, 2], [2.0, -1.0, -1.0, 2.0, -1.0, -1.0, 2.0]);
+    let mut a = null_mut();
+    assert_eq!(unsafe { nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut a) }, NKS_OK);
+    a
+}
+
+fn krylov_with(a: *mut nks_csr) -> *mut nks_krylov {
+    let mut h = null_mut();
+    unsafe {
+        assert_eq!(nks_krylov_new(&mut h), NKS_OK);
+        assert_eq!(nks_krylov_set_operator_csr(h, a), NKS_OK);
+    }
+    h
+}
+
+unsafe extern "C" fn failing(_x: *const f64, _y: *mut f64, _n: usize, _ud: *mut c_void) -> c_int {
+    -3
+}
+unsafe extern "C" fn recoverable(_x: *const f64, _y: *mut f64, _n: usize, _ud: *mut c_void) -> c_int {
+    2
+}
+unsafe extern "C" fn nan_out(_x: *const f64, y: *mut f64, n: usize, _ud: *mut c_void) -> c_int {
+    std::slice::from_raw_parts_mut(y, n).fill(f64::INFINITY);
+    0
+}
+unsafe extern "C" fn identity(x: *const f64, y: *mut f64, n: usize, _ud: *mut c_void) -> c_int {
+    std::ptr::copy_nonoverlapping(x, y, n);
+    0
+}
+unsafe extern "C" fn stop(_r: *const nks_krylov_report, _ud: *mut c_void) -> c_int {
+    1
+}
+
+#[test]
+fn nks_csr_new_rejects_bad_arrays() {
+    let (rp, ci, v) = ([0i64, 2, 5, 7], [0i64, 1, 0, 1, 2, 1, 2], [2.0, -1.0, -1.0, 2.0, -1.0, -1.0, 2.0]);
+    let sentinel = 0x1 as *mut nks_csr;
+    let mut out = sentinel;
+    unsafe {
+        fails(nks_csr_new(3, 3, null(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_NULL_POINTER, "row_ptr");
+        fails(nks_csr_new(3, 3, rp.as_ptr(), null(), v.as_ptr(), 0, &mut out), NKS_ERR_NULL_POINTER, "col_idx");
+        fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), null(), 0, &mut out), NKS_ERR_NULL_POINTER, "values");
+        fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_csr_new(0, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nrows");
+        fails(nks_csr_new(3, 0, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "ncols");
+        fails(nks_csr_new(usize::MAX, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nrows");
+        fails(nks_csr_new(3, usize::MAX, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "ncols");
+        for base in [2, -1] {
+            fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), base, &mut out), NKS_ERR_INVALID_ARGUMENT, "index_base");
+        }
+        // Row pointers: first entry not the base, decreasing, a negative count.
+        fails(nks_csr_new(3, 3, [1i64, 2, 5, 7].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row_ptr");
+        fails(nks_csr_new(3, 3, [0i64, 5, 2, 7].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 1");
+        fails(nks_csr_new(3, 3, [0i64, 0, 0, -4].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nnz");
+        // Columns out of range (above, and negative), named with their row, in the caller's base.
+        fails(nks_csr_new(3, 3, rp.as_ptr(), [0i64, 1, 0, 1, 3, 1, 2].as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 1");
+        fails(nks_csr_new(3, 3, rp.as_ptr(), [0i64, 1, 0, 1, 2, -1, 2].as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 2");
+        let rp1 = [1i64, 3, 6, 8];
+        fails(nks_csr_new(3, 3, rp1.as_ptr(), [1i64, 2, 1, 2, 4, 2, 3].as_ptr(), v.as_ptr(), 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "col_idx[5] = 4 in row 2");
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut vb = v;
+            vb[3] = bad;
+            fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), vb.as_ptr(), 0, &mut out), NKS_ERR_NON_FINITE, "row 1");
+        }
+    }
+    assert_eq!(out, sentinel, "nothing written on failure");
+}
+
+#[test]
+fn nks_csr_free_and_get_size_and_matvec_reject_bad_arguments() {
+    let a = tridiag();
+    let (mut r, mut c, mut z) = (0usize, 0usize, 0usize);
+    let x = [1.0, 2.0, 3.0];
+    let mut y = [9.0; 3];
+    unsafe {
+        nks_csr_free(null_mut());
+        fails(nks_csr_get_size(null(), &mut r, &mut c, &mut z), NKS_ERR_NULL_POINTER, "A");
+        assert_eq!(nks_csr_get_size(a, &mut r, null_mut(), &mut z), NKS_OK);
+        assert_eq!((r, z), (3, 7));
+        fails(nks_csr_matvec(null(), x.as_ptr(), 3, y.as_mut_ptr(), 3), NKS_ERR_NULL_POINTER, "A");
+        fails(nks_csr_matvec(a, null(), 3, y.as_mut_ptr(), 3), NKS_ERR_NULL_POINTER, "x");
+        fails(nks_csr_matvec(a, x.as_ptr(), 3, null_mut(), 3), NKS_ERR_NULL_POINTER, "y");
+        fails(nks_csr_matvec(a, x.as_ptr(), 2, y.as_mut_ptr(), 3), NKS_ERR_DIMENSION_MISMATCH, "x");
+        fails(nks_csr_matvec(a, x.as_ptr(), 3, y.as_mut_ptr(), 4), NKS_ERR_DIMENSION_MISMATCH, "y");
+        fails(nks_csr_matvec(a, x.as_ptr(), usize::MAX, y.as_mut_ptr(), 3), NKS_ERR_DIMENSION_MISMATCH, "x");
+        fails(nks_csr_matvec(a, [1.0, f64::NAN, 0.0].as_ptr(), 3, y.as_mut_ptr(), 3), NKS_ERR_NON_FINITE, "x[1]");
+        fails(nks_csr_matvec(a, y.as_ptr(), 3, y.as_mut_ptr(), 3), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        assert_eq!(y, [9.0; 3], "y untouched by failed calls");
+        assert_eq!(nks_csr_matvec(a, x.as_ptr(), 3, y.as_mut_ptr(), 3), NKS_OK);
+        assert_eq!(y, [0.0, 0.0, 4.0]);
+        nks_csr_free(a);
+    }
+}
+
+#[test]
+fn krylov_constructor_setters_and_options_reject_bad_values() {
+    let a = tridiag();
+    let h = krylov_with(a);
+    unsafe {
+        fails(nks_krylov_new(null_mut()), NKS_ERR_NULL_POINTER, "out");
+        nks_krylov_free(null_mut());
+        let nh: *mut nks_krylov = null_mut();
+        fails(nks_krylov_set_method(nh, 0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_rtol(nh, 1e-6), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_atol(nh, 0.0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_max_iterations(nh, 10), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_restart(nh, 10), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_use_initial_guess(nh, 1), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_preconditioner_side(nh, 0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_max_seconds(nh, 1.0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_option(nh, c"rtol".as_ptr(), 1e-6), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_operator_csr(nh, a), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_operator_callback(nh, 3, Some(identity), null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_preconditioner(nh, 0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_preconditioner_callback(nh, Some(identity), null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_set_monitor(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_solve(nh, [1.0; 3].as_ptr(), [0.0; 3].as_mut_ptr(), 3), NKS_ERR_NULL_POINTER, "h");
+
+        for m in [-1, 3, i32::MAX] {
+            fails(nks_krylov_set_method(h, m), NKS_ERR_INVALID_ARGUMENT, "method");
+        }
+        for t in [-1e-3, 1.0, 2.0, f64::NAN, f64::INFINITY] {
+            fails(nks_krylov_set_rtol(h, t), NKS_ERR_INVALID_ARGUMENT, "rtol");
+        }
+        for t in [-1.0, f64::NAN, f64::INFINITY] {
+            fails(nks_krylov_set_atol(h, t), NKS_ERR_INVALID_ARGUMENT, "atol");
+        }
+        fails(nks_krylov_set_max_iterations(h, 0), NKS_ERR_INVALID_ARGUMENT, "max_iterations");
+        for r in [0, 10_001, usize::MAX] {
+            fails(nks_krylov_set_restart(h, r), NKS_ERR_INVALID_ARGUMENT, "restart");
+        }
+        for s in [-1, 2] {
+            fails(nks_krylov_set_preconditioner_side(h, s), NKS_ERR_INVALID_ARGUMENT, "side");
+        }
+        for t in [0.0, -1.0, f64::NAN] {
+            fails(nks_krylov_set_max_seconds(h, t), NKS_ERR_INVALID_ARGUMENT, "max_seconds");
+        }
+        fails(nks_krylov_set_preconditioner(h, 7), NKS_ERR_INVALID_ARGUMENT, "preconditioner");
+        fails(nks_krylov_set_option(h, null(), 1.0), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_krylov_set_option(h, c"tolerance".as_ptr(), 1.0), NKS_ERR_UNKNOWN_OPTION, "rtol");
+        fails(nks_krylov_set_option(h, c"restart".as_ptr(), 2.5), NKS_ERR_INVALID_ARGUMENT, "restart");
+        fails(nks_krylov_set_option(h, c"method".as_ptr(), f64::NAN), NKS_ERR_INVALID_ARGUMENT, "method");
+        fails(nks_krylov_set_option(h, c"reorthogonalization".as_ptr(), 3.0), NKS_ERR_INVALID_ARGUMENT, "reorthogonalization");
+        fails(nks_krylov_set_option(h, [0xffu8, 0].as_ptr().cast(), 1.0), NKS_ERR_INVALID_ARGUMENT, "UTF-8");
+        fails(nks_krylov_set_operator_csr(h, null()), NKS_ERR_NULL_POINTER, "A");
+        let mut rect = null_mut();
+        assert_eq!(nks_csr_new(2, 3, [0i64, 1, 2].as_ptr(), [0i64, 2].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut rect), NKS_OK);
+        fails(nks_krylov_set_operator_csr(h, rect), NKS_ERR_DIMENSION_MISMATCH, "square");
+        nks_csr_free(rect);
+        fails(nks_krylov_set_operator_callback(h, 3, None, null_mut()), NKS_ERR_NULL_POINTER, "matvec");
+        fails(nks_krylov_set_operator_callback(h, 0, Some(identity), null_mut()), NKS_ERR_INVALID_ARGUMENT, "n");
+        fails(nks_krylov_set_operator_callback(h, usize::MAX, Some(identity), null_mut()), NKS_ERR_INVALID_ARGUMENT, "n");
+        fails(nks_krylov_set_preconditioner_callback(h, None, null_mut()), NKS_ERR_NULL_POINTER, "apply");
+
+        // The rejected values changed nothing: the handle still solves with its defaults.
+        let (b, mut x) = ([1.0; 3], [0.0; 3]);
+        assert_eq!(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_OK);
+        assert!((x[1] - 2.0).abs() < 1e-10);
+        nks_krylov_free(h);
+        nks_csr_free(a);
+    }
+}
+
+#[test]
+fn krylov_solve_and_report_reject_bad_input_and_keep_x() {
+    let a = tridiag();
+    let h = krylov_with(a);
+    let b = [1.0; 3];
+    let mut x = [7.0; 3];
+    let mut rep = std::mem::MaybeUninit::<nks_krylov_report>::uninit();
+    unsafe {
+        fails(nks_krylov_solve(h, null(), x.as_mut_ptr(), 3), NKS_ERR_NULL_POINTER, "b");
+        fails(nks_krylov_solve(h, b.as_ptr(), null_mut(), 3), NKS_ERR_NULL_POINTER, "x");
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 2), NKS_ERR_DIMENSION_MISMATCH, "n = 2");
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 0), NKS_ERR_DIMENSION_MISMATCH, "n = 0");
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), usize::MAX), NKS_ERR_INVALID_ARGUMENT, "b");
+        fails(nks_krylov_solve(h, [1.0, f64::NAN, 1.0].as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_NON_FINITE, "b[1]");
+        fails(nks_krylov_solve(h, [1.0, 1.0, f64::INFINITY].as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_NON_FINITE, "b[2]");
+        fails(nks_krylov_solve(h, x.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        assert_eq!(nks_krylov_set_use_initial_guess(h, 1), NKS_OK);
+        let mut x_nan = [0.0, f64::NAN, 0.0];
+        fails(nks_krylov_solve(h, b.as_ptr(), x_nan.as_mut_ptr(), 3), NKS_ERR_NON_FINITE, "initial guess");
+        assert!(x_nan[1].is_nan());
+
+        // Failing callbacks: < 0 and > 0 both stop a linear solve (no step to shrink), code kept.
+        for (f, code) in [(failing as unsafe extern "C" fn(_, _, _, _) -> _, -3), (recoverable, 2)] {
+            assert_eq!(nks_krylov_set_operator_callback(h, 3, Some(f), null_mut()), NKS_OK);
+            fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_CALLBACK, "matvec");
+            assert_eq!(nks_krylov_get_report(h, rep.as_mut_ptr()), NKS_OK);
+            assert_eq!(rep.assume_init().callback_code, code);
+        }
+        assert_eq!(nks_krylov_set_operator_callback(h, 3, Some(nan_out), null_mut()), NKS_OK);
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_NON_FINITE, "matvec");
+        assert_eq!(nks_krylov_set_operator_callback(h, 3, Some(identity), null_mut()), NKS_OK);
+        assert_eq!(nks_krylov_set_preconditioner_callback(h, Some(failing), null_mut()), NKS_OK);
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_CALLBACK, "preconditioner");
+        assert_eq!(nks_krylov_set_preconditioner_callback(h, Some(nan_out), null_mut()), NKS_OK);
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_NON_FINITE, "preconditioner");
+        assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_ILU0 as i32), NKS_OK);
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_INVALID_STATE, "CSR");
+        assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_NONE as i32), NKS_OK);
+        assert_eq!(nks_krylov_set_monitor(h, Some(stop), null_mut()), NKS_OK);
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_ABORTED, "monitor");
+        assert_eq!(nks_krylov_set_monitor(h, None, null_mut()), NKS_OK);
+
+        // Built-in preconditioners on matrices they cannot handle.
+        let mut zero_diag = null_mut();
+        assert_eq!(nks_csr_new(2, 2, [0i64, 1, 2].as_ptr(), [1i64, 0].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut zero_diag), NKS_OK);
+        assert_eq!(nks_krylov_set_operator_csr(h, zero_diag), NKS_OK);
+        for (kind, needle) in [(NKS_PRECOND_JACOBI, "A[0,0]"), (NKS_PRECOND_ILU0, "row 0")] {
+            assert_eq!(nks_krylov_set_preconditioner(h, kind as i32), NKS_OK);
+            fails(nks_krylov_solve(h, [1.0, 1.0].as_ptr(), x.as_mut_ptr(), 2), NKS_ERR_INVALID_ARGUMENT, needle);
+        }
+        // CG on an indefinite matrix breaks down.
+        let mut indef = null_mut();
+        assert_eq!(nks_csr_new(2, 2, [0i64, 1, 2].as_ptr(), [0i64, 1].as_ptr(), [1.0, -1.0].as_ptr(), 0, &mut indef), NKS_OK);
+        assert_eq!(nks_krylov_set_operator_csr(h, indef), NKS_OK);
+        assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_NONE as i32), NKS_OK);
+        assert_eq!(nks_krylov_set_method(h, NKS_KRYLOV_CG as i32), NKS_OK);
+        assert_eq!(nks_krylov_set_use_initial_guess(h, 0), NKS_OK);
+        fails(nks_krylov_solve(h, [0.0, 1.0].as_ptr(), x.as_mut_ptr(), 2), NKS_ERR_BREAKDOWN, "positive definite");
+        assert_eq!(x, [7.0; 3], "x untouched by every failed solve");
+
+        fails(nks_krylov_get_report(null(), rep.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_get_report(h, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        nks_csr_free(zero_diag);
+        nks_csr_free(indef);
+        nks_krylov_free(h);
+        nks_csr_free(a);
+    }
+}
+
+#[test]
+fn library_calls_reject_bad_values() {
+    fails(nks_set_num_threads(4097), NKS_ERR_INVALID_ARGUMENT, "threads");
+    fails(nks_set_num_threads(usize::MAX), NKS_ERR_INVALID_ARGUMENT, "threads");
+    assert!(nks_get_num_threads() >= 1);
+    let s = |v: i32| unsafe { CStr::from_ptr(nks_status_str(v)) }.to_string_lossy().into_owned();
+    assert_eq!(s(12345), "unknown nks_status value");
+    assert_eq!(s(i32::MIN), "unknown nks_status value");
+    for st in ALL_STATUSES {
+        assert!(s(st as i32).starts_with("NKS_"), "{st:?}");
+    }
+    assert!(!unsafe { CStr::from_ptr(nks_version_string()) }.to_bytes().is_empty());
+    let minor: u32 = env!("CARGO_PKG_VERSION_MINOR").parse().unwrap();
+    assert_eq!(nks_version() / 100 % 100, minor);
+    // A message survives until the next failure on this thread, and is per thread.
+    fails(nks_set_num_threads(5000), NKS_ERR_INVALID_ARGUMENT, "5000");
+    let other = std::thread::spawn(last_error).join().unwrap();
+    assert!(other.is_empty(), "other thread sees its own (empty) message, got {other:?}");
+}
+
+/// The functions exercised above; a new export without bad-input coverage fails here.
+const COVERED: &[&str] = &[
+    "nks_csr_new", "nks_csr_free", "nks_csr_get_size", "nks_csr_matvec",
+    "nks_krylov_new", "nks_krylov_free", "nks_krylov_set_method", "nks_krylov_set_rtol",
+    "nks_krylov_set_atol", "nks_krylov_set_max_iterations", "nks_krylov_set_restart",
+    "nks_krylov_set_use_initial_guess", "nks_krylov_set_preconditioner_side",
+    "nks_krylov_set_max_seconds", "nks_krylov_set_option", "nks_krylov_set_operator_csr",
+    "nks_krylov_set_operator_callback", "nks_krylov_set_preconditioner",
+    "nks_krylov_set_preconditioner_callback", "nks_krylov_set_monitor", "nks_krylov_solve",
+    "nks_krylov_get_report", "nks_version", "nks_version_string", "nks_set_num_threads",
+    "nks_get_num_threads", "nks_status_str", "nks_last_error_message",
+];
+
+#[test]
+fn every_exported_function_is_covered() {
+    let source = std::fs::read_to_string(common::root().join("tests/bad_input.rs")).unwrap();
+    let body = &source[..source.find("const COVERED").unwrap()];
+    for f in common::exported_functions() {
+        assert!(COVERED.contains(&f.as_str()), "{f} has no bad-input test; add one above and to COVERED");
+        assert!(body.contains(&format!("{f}(")), "{f} is listed in COVERED but never called");
+    }
+}
