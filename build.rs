@@ -13,6 +13,12 @@ fn main() {
     println!("cargo:rerun-if-env-changed=NKS_REGENERATE_HEADER");
 
     let version = |k: &str| env::var(k).unwrap();
+    // The shared library's soname: 0.x releases may break the ABI between minor versions.
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let (maj, min) = (version("CARGO_PKG_VERSION_MAJOR"), version("CARGO_PKG_VERSION_MINOR"));
+        let so = if maj == "0" { format!("0.{min}") } else { maj };
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libnksolve.so.{so}");
+    }
     let (major, minor, patch) = (
         version("CARGO_PKG_VERSION_MAJOR"),
         version("CARGO_PKG_VERSION_MINOR"),

@@ -19,12 +19,19 @@ pub fn lib_dir() -> PathBuf {
     let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
     let candidates = [target.join(profile).join("deps"), target.join(profile)];
     let mtime = |d: &Path| std::fs::metadata(d.join("libnksolve.so")).and_then(|m| m.modified()).ok();
-    candidates
+    let dir = candidates
         .iter()
         .filter(|d| mtime(d).is_some() && d.join("libnksolve.a").exists())
         .max_by_key(|d| mtime(d))
         .cloned()
-        .expect("libnksolve.so / libnksolve.a not built; run `cargo test --release`")
+        .expect("libnksolve.so / libnksolve.a not built; run `cargo test --release`");
+    // Programs linked with -lnksolve record the soname (libnksolve.so.MAJOR.MINOR for 0.x, set
+    // by build.rs); give the build tree the link an install creates.
+    let soname = dir.join(format!("libnksolve.so.{}.{}", env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR")));
+    if std::fs::symlink_metadata(&soname).is_err() {
+        let _ = std::os::unix::fs::symlink("libnksolve.so", &soname);
+    }
+    dir
 }
 
 /// A fresh scratch folder for one test.
