@@ -73,24 +73,23 @@ impl Ilu0 {
 impl Preconditioner for Ilu0 {
     fn apply(&mut self, _par: &Par, r: &[f64], z: &mut [f64]) -> Result<(), OracleFailure> {
         let n = r.len();
+        assert!(z.len() == n && self.diag.len() == n, "ILU(0) apply: dimension mismatch");
         let (rp, ci, v) = (&self.row_ptr, &self.col_idx, &self.values);
+        // A row of L (or U) against the part of z already computed. The solves are bound by
+        // the recurrence z[i] <- z[i-1], not by indexing.
+        let row_dot = |range: std::ops::Range<usize>, z: &[f64]| -> f64 {
+            v[range.clone()].iter().zip(&ci[range]).map(|(a, &c)| a * z[c]).sum::<f64>()
+        };
         for i in 0..n {
-            let mut s = r[i];
-            for p in rp[i]..self.diag[i] {
-                s -= v[p] * z[ci[p]];
-            }
-            z[i] = s;
+            z[i] = r[i] - row_dot(rp[i]..self.diag[i], z);
         }
         for i in (0..n).rev() {
             let d = self.diag[i];
-            let mut s = z[i];
-            for p in d + 1..rp[i + 1] {
-                s -= v[p] * z[ci[p]];
-            }
-            z[i] = s / v[d];
+            z[i] = (z[i] - row_dot(d + 1..rp[i + 1], z)) / v[d];
         }
         Ok(())
     }
+
     fn is_library_owned(&self) -> bool {
         true
     }
