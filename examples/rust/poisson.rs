@@ -42,8 +42,9 @@ fn solve(name: &str, method: KrylovMethod, a: &mut dyn LinearOperator, m: &mut d
 pub fn run() -> String {
     let mut out = String::new();
     let mut a: CsrMatrix = nksolve::problems::poisson2d(NX);
-    let x = solve("cg", KrylovMethod::Cg, &mut a.clone(), &mut nksolve::precond::Identity, &mut out);
-    solve("gmres_ilu0", KrylovMethod::Gmres, &mut a, &mut Ilu0::new(&a.clone()).unwrap(), &mut out);
+    let x = solve("cg", KrylovMethod::Cg, &mut a, &mut nksolve::precond::Identity, &mut out);
+    let mut ilu = Ilu0::new(&a).expect("the Poisson matrix has a nonzero diagonal");
+    solve("gmres_ilu0", KrylovMethod::Gmres, &mut a, &mut ilu, &mut out);
     let mut op = FnOperator::new(N, stencil);
     let mut jacobi = FnPreconditioner::new(|r: &[f64], z: &mut [f64]| {
         z.iter_mut().zip(r).for_each(|(zi, ri)| *zi = ri / 4.0);
