@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::Link;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -18,42 +20,16 @@ use std::process::Command;
 const CXXFLAGS: &[&str] = &["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 
 /// What the static library needs after `libnksolve.a` on Linux.
-const STATIC_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
-
-#[derive(Clone, Copy, Debug)]
-enum Link {
-    Shared,
-    Static,
-}
-
-impl Link {
-    fn label(self) -> &'static str {
-        match self {
-            Link::Shared => "shared",
-            Link::Static => "static",
-        }
-    }
-}
 
 /// Compiles `source` (relative to the repository root) into `dir`, linked as `link` says, and
 /// checks the executable depends on `libnksolve.so` exactly when linked against it.
 fn compile(source: &str, dir: &Path, link: Link) -> PathBuf {
     let root = common::root();
-    let lib = common::lib_dir();
     let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
     let exe = dir.join(format!("{stem}-{}", link.label()));
     let mut cmd = Command::new("g++");
     cmd.current_dir(&root).args(CXXFLAGS).args(["-Iinclude", "-Ibindings/cpp", source, "-o"]).arg(&exe);
-    match link {
-        Link::Shared => {
-            cmd.arg(format!("-L{}", lib.display()))
-                .arg("-lnksolve")
-                .arg(format!("-Wl,-rpath,{}", lib.display()));
-        }
-        Link::Static => {
-            cmd.arg(lib.join("libnksolve.a")).args(STATIC_LIBS);
-        }
-    }
+    cmd.args(link.args());
     common::run_ok(&mut cmd);
     let bytes = std::fs::read(&exe).unwrap();
     let needs_so = bytes.windows(b"libnksolve.so".len()).any(|w| w == b"libnksolve.so");
@@ -76,7 +52,7 @@ fn cpp_poisson_example_matches_the_rust_core() {
         return;
     }
     let dir = common::scratch("cpp/poisson");
-    for link in [Link::Shared, Link::Static] {
+    for link in Link::BOTH {
         let stdout = run(&compile("examples/cpp/poisson.cpp", &dir, link));
         common::check_poisson_output(&format!("C++ ({})", link.label()), &stdout);
         assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
@@ -89,7 +65,7 @@ fn cpp_exceptions_and_moves() {
         return;
     }
     let dir = common::scratch("cpp/exceptions");
-    for link in [Link::Shared, Link::Static] {
+    for link in Link::BOTH {
         let stdout = run(&compile("tests/cpp/exceptions.cpp", &dir, link));
         let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
         assert!(failures.is_empty(), "C++ ({}): failed checks:\n{}", link.label(), failures.join("\n"));

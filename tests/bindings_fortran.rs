@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::Link;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,15 +17,6 @@ use std::process::Command;
 /// (bounds, pointers) so a binding bug shows up as a failure rather than as silent corruption.
 /// No warning is exempted from `-Werror`.
 const FFLAGS: &[&str] = &["-std=f2008", "-Wall", "-Wextra", "-Werror", "-fcheck=all", "-g"];
-
-/// Libraries the Rust static library needs after `libnksolve.a`.
-const STATIC_SYSTEM_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
-
-/// How to link a program.
-enum Link {
-    Shared,
-    Static,
-}
 
 /// Compiles the module once into `dir` (object and `.mod` file, `-J dir`).
 fn compile_module(dir: &Path) -> PathBuf {
@@ -43,20 +36,10 @@ fn compile_module(dir: &Path) -> PathBuf {
 
 /// Compiles `source` (relative to the repository root) with the module object and links it.
 fn build(dir: &Path, module_obj: &Path, source: &str, exe: &str, link: Link) -> PathBuf {
-    let lib = common::lib_dir();
     let out = dir.join(exe);
     let mut cmd = Command::new("gfortran");
     cmd.args(FFLAGS).arg("-J").arg(dir).arg(common::root().join(source)).arg(module_obj).arg("-o").arg(&out);
-    match link {
-        Link::Shared => {
-            cmd.arg(format!("-L{}", lib.display()))
-                .arg("-lnksolve")
-                .arg(format!("-Wl,-rpath,{}", lib.display()));
-        }
-        Link::Static => {
-            cmd.arg(lib.join("libnksolve.a")).args(STATIC_SYSTEM_LIBS);
-        }
-    }
+    cmd.args(link.args());
     common::run_ok(&mut cmd);
     out
 }

@@ -3,29 +3,25 @@
 
 mod common;
 
+use common::Link;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const CFLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2"];
-const STATIC_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
 /// Compiles `source` twice (shared, static); returns the two executables.
 fn build(source: &str, name: &str) -> [PathBuf; 2] {
     let root = common::root();
-    let lib = common::lib_dir();
     let dir = common::scratch(&format!("c-{name}"));
-    let include = format!("-I{}", root.join("include").display());
-    let shared = dir.join(format!("{name}-shared"));
-    let stat = dir.join(format!("{name}-static"));
-    common::run_ok(
-        Command::new("cc").args(CFLAGS).arg(&include).arg(root.join(source)).arg("-o").arg(&shared)
-            .arg(format!("-L{}", lib.display())).arg(format!("-Wl,-rpath,{}", lib.display())).arg("-lnksolve").arg("-lm"),
-    );
-    common::run_ok(
-        Command::new("cc").args(CFLAGS).arg(&include).arg(root.join(source)).arg("-o").arg(&stat)
-            .arg(lib.join("libnksolve.a")).args(STATIC_LIBS),
-    );
-    [shared, stat]
+    Link::BOTH.map(|link| {
+        let exe = dir.join(format!("{name}-{}", link.label()));
+        common::run_ok(
+            Command::new("cc").args(CFLAGS).arg(format!("-I{}", root.join("include").display())).arg(root.join(source))
+                .arg("-o").arg(&exe).args(link.args()).arg("-lm"),
+        );
+        exe
+    })
 }
 
 fn stdout_of(exe: &Path) -> String {

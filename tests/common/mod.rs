@@ -34,6 +34,43 @@ pub fn lib_dir() -> PathBuf {
     dir
 }
 
+/// How a test program links nksolve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// Against `libnksolve.so`, found at run time through an rpath to [`lib_dir`].
+    Shared,
+    /// Against `libnksolve.a` and the system libraries the Rust runtime needs.
+    Static,
+}
+
+/// The system libraries a program linking the static library needs after `libnksolve.a`
+/// (what `rustc --print native-static-libs` reports; also `Libs.private` of nksolve.pc).
+pub const STATIC_SYSTEM_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+
+impl Link {
+    /// Both ways, shared first.
+    pub const BOTH: [Link; 2] = [Link::Shared, Link::Static];
+
+    /// `"shared"` or `"static"`, for names and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Link::Shared => "shared",
+            Link::Static => "static",
+        }
+    }
+
+    /// The linker arguments that link nksolve this way (they go after the sources).
+    pub fn args(self) -> Vec<String> {
+        let lib = lib_dir();
+        match self {
+            Link::Shared => vec![format!("-L{}", lib.display()), "-lnksolve".into(), format!("-Wl,-rpath,{}", lib.display())],
+            Link::Static => std::iter::once(lib.join("libnksolve.a").display().to_string())
+                .chain(STATIC_SYSTEM_LIBS.iter().map(|s| s.to_string()))
+                .collect(),
+        }
+    }
+}
+
 /// A fresh scratch folder for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let d = root().join("target").join("nks-tests").join(name);
