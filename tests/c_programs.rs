@@ -79,3 +79,24 @@ fn c_programs_are_valgrind_clean() {
         }
     }
 }
+
+#[test]
+fn nks_num_threads_environment_variable_sets_the_default() {
+    if !common::require_tool("cc", "compiling the C tests") {
+        return;
+    }
+    let [exe, _] = build("tests/c/threads.c", "threads");
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    for (env, expected) in [(Some("3"), 3), (Some("1"), 1), (Some("not-a-number"), cores), (Some("0"), cores), (None, cores)] {
+        let mut cmd = Command::new(&exe);
+        match env {
+            Some(v) => cmd.env("NKS_NUM_THREADS", v),
+            None => cmd.env_remove("NKS_NUM_THREADS"),
+        };
+        let out = String::from_utf8(common::run_ok(&mut cmd).stdout).unwrap();
+        let line = &common::parse_lines(&out)["threads"];
+        assert_eq!(line["start"], expected.to_string(), "NKS_NUM_THREADS={env:?}");
+        assert_eq!(line["one"], "1");
+        assert_eq!(line["restored"], expected.to_string(), "set_num_threads(0) restores the default");
+    }
+}

@@ -235,3 +235,37 @@ fn monitored_residual(
     r.copy_from_slice(z);
     Ok(run.space.norm(r))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Hessenberg;
+
+    #[test]
+    fn givens_least_squares_matches_normal_equations() {
+        // min || beta e1 - H y || for a 4 x 3 upper Hessenberg H, against the normal equations.
+        let h = [[2.0, 1.0, 0.0, 0.0], [1.0, 3.0, 0.5, 0.0], [0.5, -1.0, 2.0, 0.25]];
+        let beta = 1.5;
+        let mut hs = Hessenberg::new(3);
+        hs.reset(beta);
+        let mut res = 0.0;
+        for (j, col) in h.iter().enumerate() {
+            hs.col(j)[..4].copy_from_slice(col);
+            res = hs.rotate(j);
+        }
+        let y = hs.solve(3);
+        // Residual of the solution, computed directly.
+        let mut r = [beta, 0.0, 0.0, 0.0];
+        for (j, col) in h.iter().enumerate() {
+            for i in 0..4 {
+                r[i] -= col[i] * y[j];
+            }
+        }
+        let direct = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+        assert!((direct - res).abs() < 1e-14, "Givens residual {res} vs direct {direct}");
+        // Optimality: H^T r = 0.
+        for col in &h {
+            let g: f64 = (0..4).map(|i| col[i] * r[i]).sum();
+            assert!(g.abs() < 1e-14);
+        }
+    }
+}

@@ -298,3 +298,58 @@ fn push_sorted_row(entries: &mut [(usize, f64)], cols: &mut Vec<usize>, vals: &m
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_based_unsorted_duplicates_are_canonicalised() {
+        // Row 1: (1, 3.0) then (1, -1.0) duplicated, (2, 2.0) before them; 1-based input.
+        let rp = [1i64, 4, 5];
+        let ci = [2i64, 1, 1, 2];
+        let v = [2.0, 3.0, -1.0, 5.0];
+        let a = CsrMatrix::from_raw_parts(2, 2, &rp, &ci, &v, 1).unwrap();
+        assert_eq!(a.row_ptr(), &[0, 2, 3]);
+        assert_eq!(a.col_idx(), &[0, 1, 1]);
+        assert_eq!(a.values(), &[2.0, 2.0, 5.0]);
+        assert_eq!(a.diagonal(), vec![2.0, 5.0]);
+    }
+
+    #[test]
+    fn matvec_matches_dense_product_and_fused_dot() {
+        let a = crate::problems::convection_diffusion2d(30, 7.0);
+        let x: Vec<f64> = (0..a.ncols()).map(|i| (i as f64 * 0.37).sin()).collect();
+        let mut y = vec![0.0; a.nrows()];
+        let dot = a.matvec_dot(&Par::seq(), &x, &mut y);
+        let d = a.to_dense();
+        for i in 0..a.nrows() {
+            let yi: f64 = (0..a.ncols()).map(|j| d[(i, j)] * x[j]).sum();
+            assert!((yi - y[i]).abs() <= 1e-13 * (1.0 + yi.abs()));
+        }
+        let expect: f64 = x.iter().zip(&y).map(|(a, b)| a * b).sum();
+        assert!((dot - expect).abs() <= 1e-12 * expect.abs().max(1.0));
+    }
+
+    #[test]
+    fn errors_name_the_row_in_the_callers_base() {
+        let e = CsrMatrix::from_raw_parts(2, 2, &[1, 2, 3], &[1, 3], &[1.0, 1.0], 1).unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument(_)));
+        assert!(e.message().contains("col_idx[2] = 3 in row 2"), "{e}");
+        let e = CsrMatrix::from_raw_parts(2, 2, &[0, 1, 2], &[0, 1], &[1.0, f64::NAN], 0).unwrap_err();
+        assert!(matches!(e, Error::NonFinite(_)) && e.message().contains("row 1"), "{e}");
+        let e = CsrMatrix::from_raw_parts(3, 2, &[0, 2, 1, 2], &[0, 1], &[1.0, 1.0], 0).unwrap_err();
+        assert!(e.message().contains("non-decreasing"), "{e}");
+        assert!(CsrMatrix::from_triplets(2, 2, &[(2, 0, 1.0)]).is_err());
+        assert!(check_dim(0, "n").is_err() && check_dim(MAX_DIM + 1, "n").is_err() && check_dim(1, "n").is_ok());
+    }
+
+    #[test]
+    fn row_blocks_cover_all_rows_in_order() {
+        let a = crate::problems::poisson2d(100);
+        assert_eq!(*a.blocks.first().unwrap(), 0);
+        assert_eq!(*a.blocks.last().unwrap(), a.nrows());
+        assert!(a.blocks.windows(2).all(|w| w[0] < w[1]));
+        assert!(a.blocks.len() > 2, "a 10^4-row matrix is split for parallel matvecs");
+    }
+}

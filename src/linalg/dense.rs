@@ -82,3 +82,33 @@ impl<'a> DenseMut<'a> {
         &mut self.data[j * self.ld..j * self.ld + self.nrows]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_dimension_selects_columns() {
+        // A 2 x 3 matrix stored with ld = 4 (rows 2..4 of each column are padding).
+        let data = [1.0, 2.0, -9.0, -9.0, 3.0, 4.0, -9.0, -9.0, 5.0, 6.0];
+        let a = DenseRef::new(&data, 2, 3, 4, "A").unwrap();
+        assert_eq!(a.col(2), &[5.0, 6.0]);
+        assert_eq!(a.get(1, 1), 4.0);
+        let f = a.as_faer();
+        assert_eq!((f.nrows(), f.ncols(), f[(0, 2)]), (2, 3, 5.0));
+    }
+
+    #[test]
+    fn bad_layouts_are_refused_with_the_argument_named() {
+        let data = [0.0; 7];
+        let e = DenseRef::new(&data, 3, 2, 2, "B").unwrap_err();
+        assert!(e.message().starts_with("B: ld = 2"), "{e}");
+        let e = DenseRef::new(&data, 3, 3, 3, "B").unwrap_err();
+        assert!(matches!(e, Error::DimensionMismatch(_)) && e.message().contains("needs 9"), "{e}");
+        let mut m = [0.0; 4];
+        assert!(DenseMut::new(&mut m, 2, 2, usize::MAX, "X").is_err());
+        let mut x = DenseMut::new(&mut m, 2, 2, 2, "X").unwrap();
+        x.col_mut(1)[0] = 1.0;
+        assert_eq!(m, [0.0, 0.0, 1.0, 0.0]);
+    }
+}

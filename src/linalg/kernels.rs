@@ -165,3 +165,60 @@ pub fn block_axpy(par: &Par, basis: &[f64], c: &[f64], sign: f64, w: &mut [f64])
         [lane_dot(wc, wc)]
     })[0]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vecs(n: usize) -> (Vec<f64>, Vec<f64>) {
+        ((0..n).map(|i| (i as f64).sin()).collect(), (0..n).map(|i| (i as f64 * 0.3).cos()).collect())
+    }
+
+    #[test]
+    fn reductions_are_exact_enough_and_identical_across_pools() {
+        let n = 3 * CHUNK + 17;
+        let (x, y) = vecs(n);
+        let exact: f64 = x.iter().zip(&y).map(|(a, b)| a * b).sum();
+        let seq = dot(&Par::seq(), &x, &y);
+        assert!((seq - exact).abs() < 1e-12 * n as f64);
+        let pool = Par::current();
+        assert_eq!(dot(&pool, &x, &y).to_bits(), seq.to_bits(), "fixed-order reduction");
+    }
+
+    #[test]
+    fn block_kernels_match_their_definitions() {
+        let (n, k) = (2 * CHUNK + 5, 4);
+        let basis: Vec<f64> = (0..n * k).map(|i| ((i * 7) % 11) as f64 - 5.0).collect();
+        let (mut w, _) = vecs(n);
+        let w0 = w.clone();
+        let mut h = vec![0.0; k];
+        block_dot(&Par::seq(), &basis, k, &w, &mut h);
+        for j in 0..k {
+            let e: f64 = (0..n).map(|i| basis[j * n + i] * w[i]).sum();
+            assert!((h[j] - e).abs() < 1e-9 * e.abs().max(1.0));
+        }
+        let c = [0.5, -1.0, 2.0];
+        let nn = block_axpy(&Par::seq(), &basis, &c, -1.0, &mut w);
+        for i in 0..n {
+            let e = w0[i] - (0..3).map(|j| c[j] * basis[j * n + i]).sum::<f64>();
+            assert!((w[i] - e).abs() < 1e-12);
+        }
+        assert!((nn - dot(&Par::seq(), &w, &w)).abs() < 1e-9 * nn);
+    }
+
+    #[test]
+    fn cg_update_fuses_the_jacobi_application() {
+        let n = CHUNK + 3;
+        let (p, q) = vecs(n);
+        let (mut x, mut r, mut z) = (vec![1.0; n], vec![2.0; n], vec![0.0; n]);
+        let d = vec![0.25; n];
+        let [rr, rz] = cg_update(&Par::seq(), 0.5, &p, &q, &mut x, &mut r, Some(&d), &mut z);
+        for i in 0..n {
+            assert_eq!(x[i], 1.0 + 0.5 * p[i]);
+            assert_eq!(r[i], 2.0 - 0.5 * q[i]);
+            assert_eq!(z[i], 0.25 * r[i]);
+        }
+        assert!((rr - dot(&Par::seq(), &r, &r)).abs() < 1e-12 * rr);
+        assert!((rz - 0.25 * rr).abs() < 1e-12 * rr);
+    }
+}
