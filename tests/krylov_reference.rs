@@ -223,3 +223,78 @@ fn results_do_not_depend_on_the_thread_count() {
     nksolve::linalg::set_num_threads(0).unwrap();
     assert!(xs.windows(2).all(|w| w[0] == w[1]), "bitwise-identical results across thread counts");
 }
+
+#[test]
+fn fgmres_handles_a_preconditioner_that_changes_every_call() {
+    // The preconditioner is itself an iterative solve (5 CG steps from zero on A), a nonlinear
+    // map of its input: only the flexible variant is guaranteed to converge with it.
+    let a = problems::convection_diffusion2d(20, 5.0);
+    let reference = dense_solve(&a, &rhs(a.nrows()));
+    let inner = problems::poisson2d(20);
+    let mut calls = 0usize;
+    let mut m = FnPreconditioner::new(|r: &[f64], z: &mut [f64]| {
+        calls += 1;
+        let mut o = KrylovOptions::default();
+        o.set_method(KrylovMethod::Cg).set_max_iterations(5).unwrap();
+        z.iter_mut().for_each(|v| *v = 0.0);
+        KrylovSolver::new(o).solve(&mut inner.clone(), &mut Identity, r, z, None).map(|_| ()).map_err(|_| nksolve::OracleFailure { code: -1 })
+    });
+    let (x, rep) = solve(&a, &mut m, KrylovMethod::Fgmres, PreconditionerSide::Right, 1e-10);
+    assert!(rep.termination.converged(), "{:?}", rep.termination);
+    assert!(rel_err(&x, &reference) < 1e-8);
+    assert_eq!(calls, rep.precond_applies);
+    let (_, plain) = solve(&a, &mut Identity, KrylovMethod::Gmres, PreconditionerSide::Right, 1e-10);
+    assert!(rep.iterations * 2 < plain.iterations, "inner CG must pay off: {} vs {}", rep.iterations, plain.iterations);
+}
+
+#[test]
+fn restarted_gmres_reports_stagnation_on_a_rotation() {
+    // GMRES(1) on a 90-degree rotation: A b is orthogonal to b, so no cycle reduces the residual.
+    let a = CsrMatrix::from_triplets(2, 2, &[(0, 1, 1.0), (1, 0, -1.0)]).unwrap();
+    let mut x = vec![0.0; 2];
+    let mut o = KrylovOptions::default();
+    o.set_restart(1).unwrap();
+    let rep = KrylovSolver::new(o).solve(&mut a.clone(), &mut Identity, &[1.0, 0.0], &mut x, None).unwrap();
+    assert_eq!(rep.termination, Termination::Stagnation);
+    assert_eq!(rep.residual_norm, 1.0);
+}
+
+#[test]
+fn time_limit_stops_with_the_last_iterate() {
+    let a = problems::poisson2d(30);
+    let n = a.nrows();
+    let par = Par::seq();
+    let mut op = FnOperator::new(n, |x: &[f64], y: &mut [f64]| {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        a.matvec(&par, x, y);
+        Ok(())
+    });
+    let mut o = KrylovOptions::default();
+    o.set_method(KrylovMethod::Cg).set_max_seconds(0.02).unwrap();
+    let mut x = vec![0.0; n];
+    let rep = KrylovSolver::new(o).solve(&mut op, &mut Identity, &rhs(n), &mut x, None).unwrap();
+    assert_eq!(rep.termination, Termination::TimeLimit);
+    assert!(rep.iterations >= 1 && rep.iterations < 40, "{} iterations in ~20 ms of 2 ms matvecs", rep.iterations);
+    assert!(rep.seconds >= 0.02);
+    assert!(x.iter().any(|&v| v != 0.0), "the last iterate is returned");
+}
+
+#[test]
+fn absolute_tolerance_and_warm_start() {
+    let a = problems::poisson2d(16);
+    let b = rhs(a.nrows());
+    let exact = dense_solve(&a, &b);
+    let mut o = KrylovOptions::default();
+    o.set_method(KrylovMethod::Cg).set_rtol(0.0).unwrap().set_atol(1e-6).unwrap();
+    let mut x = vec![0.0; a.nrows()];
+    let rep = KrylovSolver::new(o.clone()).solve(&mut a.clone(), &mut Identity, &b, &mut x, None).unwrap();
+    assert_eq!(rep.termination, Termination::ConvergedAbsolute);
+    assert!(rep.residual_norm <= 1e-6 * 1.0001);
+    // Starting from the exact solution needs no iteration at all.
+    o.use_initial_guess = true;
+    let mut x = exact.clone();
+    let rep = KrylovSolver::new(o).solve(&mut a.clone(), &mut Identity, &b, &mut x, None).unwrap();
+    assert!(rep.termination.converged() && rep.iterations == 0, "{rep:?}");
+    assert_eq!(rep.matvecs, 2, "initial residual and the final true residual");
+    assert_eq!(x, exact);
+}
