@@ -14,6 +14,7 @@
 //! assert!(report.termination.converged());
 //! ```
 
+mod arnoldi;
 mod cg;
 mod gmres;
 mod options;
