@@ -335,17 +335,23 @@ extern "C" {
 /**
  * Creates a matrix from CSR arrays; the arrays are copied, so the caller keeps ownership.
  *
- * - `row_ptr`: `nrows + 1` entries, `row_ptr[0] == index_base`, non-decreasing.
- * - `col_idx`, `values`: `row_ptr[nrows] - index_base` entries each.
+ * - `nnz`: the number of stored entries, i.e. the length of `col_idx` and of `values`.
+ * - `row_ptr`: `nrows + 1` entries, `row_ptr[0] == index_base`, non-decreasing, and
+ *   `row_ptr[nrows] - index_base == nnz`.
+ * - `col_idx`, `values`: `nnz` entries each; no more than `nnz` entries are ever read, whatever
+ *   `row_ptr` says.
  * - `index_base`: 0 for C, 1 for Fortran and Julia arrays.
  *
  * Columns within a row may be unsorted; duplicates in a row are summed.
- * Errors (nothing is written to `*out`): `NKS_ERR_NULL_POINTER`; `NKS_ERR_INVALID_ARGUMENT` for
- * `nrows`/`ncols` of 0, a bad `index_base`, decreasing row pointers or a column index out of
- * range (the message names the row); `NKS_ERR_NON_FINITE` for a NaN or infinite value.
+ * Errors (nothing is written to `*out`): `NKS_ERR_NULL_POINTER`; `NKS_ERR_DIMENSION_MISMATCH`
+ * when `row_ptr[nrows] - index_base != nnz` (checked before `col_idx` and `values` are read;
+ * the message names both numbers); `NKS_ERR_INVALID_ARGUMENT` for `nrows`/`ncols` of 0, a bad
+ * `index_base`, decreasing row pointers or a column index out of range (the message names the
+ * row); `NKS_ERR_NON_FINITE` for a NaN or infinite value.
  */
 nks_status nks_csr_new(size_t nrows,
                        size_t ncols,
+                       size_t nnz,
                        const int64_t *row_ptr,
                        const int64_t *col_idx,
                        const double *values,
@@ -424,12 +430,27 @@ nks_status nks_krylov_set_preconditioner_side(nks_krylov *h, int32_t side);
 nks_status nks_krylov_set_max_seconds(nks_krylov *h, double max_seconds);
 
 /**
- * Sets an option by name, for hosts that read options from input files: `"method"`,
- * `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1),
- * `"preconditioner_side"` (0/1), `"max_seconds"`. Same ranges as the typed setters; an unknown
- * name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
+ * Sets an option by name, for hosts that read options from input files: `"method"`
+ * (0 = CG, 1 = GMRES, 2 = FGMRES), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
+ * `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
+ * `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always). Same ranges as the typed
+ * setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
  */
 nks_status nks_krylov_set_option(nks_krylov *h, const char *name, double value);
+
+/**
+ * Reads an option by name into `*value`: every name `nks_krylov_set_option` accepts, in the
+ * same numeric encoding (`"method"` 0/1/2, `"use_initial_guess"` 0/1, `"preconditioner_side"`
+ * 0/1, `"reorthogonalization"` 0/1/2; `"max_seconds"` is `+inf` when there is no limit), so a
+ * value read here may be passed back to `nks_krylov_set_option` unchanged (except an iteration
+ * limit above 2^53 - 1, which only `nks_krylov_set_max_iterations` accepts).
+ *
+ * Errors (`*value` is written only on success): `NKS_ERR_NULL_POINTER` for a NULL `h`, `name`
+ * or `value`; `NKS_ERR_UNKNOWN_OPTION` for an unknown name (the message lists the known ones);
+ * `NKS_ERR_INVALID_ARGUMENT` for a name that is not valid UTF-8; `NKS_ERR_INVALID_STATE` when
+ * called from inside one of the handle's own callbacks.
+ */
+nks_status nks_krylov_get_option(const nks_krylov *h, const char *name, double *value);
 
 /**
  * Uses the CSR matrix `A` (square) as the operator. The handle keeps its own reference: `A`

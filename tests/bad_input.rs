@@ -13,6 +13,7 @@ use nksolve::capi::status::nks_status::{self, *};
 use nksolve::capi::status::*;
 use std::ffi::{c_int, c_void, CStr};
 use std::ptr::{null, null_mut};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 fn last_error() -> String {
     unsafe { CStr::from_ptr(nks_last_error_message()) }.to_string_lossy().into_owned()
@@ -31,7 +32,7 @@ fn fails(got: nks_status, want: nks_status, needle: &str) {
 fn tridiag() -> *mut nks_csr {
     let (rp, ci, v) = ([0i64, 2, 5, 7], [0i64, 1, 0, 1, 2, 1, 2], [2.0, -1.0, -1.0, 2.0, -1.0, -1.0, 2.0]);
     let mut a = null_mut();
-    assert_eq!(unsafe { nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut a) }, NKS_OK);
+    assert_eq!(unsafe { nks_csr_new(3, 3, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut a) }, NKS_OK);
     a
 }
 
@@ -62,39 +63,74 @@ unsafe extern "C" fn stop(_r: *const nks_krylov_report, _ud: *mut c_void) -> c_i
     1
 }
 
+/// What `nks_krylov_get_option` returned when called from inside the handle's own monitor.
+static REENTRANT_GET: AtomicI32 = AtomicI32::new(0);
+/// A monitor (user_data = its own handle) that reads an option of the solving handle, then stops.
+unsafe extern "C" fn get_option_inside(_r: *const nks_krylov_report, ud: *mut c_void) -> c_int {
+    let mut v = -7.0;
+    let s = nks_krylov_get_option(ud as *const nks_krylov, c"rtol".as_ptr(), &mut v);
+    REENTRANT_GET.store(if v == -7.0 { s as i32 } else { i32::MIN }, Ordering::SeqCst);
+    1
+}
+
 #[test]
 fn nks_csr_new_rejects_bad_arrays() {
     let (rp, ci, v) = ([0i64, 2, 5, 7], [0i64, 1, 0, 1, 2, 1, 2], [2.0, -1.0, -1.0, 2.0, -1.0, -1.0, 2.0]);
     let sentinel = 0x1 as *mut nks_csr;
     let mut out = sentinel;
     unsafe {
-        fails(nks_csr_new(3, 3, null(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_NULL_POINTER, "row_ptr");
-        fails(nks_csr_new(3, 3, rp.as_ptr(), null(), v.as_ptr(), 0, &mut out), NKS_ERR_NULL_POINTER, "col_idx");
-        fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), null(), 0, &mut out), NKS_ERR_NULL_POINTER, "values");
-        fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, null_mut()), NKS_ERR_NULL_POINTER, "out");
-        fails(nks_csr_new(0, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nrows");
-        fails(nks_csr_new(3, 0, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "ncols");
-        fails(nks_csr_new(usize::MAX, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nrows");
-        fails(nks_csr_new(3, usize::MAX, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "ncols");
+        fails(nks_csr_new(3, 3, 7, null(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_NULL_POINTER, "row_ptr");
+        fails(nks_csr_new(3, 3, 7, rp.as_ptr(), null(), v.as_ptr(), 0, &mut out), NKS_ERR_NULL_POINTER, "col_idx");
+        fails(nks_csr_new(3, 3, 7, rp.as_ptr(), ci.as_ptr(), null(), 0, &mut out), NKS_ERR_NULL_POINTER, "values");
+        fails(nks_csr_new(3, 3, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_csr_new(0, 3, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nrows");
+        fails(nks_csr_new(3, 0, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "ncols");
+        fails(nks_csr_new(usize::MAX, 3, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nrows");
+        fails(nks_csr_new(3, usize::MAX, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "ncols");
         for base in [2, -1] {
-            fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), base, &mut out), NKS_ERR_INVALID_ARGUMENT, "index_base");
+            fails(nks_csr_new(3, 3, 7, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), base, &mut out), NKS_ERR_INVALID_ARGUMENT, "index_base");
         }
         // Row pointers: first entry not the base, decreasing, a negative count.
-        fails(nks_csr_new(3, 3, [1i64, 2, 5, 7].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row_ptr");
-        fails(nks_csr_new(3, 3, [0i64, 5, 2, 7].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 1");
-        fails(nks_csr_new(3, 3, [0i64, 0, 0, -4].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nnz");
+        fails(nks_csr_new(3, 3, 7, [1i64, 2, 5, 7].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row_ptr");
+        fails(nks_csr_new(3, 3, 7, [0i64, 5, 2, 7].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 1");
+        fails(nks_csr_new(3, 3, 7, [0i64, 0, 0, -4].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nnz");
         // Columns out of range (above, and negative), named with their row, in the caller's base.
-        fails(nks_csr_new(3, 3, rp.as_ptr(), [0i64, 1, 0, 1, 3, 1, 2].as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 1");
-        fails(nks_csr_new(3, 3, rp.as_ptr(), [0i64, 1, 0, 1, 2, -1, 2].as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 2");
+        fails(nks_csr_new(3, 3, 7, rp.as_ptr(), [0i64, 1, 0, 1, 3, 1, 2].as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 1");
+        fails(nks_csr_new(3, 3, 7, rp.as_ptr(), [0i64, 1, 0, 1, 2, -1, 2].as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row 2");
         let rp1 = [1i64, 3, 6, 8];
-        fails(nks_csr_new(3, 3, rp1.as_ptr(), [1i64, 2, 1, 2, 4, 2, 3].as_ptr(), v.as_ptr(), 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "col_idx[5] = 4 in row 2");
+        fails(nks_csr_new(3, 3, 7, rp1.as_ptr(), [1i64, 2, 1, 2, 4, 2, 3].as_ptr(), v.as_ptr(), 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "col_idx[5] = 4 in row 2");
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             let mut vb = v;
             vb[3] = bad;
-            fails(nks_csr_new(3, 3, rp.as_ptr(), ci.as_ptr(), vb.as_ptr(), 0, &mut out), NKS_ERR_NON_FINITE, "row 1");
+            fails(nks_csr_new(3, 3, 7, rp.as_ptr(), ci.as_ptr(), vb.as_ptr(), 0, &mut out), NKS_ERR_NON_FINITE, "row 1");
         }
+        // nnz disagrees with row_ptr[nrows] - index_base (smaller and larger, both bases): refused,
+        // naming both numbers, before col_idx and values are read. The short arrays below are
+        // exactly nnz long, so reading what row_ptr declares would run past them.
+        let (ci3, v3) = ([0i64, 1, 0], [2.0, -1.0, -1.0]);
+        fails(nks_csr_new(3, 3, 3, rp.as_ptr(), ci3.as_ptr(), v3.as_ptr(), 0, &mut out), NKS_ERR_DIMENSION_MISMATCH, "row_ptr[nrows] - index_base = 7 but nnz = 3");
+        fails(nks_csr_new(3, 3, 6, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_DIMENSION_MISMATCH, "= 7 but nnz = 6");
+        fails(nks_csr_new(3, 3, 0, rp.as_ptr(), null(), null(), 0, &mut out), NKS_ERR_DIMENSION_MISMATCH, "= 7 but nnz = 0");
+        let (ci9, v9) = ([0i64, 1, 0, 1, 2, 1, 2, 0, 0], [2.0, -1.0, -1.0, 2.0, -1.0, -1.0, 2.0, 0.0, 0.0]);
+        fails(nks_csr_new(3, 3, 9, rp.as_ptr(), ci9.as_ptr(), v9.as_ptr(), 0, &mut out), NKS_ERR_DIMENSION_MISMATCH, "row_ptr[nrows] - index_base = 7 but nnz = 9");
+        fails(nks_csr_new(3, 3, 8, rp.as_ptr(), ci9.as_ptr(), v9.as_ptr(), 0, &mut out), NKS_ERR_DIMENSION_MISMATCH, "= 7 but nnz = 8");
+        fails(nks_csr_new(3, 3, usize::MAX, rp.as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_DIMENSION_MISMATCH, "nnz");
+        fails(nks_csr_new(3, 3, 6, rp1.as_ptr(), [1i64, 2, 1, 2, 3, 2].as_ptr(), v.as_ptr(), 1, &mut out), NKS_ERR_DIMENSION_MISMATCH, "= 7 but nnz = 6");
+        fails(nks_csr_new(3, 3, 9, rp1.as_ptr(), ci9.as_ptr(), v9.as_ptr(), 1, &mut out), NKS_ERR_DIMENSION_MISMATCH, "= 7 but nnz = 9");
+        // The row_ptr checks still come first (one place: the core's nnz_from_row_ptr).
+        fails(nks_csr_new(3, 3, 3, [1i64, 2, 5, 7].as_ptr(), ci3.as_ptr(), v3.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "row_ptr");
+        fails(nks_csr_new(3, 3, 7, [0i64, 0, 0, -4].as_ptr(), ci.as_ptr(), v.as_ptr(), 0, &mut out), NKS_ERR_INVALID_ARGUMENT, "nnz");
     }
     assert_eq!(out, sentinel, "nothing written on failure");
+    // The matching count succeeds, also with index_base 1.
+    let mut a = null_mut();
+    unsafe {
+        assert_eq!(nks_csr_new(3, 3, 7, [1i64, 3, 6, 8].as_ptr(), [1i64, 2, 1, 2, 3, 2, 3].as_ptr(), v.as_ptr(), 1, &mut a), NKS_OK);
+        let mut z = 0usize;
+        assert_eq!(nks_csr_get_size(a, null_mut(), null_mut(), &mut z), NKS_OK);
+        assert_eq!(z, 7);
+        nks_csr_free(a);
+    }
 }
 
 #[test]
@@ -140,6 +176,8 @@ fn krylov_constructor_setters_and_options_reject_bad_values() {
         fails(nks_krylov_set_preconditioner_side(nh, 0), NKS_ERR_NULL_POINTER, "h");
         fails(nks_krylov_set_max_seconds(nh, 1.0), NKS_ERR_NULL_POINTER, "h");
         fails(nks_krylov_set_option(nh, c"rtol".as_ptr(), 1e-6), NKS_ERR_NULL_POINTER, "h");
+        let mut got = -7.0;
+        fails(nks_krylov_get_option(nh, c"rtol".as_ptr(), &mut got), NKS_ERR_NULL_POINTER, "h");
         fails(nks_krylov_set_operator_csr(nh, a), NKS_ERR_NULL_POINTER, "h");
         fails(nks_krylov_set_operator_callback(nh, 3, Some(identity), null_mut()), NKS_ERR_NULL_POINTER, "h");
         fails(nks_krylov_set_preconditioner(nh, 0), NKS_ERR_NULL_POINTER, "h");
@@ -173,9 +211,24 @@ fn krylov_constructor_setters_and_options_reject_bad_values() {
         fails(nks_krylov_set_option(h, c"method".as_ptr(), f64::NAN), NKS_ERR_INVALID_ARGUMENT, "method");
         fails(nks_krylov_set_option(h, c"reorthogonalization".as_ptr(), 3.0), NKS_ERR_INVALID_ARGUMENT, "reorthogonalization");
         fails(nks_krylov_set_option(h, [0xffu8, 0].as_ptr().cast(), 1.0), NKS_ERR_INVALID_ARGUMENT, "UTF-8");
+        fails(nks_krylov_get_option(h, null(), &mut got), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_krylov_get_option(h, c"rtol".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "value");
+        for bad in [c"tolerance", c"", c"RTOL", c"rtol "] {
+            fails(nks_krylov_get_option(h, bad.as_ptr(), &mut got), NKS_ERR_UNKNOWN_OPTION, "known options");
+            for name in nksolve::krylov::OPTION_NAMES {
+                assert!(last_error().contains(name), "the message lists {name}: {}", last_error());
+            }
+        }
+        fails(nks_krylov_get_option(h, [0xffu8, 0].as_ptr().cast(), &mut got), NKS_ERR_INVALID_ARGUMENT, "UTF-8");
+        assert_eq!(got, -7.0, "value untouched by failed nks_krylov_get_option calls");
+        // The rejected values above changed no option.
+        assert_eq!(nks_krylov_get_option(h, c"rtol".as_ptr(), &mut got), NKS_OK);
+        assert_eq!(got, 1e-8);
+        assert_eq!(nks_krylov_get_option(h, c"method".as_ptr(), &mut got), NKS_OK);
+        assert_eq!(got, NKS_KRYLOV_GMRES as i32 as f64);
         fails(nks_krylov_set_operator_csr(h, null()), NKS_ERR_NULL_POINTER, "A");
         let mut rect = null_mut();
-        assert_eq!(nks_csr_new(2, 3, [0i64, 1, 2].as_ptr(), [0i64, 2].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut rect), NKS_OK);
+        assert_eq!(nks_csr_new(2, 3, 2, [0i64, 1, 2].as_ptr(), [0i64, 2].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut rect), NKS_OK);
         fails(nks_krylov_set_operator_csr(h, rect), NKS_ERR_DIMENSION_MISMATCH, "square");
         nks_csr_free(rect);
         fails(nks_krylov_set_operator_callback(h, 3, None, null_mut()), NKS_ERR_NULL_POINTER, "matvec");
@@ -232,11 +285,15 @@ fn krylov_solve_and_report_reject_bad_input_and_keep_x() {
         assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_NONE as i32), NKS_OK);
         assert_eq!(nks_krylov_set_monitor(h, Some(stop), null_mut()), NKS_OK);
         fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_ABORTED, "monitor");
+        // Reading an option from inside the handle's own callback: refused, value untouched.
+        assert_eq!(nks_krylov_set_monitor(h, Some(get_option_inside), h.cast()), NKS_OK);
+        fails(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), 3), NKS_ERR_ABORTED, "monitor");
+        assert_eq!(REENTRANT_GET.load(Ordering::SeqCst), NKS_ERR_INVALID_STATE as i32);
         assert_eq!(nks_krylov_set_monitor(h, None, null_mut()), NKS_OK);
 
         // Built-in preconditioners on matrices they cannot handle.
         let mut zero_diag = null_mut();
-        assert_eq!(nks_csr_new(2, 2, [0i64, 1, 2].as_ptr(), [1i64, 0].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut zero_diag), NKS_OK);
+        assert_eq!(nks_csr_new(2, 2, 2, [0i64, 1, 2].as_ptr(), [1i64, 0].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut zero_diag), NKS_OK);
         assert_eq!(nks_krylov_set_operator_csr(h, zero_diag), NKS_OK);
         for (kind, needle) in [(NKS_PRECOND_JACOBI, "A[0,0]"), (NKS_PRECOND_ILU0, "row 0")] {
             assert_eq!(nks_krylov_set_preconditioner(h, kind as i32), NKS_OK);
@@ -244,7 +301,7 @@ fn krylov_solve_and_report_reject_bad_input_and_keep_x() {
         }
         // CG on an indefinite matrix breaks down.
         let mut indef = null_mut();
-        assert_eq!(nks_csr_new(2, 2, [0i64, 1, 2].as_ptr(), [0i64, 1].as_ptr(), [1.0, -1.0].as_ptr(), 0, &mut indef), NKS_OK);
+        assert_eq!(nks_csr_new(2, 2, 2, [0i64, 1, 2].as_ptr(), [0i64, 1].as_ptr(), [1.0, -1.0].as_ptr(), 0, &mut indef), NKS_OK);
         assert_eq!(nks_krylov_set_operator_csr(h, indef), NKS_OK);
         assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_NONE as i32), NKS_OK);
         assert_eq!(nks_krylov_set_method(h, NKS_KRYLOV_CG as i32), NKS_OK);
@@ -287,7 +344,8 @@ const COVERED: &[&str] = &[
     "nks_krylov_new", "nks_krylov_free", "nks_krylov_set_method", "nks_krylov_set_rtol",
     "nks_krylov_set_atol", "nks_krylov_set_max_iterations", "nks_krylov_set_restart",
     "nks_krylov_set_use_initial_guess", "nks_krylov_set_preconditioner_side",
-    "nks_krylov_set_max_seconds", "nks_krylov_set_option", "nks_krylov_set_operator_csr",
+    "nks_krylov_set_max_seconds", "nks_krylov_set_option", "nks_krylov_get_option",
+    "nks_krylov_set_operator_csr",
     "nks_krylov_set_operator_callback", "nks_krylov_set_preconditioner",
     "nks_krylov_set_preconditioner_callback", "nks_krylov_set_monitor", "nks_krylov_solve",
     "nks_krylov_get_report", "nks_version", "nks_version_string", "nks_set_num_threads",

@@ -95,9 +95,9 @@ fn julia_binding_matches_the_header_statically() {
         ),
         (
             "a wrong argument type",
-            "(Csize_t, Csize_t, Ptr{Int64}, Ptr{Int64},",
-            "(Csize_t, Csize_t, Ptr{Int32}, Ptr{Int64},",
-            "nks_csr_new: argument 3 (row_ptr) is Ptr{Int32}",
+            "(Csize_t, Csize_t, Csize_t, Ptr{Int64}, Ptr{Int64},",
+            "(Csize_t, Csize_t, Csize_t, Ptr{Int32}, Ptr{Int64},",
+            "nks_csr_new: argument 4 (row_ptr) is Ptr{Int32}",
         ),
         (
             "a wrong return type",
@@ -212,6 +212,14 @@ end
     @test err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
     @test occursin("out of range", err.message)
 
+    # colval/nzval longer than rowptr declares: their length goes to the library as nnz, which
+    # refuses it naming both counts; shorter or unequal arrays are caught in Julia.
+    err = try CSR([1, 3, 5], [1, 2, 1, 2, 1], [2.0, -1.0, -1.0, 2.0, 0.0]); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+    @test occursin("= 4 but nnz = 5", err.message)
+    @test_throws DimensionMismatch CSR([1, 3, 5], [1, 2, 1], [2.0, -1.0, -1.0])
+    @test_throws DimensionMismatch CSR([1, 3, 5], [1, 2, 1, 2], [2.0, -1.0, -1.0])
+
     A = CSR([1, 3, 5], [1, 2, 1, 2], [2.0, -1.0, -1.0, 2.0])
     @test size(A) == (2, 2)
     @test NKSolve.nnz(A) == 4
@@ -251,6 +259,16 @@ end
     @test report(s).iterations == 5
 
     @test_throws NKSolveError set_option!(s, "bogus", 1.0)
+    # get_option reads back what the setters stored, in set_option!'s encoding.
+    @test get_option(s, "max_iterations") == 5.0
+    @test get_option(s, "method") == 0.0            # :cg, from the constructor
+    @test get_option(s, "rtol") == 1e-10
+    @test get_option(s, "max_seconds") == Inf
+    set_option!(s, "reorthogonalization", 2)
+    @test get_option(s, "reorthogonalization") == 2.0
+    err = try get_option(s, "bogus"); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_UNKNOWN_OPTION
+    @test occursin("max_iterations", err.message)
     @test_throws ArgumentError set_method!(s, :bicgstab)
     free!(s)
     @test_throws NKSolveError set_rtol!(s, 1e-6)

@@ -210,20 +210,23 @@ public:
     /**
      * Creates an `nrows x ncols` matrix from raw CSR arrays (`nks_csr_new`).
      *
-     * `row_ptr` has `nrows + 1` entries with `row_ptr[0] == index_base`; `col_idx` and `values`
-     * have `row_ptr[nrows] - index_base` entries. `index_base` is 0 for C/C++ arrays, 1 for
+     * `nnz` is the length of `col_idx` and of `values`; `row_ptr` has `nrows + 1` entries with
+     * `row_ptr[0] == index_base` and `row_ptr[nrows] - index_base == nnz` (the library checks this
+     * before reading `col_idx` and `values`). `index_base` is 0 for C/C++ arrays, 1 for
      * Fortran-style ones. Unsorted columns are accepted; duplicates in a row are summed.
-     * @throws nks::Error on invalid input (the message names the offending row).
+     * @throws nks::Error on invalid input (`NKS_ERR_DIMENSION_MISMATCH` when `nnz` disagrees
+     *         with `row_ptr`; `NKS_ERR_INVALID_ARGUMENT` with the offending row named).
      */
-    Csr(std::size_t nrows, std::size_t ncols, const std::int64_t* row_ptr, const std::int64_t* col_idx,
-        const double* values, std::int32_t index_base = 0) {
-        detail::check(nks_csr_new(nrows, ncols, row_ptr, col_idx, values, index_base, &ptr_), "nks_csr_new");
+    Csr(std::size_t nrows, std::size_t ncols, std::size_t nnz, const std::int64_t* row_ptr,
+        const std::int64_t* col_idx, const double* values, std::int32_t index_base = 0) {
+        detail::check(nks_csr_new(nrows, ncols, nnz, row_ptr, col_idx, values, index_base, &ptr_), "nks_csr_new");
     }
 
     /**
      * Creates an `nrows x ncols` matrix from CSR vectors. Same rules as the raw-pointer
-     * constructor; in addition the vector lengths are checked: `row_ptr.size() == nrows + 1`, and
-     * `col_idx.size() == values.size() == row_ptr[nrows] - index_base`.
+     * constructor, with `nnz = col_idx.size()`; in addition the vector lengths are checked:
+     * `row_ptr.size() == nrows + 1`, and `col_idx.size() == values.size() == row_ptr[nrows] -
+     * index_base`.
      * @throws nks::Error (`NKS_ERR_DIMENSION_MISMATCH` for inconsistent lengths).
      */
     Csr(std::size_t nrows, std::size_t ncols, const std::vector<std::int64_t>& row_ptr,
@@ -233,17 +236,23 @@ public:
                                                         " entries; nrows + 1 = " + std::to_string(nrows + 1) +
                                                         " are needed");
         }
+        if (col_idx.size() != values.size()) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH, "col_idx has " + std::to_string(col_idx.size()) +
+                                                        " and values has " + std::to_string(values.size()) +
+                                                        " entries; they must be equally long");
+        }
         const std::int64_t nnz = row_ptr.back() - index_base;
         if (nnz >= 0) {  // a negative count is left to the library, which names the bad row pointer
             const auto expected = static_cast<std::uint64_t>(nnz);
-            if (col_idx.size() != expected || values.size() != expected) {
+            if (col_idx.size() != expected) {
                 throw Error(NKS_ERR_DIMENSION_MISMATCH,
                             "col_idx has " + std::to_string(col_idx.size()) + " and values has " +
                                 std::to_string(values.size()) + " entries; row_ptr[nrows] - index_base = " +
                                 std::to_string(nnz) + " are needed");
             }
         }
-        detail::check(nks_csr_new(nrows, ncols, row_ptr.data(), col_idx.data(), values.data(), index_base, &ptr_),
+        detail::check(nks_csr_new(nrows, ncols, col_idx.size(), row_ptr.data(), col_idx.data(), values.data(),
+                                  index_base, &ptr_),
                       "nks_csr_new");
     }
 
@@ -475,14 +484,25 @@ public:
         return *this;
     }
 
-    /// Sets an option by name, for options read from input files: `"method"`, `"rtol"`,
-    /// `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"`,
-    /// `"preconditioner_side"`, `"max_seconds"` (`nks_krylov_set_option`).
+    /// Sets an option by name, for options read from input files: `"method"` (0/1/2),
+    /// `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1),
+    /// `"preconditioner_side"` (0/1), `"max_seconds"`, `"reorthogonalization"` (0/1/2)
+    /// (`nks_krylov_set_option`).
     /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (listing the known names) or
     ///         `NKS_ERR_INVALID_ARGUMENT`.
     Krylov& set_option(const std::string& name, double value) {
         detail::check(nks_krylov_set_option(get(), name.c_str(), value), "nks_krylov_set_option");
         return *this;
+    }
+
+    /// Reads an option by name: any name `set_option` accepts, in the same numeric encoding
+    /// (`"max_seconds"` is `+inf` without a limit), so `set_option(name, get_option(name))`
+    /// changes nothing (`nks_krylov_get_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (listing the known names).
+    double get_option(const std::string& name) const {
+        double value = 0.0;
+        detail::check(nks_krylov_get_option(get(), name.c_str(), &value), "nks_krylov_get_option");
+        return value;
     }
 
     /// Uses the square matrix `a` as the operator. The solver keeps its own reference, so `a`

@@ -34,6 +34,7 @@ module nksolve
   use, intrinsic :: iso_c_binding, only: c_ptr, c_funptr, c_null_ptr, c_null_funptr, c_null_char, &
     c_char, c_int, c_int32_t, c_int64_t, c_size_t, c_double, c_associated, c_f_pointer, c_loc, c_funloc
   use, intrinsic :: iso_fortran_env, only: error_unit, int32, int64
+  use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
   implicit none
   private
 
@@ -168,7 +169,8 @@ module nksolve
   public :: nks_krylov_new, nks_krylov_free, nks_krylov_set_method, nks_krylov_set_rtol, &
     nks_krylov_set_atol, nks_krylov_set_max_iterations, nks_krylov_set_restart, &
     nks_krylov_set_use_initial_guess, nks_krylov_set_preconditioner_side, &
-    nks_krylov_set_max_seconds, nks_krylov_set_option, nks_krylov_set_operator_csr, &
+    nks_krylov_set_max_seconds, nks_krylov_set_option, nks_krylov_get_option, &
+    nks_krylov_set_operator_csr, &
     nks_krylov_set_operator_callback, nks_krylov_set_preconditioner, &
     nks_krylov_set_preconditioner_callback, nks_krylov_set_monitor, nks_krylov_solve, &
     nks_krylov_get_report
@@ -176,13 +178,15 @@ module nksolve
     nks_status_str, nks_last_error_message
 
   interface
-    !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `index_base`
-    !> is 1 for Fortran arrays. `out` is written only on success.
-    function nks_csr_new(nrows, ncols, row_ptr, col_idx, values, index_base, out) &
+    !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `nnz` is the
+    !> length of `col_idx` and `values` and must equal `row_ptr(nrows + 1) - index_base`.
+    !> `index_base` is 1 for Fortran arrays. `out` is written only on success.
+    function nks_csr_new(nrows, ncols, nnz, row_ptr, col_idx, values, index_base, out) &
         bind(c, name="nks_csr_new") result(status)
       import :: c_size_t, c_int64_t, c_double, c_int32_t, c_ptr
       integer(c_size_t), value :: nrows
       integer(c_size_t), value :: ncols
+      integer(c_size_t), value :: nnz
       integer(c_int64_t), intent(in) :: row_ptr(*)
       integer(c_int64_t), intent(in) :: col_idx(*)
       real(c_double), intent(in) :: values(*)
@@ -308,6 +312,17 @@ module nksolve
       real(c_double), value :: value
       integer(c_int32_t) :: status
     end function nks_krylov_set_option
+
+    !> C `nks_krylov_get_option`: reads an option by name (same names and encoding as
+    !> `nks_krylov_set_option`) into `value`, written only on success; `name` must end with
+    !> `c_null_char`.
+    function nks_krylov_get_option(h, name, value) bind(c, name="nks_krylov_get_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), intent(inout) :: value
+      integer(c_int32_t) :: status
+    end function nks_krylov_get_option
 
     !> C `nks_krylov_set_operator_csr`: a square CSR matrix as the operator (the solver keeps
     !> its own reference).
@@ -537,8 +552,9 @@ module nksolve
     !> `row_ptr(1) == 1`, column indices `1..ncols`). `nrows`/`ncols` may be default or 64-bit
     !> integers. Frees any matrix the object held before. Errors: `NKS_ERR_INVALID_ARGUMENT`
     !> (a column index out of range, decreasing row pointers; the message names the row),
-    !> `NKS_ERR_NON_FINITE`, `NKS_ERR_DIMENSION_MISMATCH` (arrays shorter than the row pointers
-    !> declare).
+    !> `NKS_ERR_NON_FINITE`, `NKS_ERR_DIMENSION_MISMATCH` (`col_idx` and `values` must both have
+    !> exactly the `row_ptr(nrows + 1) - index_base` entries the row pointers declare; pass a
+    !> section such as `col_idx(:nnz)` of a larger work array).
     generic :: create => csr_create_i32, csr_create_i64
     !> `call A%matvec(x, y [, stat])`: `y = A x`, `size(x) == ncols`, `size(y) == nrows`.
     procedure :: matvec => csr_matvec
@@ -599,8 +615,12 @@ module nksolve
     procedure :: set_max_seconds => krylov_set_max_seconds
     !> `call s%set_option(name, value [, stat])`: an option by name, for input files
     !> (`"method"`, `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
-    !> `"use_initial_guess"`, `"preconditioner_side"`, `"max_seconds"`).
+    !> `"use_initial_guess"`, `"preconditioner_side"`, `"max_seconds"`, `"reorthogonalization"`).
     procedure :: set_option => krylov_set_option
+    !> `value = s%get_option(name [, stat])`: reads an option by name, as a `real(c_double)` in
+    !> the encoding `set_option` takes (`"max_seconds"` is +Infinity without a limit). On a
+    !> failure (e.g. `NKS_ERR_UNKNOWN_OPTION`) the result is a quiet NaN.
+    procedure :: get_option => krylov_get_option
     !> `call s%set_operator_csr(A [, stat])`: the square matrix `A` as the operator. The
     !> solver keeps its own reference, so `A` may be freed afterwards.
     procedure :: set_operator_csr => krylov_set_operator_csr
@@ -843,8 +863,9 @@ contains
                 '; nrows and ncols must be at least 1', self%errmsg, what, stat)
       return
     end if
-    ! The library reads nrows + 1 row pointers and row_ptr(nrows + 1) - index_base entries of
-    ! col_idx and values: check here that the Fortran arrays are that long.
+    ! The library reads nrows + 1 row pointers: check here that row_ptr is that long. It checks
+    ! itself that row_ptr(nrows + 1) - index_base equals the nnz passed (size(col_idx)), before
+    ! reading col_idx and values; short arrays are still reported here with their lengths.
     if (size(row_ptr, kind=int64) < nrows + 1) then
       call fail(NKS_ERR_DIMENSION_MISMATCH, 'row_ptr has '//int_text(size(row_ptr, kind=int64))// &
                 ' entries; nrows + 1 = '//int_text(nrows + 1)//' are needed', self%errmsg, what, stat)
@@ -857,9 +878,15 @@ contains
                 ' and values has '//int_text(size(values, kind=int64)), self%errmsg, what, stat)
       return
     end if
+    if (size(col_idx, kind=int64) /= size(values, kind=int64)) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, 'col_idx has '//int_text(size(col_idx, kind=int64))// &
+                ' entries but values has '//int_text(size(values, kind=int64))// &
+                '; they must have the same length', self%errmsg, what, stat)
+      return
+    end if
     out = c_null_ptr
-    s = nks_csr_new(int(nrows, c_size_t), int(ncols, c_size_t), row_ptr, col_idx, values, &
-                    int(base, c_int32_t), out)
+    s = nks_csr_new(int(nrows, c_size_t), int(ncols, c_size_t), size(col_idx, kind=c_size_t), row_ptr, &
+                    col_idx, values, int(base, c_int32_t), out)
     if (s == NKS_OK) self%handle = out
     call finish(s, self%errmsg, what, stat)
   end subroutine csr_create_i64
@@ -1048,6 +1075,21 @@ contains
     call finish(nks_krylov_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
                 'nks_krylov_t%set_option("'//trim(name)//'")', stat)
   end subroutine krylov_set_option
+
+  !> An option by name (trailing blanks of `name` are ignored); a quiet NaN on failure.
+  function krylov_get_option(self, name, stat) result(value)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double) :: value
+    real(c_double) :: got
+    integer(c_int32_t) :: s
+    value = ieee_value(1.0_c_double, ieee_quiet_nan)
+    got = value
+    s = nks_krylov_get_option(self%handle, trim(name)//c_null_char, got)
+    if (s == NKS_OK) value = got
+    call finish(s, self%errmsg, 'nks_krylov_t%get_option("'//trim(name)//'")', stat)
+  end function krylov_get_option
 
   !> A CSR matrix as the operator; drops a Fortran operator set before.
   subroutine krylov_set_operator_csr(self, a, stat)

@@ -88,16 +88,16 @@ int main(void) {
     nks_krylov *h = NULL;
     nks_status s;
     int failed = 0;
-    size_t i;
+    size_t i, nnz;
     double center;
 
     if (nks_version() != NKS_VERSION) {
         fprintf(stderr, "header version %d does not match library %u\n", NKS_VERSION, nks_version());
         return 1;
     }
-    build_csr(row_ptr, col_idx, values);
+    nnz = (size_t)build_csr(row_ptr, col_idx, values);
     for (i = 0; i < N; ++i) b[i] = 1.0;
-    if (check(nks_csr_new(N, N, row_ptr, col_idx, values, 0, &A), "nks_csr_new")) return 1;
+    if (check(nks_csr_new(N, N, nnz, row_ptr, col_idx, values, 0, &A), "nks_csr_new")) return 1;
     if (check(nks_krylov_new(&h), "nks_krylov_new")) return 1;
     nks_krylov_set_rtol(h, 1e-8);
 

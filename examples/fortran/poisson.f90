@@ -106,7 +106,7 @@ contains
 
   !> The three solves; objects live in this procedure and are finalized when it returns.
   subroutine run()
-    integer(c_int64_t) :: row_ptr(n + 1), col_idx(5*n)
+    integer(c_int64_t) :: row_ptr(n + 1), col_idx(5*n), nnz
     real(c_double) :: values(5*n), b(n), x(n), center
     type(nks_csr_t) :: a
     type(nks_krylov_t) :: solver
@@ -118,7 +118,9 @@ contains
     b = 1.0_c_double
     x = 0.0_c_double
     ! Without stat= a failing setup call stops the program with the library's message.
-    call a%create(n, n, row_ptr, col_idx, values, index_base=1)
+    ! col_idx and values are work arrays of 5 n entries; pass the row_ptr(n + 1) - 1 in use.
+    nnz = row_ptr(n + 1) - 1
+    call a%create(n, n, row_ptr, col_idx(:nnz), values(:nnz), index_base=1)
     call solver%create()
     call solver%set_rtol(1.0e-8_c_double)
 

@@ -2,7 +2,7 @@
 
 use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
 use super::status::nks_status;
-use crate::error::{check_finite, check_len};
+use crate::error::{check_finite, check_len, Error};
 use crate::linalg::csr::{check_dim, nnz_from_row_ptr};
 use crate::linalg::{CsrMatrix, Par};
 use std::sync::Arc;
@@ -17,18 +17,24 @@ pub struct nks_csr {
 
 /// Creates a matrix from CSR arrays; the arrays are copied, so the caller keeps ownership.
 ///
-/// - `row_ptr`: `nrows + 1` entries, `row_ptr[0] == index_base`, non-decreasing.
-/// - `col_idx`, `values`: `row_ptr[nrows] - index_base` entries each.
+/// - `nnz`: the number of stored entries, i.e. the length of `col_idx` and of `values`.
+/// - `row_ptr`: `nrows + 1` entries, `row_ptr[0] == index_base`, non-decreasing, and
+///   `row_ptr[nrows] - index_base == nnz`.
+/// - `col_idx`, `values`: `nnz` entries each; no more than `nnz` entries are ever read, whatever
+///   `row_ptr` says.
 /// - `index_base`: 0 for C, 1 for Fortran and Julia arrays.
 ///
 /// Columns within a row may be unsorted; duplicates in a row are summed.
-/// Errors (nothing is written to `*out`): `NKS_ERR_NULL_POINTER`; `NKS_ERR_INVALID_ARGUMENT` for
-/// `nrows`/`ncols` of 0, a bad `index_base`, decreasing row pointers or a column index out of
-/// range (the message names the row); `NKS_ERR_NON_FINITE` for a NaN or infinite value.
+/// Errors (nothing is written to `*out`): `NKS_ERR_NULL_POINTER`; `NKS_ERR_DIMENSION_MISMATCH`
+/// when `row_ptr[nrows] - index_base != nnz` (checked before `col_idx` and `values` are read;
+/// the message names both numbers); `NKS_ERR_INVALID_ARGUMENT` for `nrows`/`ncols` of 0, a bad
+/// `index_base`, decreasing row pointers or a column index out of range (the message names the
+/// row); `NKS_ERR_NON_FINITE` for a NaN or infinite value.
 #[no_mangle]
 pub unsafe extern "C" fn nks_csr_new(
     nrows: usize,
     ncols: usize,
+    nnz: usize,
     row_ptr: *const i64,
     col_idx: *const i64,
     values: *const f64,
@@ -42,7 +48,16 @@ pub unsafe extern "C" fn nks_csr_new(
         check_dim(nrows, "nrows")?;
         check_dim(ncols, "ncols")?;
         let rp = try_slice(row_ptr, nrows + 1, "row_ptr")?;
-        let nnz = nnz_from_row_ptr(rp, index_base as i64)?;
+        // The count row_ptr declares (validated in the core), compared with the caller's array
+        // length before col_idx and values are touched: a wrong row_ptr never reads past them.
+        let declared = nnz_from_row_ptr(rp, index_base as i64)?;
+        if declared != nnz {
+            return Err(Error::dims(format!(
+                "row_ptr[nrows] - index_base = {declared} but nnz = {nnz}: the last row pointer must \
+                 declare exactly the nnz entries of col_idx and values"
+            ))
+            .into());
+        }
         let ci = try_slice(col_idx, nnz, "col_idx")?;
         let v = try_slice(values, nnz, "values")?;
         let m = CsrMatrix::from_raw_parts(nrows, ncols, rp, ci, v, index_base as i64)?;

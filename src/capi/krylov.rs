@@ -358,10 +358,11 @@ pub unsafe extern "C" fn nks_krylov_set_max_seconds(h: *mut nks_krylov, max_seco
     with_options(h, |o| o.set_max_seconds(max_seconds).map(|_| ()))
 }
 
-/// Sets an option by name, for hosts that read options from input files: `"method"`,
-/// `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1),
-/// `"preconditioner_side"` (0/1), `"max_seconds"`. Same ranges as the typed setters; an unknown
-/// name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
+/// Sets an option by name, for hosts that read options from input files: `"method"`
+/// (0 = CG, 1 = GMRES, 2 = FGMRES), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
+/// `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
+/// `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always). Same ranges as the typed
+/// setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const c_char, value: f64) -> nks_status {
     if name.is_null() {
@@ -372,6 +373,35 @@ pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const 
         Err(_) => return guard(|| Err(Error::invalid("option name is not valid UTF-8").into())),
     };
     with_options(h, |o| o.set(&name, value).map(|_| ()))
+}
+
+/// Reads an option by name into `*value`: every name `nks_krylov_set_option` accepts, in the
+/// same numeric encoding (`"method"` 0/1/2, `"use_initial_guess"` 0/1, `"preconditioner_side"`
+/// 0/1, `"reorthogonalization"` 0/1/2; `"max_seconds"` is `+inf` when there is no limit), so a
+/// value read here may be passed back to `nks_krylov_set_option` unchanged (except an iteration
+/// limit above 2^53 - 1, which only `nks_krylov_set_max_iterations` accepts).
+///
+/// Errors (`*value` is written only on success): `NKS_ERR_NULL_POINTER` for a NULL `h`, `name`
+/// or `value`; `NKS_ERR_UNKNOWN_OPTION` for an unknown name (the message lists the known ones);
+/// `NKS_ERR_INVALID_ARGUMENT` for a name that is not valid UTF-8; `NKS_ERR_INVALID_STATE` when
+/// called from inside one of the handle's own callbacks.
+#[no_mangle]
+pub unsafe extern "C" fn nks_krylov_get_option(h: *const nks_krylov, name: *const c_char, value: *mut f64) -> nks_status {
+    guard(|| {
+        let st = state(h)?;
+        if name.is_null() {
+            return Err(null_error("name"));
+        }
+        if value.is_null() {
+            return Err(null_error("value"));
+        }
+        let name = CStr::from_ptr(name)
+            .to_str()
+            .map_err(|_| CError::from(Error::invalid("option name is not valid UTF-8")))?;
+        let v = st.solver.options().get(name)?;
+        write_out(value, v, "value")?;
+        Ok(nks_status::NKS_OK)
+    })
 }
 
 /// Uses the CSR matrix `A` (square) as the operator. The handle keeps its own reference: `A`

@@ -82,7 +82,8 @@ impl Default for KrylovOptions {
     }
 }
 
-/// Names accepted by [`KrylovOptions::set`], in the order the docs list them.
+/// Names accepted by [`KrylovOptions::set`] and [`KrylovOptions::get`], in the order the docs
+/// list them.
 pub const OPTION_NAMES: &[&str] = &[
     "method",
     "rtol",
@@ -184,12 +185,46 @@ impl KrylovOptions {
                 self.reorthogonalization = reorthogonalization_from_code(count(name, value, 0, 2)? as i64)?;
                 Ok(self)
             }
-            _ => Err(Error::UnknownOption(format!(
-                "unknown Krylov option \"{name}\"; known options: {}",
-                OPTION_NAMES.join(", ")
-            ))),
+            _ => Err(unknown_option(name)),
         }
     }
+
+    /// Reads an option by name, as a number in the encoding [`KrylovOptions::set`] accepts
+    /// (flags as 0/1, the method as 0 = CG, 1 = GMRES, 2 = FGMRES, the side as 0 = left,
+    /// 1 = right, re-orthogonalisation as 0 = never, 1 = if needed, 2 = always; `max_seconds`
+    /// is `+inf` when there is no limit). A value stored through `set` reads back exactly, so
+    /// `set(name, get(name)?)` changes nothing. Every name of [`OPTION_NAMES`] is accepted; any
+    /// other is [`Error::UnknownOption`] with the list of known names.
+    pub fn get(&self, name: &str) -> Result<f64, Error> {
+        Ok(match name {
+            "method" => match self.method {
+                KrylovMethod::Cg => 0.0,
+                KrylovMethod::Gmres => 1.0,
+                KrylovMethod::Fgmres => 2.0,
+            },
+            "rtol" => self.rtol,
+            "atol" => self.atol,
+            "max_iterations" => self.max_iterations as f64,
+            "restart" => self.restart as f64,
+            "use_initial_guess" => f64::from(u8::from(self.use_initial_guess)),
+            "preconditioner_side" => match self.side {
+                PreconditionerSide::Left => 0.0,
+                PreconditionerSide::Right => 1.0,
+            },
+            "max_seconds" => self.max_seconds,
+            "reorthogonalization" => match self.reorthogonalization {
+                Reorthogonalization::Never => 0.0,
+                Reorthogonalization::IfNeeded => 1.0,
+                Reorthogonalization::Always => 2.0,
+            },
+            _ => return Err(unknown_option(name)),
+        })
+    }
+}
+
+/// The error for an option name outside [`OPTION_NAMES`] (it lists the known names).
+fn unknown_option(name: &str) -> Error {
+    Error::UnknownOption(format!("unknown Krylov option \"{name}\"; known options: {}", OPTION_NAMES.join(", ")))
 }
 
 /// The method for its numeric code (0 = CG, 1 = GMRES, 2 = FGMRES).
@@ -224,5 +259,80 @@ pub fn reorthogonalization_from_code(code: i64) -> Result<Reorthogonalization, E
         _ => Err(Error::invalid(format!(
             "reorthogonalization = {code} is out of range; use 0 (never), 1 (if needed) or 2 (always)"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_options_use_the_typed_rules() {
+        let mut o = KrylovOptions::default();
+        o.set("method", 0.0).unwrap().set("restart", 40.0).unwrap().set("reorthogonalization", 1.0).unwrap();
+        assert_eq!((o.method, o.restart, o.reorthogonalization), (KrylovMethod::Cg, 40, Reorthogonalization::IfNeeded));
+        assert!(matches!(o.set("restart", 40.5), Err(Error::InvalidArgument(_))));
+        assert!(matches!(o.set("rtol", 1.0), Err(Error::InvalidArgument(_))));
+        match o.set("tol", 1e-6) {
+            Err(Error::UnknownOption(m)) => assert!(OPTION_NAMES.iter().all(|n| m.contains(n))),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(o.restart, 40, "a refused value changes nothing");
+    }
+
+    /// A value other than the default for every option, in `set`'s encoding.
+    fn non_default(name: &str) -> f64 {
+        match name {
+            "method" => 0.0,
+            "rtol" => 1e-5,
+            "atol" => 2.5e-9,
+            "max_iterations" => 123.0,
+            "restart" => 17.0,
+            "use_initial_guess" => 1.0,
+            "preconditioner_side" => 0.0,
+            "max_seconds" => 4.5,
+            "reorthogonalization" => 2.0,
+            _ => panic!("option {name} has no test value; add one"),
+        }
+    }
+
+    #[test]
+    fn get_reads_back_what_set_stored_for_every_name() {
+        let defaults = KrylovOptions::default();
+        for &name in OPTION_NAMES {
+            let v = non_default(name);
+            assert_ne!(defaults.get(name).unwrap(), v, "{name}: pick a test value other than the default");
+            let mut o = KrylovOptions::default();
+            o.set(name, v).unwrap();
+            assert_eq!(o.get(name).unwrap(), v, "{name}");
+            // Setting what get returned changes nothing.
+            let before = o.clone();
+            o.set(name, o.get(name).unwrap()).unwrap();
+            assert_eq!(o, before, "{name}");
+        }
+        // Every encoding of the enumerations comes back.
+        for (name, codes) in [("method", 0..=2), ("preconditioner_side", 0..=1), ("reorthogonalization", 0..=2)] {
+            for c in codes {
+                let mut o = KrylovOptions::default();
+                o.set(name, c as f64).unwrap();
+                assert_eq!(o.get(name).unwrap(), c as f64, "{name} = {c}");
+            }
+        }
+        assert_eq!(defaults.get("max_seconds").unwrap(), f64::INFINITY);
+        assert_eq!(defaults.get("use_initial_guess").unwrap(), 0.0);
+    }
+
+    #[test]
+    fn get_refuses_an_unknown_name_and_lists_the_known_ones() {
+        for bad in ["tolerance", "", "RTOL", "rtol "] {
+            match KrylovOptions::default().get(bad) {
+                Err(Error::UnknownOption(m)) => {
+                    for &name in OPTION_NAMES {
+                        assert!(m.contains(name), "{m:?} should list {name}");
+                    }
+                }
+                other => panic!("get({bad:?}) gave {other:?}"),
+            }
+        }
     }
 }

@@ -112,3 +112,27 @@ mod tests {
         assert_eq!(m, [0.0, 0.0, 1.0, 0.0]);
     }
 }
+
+/// Dense products on column-major slices (leading dimension = number of rows), through faer's
+/// cache-blocked kernels. Sequential: they serve the small-dimension updates of recycling
+/// methods, whose results must not depend on the thread count.
+pub mod products {
+    use faer::{Accum, MatMut, MatRef, Par};
+
+    /// `out = a^T b` for `a: n x p`, `b: n x q`, `out: p x q`.
+    pub fn matmul_tn(a: &[f64], n: usize, p: usize, b: &[f64], q: usize, out: &mut [f64]) {
+        let a = MatRef::from_column_major_slice(&a[..n * p], n, p);
+        let b = MatRef::from_column_major_slice(&b[..n * q], n, q);
+        let o = MatMut::from_column_major_slice_mut(&mut out[..p * q], p, q);
+        faer::linalg::matmul::matmul(o, Accum::Replace, a.transpose(), b, 1.0, Par::Seq);
+    }
+
+    /// `out (+)= a b` for `a: n x p`, `b: p x q`, `out: n x q`.
+    pub fn matmul_nn(a: &[f64], n: usize, p: usize, b: &[f64], q: usize, out: &mut [f64], accumulate: bool) {
+        let a = MatRef::from_column_major_slice(&a[..n * p], n, p);
+        let b = MatRef::from_column_major_slice(&b[..p * q], p, q);
+        let o = MatMut::from_column_major_slice_mut(&mut out[..n * q], n, q);
+        let acc = if accumulate { Accum::Add } else { Accum::Replace };
+        faer::linalg::matmul::matmul(o, acc, a, b, 1.0, Par::Seq);
+    }
+}

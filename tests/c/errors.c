@@ -69,17 +69,21 @@ int main(void) {
     nks_krylov_report rep;
     size_t i;
 
-    expect_status(nks_csr_new(3, 3, rp, bad_ci, v, 0, &untouched), NKS_ERR_INVALID_ARGUMENT, "column out of range");
+    expect_status(nks_csr_new(3, 3, 7, rp, bad_ci, v, 0, &untouched), NKS_ERR_INVALID_ARGUMENT, "column out of range");
     expect(strstr(nks_last_error_message(), "row 1") != NULL, "message names the row");
     expect(untouched == (nks_csr *)&passed, "out untouched on failure");
-    expect_status(nks_csr_new(3, 3, bad_rp, ci, v, 0, &A), NKS_ERR_INVALID_ARGUMENT, "decreasing row_ptr");
-    expect_status(nks_csr_new(3, 3, rp, ci, nan_v, 0, &A), NKS_ERR_NON_FINITE, "NaN value");
-    expect_status(nks_csr_new(3, 3, rp, ci, v, 2, &A), NKS_ERR_INVALID_ARGUMENT, "index_base 2");
-    expect_status(nks_csr_new(0, 3, rp, ci, v, 0, &A), NKS_ERR_INVALID_ARGUMENT, "zero rows");
-    expect_status(nks_csr_new((size_t)-1, 3, rp, ci, v, 0, &A), NKS_ERR_INVALID_ARGUMENT, "huge nrows");
-    expect_status(nks_csr_new(3, 3, NULL, ci, v, 0, &A), NKS_ERR_NULL_POINTER, "NULL row_ptr");
-    expect_status(nks_csr_new(3, 3, rp, ci, v, 0, NULL), NKS_ERR_NULL_POINTER, "NULL out");
-    expect_status(nks_csr_new(3, 3, rp, ci, v, 0, &A), NKS_OK, "valid matrix");
+    expect_status(nks_csr_new(3, 3, 7, bad_rp, ci, v, 0, &A), NKS_ERR_INVALID_ARGUMENT, "decreasing row_ptr");
+    expect_status(nks_csr_new(3, 3, 7, rp, ci, nan_v, 0, &A), NKS_ERR_NON_FINITE, "NaN value");
+    expect_status(nks_csr_new(3, 3, 7, rp, ci, v, 2, &A), NKS_ERR_INVALID_ARGUMENT, "index_base 2");
+    expect_status(nks_csr_new(0, 3, 7, rp, ci, v, 0, &A), NKS_ERR_INVALID_ARGUMENT, "zero rows");
+    expect_status(nks_csr_new((size_t)-1, 3, 7, rp, ci, v, 0, &A), NKS_ERR_INVALID_ARGUMENT, "huge nrows");
+    expect_status(nks_csr_new(3, 3, 7, NULL, ci, v, 0, &A), NKS_ERR_NULL_POINTER, "NULL row_ptr");
+    expect_status(nks_csr_new(3, 3, 7, rp, ci, v, 0, NULL), NKS_ERR_NULL_POINTER, "NULL out");
+    /* nnz must equal row_ptr[nrows] - index_base, checked before col_idx/values are read. */
+    expect_status(nks_csr_new(3, 3, 6, rp, ci, v, 0, &A), NKS_ERR_DIMENSION_MISMATCH, "nnz smaller than row_ptr declares");
+    expect(strstr(nks_last_error_message(), "= 7 but nnz = 6") != NULL, "nnz message names both numbers");
+    expect_status(nks_csr_new(3, 3, 8, rp, ci, v, 0, &A), NKS_ERR_DIMENSION_MISMATCH, "nnz larger than row_ptr declares");
+    expect_status(nks_csr_new(3, 3, 7, rp, ci, v, 0, &A), NKS_OK, "valid matrix");
 
     expect_status(nks_krylov_new(&h), NKS_OK, "new");
     expect_status(nks_krylov_solve(h, b, x, 3), NKS_ERR_INVALID_STATE, "solve without operator");
@@ -88,6 +92,19 @@ int main(void) {
     expect_status(nks_krylov_set_rtol(h, 1.5), NKS_ERR_INVALID_ARGUMENT, "rtol out of range");
     expect(strstr(nks_last_error_message(), "rtol") != NULL, "message names rtol");
     expect_status(nks_krylov_set_option(h, "no_such_option", 1.0), NKS_ERR_UNKNOWN_OPTION, "unknown option");
+    {
+        double got = -1.0;
+        expect_status(nks_krylov_set_option(h, "restart", 12.0), NKS_OK, "set_option restart 12");
+        expect_status(nks_krylov_get_option(h, "restart", &got), NKS_OK, "get_option restart");
+        expect(got == 12.0, "get_option reads back restart = 12");
+        expect_status(nks_krylov_get_option(h, "max_seconds", &got), NKS_OK, "get_option max_seconds");
+        expect(isinf(got) && got > 0, "max_seconds is +inf by default");
+        got = -1.0;
+        expect_status(nks_krylov_get_option(h, "no_such_option", &got), NKS_ERR_UNKNOWN_OPTION, "get_option unknown");
+        expect(strstr(nks_last_error_message(), "rtol") != NULL, "get_option message lists the names");
+        expect_status(nks_krylov_get_option(h, "rtol", NULL), NKS_ERR_NULL_POINTER, "get_option NULL value");
+        expect(got == -1.0, "value untouched on failure");
+    }
     expect_status(nks_krylov_set_method(h, 7), NKS_ERR_INVALID_ARGUMENT, "bad method");
     expect_status(nks_krylov_solve(h, b, x, 4), NKS_ERR_DIMENSION_MISMATCH, "wrong n");
     expect_status(nks_krylov_solve(h, nan_b, x, 3), NKS_ERR_NON_FINITE, "NaN in b");

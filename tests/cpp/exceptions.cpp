@@ -234,6 +234,21 @@ void bad_arguments() {
         check(e.where() == "nks_krylov_set_rtol", "(c) rtol = 2: error names nks_krylov_set_rtol");
     }
     expect_error("(c) set_option(\"rtoll\")", NKS_ERR_UNKNOWN_OPTION, "rtoll", [&] { k.set_option("rtoll", 1e-6); });
+    // get_option reads back what the setters stored, in set_option's encoding.
+    k.set_restart(17).set_method(nks::Method::FGMRES).set_rtol(1e-5);
+    check(k.get_option("restart") == 17.0, "(c) get_option(\"restart\") == 17 after set_restart(17)");
+    check(k.get_option("method") == static_cast<double>(NKS_KRYLOV_FGMRES), "(c) get_option(\"method\") == 2 (FGMRES)");
+    check(k.get_option("rtol") == 1e-5, "(c) get_option(\"rtol\") == 1e-5");
+    check(std::isinf(k.get_option("max_seconds")), "(c) get_option(\"max_seconds\") is +inf by default");
+    k.set_option("reorthogonalization", 1.0);
+    check(k.get_option("reorthogonalization") == 1.0, "(c) get_option reads back set_option(\"reorthogonalization\", 1)");
+    expect_error("(c) get_option(\"rtoll\")", NKS_ERR_UNKNOWN_OPTION, "max_iterations", [&] { k.get_option("rtoll"); });
+    try {
+        k.get_option("rtoll");
+    } catch (const nks::Error& e) {
+        check(e.where() == "nks_krylov_get_option", "(c) get_option error names nks_krylov_get_option");
+    }
+    k.set_method(nks::Method::GMRES).set_restart(30).set_rtol(1e-8);
     expect_error("(c) restart = 0", NKS_ERR_INVALID_ARGUMENT, "restart", [&] { k.set_restart(0); });
     expect_error("(c) method 7", NKS_ERR_INVALID_ARGUMENT, "7", [&] { k.set_method(static_cast<nks::Method>(7)); });
     expect_error("(c) empty matvec", NKS_ERR_NULL_POINTER, "matvec", [&] { k.set_operator(N, nks::Matvec()); });
@@ -260,6 +275,19 @@ void bad_arguments() {
     expect_error("(c) Csr values too short", NKS_ERR_DIMENSION_MISMATCH, "values",
                  [&] { nks::Csr(2, 2, rp, ci, std::vector<double>{2.0}); });
     expect_error("(c) Csr column out of range", NKS_ERR_INVALID_ARGUMENT, "row", [&] { nks::Csr(2, 2, rp, bad_ci, v); });
+    expect_error("(c) Csr col_idx and values of different lengths", NKS_ERR_DIMENSION_MISMATCH, "values has 1",
+                 [&] { nks::Csr(2, 2, rp, std::vector<std::int64_t>{0, 1}, std::vector<double>{2.0}); });
+    expect_error("(c) Csr arrays longer than row_ptr declares", NKS_ERR_DIMENSION_MISMATCH, "col_idx has 3",
+                 [&] { nks::Csr(2, 2, rp, std::vector<std::int64_t>{0, 1, 1}, std::vector<double>{2.0, 3.0, 0.0}); });
+    // The raw-pointer constructor passes nnz to the library, which checks it against row_ptr.
+    expect_error("(c) raw Csr with nnz smaller than row_ptr declares", NKS_ERR_DIMENSION_MISMATCH, "= 2 but nnz = 1",
+                 [&] { nks::Csr(2, 2, 1, rp.data(), ci.data(), v.data()); });
+    expect_error("(c) raw Csr with nnz larger than row_ptr declares", NKS_ERR_DIMENSION_MISMATCH, "= 2 but nnz = 3",
+                 [&] { nks::Csr(2, 2, 3, rp.data(), ci.data(), v.data()); });
+    {
+        const nks::Csr raw(2, 2, 2, rp.data(), ci.data(), v.data(), 0);
+        check(raw.nnz() == 2, "(c) raw-pointer Csr with the matching nnz = 2");
+    }
 
     // A valid Csr: sizes and product.
     const nks::Csr a(2, 2, rp, ci, v);

@@ -143,6 +143,12 @@ contains
     end if
   end subroutine check
 
+  !> Exact equality of two reals (`==` on reals is refused by -Werror=compare-reals).
+  logical function same(a, b)
+    real(c_double), intent(in) :: a, b
+    same = abs(a - b) <= 0.0_c_double
+  end function same
+
   !> Byte offset of `field` from `base`.
   integer(c_intptr_t) function offset(base, field)
     type(c_ptr), intent(in) :: base, field
@@ -306,6 +312,26 @@ contains
     call check(index(a%last_error(), 'col_idx has 6') > 0, 'short col_idx message: '//a%last_error())
     call a%create(3, 3, row_ptr(1:3), col_idx, values, stat=s)
     call check(s == NKS_ERR_DIMENSION_MISMATCH, 'row_ptr too short: NKS_ERR_DIMENSION_MISMATCH')
+    ! Arrays longer than row_ptr declares: create passes size(col_idx) as nnz, the library refuses.
+    call a%create(3, 3, row_ptr, [col_idx, 1_c_int64_t], [values, 0.0_c_double], stat=s)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(a%last_error(), '= 7 but nnz = 8') > 0, &
+               'arrays longer than row_ptr declares: NKS_ERR_DIMENSION_MISMATCH: '//a%last_error())
+    call check(.not. a%is_created(), 'no matrix after the nnz mismatch')
+    call a%create(3, 3, row_ptr, [col_idx, 1_c_int64_t], values, stat=s)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(a%last_error(), 'col_idx has 8') > 0, &
+               'col_idx longer than values: NKS_ERR_DIMENSION_MISMATCH: '//a%last_error())
+    ! The raw interface with nnz smaller and larger than row_ptr(4) - 1 = 7: out stays null.
+    block
+      type(c_ptr) :: out
+      out = c_null_ptr
+      s = nks_csr_new(3_c_size_t, 3_c_size_t, 6_c_size_t, row_ptr, col_idx, values, 1_c_int32_t, out)
+      call check(s == NKS_ERR_DIMENSION_MISMATCH .and. .not. c_associated(out), 'raw nks_csr_new with nnz = 6 < 7')
+      call check(index(nks_last_error(), 'row_ptr[nrows] - index_base = 7 but nnz = 6') > 0, &
+                 'nnz message names both numbers: '//nks_last_error())
+      s = nks_csr_new(3_c_size_t, 3_c_size_t, 8_c_size_t, row_ptr, [col_idx, 1_c_int64_t], [values, 0.0_c_double], &
+                      1_c_int32_t, out)
+      call check(s == NKS_ERR_DIMENSION_MISMATCH .and. .not. c_associated(out), 'raw nks_csr_new with nnz = 8 > 7')
+    end block
     call a%create(3, 3, row_ptr, col_idx, values, index_base=2, stat=s)
     call check(s == NKS_ERR_INVALID_ARGUMENT, 'index_base = 2: NKS_ERR_INVALID_ARGUMENT')
     call a%create(0, 3, row_ptr, col_idx, values, stat=s)
@@ -347,6 +373,24 @@ contains
     call solver%set_option('no_such_option', 1.0_c_double, stat=s)
     call check(s == NKS_ERR_UNKNOWN_OPTION, 'unknown option: NKS_ERR_UNKNOWN_OPTION')
     call check(index(solver%last_error(), 'max_iterations') > 0, 'unknown-option message lists names: '//solver%last_error())
+    ! get_option reads back what set_option and the typed setters stored.
+    call check(same(solver%get_option('restart'), 20.0_c_double), 'get_option("restart") == 20 after set_option')
+    call solver%set_method(NKS_KRYLOV_CG)
+    call check(same(solver%get_option('method'), real(NKS_KRYLOV_CG, c_double)), 'get_option("method") == NKS_KRYLOV_CG')
+    block
+      use, intrinsic :: ieee_arithmetic, only: ieee_is_nan, ieee_is_finite
+      real(c_double) :: v
+      v = solver%get_option('rtol  ', stat=s)
+      call check(s == NKS_OK .and. same(v, 1.0e-8_c_double), 'get_option("rtol") == 1e-8 (the default), trailing blanks ignored')
+      v = solver%get_option('max_seconds')
+      call check(.not. ieee_is_finite(v) .and. v > 0.0_c_double, 'get_option("max_seconds") is +Infinity by default')
+      v = solver%get_option('no_such_option', stat=s)
+      call check(s == NKS_ERR_UNKNOWN_OPTION .and. ieee_is_nan(v), 'get_option of an unknown name: NKS_ERR_UNKNOWN_OPTION, NaN')
+      call check(index(solver%last_error(), 'reorthogonalization') > 0, 'get_option message lists names: '//solver%last_error())
+      v = -1.0_c_double
+      s = nks_krylov_get_option(solver%c_handle(), 'atol'//c_null_char, v)
+      call check(s == NKS_OK .and. same(v, 0.0_c_double), 'raw nks_krylov_get_option("atol") == 0')
+    end block
     call solver%set_method(7_c_int32_t, stat=s)
     call check(s == NKS_ERR_INVALID_ARGUMENT, 'method 7: NKS_ERR_INVALID_ARGUMENT')
     call solver%set_restart(0, stat=s)

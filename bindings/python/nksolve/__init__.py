@@ -247,7 +247,8 @@ class CSR:
 
     Args:
         row_ptr: ``nrows + 1`` row offsets, ``row_ptr[0] == index_base``.
-        col_idx: column indices (``row_ptr[-1] - index_base`` of them).
+        col_idx: column indices (``row_ptr[-1] - index_base`` of them); their number is
+            passed to the library as ``nnz``.
         values: the entries, same length as ``col_idx``.
         shape: ``(nrows, ncols)``.
         index_base: 0 for C-style indices, 1 for Fortran/Julia-style.
@@ -275,17 +276,20 @@ class CSR:
         # check the lengths here so a short array is an error and never a read past its end.
         if rp.size != nrows + 1:
             _fail(Status.DIMENSION_MISMATCH, f"row_ptr has {rp.size} entries; nrows = {nrows} needs {nrows + 1}", fn)
+        if ci.size != va.size:
+            _fail(Status.DIMENSION_MISMATCH, f"col_idx has {ci.size} entries but values has {va.size}", fn)
         nnz = int(rp[-1]) - int(index_base)
-        if nnz >= 0 and (ci.size != nnz or va.size != nnz):
+        if nnz >= 0 and ci.size != nnz:
             _fail(
                 Status.DIMENSION_MISMATCH,
                 f"row_ptr[nrows] - index_base = {nnz} entries, but col_idx has {ci.size} and values has {va.size}",
                 fn,
             )
         h = _lib.nks_csr_p()
+        # nnz is the real length of col_idx and values: the library never reads past it.
         _check(
             _lib.nks_csr_new(
-                nrows, ncols, rp.ctypes.data_as(_lib.c_int64_p), ci.ctypes.data_as(_lib.c_int64_p),
+                nrows, ncols, ci.size, rp.ctypes.data_as(_lib.c_int64_p), ci.ctypes.data_as(_lib.c_int64_p),
                 _dptr(va), int(index_base), ctypes.byref(h),
             ),
             fn,
@@ -623,8 +627,8 @@ class Krylov:
     def set_option(self, name: str, value: float) -> None:
         """Sets an option by name, as read from an input file (``nks_krylov_set_option``):
         ``"method"``, ``"rtol"``, ``"atol"``, ``"max_iterations"``, ``"restart"``,
-        ``"use_initial_guess"`` (0/1), ``"preconditioner_side"`` (0/1), ``"max_seconds"``.
-        ``method``, ``preconditioner_side`` and ``use_initial_guess`` also accept the strings
+        ``"use_initial_guess"`` (0/1), ``"preconditioner_side"`` (0/1), ``"max_seconds"``,
+        ``"reorthogonalization"`` (0 never, 1 if needed, 2 always). ``method``, ``preconditioner_side`` and ``use_initial_guess`` also accept the strings
         and values of the typed setters. An unknown name raises ``NKSolveError`` with status
         ``UNKNOWN_OPTION`` and the list of known names."""
         fn = "nks_krylov_set_option"
@@ -641,6 +645,24 @@ class Krylov:
         if isinstance(value, str):
             _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
         _check(_lib.nks_krylov_set_option(self._handle(), str(name).encode("utf-8"), float(value)), fn)
+
+    def get_option(self, name: str):
+        """Reads an option by name (``nks_krylov_get_option``): any name :meth:`set_option`
+        accepts, as a float in the library's numeric encoding (``"method"`` 0 = CG, 1 = GMRES,
+        2 = FGMRES; ``"preconditioner_side"`` 0 = left, 1 = right; ``"reorthogonalization"``
+        0/1/2; ``"max_seconds"`` is ``math.inf`` without a limit), so
+        ``set_option(name, get_option(name))`` changes nothing.
+
+        ``"use_initial_guess"`` is kept by this binding, not the library (see :meth:`solve`), and
+        reads back as set: ``None``, ``True`` or ``False``. An unknown name raises
+        ``NKSolveError`` with status ``UNKNOWN_OPTION`` and the list of known names."""
+        fn = "nks_krylov_get_option"
+        h = self._handle()
+        if name == "use_initial_guess":
+            return self._use_initial_guess
+        value = ctypes.c_double()
+        _check(_lib.nks_krylov_get_option(h, str(name).encode("utf-8"), ctypes.byref(value)), fn)
+        return value.value
 
     # -- operator, preconditioner, monitor -----------------------------------------------------
 

@@ -127,7 +127,7 @@ def _declare(name, restype, *argtypes):
 # nks_csr
 nks_csr_new = _declare(
     "nks_csr_new", nks_status,
-    c_size_t, c_size_t, c_int64_p, c_int64_p, c_double_p, c_int32, POINTER(nks_csr_p),
+    c_size_t, c_size_t, c_size_t, c_int64_p, c_int64_p, c_double_p, c_int32, POINTER(nks_csr_p),
 )
 nks_csr_free = _declare("nks_csr_free", None, nks_csr_p)
 nks_csr_get_size = _declare(
@@ -156,6 +156,9 @@ nks_krylov_set_preconditioner_side = _declare(
 nks_krylov_set_max_seconds = _declare("nks_krylov_set_max_seconds", nks_status, nks_krylov_p, c_double)
 nks_krylov_set_option = _declare(
     "nks_krylov_set_option", nks_status, nks_krylov_p, c_char_p, c_double
+)
+nks_krylov_get_option = _declare(
+    "nks_krylov_get_option", nks_status, nks_krylov_p, c_char_p, POINTER(c_double)
 )
 nks_krylov_set_operator_csr = _declare(
     "nks_krylov_set_operator_csr", nks_status, nks_krylov_p, nks_csr_p

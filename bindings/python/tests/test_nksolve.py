@@ -4,6 +4,8 @@ Run from the repository root:  python3 -m pytest -q bindings/python/tests
 (set NKSOLVE_LIBRARY to pick a library file; otherwise the repository's target/release is used).
 """
 
+import ctypes
+import math
 import os
 import re
 import sys
@@ -369,6 +371,76 @@ def test_csr_short_arrays_are_rejected_before_the_library_reads_them():
     with pytest.raises(NKSolveError) as info:
         nksolve.CSR([0, 1], [0], [1.0], shape=(2, 2))
     assert info.value.status == Status.DIMENSION_MISMATCH and "row_ptr" in info.value.message
+
+
+def test_csr_passes_the_array_length_as_nnz():
+    # col_idx and values must be equally long; arrays longer than row_ptr declares are refused.
+    with pytest.raises(NKSolveError) as info:
+        nksolve.CSR([0, 1, 2], [0, 1], [1.0], shape=(2, 2))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "values has 1" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        nksolve.CSR([0, 1, 2], [0, 1, 1], [1.0, 2.0, 0.0], shape=(2, 2))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "col_idx has 3" in info.value.message
+    # The C function itself compares nnz with row_ptr[nrows] - index_base, before reading the
+    # arrays (here: nnz smaller and larger than the 2 entries row_ptr declares).
+    from nksolve import _lib
+
+    rp = np.array([1, 2, 3], dtype=np.int64)
+    ci = np.array([1, 2, 2], dtype=np.int64)
+    va = np.array([1.0, 2.0, 0.0])
+    for nnz in (1, 3):
+        h = _lib.nks_csr_p()
+        status = _lib.nks_csr_new(
+            2, 2, nnz, rp.ctypes.data_as(_lib.c_int64_p), ci.ctypes.data_as(_lib.c_int64_p),
+            va.ctypes.data_as(_lib.c_double_p), 1, ctypes.byref(h),
+        )
+        assert status == Status.DIMENSION_MISMATCH and not h
+        message = _lib.nks_last_error_message().decode()
+        assert f"row_ptr[nrows] - index_base = 2 but nnz = {nnz}" in message, message
+    A = nksolve.CSR(rp, ci[:2], va[:2], shape=(2, 2), index_base=1)
+    assert A.nnz == 2
+    np.testing.assert_array_equal(A @ np.array([1.0, 1.0]), [1.0, 2.0])
+
+
+def test_get_option_reads_back_every_option():
+    solver = nksolve.Krylov()
+    assert solver.get_option("rtol") == 1e-8
+    assert solver.get_option("method") == 1.0  # GMRES, the default
+    assert solver.get_option("max_seconds") == math.inf
+    assert solver.get_option("use_initial_guess") is None  # kept by the binding
+    values = {
+        "method": 2,
+        "rtol": 1e-6,
+        "atol": 1e-12,
+        "max_iterations": 77,
+        "restart": 12,
+        "use_initial_guess": True,
+        "preconditioner_side": 0,
+        "max_seconds": 30.5,
+        "reorthogonalization": 1,
+    }
+    for name, value in values.items():
+        solver.set_option(name, value)
+        got = solver.get_option(name)
+        assert got == value, (name, got)
+        solver.set_option(name, got)  # what get_option returns is accepted back unchanged
+        assert solver.get_option(name) == value
+    solver.set_method("cg")
+    assert solver.get_option("method") == 0.0
+    solver.set_max_seconds(math.inf)
+    assert solver.get_option("max_seconds") == math.inf
+
+
+def test_get_option_unknown_name():
+    solver = nksolve.Krylov()
+    with pytest.raises(NKSolveError) as info:
+        solver.get_option("tolerance")
+    assert info.value.status == Status.UNKNOWN_OPTION
+    assert '"tolerance"' in info.value.message and "reorthogonalization" in info.value.message
+    assert "nks_krylov_get_option" in str(info.value)
+    solver.close()
+    with pytest.raises(ValueError):
+        solver.get_option("rtol")
 
 
 def test_no_operator_is_invalid_state():

@@ -15,7 +15,8 @@ Explicitly stored zeros are kept.
 function NKSolve.CSR(A::SparseMatrixCSC{<:Real,<:Integer})
     m, n = size(A)
     At = SparseMatrixCSC{Float64,Int64}(copy(transpose(A)))   # n×m CSC == m×n CSR
-    return NKSolve.CSR(m, n, At.colptr, At.rowval, At.nzval)
+    k = At.colptr[end] - 1               # rowval/nzval may hold spare capacity beyond the entries
+    return NKSolve.CSR(m, n, At.colptr, view(At.rowval, 1:k), view(At.nzval, 1:k))
 end
 
 """

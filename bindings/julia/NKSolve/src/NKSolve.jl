@@ -28,7 +28,7 @@ using Libdl
 export CSR, KrylovSolver, KrylovReport, NKSolveError,
        set_operator!, set_preconditioner!, set_monitor!, solve!, report,
        set_method!, set_rtol!, set_atol!, set_max_iterations!, set_restart!,
-       set_use_initial_guess!, set_preconditioner_side!, set_max_seconds!, set_option!,
+       set_use_initial_guess!, set_preconditioner_side!, set_max_seconds!, set_option!, get_option,
        matvec!, free!, converged
 
 """
@@ -265,8 +265,12 @@ The handle is freed by the garbage collector or at once by [`free!`](@ref). A
 [`KrylovSolver`](@ref) given the matrix keeps its own reference, so the matrix may be freed
 after [`set_operator!`](@ref).
 
-Throws [`NKSolveError`](@ref) for invalid input (the message names the offending row) and
-`DimensionMismatch` when the arrays are shorter than `rowptr` says.
+`colval` and `nzval` must have the same length, `nnz`, which is passed to the library as the
+number of stored entries; it must equal `rowptr[end] - 1` (pass `view(colval, 1:nnz)` of a
+larger work array). Throws [`NKSolveError`](@ref) for invalid input (the message names the
+offending row; `NKS_ERR_DIMENSION_MISMATCH` when the arrays are longer than `rowptr` says) and
+`DimensionMismatch` when `colval` and `nzval` differ in length or are shorter than `rowptr`
+says.
 """
 mutable struct CSR
     ptr::Ptr{Cvoid}
@@ -280,14 +284,17 @@ mutable struct CSR
         nz = _dense(Float64, nzval)
         length(rp) == nrows + 1 ||
             throw(DimensionMismatch("rowptr has $(length(rp)) entries; a CSR matrix with $nrows rows needs $(nrows + 1)"))
-        # The library reads rowptr[end] - 1 entries of colval and nzval: make sure they exist.
-        nnz = rp[end] - 1
-        (nnz <= length(cv) && nnz <= length(nz)) ||
-            throw(DimensionMismatch("rowptr[end] - 1 = $nnz stored entries, but colval has $(length(cv)) and nzval $(length(nz))"))
+        length(cv) == length(nz) ||
+            throw(DimensionMismatch("colval has $(length(cv)) entries but nzval has $(length(nz)); they must be equally long"))
+        # The library checks that rowptr[end] - 1 equals the length passed as nnz before reading
+        # colval and nzval; short arrays are reported here already, with Julia's names.
+        declared = rp[end] - 1
+        declared <= length(cv) ||
+            throw(DimensionMismatch("rowptr[end] - 1 = $declared stored entries, but colval has $(length(cv)) and nzval $(length(nz))"))
         out = Ref{Ptr{Cvoid}}(C_NULL)
         status = ccall((:nks_csr_new, libnksolve), Int32,
-                       (Csize_t, Csize_t, Ptr{Int64}, Ptr{Int64}, Ptr{Cdouble}, Int32, Ref{Ptr{Cvoid}}),
-                       nrows, ncols, rp, cv, nz, Int32(1), out)
+                       (Csize_t, Csize_t, Csize_t, Ptr{Int64}, Ptr{Int64}, Ptr{Cdouble}, Int32, Ref{Ptr{Cvoid}}),
+                       nrows, ncols, length(cv), rp, cv, nz, Int32(1), out)
         _check(status, "nks_csr_new")
         return finalizer(free!, new(out[]))
     end
@@ -589,14 +596,30 @@ end
 """
     set_option!(s::KrylovSolver, name::AbstractString, value::Real)
 
-Sets an option by name, for options read from input files: `"method"`, `"rtol"`, `"atol"`,
-`"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1), `"preconditioner_side"` (0/1),
-`"max_seconds"`. An unknown name throws an [`NKSolveError`](@ref) listing the known ones.
+Sets an option by name, for options read from input files: `"method"` (0 CG, 1 GMRES,
+2 FGMRES), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1),
+`"preconditioner_side"` (0 left, 1 right), `"max_seconds"`, `"reorthogonalization"` (0 never,
+1 if needed, 2 always). An unknown name throws an [`NKSolveError`](@ref) listing the known ones.
 """
 function set_option!(s::KrylovSolver, name::AbstractString, value::Real)
     _check(ccall((:nks_krylov_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), s, String(name), value),
            "nks_krylov_set_option")
     return s
+end
+
+"""
+    get_option(s::KrylovSolver, name::AbstractString) -> Float64
+
+Reads an option by name: any name [`set_option!`](@ref) accepts, in the same numeric encoding
+(`"max_seconds"` is `Inf` without a limit), so `set_option!(s, name, get_option(s, name))`
+changes nothing. An unknown name throws an [`NKSolveError`](@ref) listing the known ones.
+"""
+function get_option(s::KrylovSolver, name::AbstractString)
+    value = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_krylov_get_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Ref{Cdouble}),
+                 s, String(name), value),
+           "nks_krylov_get_option")
+    return value[]
 end
 
 # ----- callbacks -----------------------------------------------------------------------------
