@@ -117,9 +117,10 @@ impl Hessenberg {
         col[j + 1] = 0.0;
         self.cs[j] = c;
         self.sn[j] = s;
-        let gj = self.g[j];
-        self.g[j] = c * gj;
-        self.g[j + 1] = -s * gj;
+        // The general rotation: GCRO-DR's right-hand side [C^T r; beta] is not zero below row j.
+        let (gj, gj1) = (self.g[j], self.g[j + 1]);
+        self.g[j] = c * gj + s * gj1;
+        self.g[j + 1] = -s * gj + c * gj1;
         self.g[j + 1].abs()
     }
 
@@ -195,10 +196,13 @@ pub(crate) fn cycle(
         let stop = run.after_iteration(res)?;
         // A vanishing new direction means the Krylov space is invariant: x is exact in it.
         let invariant = hnext <= 1e-14 * before;
+        if !invariant {
+            // Written also after the last step: GCRO-DR's refresh uses all of W = [C | V_(m+1)].
+            kernels::scale_into(&par, 1.0 / hnext, buf.q, &mut rest[..n]);
+        }
         if stop.is_some() || invariant || j + 1 == m {
             return Ok((cols, stop));
         }
-        kernels::scale_into(&par, 1.0 / hnext, buf.q, &mut rest[..n]);
     }
     Ok((cols, None))
 }
@@ -237,31 +241,31 @@ pub(crate) fn set_left_reference(run: &mut Run, b: &[f64], z: &mut [f64], mode: 
     Ok(())
 }
 
-/// `x += (M^{-1}) V y` for the first `y.len()` columns of `v` (`Z y` in flexible mode). `q`, `z`
-/// are scratch.
+/// `x += (M^{-1}) sum_t B_t y_t` for terms `(B_t, y_t)` (the first `y_t.len()` columns of each
+/// `n`-row block `B_t`); in flexible mode the single term is `(Z, y)` and no `M^{-1}` is applied.
+/// `q`, `z` are scratch.
 pub(crate) fn add_correction(
     run: &mut Run,
     mode: Mode,
-    v: &[f64],
-    zbasis: &[f64],
-    y: &[f64],
+    terms: &[(&[f64], &[f64])],
     x: &mut [f64],
     q: &mut [f64],
     z: &mut [f64],
 ) -> Step<()> {
     let par = run.space.par().clone();
     match mode {
-        Mode::Flexible => {
-            kernels::block_axpy(&par, zbasis, y, 1.0, x);
-        }
         Mode::Right => {
             q.iter_mut().for_each(|t| *t = 0.0);
-            kernels::block_axpy(&par, v, y, 1.0, q);
+            for (basis, y) in terms {
+                kernels::block_axpy(&par, basis, y, 1.0, q);
+            }
             run.precond(q, z)?;
             kernels::axpy(&par, 1.0, z, x);
         }
-        Mode::None | Mode::Left => {
-            kernels::block_axpy(&par, v, y, 1.0, x);
+        Mode::None | Mode::Left | Mode::Flexible => {
+            for (basis, y) in terms {
+                kernels::block_axpy(&par, basis, y, 1.0, x);
+            }
         }
     }
     Ok(())

@@ -45,7 +45,8 @@ pub(crate) fn solve(
         let mut buf = CycleBuffers { basis, zbasis, q, z };
         let (cols, stop) = arnoldi::cycle(run, &mut buf, &mut hess, 0, m, mode, reorth)?;
         let y = hess.solve(cols);
-        arnoldi::add_correction(run, mode, basis, zbasis, &y, x, q, z)?;
+        let solution_basis: &[f64] = if mode == Mode::Flexible { zbasis } else { basis };
+        arnoldi::add_correction(run, mode, &[(solution_basis, &y)], x, q, z)?;
         if let Some(t) = stop.as_ref().filter(|t| !t.converged()) {
             return Ok(t.clone());
         }

@@ -16,16 +16,22 @@
 
 mod arnoldi;
 mod cg;
+mod gcrodr;
 mod gmres;
 mod options;
+mod rcg;
+mod recycle;
 mod report;
 mod run;
+pub mod skr;
 mod workspace;
 
 pub use options::{
     method_from_code, reorthogonalization_from_code, side_from_code, KrylovMethod, KrylovOptions,
     PreconditionerSide, Reorthogonalization, MAX_RESTART, OPTION_NAMES,
 };
+pub use rcg::DeflationSpace;
+pub use recycle::{RecycleSpace, RecycleStats};
 pub use report::{KrylovReport, Termination};
 pub use run::Monitor;
 pub use workspace::Workspace;
@@ -42,12 +48,58 @@ pub struct KrylovSolver {
     options: KrylovOptions,
     work: Workspace,
     reducer: Arc<dyn Reducer>,
+    /// GCRO-DR's recycle space, kept across solves.
+    recycle: RecycleSpace,
+    /// Recycled CG's deflation space, kept across solves.
+    deflation: DeflationSpace,
+    /// Iterations of the last solve that started without recycled vectors: a recycled solve
+    /// that needs as many has a space that stopped helping, which is then dropped.
+    baseline_iterations: Option<usize>,
 }
 
 impl KrylovSolver {
     /// A solver with the given options and the single-process reducer.
     pub fn new(options: KrylovOptions) -> Self {
-        KrylovSolver { options, work: Workspace::default(), reducer: Arc::new(LocalReducer) }
+        KrylovSolver {
+            options,
+            work: Workspace::default(),
+            reducer: Arc::new(LocalReducer),
+            recycle: RecycleSpace::default(),
+            deflation: DeflationSpace::default(),
+            baseline_iterations: None,
+        }
+    }
+
+    /// Tells the recycling methods that the operator (or preconditioner) changed since the last
+    /// solve: their spaces are re-fitted to it (`k` operator applications) before use. Without
+    /// this call the kept `C = A U` (or `A W`) is assumed to still belong to the operator.
+    pub fn operator_changed(&mut self) {
+        self.recycle.mark_stale();
+        self.deflation.mark_stale();
+    }
+
+    /// Forgets every recycled vector.
+    pub fn clear_recycle_space(&mut self) {
+        self.recycle.clear();
+        self.deflation.clear();
+        self.baseline_iterations = None;
+    }
+
+    /// GCRO-DR's recycle space.
+    pub fn recycle_space(&self) -> &RecycleSpace {
+        &self.recycle
+    }
+
+    /// Replaces GCRO-DR's recycle space (e.g. one read back with [`RecycleSpace::from_bytes`]);
+    /// it is re-fitted to the operator at the next solve.
+    pub fn set_recycle_space(&mut self, mut space: RecycleSpace) {
+        space.mark_stale();
+        self.recycle = space;
+    }
+
+    /// Recycled CG's deflation space.
+    pub fn deflation_space(&self) -> &DeflationSpace {
+        &self.deflation
     }
 
     /// The options.
@@ -108,8 +160,9 @@ impl KrylovSolver {
         run.report.rhs_norm = run.space.norm(b);
         run.set_reference_norm(run.report.rhs_norm);
 
-        self.work.reserve(n, opts.method, opts.restart)?;
-        let w = &mut self.work;
+        self.work.reserve(n, &opts)?;
+        let KrylovSolver { work: w, recycle, deflation, .. } = self;
+        let mut stats = RecycleStats::default();
         w.x.resize(n, 0.0);
         if opts.use_initial_guess {
             w.x.copy_from_slice(x);
@@ -131,6 +184,19 @@ impl KrylovSolver {
                 opts.method == KrylovMethod::Fgmres,
                 opts.reorthogonalization,
             ),
+            KrylovMethod::GcroDr => gcrodr::solve(
+                &mut run,
+                w,
+                b,
+                zero_guess,
+                opts.restart,
+                opts.recycle_dim,
+                opts.side,
+                opts.reorthogonalization,
+                recycle,
+                &mut stats,
+            ),
+            KrylovMethod::RecycledCg => rcg::solve(&mut run, w, b, zero_guess, opts.recycle_dim, deflation, &mut stats),
         };
         let outcome = if host_free {
             // SAFETY: a CSR operator, a library preconditioner and no monitor: no host code runs.
@@ -152,8 +218,25 @@ impl KrylovSolver {
             }
             w.r = r;
         }
+        if opts.method.recycles() && termination.converged() {
+            self.judge_recycling(&mut stats, run.report.iterations);
+        }
+        run.report.recycle = stats;
         run.report.termination = termination;
         run.report.seconds = start.elapsed().as_secs_f64();
         Ok(run.report)
+    }
+
+    /// Drops a recycle space that stopped helping: a solve that started from one but needed
+    /// at least the iterations of the last solve without one.
+    fn judge_recycling(&mut self, stats: &mut RecycleStats, iterations: usize) {
+        if stats.initial_dim == 0 {
+            self.baseline_iterations = Some(iterations);
+        } else if self.baseline_iterations.is_some_and(|base| iterations >= base) {
+            stats.dropped = true;
+            stats.final_dim = 0;
+            self.recycle.clear();
+            self.deflation.clear();
+        }
     }
 }

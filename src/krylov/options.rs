@@ -12,6 +12,33 @@ pub enum KrylovMethod {
     /// Flexible GMRES(m): the preconditioner may change from one application to the next
     /// (an inner iterative solve, a multigrid cycle with varying smoothing). Right side only.
     Fgmres,
+    /// GCRO-DR(m, k): GMRES with deflated restarting that keeps `k` recycled vectors across
+    /// cycles and across solves (sequences of related nonsymmetric systems).
+    GcroDr,
+    /// Recycled (deflated) CG: CG deflated by `k` recycled Ritz vectors kept across solves
+    /// (sequences of related SPD systems).
+    RecycledCg,
+}
+
+/// The numeric code of each method, in one table (the C enum `nks_krylov_method` matches it).
+const METHOD_CODES: [(KrylovMethod, i64, &str); 5] = [
+    (KrylovMethod::Cg, 0, "CG"),
+    (KrylovMethod::Gmres, 1, "GMRES"),
+    (KrylovMethod::Fgmres, 2, "FGMRES"),
+    (KrylovMethod::GcroDr, 3, "GCRO-DR"),
+    (KrylovMethod::RecycledCg, 4, "recycled CG"),
+];
+
+impl KrylovMethod {
+    /// The method's numeric code (see [`method_from_code`]).
+    pub fn code(self) -> i64 {
+        METHOD_CODES.iter().find(|e| e.0 == self).map(|e| e.1).expect("every method has a code")
+    }
+
+    /// Whether the method keeps a recycle space across solves.
+    pub fn recycles(self) -> bool {
+        matches!(self, KrylovMethod::GcroDr | KrylovMethod::RecycledCg)
+    }
 }
 
 /// Which side the preconditioner is applied on (GMRES only; CG is always split-symmetric).
@@ -61,6 +88,9 @@ pub struct KrylovOptions {
     pub max_seconds: f64,
     /// GMRES re-orthogonalisation (default `Never`, as PETSc).
     pub reorthogonalization: Reorthogonalization,
+    /// Recycled vectors `k` kept by GCRO-DR and recycled CG, `0..=MAX_RESTART` (default 10;
+    /// GCRO-DR uses at most `restart - 1`). Ignored by the other methods.
+    pub recycle_dim: usize,
 }
 
 /// The largest accepted GMRES restart length (the basis holds `m + 1` vectors of length n).
@@ -78,6 +108,7 @@ impl Default for KrylovOptions {
             side: PreconditionerSide::Right,
             max_seconds: f64::INFINITY,
             reorthogonalization: Reorthogonalization::Never,
+            recycle_dim: 10,
         }
     }
 }
@@ -94,6 +125,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "preconditioner_side",
     "max_seconds",
     "reorthogonalization",
+    "recycle_dim",
 ];
 
 fn count(name: &str, v: f64, min: usize, max: usize) -> Result<usize, Error> {
@@ -149,6 +181,15 @@ impl KrylovOptions {
         Ok(self)
     }
 
+    /// Sets the number of recycled vectors; valid range `0..=MAX_RESTART`.
+    pub fn set_recycle_dim(&mut self, v: usize) -> Result<&mut Self, Error> {
+        if v > MAX_RESTART {
+            return Err(Error::invalid(format!("recycle_dim = {v} is out of range; it must be in 0..={MAX_RESTART}")));
+        }
+        self.recycle_dim = v;
+        Ok(self)
+    }
+
     /// Sets the wall-clock limit; valid range `(0, inf]`.
     pub fn set_max_seconds(&mut self, v: f64) -> Result<&mut Self, Error> {
         if v.is_nan() || v <= 0.0 {
@@ -165,7 +206,7 @@ impl KrylovOptions {
     pub fn set(&mut self, name: &str, value: f64) -> Result<&mut Self, Error> {
         match name {
             "method" => {
-                let m = method_from_code(count("method", value, 0, 2)? as i64)?;
+                let m = method_from_code(count("method", value, 0, METHOD_CODES.len() - 1)? as i64)?;
                 Ok(self.set_method(m))
             }
             "rtol" => self.set_rtol(value),
@@ -185,6 +226,7 @@ impl KrylovOptions {
                 self.reorthogonalization = reorthogonalization_from_code(count(name, value, 0, 2)? as i64)?;
                 Ok(self)
             }
+            "recycle_dim" => self.set_recycle_dim(count(name, value, 0, MAX_RESTART)?),
             _ => Err(unknown_option(name)),
         }
     }
@@ -197,11 +239,8 @@ impl KrylovOptions {
     /// other is [`Error::UnknownOption`] with the list of known names.
     pub fn get(&self, name: &str) -> Result<f64, Error> {
         Ok(match name {
-            "method" => match self.method {
-                KrylovMethod::Cg => 0.0,
-                KrylovMethod::Gmres => 1.0,
-                KrylovMethod::Fgmres => 2.0,
-            },
+            "method" => self.method.code() as f64,
+            "recycle_dim" => self.recycle_dim as f64,
             "rtol" => self.rtol,
             "atol" => self.atol,
             "max_iterations" => self.max_iterations as f64,
@@ -227,16 +266,13 @@ fn unknown_option(name: &str) -> Error {
     Error::UnknownOption(format!("unknown Krylov option \"{name}\"; known options: {}", OPTION_NAMES.join(", ")))
 }
 
-/// The method for its numeric code (0 = CG, 1 = GMRES, 2 = FGMRES).
+/// The method for its numeric code (0 = CG, 1 = GMRES, 2 = FGMRES, 3 = GCRO-DR,
+/// 4 = recycled CG).
 pub fn method_from_code(code: i64) -> Result<KrylovMethod, Error> {
-    match code {
-        0 => Ok(KrylovMethod::Cg),
-        1 => Ok(KrylovMethod::Gmres),
-        2 => Ok(KrylovMethod::Fgmres),
-        _ => Err(Error::invalid(format!(
-            "method = {code} is out of range; use 0 (CG), 1 (GMRES) or 2 (FGMRES)"
-        ))),
-    }
+    METHOD_CODES.iter().find(|e| e.1 == code).map(|e| e.0).ok_or_else(|| {
+        let list: Vec<String> = METHOD_CODES.iter().map(|e| format!("{} ({})", e.1, e.2)).collect();
+        Error::invalid(format!("method = {code} is out of range; use {}", list.join(", ")))
+    })
 }
 
 /// The preconditioner side for its numeric code (0 = left, 1 = right).
@@ -292,6 +328,7 @@ mod tests {
             "preconditioner_side" => 0.0,
             "max_seconds" => 4.5,
             "reorthogonalization" => 2.0,
+            "recycle_dim" => 4.0,
             _ => panic!("option {name} has no test value; add one"),
         }
     }
@@ -311,7 +348,7 @@ mod tests {
             assert_eq!(o, before, "{name}");
         }
         // Every encoding of the enumerations comes back.
-        for (name, codes) in [("method", 0..=2), ("preconditioner_side", 0..=1), ("reorthogonalization", 0..=2)] {
+        for (name, codes) in [("method", 0..=4), ("preconditioner_side", 0..=1), ("reorthogonalization", 0..=2)] {
             for c in codes {
                 let mut o = KrylovOptions::default();
                 o.set(name, c as f64).unwrap();

@@ -86,6 +86,8 @@ pub struct KrylovReport {
     pub residual_norm: f64,
     /// Wall-clock seconds of the solve.
     pub seconds: f64,
+    /// What the recycling methods did with their space (all zero for the others).
+    pub recycle: super::RecycleStats,
 }
 
 impl Default for KrylovReport {
@@ -99,6 +101,7 @@ impl Default for KrylovReport {
             initial_residual_norm: 0.0,
             residual_norm: 0.0,
             seconds: 0.0,
+            recycle: super::RecycleStats::default(),
         }
     }
 }

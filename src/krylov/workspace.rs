@@ -1,7 +1,7 @@
 //! Vectors a Krylov solver reuses from one solve to the next, so repeated solves on the same
 //! handle do not allocate.
 
-use super::KrylovMethod;
+use super::{KrylovMethod, KrylovOptions};
 use crate::error::Error;
 
 /// Scratch vectors of the Krylov methods (each method uses the ones it needs).
@@ -22,17 +22,26 @@ pub struct Workspace {
 impl Workspace {
     /// Obtains every vector a solve of dimension `n` needs up front, so that a solve too large
     /// for memory fails cleanly before it starts instead of aborting the process midway.
-    pub(crate) fn reserve(&mut self, n: usize, method: KrylovMethod, restart: usize) -> Result<(), Error> {
+    pub(crate) fn reserve(&mut self, n: usize, opts: &KrylovOptions) -> Result<(), Error> {
+        let (method, restart) = (opts.method, opts.restart);
         let m = restart.min(n);
-        let gmres = method != KrylovMethod::Cg;
+        let k = opts.recycle_dim.min(n);
         let plan: [(&mut Vec<f64>, usize); 7] = [
             (&mut self.x, n),
             (&mut self.r, n),
             (&mut self.p, n),
             (&mut self.q, n),
             (&mut self.z, n),
-            (&mut self.basis, if gmres { n.saturating_mul(m + 1) } else { 0 }),
-            (&mut self.zbasis, if method == KrylovMethod::Fgmres { n.saturating_mul(m) } else { 0 }),
+            (&mut self.basis, match method {
+                KrylovMethod::Cg => 0,
+                KrylovMethod::RecycledCg => n.saturating_mul(k),
+                _ => n.saturating_mul(m + 1),
+            }),
+            (&mut self.zbasis, match method {
+                KrylovMethod::Fgmres => n.saturating_mul(m),
+                KrylovMethod::RecycledCg => n.saturating_mul(k),
+                _ => 0,
+            }),
         ];
         for (v, len) in plan {
             if let Some(extra) = len.checked_sub(v.len()) {

@@ -1,0 +1,114 @@
+//! GCRO-DR(m, k): GMRES with deflated restarting and subspace recycling (Parks, de Sturler,
+//! Mackey, Johnson, Maiti 2006).
+//!
+//! Every cycle runs `m - k` Arnoldi steps on `(I - C C^T) Op` from the current residual, with
+//! the recycled `C` in front of the basis (see [`super::arnoldi`]); the solution update uses
+//! `[U | V]`. After each cycle the space is refreshed from `k` harmonic Ritz vectors, and it
+//! stays in the solver for the next system, where a new operator first rebuilds `C`. With no
+//! space yet (or `k = 0`) a cycle is exactly a GMRES(m) cycle.
+
+use super::arnoldi::{self, CycleBuffers, Hessenberg, Mode};
+use super::recycle::{RecycleSpace, RecycleStats};
+use super::run::{Run, Step};
+use super::workspace::{resize, Workspace};
+use super::{PreconditionerSide, Reorthogonalization, Termination};
+use crate::linalg::kernels;
+
+/// Runs GCRO-DR(m, k) from `w.x`, using and updating `space`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn solve(
+    run: &mut Run,
+    w: &mut Workspace,
+    b: &[f64],
+    zero_guess: bool,
+    m: usize,
+    k: usize,
+    side: PreconditionerSide,
+    reorth: Reorthogonalization,
+    space: &mut RecycleSpace,
+    stats: &mut RecycleStats,
+) -> Step<Termination> {
+    let n = b.len();
+    let m = m.min(n);
+    let k = k.min(m.saturating_sub(1));
+    let mode = Mode::new(run.m.is_identity(), false, side);
+    let Workspace { x, r, q, z, basis, zbasis, .. } = w;
+    for v in [&mut *r, &mut *q, &mut *z] {
+        resize(v, n);
+    }
+    resize(basis, n * (m + 1));
+    let par = run.space.par().clone();
+    if space.n() != n {
+        space.start(n);
+    }
+    stats.initial_dim = space.dim();
+
+    arnoldi::set_left_reference(run, b, z, mode)?;
+    let mut beta = arnoldi::monitored_residual(run, b, x, r, z, zero_guess, mode)?;
+    run.report.initial_residual_norm = beta;
+    run.report.residual_norm = beta;
+    if let Some(t) = run.converged(beta) {
+        return Ok(t);
+    }
+    if space.dim() > 0 && !space.is_current() {
+        stats.rebuilt = true;
+        stats.largest_angle = space.rebuild(run, mode, z)?;
+    }
+    if space.dim() > 0 {
+        // x += Op^{-1}-consistent correction U D^{-1} C^T r; r -= C C^T r.
+        let ct = space.c_dot(run, r);
+        let coeff: Vec<f64> = ct.iter().zip(space.d()).map(|(c, d)| c / d).collect();
+        arnoldi::add_correction(run, mode, &[(space.u(), &coeff)], x, q, z)?;
+        let rr = run.space.reduce([kernels::block_axpy(&par, space.c(), &ct, -1.0, r)])[0];
+        let before = beta;
+        beta = rr.sqrt();
+        stats.projection_ratio = beta / before;
+        run.report.residual_norm = beta;
+        if let Some(t) = run.converged(beta) {
+            stats.final_dim = space.dim();
+            return Ok(t);
+        }
+    } else {
+        stats.projection_ratio = 1.0;
+    }
+    let mut hess = Hessenberg::new(m);
+    loop {
+        let kp = space.dim();
+        // W = [C | r / beta]; G's first kp columns are D (Op u_j = d_j c_j).
+        basis[..kp * n].copy_from_slice(space.c());
+        kernels::scale_into(&par, 1.0 / beta, r, &mut basis[kp * n..(kp + 1) * n]);
+        let mut g0 = space.c_dot(run, r);
+        g0.push(beta);
+        hess.reset(&g0);
+        for (j, d) in space.d().iter().enumerate() {
+            hess.col(j)[j] = *d;
+        }
+        let mut buf = CycleBuffers { basis, zbasis, q, z };
+        let (cols, stop) = arnoldi::cycle(run, &mut buf, &mut hess, kp, m, mode, reorth)?;
+        let y = hess.solve(cols);
+        let (y_u, y_v) = y.split_at(kp);
+        arnoldi::add_correction(run, mode, &[(space.u(), y_u), (&basis[kp * n..], y_v)], x, q, z)?;
+        // Refresh from full cycles only: the harmonic Ritz vectors of the short last cycle of a
+        // solve are poor approximations and would degrade the space handed to the next system.
+        if k > 0 && cols == m {
+            space.refresh(run, basis, hess.raw(), m, cols, kp, k);
+            stats.refreshes += 1;
+        }
+        stats.final_dim = space.dim();
+        if let Some(t) = stop.as_ref().filter(|t| !t.converged()) {
+            return Ok(t.clone());
+        }
+        let new_beta = arnoldi::monitored_residual(run, b, x, r, z, false, mode)?;
+        run.report.residual_norm = new_beta;
+        if let Some(t) = run.converged(new_beta) {
+            return Ok(t);
+        }
+        if run.report.iterations >= run.max_iterations {
+            return Ok(Termination::MaxIterations);
+        }
+        if new_beta >= beta * (1.0 - 1e-13) {
+            return Ok(Termination::Stagnation);
+        }
+        beta = new_beta;
+    }
+}

@@ -1,0 +1,344 @@
+//! The recycle space of GCRO-DR: `k` vectors `U` (unit columns) and `C` (orthonormal) with
+//! `Op u_j = d_j c_j` for the current operator `Op` (`A`, `A M^{-1}` or `M^{-1} A`).
+//!
+//! It is kept across solves, rebuilt for a new operator (`C` from a QR of `Op U`, so a stale
+//! `C` is never used), refreshed from harmonic Ritz vectors after every cycle (Parks, de
+//! Sturler, Mackey, Johnson, Maiti 2006, eq. 2.14), and saved / loaded as a versioned byte
+//! buffer so that a restarted simulation keeps its warm start.
+
+use super::arnoldi::{self, Mode};
+use super::run::{Run, Step};
+use crate::error::Error;
+use crate::linalg::dense::products::{matmul_nn, matmul_tn};
+use crate::linalg::kernels;
+
+/// What happened to the recycle space during one solve.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecycleStats {
+    /// Dimension of the space the solve started from (0: none).
+    pub initial_dim: usize,
+    /// Dimension of the space left for the next solve.
+    pub final_dim: usize,
+    /// `C` was rebuilt for a new operator (`initial_dim` operator applications).
+    pub rebuilt: bool,
+    /// Largest principal angle (radians) between the old `C` and the one rebuilt for the new
+    /// operator: how far the operator change moved the space (0 when not rebuilt).
+    pub largest_angle: f64,
+    /// Norm reduction of the initial residual by the projection onto `C` (`||r1|| / ||r0||`).
+    pub projection_ratio: f64,
+    /// Harmonic-Ritz refreshes performed.
+    pub refreshes: usize,
+    /// The space was dropped because it stopped helping (see `KrylovSolver`).
+    pub dropped: bool,
+}
+
+/// `U`, `C`, `d` (see the module docs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecycleSpace {
+    n: usize,
+    u: Vec<f64>,
+    c: Vec<f64>,
+    d: Vec<f64>,
+    /// `C` belongs to the current operator.
+    current: bool,
+}
+
+const MAGIC: &[u8; 8] = b"NKSRCY\0\0";
+const FORMAT_VERSION: u32 = 1;
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+impl RecycleSpace {
+    /// Number of vectors kept (0: none).
+    pub fn dim(&self) -> usize {
+        self.d.len()
+    }
+
+    /// Length of the vectors.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// The recycled vectors `U` (`n x dim`, column-major, unit columns).
+    pub fn u(&self) -> &[f64] {
+        &self.u
+    }
+
+    /// Forgets the space.
+    pub fn clear(&mut self) {
+        *self = RecycleSpace::default();
+    }
+
+    /// The operator changed: `C` must be rebuilt before use.
+    pub fn mark_stale(&mut self) {
+        self.current = false;
+    }
+
+    /// Whether `C` belongs to the current operator.
+    pub fn is_current(&self) -> bool {
+        self.current
+    }
+
+    /// Rebuilds `C` for the current operator from a QR factorisation of `Op U`; returns the
+    /// largest principal angle between the old and the new `C`. A numerically rank-deficient
+    /// `Op U` drops the space.
+    pub(crate) fn rebuild(&mut self, run: &mut Run, mode: Mode, z: &mut [f64]) -> Step<f64> {
+        let (n, k) = (self.n, self.dim());
+        let mut y = vec![0.0; n * k];
+        for j in 0..k {
+            let (uj, yj) = (&self.u[j * n..(j + 1) * n], &mut y[j * n..(j + 1) * n]);
+            arnoldi::apply_operator(run, mode, uj, yj, z)?;
+        }
+        let qr = faer::MatRef::from_column_major_slice(&y, n, k).qr();
+        let (q, r) = (qr.compute_thin_Q(), qr.thin_R().to_owned());
+        let rmax = (0..k).map(|i| r[(i, i)].abs()).fold(0.0, f64::max);
+        if (0..k).any(|i| !(r[(i, i)].abs() > 1e-12 * rmax)) {
+            self.clear();
+            return Ok(std::f64::consts::FRAC_PI_2);
+        }
+        let mut c_new = vec![0.0; n * k];
+        for j in 0..k {
+            for i in 0..n {
+                c_new[j * n + i] = q[(i, j)];
+            }
+        }
+        // Principal angles: singular values of C_old^T C_new.
+        let mut overlap = vec![0.0; k * k];
+        matmul_tn(&self.c, n, k, &c_new, k, &mut overlap);
+        let sv = faer::MatRef::from_column_major_slice(&overlap, k, k).singular_values().unwrap_or_default();
+        let smallest = sv.iter().copied().fold(1.0f64, f64::min).clamp(-1.0, 1.0);
+        // U <- U R^{-1}, then unit columns.
+        let rinv = upper_inverse(&r_to_vec(&r, k), k);
+        let mut u_new = vec![0.0; n * k];
+        matmul_nn(&self.u, n, k, &rinv, k, &mut u_new, false);
+        self.u = u_new;
+        self.c = c_new;
+        self.d = vec![1.0; k];
+        self.normalize_u(run);
+        self.current = true;
+        Ok(smallest.acos())
+    }
+
+    /// Scales the columns of `U` to unit norm, moving the scale into `d`.
+    fn normalize_u(&mut self, run: &Run) {
+        let n = self.n;
+        for j in 0..self.dim() {
+            let col = &mut self.u[j * n..(j + 1) * n];
+            let norm = run.space.norm(col);
+            col.iter_mut().for_each(|v| *v /= norm);
+            self.d[j] /= norm;
+        }
+    }
+
+    /// `C^T r` (global), the recycled part of the least-squares right-hand side.
+    pub(crate) fn c_dot(&self, run: &Run, r: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.dim()];
+        kernels::block_dot(run.space.par(), &self.c, self.dim(), r, &mut out);
+        run.space.reduce_slice(&mut out);
+        out
+    }
+
+    /// The orthonormal `C` (`n x dim`).
+    pub fn c(&self) -> &[f64] {
+        &self.c
+    }
+
+    /// `d`: `Op u_j = d_j c_j`.
+    pub fn d(&self) -> &[f64] {
+        &self.d
+    }
+
+    /// Replaces the space by `k_target` harmonic Ritz vectors of the finished cycle.
+    ///
+    /// `basis` is `W = [C_old | V]` (`cols + 1` columns), `g` the unrotated `(m + 1) x m`
+    /// matrix `G` of `Op [U_old | V] = W G` (first `cols` columns valid), `kp` the dimension of
+    /// the space the cycle used. Keeps the old space if the small eigenproblem fails.
+    pub(crate) fn refresh(&mut self, run: &Run, basis: &[f64], g: &[f64], m: usize, cols: usize, kp: usize, k_target: usize) {
+        let n = self.n;
+        let rows = cols + 1;
+        let kk = k_target.min(cols.saturating_sub(1));
+        if kk == 0 {
+            return;
+        }
+        // G restricted to its valid block, rows x cols.
+        let mut gm = vec![0.0; rows * cols];
+        for j in 0..cols {
+            gm[j * rows..(j + 1) * rows].copy_from_slice(&g[j * (m + 1)..j * (m + 1) + rows]);
+        }
+        // W^T [U_old | V_(cols - kp)] = [[C^T U, 0], [V^T U, I]].
+        let mut wtw = vec![0.0; rows * cols];
+        if kp > 0 {
+            let mut wtu = vec![0.0; rows * kp];
+            matmul_tn(basis, n, rows, &self.u, kp, &mut wtu);
+            run.space.reduce_slice(&mut wtu);
+            wtw[..rows * kp].copy_from_slice(&wtu);
+        }
+        for j in kp..cols {
+            wtw[j * rows + j] = 1.0;
+        }
+        // Harmonic Ritz: G^T G z = theta G^T W^T W_hat z.
+        let mut a = vec![0.0; cols * cols];
+        let mut b = vec![0.0; cols * cols];
+        matmul_tn(&gm, rows, cols, &gm, cols, &mut a);
+        matmul_tn(&gm, rows, cols, &wtw, cols, &mut b);
+        let am = faer::MatRef::from_column_major_slice(&a, cols, cols);
+        let bm = faer::MatRef::from_column_major_slice(&b, cols, cols);
+        let Ok(eig) = am.generalized_eigen(bm) else { return };
+        let p = smallest_real_basis(&eig, cols, kk);
+        let kk = p.len() / cols;
+        if kk == 0 {
+            return;
+        }
+        // C_new = W Q, U_new = W_hat P R^{-1} with G P = Q R.
+        let mut gp = vec![0.0; rows * kk];
+        matmul_nn(&gm, rows, cols, &p, kk, &mut gp, false);
+        let qr = faer::MatRef::from_column_major_slice(&gp, rows, kk).qr();
+        let (q, r) = (qr.compute_thin_Q(), qr.thin_R().to_owned());
+        let rmax = (0..kk).map(|i| r[(i, i)].abs()).fold(0.0, f64::max);
+        if (0..kk).any(|i| !(r[(i, i)].abs() > 1e-13 * rmax)) {
+            return;
+        }
+        let qv: Vec<f64> = (0..kk).flat_map(|j| (0..rows).map(move |i| (i, j))).map(|(i, j)| q[(i, j)]).collect();
+        let mut c_new = vec![0.0; n * kk];
+        matmul_nn(basis, n, rows, &qv, kk, &mut c_new, false);
+        let mut y = vec![0.0; n * kk];
+        if kp > 0 {
+            // The U part of W_hat: rows 0..kp of P (P is cols x kk, leading dimension cols).
+            let pu: Vec<f64> = (0..kk).flat_map(|j| p[j * cols..j * cols + kp].to_vec()).collect();
+            matmul_nn(&self.u, n, kp, &pu, kk, &mut y, false);
+        }
+        // The V part of W_hat is W's columns kp..cols; its coefficients are rows kp.. of P.
+        let pv: Vec<f64> = (0..kk).flat_map(|j| p[j * cols + kp..(j + 1) * cols].to_vec()).collect();
+        matmul_nn(&basis[kp * n..], n, cols - kp, &pv, kk, &mut y, kp > 0);
+        let rinv = upper_inverse(&r_to_vec(&r, kk), kk);
+        let mut u_new = vec![0.0; n * kk];
+        matmul_nn(&y, n, kk, &rinv, kk, &mut u_new, false);
+        self.u = u_new;
+        self.c = c_new;
+        self.d = vec![1.0; kk];
+        self.normalize_u(run);
+        self.current = true;
+    }
+
+    /// Starts an empty space for vectors of length `n`.
+    pub(crate) fn start(&mut self, n: usize) {
+        *self = RecycleSpace { n, ..Default::default() };
+    }
+
+    /// The space as a self-describing byte buffer: magic, format version, `n`, `k`, `d`, `U`,
+    /// `C`, and an FNV-1a checksum of everything before it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32 + 8 * (self.d.len() + self.u.len() + self.c.len()));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(self.n as u64).to_le_bytes());
+        out.extend_from_slice(&(self.dim() as u64).to_le_bytes());
+        for v in self.d.iter().chain(&self.u).chain(&self.c) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let sum = fnv1a(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+
+    /// Reads a buffer written by [`RecycleSpace::to_bytes`]. The loaded `C` is marked stale, so
+    /// the next solve rebuilds it for whatever operator is current then.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let bad = |why: &str| Error::invalid(format!("recycle-space buffer rejected: {why}"));
+        if bytes.len() < 36 || &bytes[..8] != MAGIC {
+            return Err(bad("it does not start with the nksolve recycle-space header"));
+        }
+        let (body, sum) = bytes.split_at(bytes.len() - 8);
+        if fnv1a(body) != u64::from_le_bytes(sum.try_into().unwrap()) {
+            return Err(bad("checksum mismatch (truncated or corrupted)"));
+        }
+        let version = u32::from_le_bytes(body[8..12].try_into().unwrap());
+        if version != FORMAT_VERSION {
+            return Err(bad(&format!("format version {version}; this library reads version {FORMAT_VERSION}")));
+        }
+        let n = u64::from_le_bytes(body[12..20].try_into().unwrap()) as usize;
+        let k = u64::from_le_bytes(body[20..28].try_into().unwrap()) as usize;
+        let count = k.checked_mul(n).and_then(|t| t.checked_mul(2)).and_then(|t| t.checked_add(k));
+        if count.and_then(|c| c.checked_mul(8)) != Some(body.len() - 28) {
+            return Err(bad(&format!("n = {n}, k = {k} do not match the buffer length {}", bytes.len())));
+        }
+        let vals: Vec<f64> = body[28..].chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
+        if vals.iter().any(|v| !v.is_finite()) {
+            return Err(bad("it holds non-finite values"));
+        }
+        let (d, rest) = vals.split_at(k);
+        let (u, c) = rest.split_at(n * k);
+        Ok(RecycleSpace { n, u: u.to_vec(), c: c.to_vec(), d: d.to_vec(), current: false })
+    }
+}
+
+/// The `k x k` upper triangle of `r` as a column-major vector.
+fn r_to_vec(r: &faer::Mat<f64>, k: usize) -> Vec<f64> {
+    (0..k).flat_map(|j| (0..k).map(move |i| (i, j))).map(|(i, j)| if i <= j { r[(i, j)] } else { 0.0 }).collect()
+}
+
+/// Inverse of an upper triangular `k x k` column-major matrix (nonzero diagonal).
+fn upper_inverse(r: &[f64], k: usize) -> Vec<f64> {
+    let mut inv = vec![0.0; k * k];
+    for j in 0..k {
+        // Column j of R^{-1}: solve R x = e_j by back substitution.
+        for i in (0..=j).rev() {
+            let mut s = if i == j { 1.0 } else { 0.0 };
+            for l in i + 1..=j {
+                s -= r[l * k + i] * inv[j * k + l];
+            }
+            inv[j * k + i] = s / r[i * k + i];
+        }
+    }
+    inv
+}
+
+/// A real basis (column-major, `cols x <= k`) of the eigenvectors with the `k` smallest
+/// `|theta|`: complex pairs contribute their real and imaginary parts.
+fn smallest_real_basis(eig: &faer::linalg::solvers::GeneralizedEigen<f64>, cols: usize, k: usize) -> Vec<f64> {
+    let (sa, sb, u) = (eig.S_a(), eig.S_b(), eig.U());
+    // theta_i = S_a[i] / S_b[i] as (re, im); an infinite or undefined theta sorts last.
+    let theta: Vec<(f64, f64)> = (0..cols)
+        .map(|i| {
+            let (a, b) = (sa[i], sb[i]);
+            let den = b.re * b.re + b.im * b.im;
+            ((a.re * b.re + a.im * b.im) / den, (a.im * b.re - a.re * b.im) / den)
+        })
+        .collect();
+    let magnitude = |i: usize| {
+        let m = theta[i].0.hypot(theta[i].1);
+        if m.is_nan() { f64::INFINITY } else { m }
+    };
+    let mut order: Vec<usize> = (0..cols).collect();
+    order.sort_by(|&x, &y| magnitude(x).total_cmp(&magnitude(y)));
+    let mut out: Vec<f64> = Vec::with_capacity(cols * k);
+    let mut taken = 0;
+    let mut used = vec![false; cols];
+    for &i in &order {
+        if taken >= k || used[i] {
+            continue;
+        }
+        used[i] = true;
+        let re: Vec<f64> = (0..cols).map(|r| u[(r, i)].re).collect();
+        let im: Vec<f64> = (0..cols).map(|r| u[(r, i)].im).collect();
+        out.extend_from_slice(&re);
+        taken += 1;
+        let im_norm = im.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let re_norm = re.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if im_norm > 1e-12 * re_norm.max(im_norm) {
+            // The conjugate partner spans the same real plane: take Im now, skip the partner.
+            let conj = (theta[i].0, -theta[i].1);
+            let close = |j: usize| (theta[j].0 - conj.0).hypot(theta[j].1 - conj.1) <= 1e-8 * magnitude(i).max(1e-300);
+            if let Some(&j) = order.iter().find(|&&j| !used[j] && close(j)) {
+                used[j] = true;
+            }
+            if taken < k {
+                out.extend_from_slice(&im);
+                taken += 1;
+            }
+        }
+    }
+    out
+}
