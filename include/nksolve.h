@@ -126,6 +126,18 @@ enum nks_krylov_method
    * Flexible GMRES(m): the preconditioner may vary between applications; right side only.
    */
   NKS_KRYLOV_FGMRES = 2,
+  /**
+   * GCRO-DR(m, k): GMRES with deflated restarting that keeps `k` vectors (option
+   * `"recycle_dim"`, default 10) across cycles and across solves on this handle. A new
+   * operator or preconditioner re-fits the kept space at the next solve (`k` operator
+   * applications), so a stale space is never used.
+   */
+  NKS_KRYLOV_GCRODR = 3,
+  /**
+   * Recycled (deflated) CG for sequences of SPD systems: CG deflated by `k` Ritz vectors
+   * kept across solves on this handle (`"recycle_dim"`, default 10).
+   */
+  NKS_KRYLOV_RECYCLED_CG = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -387,7 +399,8 @@ nks_status nks_krylov_new(nks_krylov **out);
 void nks_krylov_free(nks_krylov *h);
 
 /**
- * Selects the method: an `nks_krylov_method` value (CG = 0, GMRES = 1, FGMRES = 2).
+ * Selects the method: an `nks_krylov_method` value (CG = 0, GMRES = 1, FGMRES = 2,
+ * GCRO-DR = 3, recycled CG = 4).
  */
 nks_status nks_krylov_set_method(nks_krylov *h, int32_t method);
 
@@ -431,16 +444,17 @@ nks_status nks_krylov_set_max_seconds(nks_krylov *h, double max_seconds);
 
 /**
  * Sets an option by name, for hosts that read options from input files: `"method"`
- * (0 = CG, 1 = GMRES, 2 = FGMRES), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
+ * (an `nks_krylov_method` value, 0..=4), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
  * `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
- * `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always). Same ranges as the typed
+ * `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always), `"recycle_dim"` (vectors kept
+ * by GCRO-DR and recycled CG, 0..=10000, default 10). Same ranges as the typed
  * setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
  */
 nks_status nks_krylov_set_option(nks_krylov *h, const char *name, double value);
 
 /**
  * Reads an option by name into `*value`: every name `nks_krylov_set_option` accepts, in the
- * same numeric encoding (`"method"` 0/1/2, `"use_initial_guess"` 0/1, `"preconditioner_side"`
+ * same numeric encoding (`"method"` 0..=4, `"use_initial_guess"` 0/1, `"preconditioner_side"`
  * 0/1, `"reorthogonalization"` 0/1/2; `"max_seconds"` is `+inf` when there is no limit), so a
  * value read here may be passed back to `nks_krylov_set_option` unchanged (except an iteration
  * limit above 2^53 - 1, which only `nks_krylov_set_max_iterations` accepts).

@@ -38,11 +38,12 @@ const DEFAULTS: &[(&str, f64)] = &[
     ("preconditioner_side", 1.0),
     ("max_seconds", f64::INFINITY),
     ("reorthogonalization", 0.0),
+    ("recycle_dim", 10.0),
 ];
 
 /// Values other than the defaults (every code of the enumerations).
 const VALUES: &[(&str, &[f64])] = &[
-    ("method", &[0.0, 2.0, 1.0]),
+    ("method", &[0.0, 2.0, 3.0, 4.0, 1.0]),
     ("rtol", &[0.0, 1e-12, 0.5]),
     ("atol", &[1e-300, 3.25, 0.0]),
     ("max_iterations", &[1.0, 123_456_789.0]),
@@ -51,6 +52,7 @@ const VALUES: &[(&str, &[f64])] = &[
     ("preconditioner_side", &[0.0, 1.0]),
     ("max_seconds", &[1e-3, 86_400.0, f64::INFINITY]),
     ("reorthogonalization", &[1.0, 2.0, 0.0]),
+    ("recycle_dim", &[0.0, 20.0, 10_000.0]),
 ];
 
 #[test]

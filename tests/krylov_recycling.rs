@@ -157,3 +157,40 @@ fn skr_order_shortens_the_feature_path_of_a_darcy_sequence() {
     let natural: Vec<usize> = (0..30).collect();
     assert!(nksolve::krylov::skr::path_length(&view, &order) < nksolve::krylov::skr::path_length(&view, &natural));
 }
+
+#[test]
+fn c_api_handle_recycles_across_solves_and_refits_on_a_new_operator() {
+    use nksolve::capi::csr::*;
+    use nksolve::capi::krylov::{nks_krylov_method::*, *};
+    use nksolve::capi::status::nks_status::NKS_OK;
+    let seq = cd_sequence(30, 5);
+    let n = seq[0].nrows();
+    let b = vec![1.0; n];
+    let total = |method: i32| -> usize {
+        let mut h = std::ptr::null_mut();
+        let mut matvecs = 0;
+        unsafe {
+            assert_eq!(nks_krylov_new(&mut h), NKS_OK);
+            assert_eq!(nks_krylov_set_method(h, method), NKS_OK);
+            assert_eq!(nks_krylov_set_restart(h, 30), NKS_OK);
+            for a in &seq {
+                let rp: Vec<i64> = a.row_ptr().iter().map(|&v| v as i64).collect();
+                let ci: Vec<i64> = a.col_idx().iter().map(|&v| v as i64).collect();
+                let mut m = std::ptr::null_mut();
+                assert_eq!(nks_csr_new(n, n, a.nnz(), rp.as_ptr(), ci.as_ptr(), a.values().as_ptr(), 0, &mut m), NKS_OK);
+                assert_eq!(nks_krylov_set_operator_csr(h, m), NKS_OK);
+                nks_csr_free(m);
+                let mut x = vec![0.0; n];
+                assert_eq!(nks_krylov_solve(h, b.as_ptr(), x.as_mut_ptr(), n), NKS_OK);
+                assert!(true_residual(a, &b, &x) <= 1.01e-8 * (n as f64).sqrt());
+                let mut r = std::mem::MaybeUninit::uninit();
+                assert_eq!(nks_krylov_get_report(h, r.as_mut_ptr()), NKS_OK);
+                matvecs += r.assume_init().matvecs;
+            }
+            nks_krylov_free(h);
+        }
+        matvecs
+    };
+    let (gmres, gcrodr) = (total(NKS_KRYLOV_GMRES as i32), total(NKS_KRYLOV_GCRODR as i32));
+    assert!(3 * gcrodr < 2 * gmres, "C API: GCRO-DR {gcrodr} vs GMRES {gmres} matvecs");
+}

@@ -58,6 +58,10 @@ enum class Method : std::int32_t {
     GMRES = NKS_KRYLOV_GMRES,
     /// Flexible GMRES(m): the preconditioner may change between applications; right side only.
     FGMRES = NKS_KRYLOV_FGMRES,
+    /// GCRO-DR(m, k): recycles `recycle_dim` vectors across cycles and solves.
+    GCRODR = NKS_KRYLOV_GCRODR,
+    /// Recycled (deflated) CG for sequences of SPD systems.
+    RECYCLED_CG = NKS_KRYLOV_RECYCLED_CG,
 };
 
 /// Built-in preconditioners; mirrors `nks_preconditioner`. Jacobi and ILU(0) need a CSR operator.

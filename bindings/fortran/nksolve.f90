@@ -93,6 +93,10 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_KRYLOV_GMRES = 1_c_int32_t
   !> Flexible GMRES(m): the preconditioner may vary between applications; right side only.
   integer(c_int32_t), parameter, public :: NKS_KRYLOV_FGMRES = 2_c_int32_t
+  !> GCRO-DR(m, k): recycles `recycle_dim` vectors across cycles and solves.
+  integer(c_int32_t), parameter, public :: NKS_KRYLOV_GCRODR = 3_c_int32_t
+  !> Recycled (deflated) CG for sequences of SPD systems.
+  integer(c_int32_t), parameter, public :: NKS_KRYLOV_RECYCLED_CG = 4_c_int32_t
 
   ! nks_preconditioner
   !> No preconditioning (the default).

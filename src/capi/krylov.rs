@@ -21,6 +21,14 @@ pub enum nks_krylov_method {
     NKS_KRYLOV_GMRES = 1,
     /// Flexible GMRES(m): the preconditioner may vary between applications; right side only.
     NKS_KRYLOV_FGMRES = 2,
+    /// GCRO-DR(m, k): GMRES with deflated restarting that keeps `k` vectors (option
+    /// `"recycle_dim"`, default 10) across cycles and across solves on this handle. A new
+    /// operator or preconditioner re-fits the kept space at the next solve (`k` operator
+    /// applications), so a stale space is never used.
+    NKS_KRYLOV_GCRODR = 3,
+    /// Recycled (deflated) CG for sequences of SPD systems: CG deflated by `k` Ritz vectors
+    /// kept across solves on this handle (`"recycle_dim"`, default 10).
+    NKS_KRYLOV_RECYCLED_CG = 4,
 }
 
 /// Built-in preconditioners (`nks_krylov_set_preconditioner`).
@@ -299,7 +307,8 @@ pub unsafe extern "C" fn nks_krylov_free(h: *mut nks_krylov) {
     });
 }
 
-/// Selects the method: an `nks_krylov_method` value (CG = 0, GMRES = 1, FGMRES = 2).
+/// Selects the method: an `nks_krylov_method` value (CG = 0, GMRES = 1, FGMRES = 2,
+/// GCRO-DR = 3, recycled CG = 4).
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_method(h: *mut nks_krylov, method: i32) -> nks_status {
     with_options(h, |o| {
@@ -359,9 +368,10 @@ pub unsafe extern "C" fn nks_krylov_set_max_seconds(h: *mut nks_krylov, max_seco
 }
 
 /// Sets an option by name, for hosts that read options from input files: `"method"`
-/// (0 = CG, 1 = GMRES, 2 = FGMRES), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
+/// (an `nks_krylov_method` value, 0..=4), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
 /// `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
-/// `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always). Same ranges as the typed
+/// `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always), `"recycle_dim"` (vectors kept
+/// by GCRO-DR and recycled CG, 0..=10000, default 10). Same ranges as the typed
 /// setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const c_char, value: f64) -> nks_status {
@@ -376,7 +386,7 @@ pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const 
 }
 
 /// Reads an option by name into `*value`: every name `nks_krylov_set_option` accepts, in the
-/// same numeric encoding (`"method"` 0/1/2, `"use_initial_guess"` 0/1, `"preconditioner_side"`
+/// same numeric encoding (`"method"` 0..=4, `"use_initial_guess"` 0/1, `"preconditioner_side"`
 /// 0/1, `"reorthogonalization"` 0/1/2; `"max_seconds"` is `+inf` when there is no limit), so a
 /// value read here may be passed back to `nks_krylov_set_option` unchanged (except an iteration
 /// limit above 2^53 - 1, which only `nks_krylov_set_max_iterations` accepts).
@@ -417,6 +427,7 @@ pub unsafe extern "C" fn nks_krylov_set_operator_csr(h: *mut nks_krylov, a: *con
         }
         h.operator = Some(Operator::Csr(Arc::clone(m)));
         h.built = None;
+        h.solver.operator_changed();
         Ok(nks_status::NKS_OK)
     })
 }
@@ -437,6 +448,7 @@ pub unsafe extern "C" fn nks_krylov_set_operator_callback(
         crate::linalg::csr::check_dim(n, "n")?;
         h.operator = Some(Operator::Callback(Callback { f, user_data, n }));
         h.built = None;
+        h.solver.operator_changed();
         Ok(nks_status::NKS_OK)
     })
 }
@@ -459,6 +471,7 @@ pub unsafe extern "C" fn nks_krylov_set_preconditioner(h: *mut nks_krylov, kind:
             }
         };
         h.built = None;
+        h.solver.operator_changed();
         Ok(nks_status::NKS_OK)
     })
 }
@@ -476,6 +489,7 @@ pub unsafe extern "C" fn nks_krylov_set_preconditioner_callback(
         let f = apply.ok_or_else(|| null_error("apply"))?;
         h.choice = PrecondChoice::Callback(f, user_data);
         h.built = None;
+        h.solver.operator_changed();
         Ok(nks_status::NKS_OK)
     })
 }

@@ -92,6 +92,8 @@ class Method(enum.IntEnum):
     CG = 0  #: Conjugate gradients, for symmetric positive definite A and preconditioner.
     GMRES = 1  #: Restarted GMRES(m), any nonsingular A (the library default).
     FGMRES = 2  #: Flexible GMRES(m): the preconditioner may vary; right side only.
+    GCRODR = 3  #: GCRO-DR(m, k): recycles ``recycle_dim`` vectors across cycles and solves.
+    RECYCLED_CG = 4  #: Recycled (deflated) CG for sequences of SPD systems.
 
 
 class Preconditioner(enum.IntEnum):
@@ -474,7 +476,8 @@ def _monitor_trampoline(f: Callable, slot: _ErrorSlot):
     return _lib.nks_krylov_monitor_fn(trampoline)
 
 
-_METHODS = {"cg": Method.CG, "gmres": Method.GMRES, "fgmres": Method.FGMRES}
+_METHODS = {"cg": Method.CG, "gmres": Method.GMRES, "fgmres": Method.FGMRES, "gcrodr": Method.GCRODR,
+            "recycled_cg": Method.RECYCLED_CG}
 _PRECONDITIONERS = {"none": Preconditioner.NONE, "jacobi": Preconditioner.JACOBI, "ilu0": Preconditioner.ILU0}
 _SIDES = {"left": PreconditionerSide.LEFT, "right": PreconditionerSide.RIGHT}
 

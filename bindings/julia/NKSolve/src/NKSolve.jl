@@ -116,6 +116,10 @@ const NKS_KRYLOV_CG = Int32(0)
 const NKS_KRYLOV_GMRES = Int32(1)
 """`nks_krylov_method`: flexible GMRES(m) (`:fgmres`)."""
 const NKS_KRYLOV_FGMRES = Int32(2)
+"""`nks_krylov_method`: GCRO-DR(m, k) with subspace recycling across solves (`:gcrodr`)."""
+const NKS_KRYLOV_GCRODR = Int32(3)
+"""`nks_krylov_method`: recycled (deflated) CG across solves (`:recycled_cg`)."""
+const NKS_KRYLOV_RECYCLED_CG = Int32(4)
 """`nks_preconditioner`: none (`:none`, the default)."""
 const NKS_PRECOND_NONE = Int32(0)
 """`nks_preconditioner`: Jacobi, `M = diag(A)` (`:jacobi`)."""
@@ -128,7 +132,8 @@ const NKS_SIDE_LEFT = Int32(0)
 const NKS_SIDE_RIGHT = Int32(1)
 
 # The enums above by Julia symbol.
-const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES)
+const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES,
+                  gcrodr = NKS_KRYLOV_GCRODR, recycled_cg = NKS_KRYLOV_RECYCLED_CG)
 const _PRECONDITIONERS = (none = NKS_PRECOND_NONE, jacobi = NKS_PRECOND_JACOBI, ilu0 = NKS_PRECOND_ILU0)
 const _SIDES = (left = NKS_SIDE_LEFT, right = NKS_SIDE_RIGHT)
 
