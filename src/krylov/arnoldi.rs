@@ -231,6 +231,38 @@ pub(crate) fn monitored_residual(
     Ok(run.space.norm(r))
 }
 
+/// Ends a restart cycle: a soft stop of the cycle other than convergence ends the solve;
+/// otherwise the true (monitored) residual is recomputed into `r`, which confirms convergence
+/// or detects the iteration limit or a cycle that made no progress. `Ok(Err(beta))` means
+/// "restart from `r`, of norm `beta`".
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn end_cycle(
+    run: &mut Run,
+    stop: Option<Termination>,
+    b: &[f64],
+    x: &[f64],
+    r: &mut [f64],
+    z: &mut [f64],
+    mode: Mode,
+    beta: f64,
+) -> Step<Result<Termination, f64>> {
+    if let Some(t) = stop.filter(|t| !t.converged()) {
+        return Ok(Ok(t));
+    }
+    let new_beta = monitored_residual(run, b, x, r, z, false, mode)?;
+    run.report.residual_norm = new_beta;
+    if let Some(t) = run.converged(new_beta) {
+        return Ok(Ok(t));
+    }
+    if run.report.iterations >= run.max_iterations {
+        return Ok(Ok(Termination::MaxIterations));
+    }
+    if new_beta >= beta * (1.0 - 1e-13) {
+        return Ok(Ok(Termination::Stagnation));
+    }
+    Ok(Err(new_beta))
+}
+
 /// Left preconditioning monitors `M^{-1} r` against `rtol * ||M^{-1} b||`: set that reference.
 pub(crate) fn set_left_reference(run: &mut Run, b: &[f64], z: &mut [f64], mode: Mode) -> Step<()> {
     if mode == Mode::Left {

@@ -95,20 +95,9 @@ pub(crate) fn solve(
             stats.refreshes += 1;
         }
         stats.final_dim = space.dim();
-        if let Some(t) = stop.as_ref().filter(|t| !t.converged()) {
-            return Ok(t.clone());
+        match arnoldi::end_cycle(run, stop, b, x, r, z, mode, beta)? {
+            Ok(t) => return Ok(t),
+            Err(new_beta) => beta = new_beta,
         }
-        let new_beta = arnoldi::monitored_residual(run, b, x, r, z, false, mode)?;
-        run.report.residual_norm = new_beta;
-        if let Some(t) = run.converged(new_beta) {
-            return Ok(t);
-        }
-        if run.report.iterations >= run.max_iterations {
-            return Ok(Termination::MaxIterations);
-        }
-        if new_beta >= beta * (1.0 - 1e-13) {
-            return Ok(Termination::Stagnation);
-        }
-        beta = new_beta;
     }
 }

@@ -47,22 +47,10 @@ pub(crate) fn solve(
         let y = hess.solve(cols);
         let solution_basis: &[f64] = if mode == Mode::Flexible { zbasis } else { basis };
         arnoldi::add_correction(run, mode, &[(solution_basis, &y)], x, q, z)?;
-        if let Some(t) = stop.as_ref().filter(|t| !t.converged()) {
-            return Ok(t.clone());
+        match arnoldi::end_cycle(run, stop, b, x, r, z, mode, beta)? {
+            Ok(t) => return Ok(t),
+            Err(new_beta) => beta = new_beta,
         }
-        // Restart from the true (monitored) residual, which also confirms convergence.
-        let new_beta = arnoldi::monitored_residual(run, b, x, r, z, false, mode)?;
-        run.report.residual_norm = new_beta;
-        if let Some(t) = run.converged(new_beta) {
-            return Ok(t);
-        }
-        if run.report.iterations >= run.max_iterations {
-            return Ok(Termination::MaxIterations);
-        }
-        if new_beta >= beta * (1.0 - 1e-13) {
-            return Ok(Termination::Stagnation);
-        }
-        beta = new_beta;
     }
 }
 
