@@ -217,12 +217,7 @@ pub(crate) fn monitored_residual(
     zero_guess: bool,
     mode: Mode,
 ) -> Step<f64> {
-    let norm = if zero_guess {
-        r.copy_from_slice(b);
-        run.space.norm(r)
-    } else {
-        run.residual(b, x, r)?
-    };
+    let norm = run.residual_or_rhs(b, x, r, zero_guess)?;
     if mode != Mode::Left {
         return Ok(norm);
     }

@@ -13,15 +13,8 @@ pub(crate) fn solve(run: &mut Run, w: &mut Workspace, b: &[f64], zero_guess: boo
     for v in [&mut *r, &mut *p, &mut *q, &mut *z] {
         resize(v, n);
     }
-    let rnorm = if zero_guess {
-        r.copy_from_slice(b);
-        run.space.norm(r)
-    } else {
-        run.residual(b, x, r)?
-    };
-    run.report.initial_residual_norm = rnorm;
-    run.report.residual_norm = rnorm;
-    if let Some(t) = run.converged(rnorm) {
+    let rnorm = run.residual_or_rhs(b, x, r, zero_guess)?;
+    if let Some(t) = run.start_from(rnorm) {
         return Ok(t);
     }
     let identity = run.m.is_identity();

@@ -45,9 +45,7 @@ pub(crate) fn solve(
 
     arnoldi::set_left_reference(run, b, z, mode)?;
     let mut beta = arnoldi::monitored_residual(run, b, x, r, z, zero_guess, mode)?;
-    run.report.initial_residual_norm = beta;
-    run.report.residual_norm = beta;
-    if let Some(t) = run.converged(beta) {
+    if let Some(t) = run.start_from(beta) {
         return Ok(t);
     }
     if space.dim() > 0 && !space.is_current() {

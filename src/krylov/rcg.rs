@@ -150,15 +150,8 @@ pub(crate) fn solve(
     resize(zbasis, n * keep);
     let mut kept = 0;
 
-    let mut rnorm = if zero_guess {
-        r.copy_from_slice(b);
-        run.space.norm(r)
-    } else {
-        run.residual(b, x, r)?
-    };
-    run.report.initial_residual_norm = rnorm;
-    run.report.residual_norm = rnorm;
-    if let Some(t) = run.converged(rnorm) {
+    let mut rnorm = run.residual_or_rhs(b, x, r, zero_guess)?;
+    if let Some(t) = run.start_from(rnorm) {
         return Ok(t);
     }
     if k > 0 {

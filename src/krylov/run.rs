@@ -94,6 +94,24 @@ impl Run<'_, '_> {
         Ok(self.space.reduce([local])[0].sqrt())
     }
 
+    /// `r = b - A x`, skipping the product when `x` is known to be zero; returns `||r||`.
+    pub fn residual_or_rhs(&mut self, b: &[f64], x: &[f64], r: &mut [f64], zero_guess: bool) -> Step<f64> {
+        if zero_guess {
+            r.copy_from_slice(b);
+            Ok(self.space.norm(r))
+        } else {
+            self.residual(b, x, r)
+        }
+    }
+
+    /// Books the monitored residual norm a solve starts from; returns the termination when it
+    /// already meets the tolerance.
+    pub fn start_from(&mut self, norm: f64) -> Option<Termination> {
+        self.report.initial_residual_norm = norm;
+        self.report.residual_norm = norm;
+        self.converged(norm)
+    }
+
     /// The convergence verdict for a monitored residual norm, if converged.
     pub fn converged(&self, res: f64) -> Option<Termination> {
         if res <= self.rtol_target {
