@@ -239,7 +239,42 @@ def get_num_threads() -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-class CSR:
+class _Handle:
+    """Ownership of one library handle: freed by :meth:`close`, by ``with``, or when collected."""
+
+    #: Name of the C function that frees this kind of handle.
+    _free_fn = ""
+    _h = None
+
+    def _handle(self):
+        if self._h is None:
+            raise ValueError(f"this nksolve.{type(self).__name__} has been closed")
+        return self._h
+
+    def _after_close(self) -> None:
+        """Drops what the handle kept alive (overridden where there is something)."""
+
+    def close(self) -> None:
+        """Frees the handle now; later use raises ``ValueError``. Idempotent."""
+        h, self._h = self._h, None
+        if h is not None:
+            getattr(_lib, self._free_fn)(h)
+        self._after_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may already be gone
+            pass
+
+
+class CSR(_Handle):
     """An immutable sparse matrix owned by the library (``nks_csr``).
 
     Build it from CSR arrays or with :meth:`from_scipy`. The arrays are copied, so they may be
@@ -261,6 +296,8 @@ class CSR:
             array lengths that disagree with ``shape`` or ``row_ptr``; ``NON_FINITE`` for NaN or
             infinite values.
     """
+
+    _free_fn = "nks_csr_free"
 
     def __init__(self, row_ptr, col_idx, values, shape: Tuple[int, int], index_base: int = 0):
         fn = "nks_csr_new"
@@ -311,11 +348,6 @@ class CSR:
             raise TypeError("CSR.from_scipy: complex matrices are not supported (nksolve is real, float64)")
         return cls(C.indptr.astype(np.int64), C.indices.astype(np.int64), C.data.astype(np.float64), C.shape, 0)
 
-    def _handle(self):
-        if self._h is None:
-            raise ValueError("this nksolve.CSR has been closed")
-        return self._h
-
     def _size(self):
         r, c, z = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_size_t()
         _check(_lib.nks_csr_get_size(self._handle(), ctypes.byref(r), ctypes.byref(c), ctypes.byref(z)), "nks_csr_get_size")
@@ -345,24 +377,6 @@ class CSR:
     def __matmul__(self, x) -> np.ndarray:
         """``A @ x`` is :meth:`matvec`."""
         return self.matvec(x)
-
-    def close(self) -> None:
-        """Frees the matrix now (``nks_csr_free``); later use raises ``ValueError``. Idempotent."""
-        h, self._h = getattr(self, "_h", None), None
-        if h is not None:
-            _lib.nks_csr_free(h)
-
-    def __enter__(self) -> "CSR":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the library may already be gone
-            pass
 
     def __repr__(self) -> str:
         if self._h is None:
@@ -493,7 +507,7 @@ def _choice(value, table: dict, enum_cls, name: str, function: str) -> int:
     _fail(Status.INVALID_ARGUMENT, f"{name} = {value!r}; use one of {', '.join(map(repr, table))} or a {enum_cls.__name__}", function)
 
 
-class Krylov:
+class Krylov(_Handle):
     """A Krylov solver (``nks_krylov``): options, operator, preconditioner, monitor, reusable
     workspace and the report of the last solve. Use one handle from one thread at a time.
 
@@ -513,6 +527,8 @@ class Krylov:
 
     Unset options keep the library defaults: GMRES(30), rtol 1e-8, atol 0, 10000 iterations.
     """
+
+    _free_fn = "nks_krylov_free"
 
     def __init__(
         self,
@@ -558,29 +574,9 @@ class Krylov:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def _handle(self):
-        if self._h is None:
-            raise ValueError("this nksolve.Krylov has been closed")
-        return self._h
-
-    def close(self) -> None:
-        """Frees the solver now (``nks_krylov_free``); later use raises ``ValueError``. Idempotent."""
-        h, self._h = getattr(self, "_h", None), None
-        if h is not None:
-            _lib.nks_krylov_free(h)
+    def _after_close(self) -> None:
+        # The callbacks were kept alive for the library; the freed handle no longer calls them.
         self._matvec_cb = self._precond_cb = self._monitor_cb = None
-
-    def __enter__(self) -> "Krylov":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     # -- options -------------------------------------------------------------------------------
 
