@@ -74,20 +74,8 @@ fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
 
 /// Solves `L L^T x = rhs` in place.
 fn cholesky_solve(l: &[f64], k: usize, x: &mut [f64]) {
-    for i in 0..k {
-        let mut s = x[i];
-        for p in 0..i {
-            s -= l[p * k + i] * x[p];
-        }
-        x[i] = s / l[i * k + i];
-    }
-    for i in (0..k).rev() {
-        let mut s = x[i];
-        for p in i + 1..k {
-            s -= l[i * k + p] * x[p];
-        }
-        x[i] = s / l[i * k + i];
-    }
+    forward(l, k, x);
+    backward_transposed(l, k, x);
 }
 
 /// `mu = (W^T A W)^{-1} (A W)^T v`: the coefficients that make `v - W mu` A-orthogonal to `W`.
