@@ -259,6 +259,47 @@ typedef int32_t nks_termination;
 #endif // __cplusplus
 
 /**
+ * The learners of `nks_sor_bandit_new`.
+ */
+enum nks_sor_learner
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the
+   * best fixed omega in hindsight. Ignores the context.
+   */
+  NKS_SOR_TSALLIS_INF = 0,
+  /**
+   * ChebCB: contextual; regresses each arm's cost on Chebyshev features of the context
+   * (options `"context_min"`, `"context_max"`, `"chebyshev_terms"`); approaches the best
+   * omega per context.
+   */
+  NKS_SOR_CHEBCB = 1,
+  /**
+   * Tsallis-INF per context bin (options `"context_min"`, `"context_max"`, `"bins"`).
+   */
+  NKS_SOR_BINNED = 2,
+  /**
+   * Always `omega_min` (`num_arms = 1`, `omega_max == omega_min`).
+   */
+  NKS_SOR_FIXED = 3,
+  /**
+   * Young's `2 / (1 + sqrt(1 - rho^2))` clamped to `[omega_min, omega_max]` (`num_arms = 1`);
+   * `rho` is option `"young_rho"`, or the context of each solve when that is -1 (default).
+   */
+  NKS_SOR_YOUNG = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum nks_sor_learner nks_sor_learner;
+#else
+typedef int32_t nks_sor_learner;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An immutable sparse matrix in compressed-sparse-row form, owned by the library.
  *
  * Solver handles that are given an `nks_csr` keep their own reference to it, so the caller may
@@ -272,6 +313,12 @@ typedef struct nks_csr nks_csr;
  * callbacks (such calls return `NKS_ERR_INVALID_STATE`).
  */
 typedef struct nks_krylov nks_krylov;
+
+/**
+ * A SOR-bandit handle: the learner, its options and random generator, and the solver's
+ * workspace. Use from one thread at a time.
+ */
+typedef struct nks_sor_bandit nks_sor_bandit;
 
 /**
  * Matrix-free operator: write `y = A x` for vectors of length `n`. Return 0 on success; any
@@ -340,9 +387,58 @@ typedef struct {
  */
 typedef int (*nks_krylov_monitor_fn)(const nks_krylov_report *report, void *user_data);
 
+/**
+ * The report of the last `nks_sor_bandit_solve`.
+ */
+typedef struct {
+  /**
+   * The status the solve returned (an `nks_status` value).
+   */
+  int32_t status;
+  /**
+   * Why it stopped (an `nks_termination` value: converged, iteration limit, non-finite
+   * (SOR diverged), breakdown (SSOR-PCG on a non-SPD matrix)).
+   */
+  int32_t termination;
+  /**
+   * The arm chosen (index into the omega grid).
+   */
+  size_t arm;
+  /**
+   * The omega used.
+   */
+  double omega;
+  /**
+   * Iterations (SOR sweeps or CG iterations).
+   */
+  size_t iterations;
+  /**
+   * The cost the learner was given: `iterations`, or `max_iterations` when not converged.
+   */
+  double cost;
+  /**
+   * `||b - A x_0||`.
+   */
+  double initial_residual_norm;
+  /**
+   * `||b - A x||` of the returned iterate.
+   */
+  double residual_norm;
+  /**
+   * Wall-clock seconds of the solve.
+   */
+  double seconds;
+} nks_sor_report;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Frees a buffer the library returned with its length (e.g. from `nks_sor_bandit_save`).
+ * `nks_bytes_free(NULL, 0)` does nothing.
+ */
+void nks_bytes_free(uint8_t *buf, size_t len);
 
 /**
  * Creates a matrix from CSR arrays; the arrays are copied, so the caller keeps ownership.
@@ -546,6 +642,136 @@ nks_status nks_set_num_threads(size_t threads);
  * The number of threads the parallel kernels use now.
  */
 size_t nks_get_num_threads(void);
+
+/**
+ * Creates a learner: `learner` an `nks_sor_learner` value, `num_arms` values of omega evenly
+ * spaced on `[omega_min, omega_max]` (inside `(0, 2)`; the paper: 20 arms on [1, 1.95]),
+ * drawing with a generator seeded by `seed` (same seed, same choices).
+ *
+ * Defaults: SOR (forward sweep, natural order), tol 1e-8 on `||r|| / ||r0||`, 10000
+ * iterations, zero initial guess, context interval [0, 1]; change them with
+ * `nks_sor_bandit_set_option`.
+ *
+ * Errors (nothing written to `*out`): `NKS_ERR_NULL_POINTER`; `NKS_ERR_INVALID_ARGUMENT` for an
+ * unknown learner, `num_arms` outside `1..=100000`, an omega outside `(0, 2)`,
+ * `omega_min > omega_max` (or equal with several arms), and for the fixed / Young learners
+ * `num_arms != 1` (fixed: also `omega_max != omega_min`).
+ */
+nks_status nks_sor_bandit_new(int32_t learner,
+                              size_t num_arms,
+                              double omega_min,
+                              double omega_max,
+                              uint64_t seed,
+                              nks_sor_bandit **out);
+
+/**
+ * Frees a learner. `nks_sor_bandit_free(NULL)` does nothing.
+ */
+void nks_sor_bandit_free(nks_sor_bandit *h);
+
+/**
+ * Sets an option by name:
+ * `"tol"` (0, 1), default 1e-8: stop at `||b - A x|| < tol ||b - A x0||`;
+ * `"max_iterations"` >= 1, default 10000: a solve reaching it costs the cap;
+ * `"method"` 0 = SOR (default), 1 = SSOR-preconditioned CG (SPD matrices) with the same omega;
+ * `"sweep"` 0 = forward (default), 1 = backward, 2 = symmetric (SOR only);
+ * `"ordering"` 0 = natural (default), 1 = multicolour (red-black on 5-point grids: colours
+ * sweep in parallel; a different ordering, so a different iteration count);
+ * `"use_initial_guess"` 0 (default: start from zero) / 1 (start from `x`);
+ * `"context_min"`, `"context_max"` (default 0, 1): the context interval of ChebCB and the binned
+ * learner (contexts outside it count as its ends); `"bins"` (1..=10000, default 5);
+ * `"chebyshev_terms"` (1..=32, default 6); `"young_rho"` ([0, 1), or -1 = the context).
+ *
+ * Errors: `NKS_ERR_NULL_POINTER`; `NKS_ERR_UNKNOWN_OPTION` (the message lists the names);
+ * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value);
+ * `NKS_ERR_INVALID_STATE` for `"context_min"`, `"context_max"`, `"bins"`,
+ * `"chebyshev_terms"` once the learner has observed a cost.
+ */
+nks_status nks_sor_bandit_set_option(nks_sor_bandit *h, const char *name, double value);
+
+/**
+ * Reads an option by name into `*value`, in the encoding `nks_sor_bandit_set_option` takes.
+ * `*value` is written only on success.
+ */
+nks_status nks_sor_bandit_get_option(const nks_sor_bandit *h, const char *name, double *value);
+
+/**
+ * Draws an arm for a system with `context` (ignored by Tsallis-INF and fixed; Young's rho when
+ * `"young_rho"` is -1), for a solve done elsewhere: `*arm` receives its index, `*omega` its
+ * omega. Report the solve's iteration count with `nks_sor_bandit_observe`. Advances the
+ * random generator. Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_NON_FINITE` (context),
+ * `NKS_ERR_INVALID_ARGUMENT` (a Young context outside [0, 1)).
+ */
+nks_status nks_sor_bandit_choose(nks_sor_bandit *h, double context, size_t *arm, double *omega);
+
+/**
+ * Learns that `arm` cost `cost` iterations (`>= 0`; pass the cap for a solve that did not
+ * converge) on a system with `context`. Errors: `NKS_ERR_NULL_POINTER`,
+ * `NKS_ERR_INVALID_ARGUMENT` (`arm >= num_arms`, negative or non-finite cost),
+ * `NKS_ERR_NON_FINITE` (context).
+ */
+nks_status nks_sor_bandit_observe(nks_sor_bandit *h, size_t arm, double context, double cost);
+
+/**
+ * Chooses omega for `context`, solves `A x = b` (vectors of length `n`, `A` square with a
+ * nonzero diagonal) by SOR or SSOR-PCG, and learns from the iteration count. The report
+ * (`nks_sor_bandit_get_report`) gives the omega, iterations and residual.
+ *
+ * Returns `NKS_OK` when converged; `NKS_MAX_ITERATIONS` with the last iterate in `x` at the
+ * cap; `NKS_ERR_NON_FINITE` when SOR diverged and `NKS_ERR_BREAKDOWN` when SSOR-PCG met a
+ * non-SPD matrix (`x` untouched; the learner still learns the capped cost). Bad input (NULL,
+ * `n` mismatch, NaN in `b`, overlapping `b` and `x`, a zero diagonal, a non-finite context)
+ * fails before any work and changes nothing, the generator included.
+ */
+nks_status nks_sor_bandit_solve(nks_sor_bandit *h,
+                                const nks_csr *a,
+                                const double *b,
+                                double *x,
+                                size_t n,
+                                double context);
+
+/**
+ * Copies the report of the last `nks_sor_bandit_solve` that ran (converged, capped, or
+ * failed after choosing: diverged or broken down) into `*out`.
+ */
+nks_status nks_sor_bandit_get_report(const nks_sor_bandit *h, nks_sor_report *out);
+
+/**
+ * Writes the distribution the next choice at `context` is drawn from into `out[0..len]`,
+ * `len == num_arms` (1 for the fixed and Young learners). Non-contextual learners ignore
+ * `context`. Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_DIMENSION_MISMATCH` (`len`),
+ * `NKS_ERR_NON_FINITE` (context); `out` is written only on success.
+ */
+nks_status nks_sor_bandit_probabilities(const nks_sor_bandit *h,
+                                        double context,
+                                        double *out,
+                                        size_t len);
+
+/**
+ * Saves the learner (kind, grid, options, statistics, generator position) into a new buffer:
+ * `*buf` receives it and `*len` its length; free it with `nks_bytes_free(*buf, *len)`. The
+ * format is versioned, checksummed and the same on every platform.
+ */
+nks_status nks_sor_bandit_save(const nks_sor_bandit *h, uint8_t **buf, size_t *len);
+
+/**
+ * Creates a learner from a buffer written by `nks_sor_bandit_save` (possibly by another
+ * process or machine); it makes the same choices the saved one would have made next. A
+ * foreign, truncated, corrupted or other-version buffer returns `NKS_ERR_INVALID_ARGUMENT`
+ * and writes nothing.
+ */
+nks_status nks_sor_bandit_load(const uint8_t *buf, size_t len, nks_sor_bandit **out);
+
+/**
+ * As `nks_sor_bandit_save`, to the file `path` (created or replaced). An I/O failure returns
+ * `NKS_ERR_INVALID_ARGUMENT` with the path and the system's reason.
+ */
+nks_status nks_sor_bandit_save_file(const nks_sor_bandit *h, const char *path);
+
+/**
+ * As `nks_sor_bandit_load`, from the file `path`.
+ */
+nks_status nks_sor_bandit_load_file(const char *path, nks_sor_bandit **out);
 
 /**
  * Returns a static string naming `status` and what it means ("unknown status" for a value

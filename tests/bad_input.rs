@@ -8,7 +8,9 @@ mod common;
 use nksolve::capi::csr::*;
 use nksolve::capi::krylov::*;
 use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
+use nksolve::capi::bytes::*;
 use nksolve::capi::library::*;
+use nksolve::capi::sor::*;
 use nksolve::capi::status::nks_status::{self, *};
 use nksolve::capi::status::*;
 use std::ffi::{c_int, c_void, CStr};
@@ -338,6 +340,153 @@ fn library_calls_reject_bad_values() {
     assert!(other.is_empty(), "other thread sees its own (empty) message, got {other:?}");
 }
 
+#[test]
+fn sor_bandit_calls_reject_bad_input_and_write_nothing() {
+    let a = tridiag();
+    let sentinel = 0x1 as *mut nks_sor_bandit;
+    let mut out = sentinel;
+    unsafe {
+        // Constructor: learner, arms, omega range, the fixed / Young rules.
+        fails(nks_sor_bandit_new(0, 20, 1.0, 1.95, 1, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_sor_bandit_new(7, 20, 1.0, 1.95, 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "learner = 7");
+        fails(nks_sor_bandit_new(0, 0, 1.0, 1.95, 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "num_arms");
+        fails(nks_sor_bandit_new(0, usize::MAX, 1.0, 1.95, 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "num_arms");
+        for (lo, hi, needle) in [(0.0, 1.5, "omega_min"), (1.0, 2.0, "omega_max"), (f64::NAN, 1.5, "omega_min"), (1.5, 1.2, "below")] {
+            fails(nks_sor_bandit_new(0, 20, lo, hi, 1, &mut out), NKS_ERR_INVALID_ARGUMENT, needle);
+        }
+        fails(nks_sor_bandit_new(3, 2, 1.5, 1.5, 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "num_arms = 1");
+        fails(nks_sor_bandit_new(3, 1, 1.5, 1.6, 1, &mut out), NKS_ERR_INVALID_ARGUMENT, "fixed");
+        assert_eq!(out, sentinel, "nothing written on failure");
+        nks_sor_bandit_free(null_mut());
+
+        let mut h = null_mut();
+        assert_eq!(nks_sor_bandit_new(0, 4, 1.0, 1.6, 9, &mut h), NKS_OK);
+        let nh: *mut nks_sor_bandit = null_mut();
+        let (b, mut x) = ([1.0; 3], [7.0; 3]);
+        let mut v = -7.0;
+        // NULL handles.
+        fails(nks_sor_bandit_set_option(nh, c"tol".as_ptr(), 1e-6), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sor_bandit_get_option(nh, c"tol".as_ptr(), &mut v), NKS_ERR_NULL_POINTER, "h");
+        let (mut arm, mut omega) = (99usize, -1.0);
+        fails(nks_sor_bandit_choose(nh, 0.0, &mut arm, &mut omega), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sor_bandit_observe(nh, 0, 0.0, 10.0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sor_bandit_solve(nh, a, b.as_ptr(), x.as_mut_ptr(), 3, 0.0), NKS_ERR_NULL_POINTER, "h");
+        let mut rep = std::mem::MaybeUninit::<nks_sor_report>::uninit();
+        fails(nks_sor_bandit_get_report(nh, rep.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        let mut p = [-1.0; 4];
+        fails(nks_sor_bandit_probabilities(nh, 0.0, p.as_mut_ptr(), 4), NKS_ERR_NULL_POINTER, "h");
+        let (mut buf, mut len) = (null_mut::<u8>(), 0usize);
+        fails(nks_sor_bandit_save(nh, &mut buf, &mut len), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sor_bandit_save_file(nh, c"x.bin".as_ptr()), NKS_ERR_NULL_POINTER, "h");
+
+        // Options.
+        fails(nks_sor_bandit_set_option(h, null(), 1.0), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_sor_bandit_set_option(h, c"omega".as_ptr(), 1.0), NKS_ERR_UNKNOWN_OPTION, "known options");
+        for name in nksolve::sor::bandit::OPTION_NAMES {
+            assert!(last_error().contains(name), "the message lists {name}");
+        }
+        for (name, bad) in [(c"tol", 0.0), (c"tol", 1.0), (c"tol", f64::NAN), (c"max_iterations", 0.0), (c"method", 2.0),
+                            (c"sweep", 3.0), (c"ordering", -1.0), (c"use_initial_guess", 0.5), (c"context_min", 1.0),
+                            (c"context_max", f64::INFINITY), (c"bins", 0.0), (c"chebyshev_terms", 33.0), (c"young_rho", 1.0)] {
+            fails(nks_sor_bandit_set_option(h, name.as_ptr(), bad), NKS_ERR_INVALID_ARGUMENT, name.to_str().unwrap());
+        }
+        fails(nks_sor_bandit_set_option(h, [0xffu8, 0].as_ptr().cast(), 1.0), NKS_ERR_INVALID_ARGUMENT, "UTF-8");
+        fails(nks_sor_bandit_get_option(h, null(), &mut v), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_sor_bandit_get_option(h, c"tol".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "value");
+        fails(nks_sor_bandit_get_option(h, c"rtol".as_ptr(), &mut v), NKS_ERR_UNKNOWN_OPTION, "tol");
+        assert_eq!(v, -7.0);
+        assert_eq!(nks_sor_bandit_get_option(h, c"tol".as_ptr(), &mut v), NKS_OK);
+        assert_eq!(v, 1e-8, "refused values changed nothing");
+
+        // Choose, observe, probabilities.
+        fails(nks_sor_bandit_choose(h, 0.0, null_mut(), &mut omega), NKS_ERR_NULL_POINTER, "arm");
+        fails(nks_sor_bandit_choose(h, 0.0, &mut arm, null_mut()), NKS_ERR_NULL_POINTER, "omega");
+        fails(nks_sor_bandit_choose(h, f64::NAN, &mut arm, &mut omega), NKS_ERR_NON_FINITE, "context");
+        assert_eq!((arm, omega), (99, -1.0));
+        fails(nks_sor_bandit_observe(h, 4, 0.0, 10.0), NKS_ERR_INVALID_ARGUMENT, "arm = 4");
+        fails(nks_sor_bandit_observe(h, 0, 0.0, -1.0), NKS_ERR_INVALID_ARGUMENT, "cost");
+        fails(nks_sor_bandit_observe(h, 0, 0.0, f64::INFINITY), NKS_ERR_INVALID_ARGUMENT, "cost");
+        fails(nks_sor_bandit_observe(h, 0, f64::NAN, 1.0), NKS_ERR_NON_FINITE, "context");
+        fails(nks_sor_bandit_probabilities(h, 0.0, null_mut(), 4), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_sor_bandit_probabilities(h, 0.0, p.as_mut_ptr(), 3), NKS_ERR_DIMENSION_MISMATCH, "num_arms = 4");
+        fails(nks_sor_bandit_probabilities(h, f64::NAN, p.as_mut_ptr(), 4), NKS_ERR_NON_FINITE, "context");
+        assert_eq!(p, [-1.0; 4]);
+
+        // Solve: NULLs, sizes, NaN, overlap, a zero diagonal, a non-square matrix.
+        fails(nks_sor_bandit_solve(h, null(), b.as_ptr(), x.as_mut_ptr(), 3, 0.0), NKS_ERR_NULL_POINTER, "A");
+        fails(nks_sor_bandit_solve(h, a, null(), x.as_mut_ptr(), 3, 0.0), NKS_ERR_NULL_POINTER, "b");
+        fails(nks_sor_bandit_solve(h, a, b.as_ptr(), null_mut(), 3, 0.0), NKS_ERR_NULL_POINTER, "x");
+        fails(nks_sor_bandit_solve(h, a, b.as_ptr(), x.as_mut_ptr(), 2, 0.0), NKS_ERR_DIMENSION_MISMATCH, "n = 2");
+        fails(nks_sor_bandit_solve(h, a, b.as_ptr(), x.as_mut_ptr(), usize::MAX, 0.0), NKS_ERR_DIMENSION_MISMATCH, "n = ");
+        fails(nks_sor_bandit_solve(h, a, [1.0, f64::NAN, 1.0].as_ptr(), x.as_mut_ptr(), 3, 0.0), NKS_ERR_NON_FINITE, "b[1]");
+        fails(nks_sor_bandit_solve(h, a, x.as_ptr(), x.as_mut_ptr(), 3, 0.0), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        fails(nks_sor_bandit_solve(h, a, b.as_ptr(), x.as_mut_ptr(), 3, f64::INFINITY), NKS_ERR_NON_FINITE, "context");
+        let mut zero_diag = null_mut();
+        assert_eq!(nks_csr_new(2, 2, 2, [0i64, 1, 2].as_ptr(), [1i64, 0].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut zero_diag), NKS_OK);
+        fails(nks_sor_bandit_solve(h, zero_diag, b.as_ptr(), x.as_mut_ptr(), 2, 0.0), NKS_ERR_INVALID_ARGUMENT, "A[0,0]");
+        let mut rect = null_mut();
+        assert_eq!(nks_csr_new(2, 3, 2, [0i64, 1, 2].as_ptr(), [0i64, 2].as_ptr(), [1.0, 1.0].as_ptr(), 0, &mut rect), NKS_OK);
+        fails(nks_sor_bandit_solve(h, rect, b.as_ptr(), x.as_mut_ptr(), 2, 0.0), NKS_ERR_DIMENSION_MISMATCH, "square");
+        assert_eq!(nks_sor_bandit_set_option(h, c"use_initial_guess".as_ptr(), 1.0), NKS_OK);
+        let mut x_nan = [0.0, f64::NAN, 0.0];
+        fails(nks_sor_bandit_solve(h, a, b.as_ptr(), x_nan.as_mut_ptr(), 3, 0.0), NKS_ERR_NON_FINITE, "initial guess");
+        assert_eq!(x, [7.0; 3], "x untouched by every failed solve");
+        // None of the refused calls drew from the generator: the state is still the fresh one.
+        let mut fresh = null_mut();
+        assert_eq!(nks_sor_bandit_new(0, 4, 1.0, 1.6, 9, &mut fresh), NKS_OK);
+        let (mut ch1, mut ch2) = ((0usize, 0.0), (0usize, 0.0));
+        assert_eq!(nks_sor_bandit_choose(h, 0.0, &mut ch1.0, &mut ch1.1), NKS_OK);
+        assert_eq!(nks_sor_bandit_choose(fresh, 0.0, &mut ch2.0, &mut ch2.1), NKS_OK);
+        assert_eq!(ch1, ch2);
+        // A structural option after learning.
+        assert_eq!(nks_sor_bandit_set_option(h, c"use_initial_guess".as_ptr(), 0.0), NKS_OK);
+        assert_eq!(nks_sor_bandit_solve(h, a, b.as_ptr(), x.as_mut_ptr(), 3, 0.0), NKS_OK);
+        fails(nks_sor_bandit_set_option(h, c"bins".as_ptr(), 3.0), NKS_ERR_INVALID_STATE, "bins");
+        fails(nks_sor_bandit_get_report(h, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        assert_eq!(nks_sor_bandit_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        assert!(rep.assume_init().iterations > 0);
+
+        // Save / load: NULLs, damaged buffers, bad paths.
+        fails(nks_sor_bandit_save(h, null_mut(), &mut len), NKS_ERR_NULL_POINTER, "buf");
+        fails(nks_sor_bandit_save(h, &mut buf, null_mut()), NKS_ERR_NULL_POINTER, "len");
+        assert_eq!(nks_sor_bandit_save(h, &mut buf, &mut len), NKS_OK);
+        let mut copy = std::slice::from_raw_parts(buf, len).to_vec();
+        let mut loaded = sentinel;
+        fails(nks_sor_bandit_load(buf, len, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_sor_bandit_load(null(), 10, &mut loaded), NKS_ERR_NULL_POINTER, "buf");
+        fails(nks_sor_bandit_load(buf, len - 1, &mut loaded), NKS_ERR_INVALID_ARGUMENT, "SOR-bandit state");
+        copy[20] ^= 4;
+        fails(nks_sor_bandit_load(copy.as_ptr(), len, &mut loaded), NKS_ERR_INVALID_ARGUMENT, "checksum");
+        fails(nks_sor_bandit_load(b"garbage".as_ptr(), 7, &mut loaded), NKS_ERR_INVALID_ARGUMENT, "header");
+        assert_eq!(loaded, sentinel);
+        assert_eq!(nks_sor_bandit_load(buf, len, &mut loaded), NKS_OK);
+        nks_bytes_free(buf, len);
+        nks_bytes_free(null_mut(), 0);
+        fails(nks_sor_bandit_save_file(h, null()), NKS_ERR_NULL_POINTER, "path");
+        fails(nks_sor_bandit_save_file(h, c"".as_ptr()), NKS_ERR_INVALID_ARGUMENT, "empty");
+        fails(nks_sor_bandit_save_file(h, c"/nonexistent-dir/x/state.bin".as_ptr()), NKS_ERR_INVALID_ARGUMENT, "/nonexistent-dir");
+        let mut from_file = sentinel;
+        fails(nks_sor_bandit_load_file(c"state.bin".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_sor_bandit_load_file(null(), &mut from_file), NKS_ERR_NULL_POINTER, "path");
+        fails(nks_sor_bandit_load_file(c"/nonexistent-dir/state.bin".as_ptr(), &mut from_file), NKS_ERR_INVALID_ARGUMENT, "could not read");
+        assert_eq!(from_file, sentinel);
+        let path = common::scratch("sor-bandit-file").join("state.bin");
+        let cpath = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        assert_eq!(nks_sor_bandit_save_file(h, cpath.as_ptr()), NKS_OK);
+        assert_eq!(nks_sor_bandit_load_file(cpath.as_ptr(), &mut from_file), NKS_OK);
+        let (mut p1, mut p2) = ([0.0; 4], [0.0; 4]);
+        assert_eq!(nks_sor_bandit_probabilities(loaded, 0.0, p1.as_mut_ptr(), 4), NKS_OK);
+        assert_eq!(nks_sor_bandit_probabilities(from_file, 0.0, p2.as_mut_ptr(), 4), NKS_OK);
+        assert_eq!(p1, p2);
+        for handle in [h, fresh, loaded, from_file] {
+            nks_sor_bandit_free(handle);
+        }
+        nks_csr_free(zero_diag);
+        nks_csr_free(rect);
+        nks_csr_free(a);
+    }
+}
+
 /// The functions exercised above; a new export without bad-input coverage fails here.
 const COVERED: &[&str] = &[
     "nks_csr_new", "nks_csr_free", "nks_csr_get_size", "nks_csr_matvec",
@@ -350,6 +499,10 @@ const COVERED: &[&str] = &[
     "nks_krylov_set_preconditioner_callback", "nks_krylov_set_monitor", "nks_krylov_solve",
     "nks_krylov_get_report", "nks_version", "nks_version_string", "nks_set_num_threads",
     "nks_get_num_threads", "nks_status_str", "nks_last_error_message",
+    "nks_sor_bandit_new", "nks_sor_bandit_free", "nks_sor_bandit_set_option", "nks_sor_bandit_get_option",
+    "nks_sor_bandit_choose", "nks_sor_bandit_observe", "nks_sor_bandit_solve", "nks_sor_bandit_get_report",
+    "nks_sor_bandit_probabilities", "nks_sor_bandit_save", "nks_sor_bandit_load", "nks_sor_bandit_save_file",
+    "nks_sor_bandit_load_file", "nks_bytes_free",
 ];
 
 #[test]

@@ -197,7 +197,7 @@ struct KrylovState {
     report: nks_krylov_report,
 }
 
-fn termination_code(t: &Termination) -> nks_termination {
+pub(crate) fn termination_code(t: &Termination) -> nks_termination {
     use nks_termination::*;
     match t {
         Termination::NotStarted => NKS_TERMINATION_NOT_STARTED,
@@ -214,7 +214,7 @@ fn termination_code(t: &Termination) -> nks_termination {
 }
 
 /// The status a solve returns for its termination.
-fn termination_status(t: &Termination) -> nks_status {
+pub(crate) fn termination_status(t: &Termination) -> nks_status {
     use nks_status::*;
     match t {
         Termination::ConvergedRelative | Termination::ConvergedAbsolute => NKS_OK,

@@ -8,8 +8,10 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
+pub mod bytes;
 pub mod csr;
 pub mod ffi;
 pub mod krylov;
 pub mod library;
+pub mod sor;
 pub mod status;

@@ -1,11 +1,13 @@
 //! Preconditioners `z = M^{-1} r` for the Krylov solvers: the trait, the identity, a closure
-//! wrapper, and the built-in Jacobi and ILU(0) for CSR matrices.
+//! wrapper, and the built-in Jacobi, SSOR and ILU(0) for CSR matrices.
 
 mod ilu0;
 mod jacobi;
+mod ssor;
 
 pub use ilu0::Ilu0;
 pub use jacobi::Jacobi;
+pub use ssor::Ssor;
 
 use crate::error::OracleFailure;
 use crate::linalg::Par;
