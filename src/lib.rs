@@ -13,6 +13,7 @@
 pub mod error;
 pub mod krylov;
 pub mod linalg;
+pub mod persist;
 pub mod precond;
 pub mod problems;
 

@@ -23,6 +23,7 @@ pub(crate) fn solve(
     zero_guess: bool,
     m: usize,
     k: usize,
+    refresh_interval: usize,
     side: PreconditionerSide,
     reorth: Reorthogonalization,
     space: &mut RecycleSpace,
@@ -70,6 +71,7 @@ pub(crate) fn solve(
         stats.projection_ratio = 1.0;
     }
     let mut hess = Hessenberg::new(m);
+    let mut full_cycles = 0usize;
     loop {
         let kp = space.dim();
         // W = [C | r / beta]; G's first kp columns are D (Op u_j = d_j c_j).
@@ -88,7 +90,12 @@ pub(crate) fn solve(
         arnoldi::add_correction(run, mode, &[(space.u(), y_u), (&basis[kp * n..], y_v)], x, q, z)?;
         // Refresh from full cycles only: the harmonic Ritz vectors of the short last cycle of a
         // solve are poor approximations and would degrade the space handed to the next system.
+        // The first full cycle always refreshes (it may be the only one), then every
+        // `refresh_interval`-th; between refreshes the cycles recycle a fixed space (GCROT-like).
         if k > 0 && cols == m {
+            full_cycles += 1;
+        }
+        if k > 0 && cols == m && (full_cycles - 1) % refresh_interval == 0 {
             space.refresh(run, basis, hess.raw(), m, cols, kp, k);
             stats.refreshes += 1;
         }

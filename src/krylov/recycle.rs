@@ -11,6 +11,7 @@ use super::run::{Run, Step};
 use crate::error::Error;
 use crate::linalg::dense::products::{matmul_nn, matmul_tn};
 use crate::linalg::kernels;
+use crate::persist::{Reader, Writer};
 
 /// What happened to the recycle space during one solve.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,13 +42,6 @@ pub struct RecycleSpace {
     d: Vec<f64>,
     /// `C` belongs to the current operator.
     current: bool,
-}
-
-const MAGIC: &[u8; 8] = b"NKSRCY\0\0";
-const FORMAT_VERSION: u32 = 1;
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
 impl RecycleSpace {
@@ -227,50 +221,18 @@ impl RecycleSpace {
         *self = RecycleSpace { n, ..Default::default() };
     }
 
-    /// The space as a self-describing byte buffer: magic, format version, `n`, `k`, `d`, `U`,
-    /// `C`, and an FNV-1a checksum of everything before it.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(32 + 8 * (self.d.len() + self.u.len() + self.c.len()));
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(self.n as u64).to_le_bytes());
-        out.extend_from_slice(&(self.dim() as u64).to_le_bytes());
-        for v in self.d.iter().chain(&self.u).chain(&self.c) {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        let sum = fnv1a(&out);
-        out.extend_from_slice(&sum.to_le_bytes());
-        out
+    /// Appends the space (`n`, `k`, `d`, `U`, `C`) to a saved state.
+    pub(crate) fn save(&self, w: &mut Writer) {
+        w.u64(self.n as u64).u64(self.dim() as u64).f64s(&self.d).f64s(&self.u).f64s(&self.c);
     }
 
-    /// Reads a buffer written by [`RecycleSpace::to_bytes`]. The loaded `C` is marked stale, so
-    /// the next solve rebuilds it for whatever operator is current then.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let bad = |why: &str| Error::invalid(format!("recycle-space buffer rejected: {why}"));
-        if bytes.len() < 36 || &bytes[..8] != MAGIC {
-            return Err(bad("it does not start with the nksolve recycle-space header"));
-        }
-        let (body, sum) = bytes.split_at(bytes.len() - 8);
-        if fnv1a(body) != u64::from_le_bytes(sum.try_into().unwrap()) {
-            return Err(bad("checksum mismatch (truncated or corrupted)"));
-        }
-        let version = u32::from_le_bytes(body[8..12].try_into().unwrap());
-        if version != FORMAT_VERSION {
-            return Err(bad(&format!("format version {version}; this library reads version {FORMAT_VERSION}")));
-        }
-        let n = u64::from_le_bytes(body[12..20].try_into().unwrap()) as usize;
-        let k = u64::from_le_bytes(body[20..28].try_into().unwrap()) as usize;
-        let count = k.checked_mul(n).and_then(|t| t.checked_mul(2)).and_then(|t| t.checked_add(k));
-        if count.and_then(|c| c.checked_mul(8)) != Some(body.len() - 28) {
-            return Err(bad(&format!("n = {n}, k = {k} do not match the buffer length {}", bytes.len())));
-        }
-        let vals: Vec<f64> = body[28..].chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
-        if vals.iter().any(|v| !v.is_finite()) {
-            return Err(bad("it holds non-finite values"));
-        }
-        let (d, rest) = vals.split_at(k);
-        let (u, c) = rest.split_at(n * k);
-        Ok(RecycleSpace { n, u: u.to_vec(), c: c.to_vec(), d: d.to_vec(), current: false })
+    /// Reads a space written by [`RecycleSpace::save`]; `C` is marked stale, so the next solve
+    /// rebuilds it for whatever operator is current then.
+    pub(crate) fn load(r: &mut Reader) -> Result<Self, Error> {
+        let (n, k) = (r.size()?, r.size()?);
+        let block = n.checked_mul(k).ok_or_else(|| Error::invalid("recycle state rejected: n * k overflows"))?;
+        let (d, u, c) = (r.f64s(k)?, r.f64s(block)?, r.f64s(block)?);
+        Ok(RecycleSpace { n, u, c, d, current: false })
     }
 }
 

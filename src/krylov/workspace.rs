@@ -25,7 +25,6 @@ impl Workspace {
     pub(crate) fn reserve(&mut self, n: usize, opts: &KrylovOptions) -> Result<(), Error> {
         let (method, restart) = (opts.method, opts.restart);
         let m = restart.min(n);
-        let k = opts.recycle_dim.min(n);
         let plan: [(&mut Vec<f64>, usize); 7] = [
             (&mut self.x, n),
             (&mut self.r, n),
@@ -34,12 +33,12 @@ impl Workspace {
             (&mut self.z, n),
             (&mut self.basis, match method {
                 KrylovMethod::Cg => 0,
-                KrylovMethod::RecycledCg => n.saturating_mul(k),
+                KrylovMethod::RecycledCg => n.saturating_mul(m),
                 _ => n.saturating_mul(m + 1),
             }),
             (&mut self.zbasis, match method {
                 KrylovMethod::Fgmres => n.saturating_mul(m),
-                KrylovMethod::RecycledCg => n.saturating_mul(k),
+                KrylovMethod::RecycledCg => n.saturating_mul(m),
                 _ => 0,
             }),
         ];
