@@ -12,4 +12,5 @@ pub mod csr;
 pub mod ffi;
 pub mod krylov;
 pub mod library;
+pub mod recycle;
 pub mod status;

@@ -2,7 +2,7 @@
 //! recycling methods carry their space from one system to the next, optionally in the SKR
 //! order (neighbours in feature space solved one after the other).
 
-use super::{skr, KrylovReport, KrylovSolver};
+use super::{skr, KrylovReport, KrylovSolver, Monitor};
 use crate::error::Error;
 use crate::linalg::{DenseMut, DenseRef, LinearOperator};
 use crate::precond::Preconditioner;
@@ -67,7 +67,8 @@ pub fn check_permutation(order: &[usize], count: usize) -> Result<(), Error> {
 impl KrylovSolver {
     /// Solves the systems of `source` with right-hand sides the columns of `b` and solutions
     /// the columns of `x` (both `n x N`), in `order`, keeping the recycle space from one system
-    /// to the next (each new operator re-fits it first).
+    /// to the next (each new operator re-fits it first). `monitor` sees every iteration of
+    /// every system.
     ///
     /// Every argument is validated before the first solve. Column `i` of `x` is written when
     /// system `i`'s solve returns a usable result (converged, or stopped by a limit); the
@@ -80,6 +81,7 @@ impl KrylovSolver {
         b: &DenseRef,
         x: &mut DenseMut,
         order: SequenceOrder,
+        mut monitor: Option<&mut Monitor<'_>>,
     ) -> Result<SequenceReport, Error> {
         let start = Instant::now();
         let (count, n) = (source.count(), source.dim());
@@ -108,7 +110,7 @@ impl KrylovSolver {
         for &i in &order {
             let (a, m) = source.system(i)?;
             self.operator_changed();
-            let r = self.solve(a, m, b.col(i), x.col_mut(i), None)?;
+            let r = self.solve(a, m, b.col(i), x.col_mut(i), monitor.as_deref_mut())?;
             report.iterations += r.iterations;
             report.matvecs += r.matvecs;
             let usable = r.termination.usable();
