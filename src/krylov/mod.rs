@@ -35,7 +35,7 @@ pub use rcg::DeflationSpace;
 pub use recycle::{RecycleSpace, RecycleStats};
 pub use report::{KrylovReport, Termination};
 pub use run::Monitor;
-pub use sequence::{check_permutation, SequenceOrder, SequenceReport, SystemSource};
+pub use sequence::{check_permutation, MatrixSequence, SequenceOrder, SequenceReport, SystemSource};
 pub use workspace::Workspace;
 
 use crate::error::{check_finite, check_len, Error};

@@ -19,6 +19,38 @@ pub trait SystemSource {
     fn system(&mut self, i: usize) -> Result<(&mut dyn LinearOperator, &mut dyn Preconditioner), Error>;
 }
 
+/// A sequence of matrices, each its own operator, solved without a preconditioner.
+pub struct MatrixSequence<'a> {
+    matrices: &'a [crate::linalg::CsrMatrix],
+    current: Option<crate::linalg::CsrMatrix>,
+    identity: crate::precond::Identity,
+}
+
+impl<'a> MatrixSequence<'a> {
+    /// The sequence of `matrices` (at least one, all square of one size: checked at the solve).
+    pub fn new(matrices: &'a [crate::linalg::CsrMatrix]) -> Self {
+        MatrixSequence { matrices, current: None, identity: crate::precond::Identity }
+    }
+}
+
+impl SystemSource for MatrixSequence<'_> {
+    fn count(&self) -> usize {
+        self.matrices.len()
+    }
+    fn dim(&self) -> usize {
+        self.matrices.first().map_or(0, |a| a.nrows())
+    }
+    fn system(&mut self, i: usize) -> Result<(&mut dyn LinearOperator, &mut dyn Preconditioner), Error> {
+        let a = &self.matrices[i];
+        if a.nrows() != self.dim() || a.ncols() != self.dim() {
+            return Err(Error::dims(format!("matrix {i} is {} x {}; the sequence is {n} x {n}", a.nrows(), a.ncols(), n = self.dim())));
+        }
+        // A clone per system: the solver needs `&mut`, the caller keeps its matrices.
+        let a = self.current.insert(a.clone());
+        Ok((a, &mut self.identity))
+    }
+}
+
 /// The order in which a sequence is solved.
 #[derive(Debug, Clone, Copy)]
 pub enum SequenceOrder<'a> {

@@ -176,3 +176,37 @@ pub fn exported_functions() -> Vec<String> {
     names.sort();
     names
 }
+
+/// The Rust recycling example, the reference of every language's.
+#[allow(dead_code)]
+#[path = "../../examples/rust/recycling.rs"]
+pub mod recycling_example;
+
+/// Checks a `recycling` example's output against the Rust example's (the reference: the core
+/// on the same sequence): same statuses, total iterations, SKR order, per-system iterations,
+/// saved-state size, and resumed = original iterations; true residuals below rtol * ||b||.
+#[allow(dead_code)]
+pub fn check_recycling_output(lang: &str, stdout: &str) {
+    let reference = recycling_example::run();
+    let (want, got) = (parse_lines(&reference), parse_lines(stdout));
+    let line = |name: &str| got.get(name).unwrap_or_else(|| panic!("{lang}: no `{name}` line in output:\n{stdout}"));
+    for (name, keys) in [
+        ("gmres", &["status", "total_iterations"][..]),
+        ("gcrodr", &["status", "total_iterations", "order"][..]),
+        ("saved", &["bytes"][..]),
+        ("resumed", &["iterations", "original"][..]),
+    ] {
+        for &k in keys {
+            assert_eq!(line(name).get(k), want[name].get(k), "{lang} `{name}` {k} differs from the Rust core's");
+        }
+    }
+    for s in 0..8 {
+        let name = format!("system_{s}");
+        assert_eq!(line(&name)["iterations"], want[&name]["iterations"], "{lang} {name}: iterations");
+        let res: f64 = line(&name)["residual"].parse().unwrap();
+        assert!(res <= 1e-8 * 24.0 * 1.01, "{lang} {name}: true residual {res} above rtol * ||b||");
+    }
+    assert_eq!(line("resumed")["iterations"], line("resumed")["original"], "{lang}: loading the saved space must resume exactly");
+    let total = |name: &str| line(name)["total_iterations"].parse::<usize>().unwrap();
+    assert!(2 * total("gcrodr") < total("gmres"), "{lang}: recycling must at least halve the iterations");
+}
