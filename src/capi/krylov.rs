@@ -422,8 +422,11 @@ pub unsafe extern "C" fn nks_krylov_set_max_seconds(h: *mut nks_krylov, max_seco
 /// (an `nks_krylov_method` value, 0..=4), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
 /// `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
 /// `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always), `"recycle_dim"` (vectors kept
-/// by GCRO-DR and recycled CG, 0..=10000, default 10). Same ranges as the typed
-/// setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
+/// by GCRO-DR and recycled CG, 0..=10000, default 10), `"refresh_interval"` (GCRO-DR refreshes
+/// its space from every n-th full cycle, 1..=10000, default 3; 1 is the paper's algorithm).
+/// Recycled CG stores the first `"restart"` search directions of each solve for its refresh
+/// (`2 k + restart` vectors in all). Same ranges as the typed setters; an unknown name returns
+/// `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const c_char, value: f64) -> nks_status {
     if name.is_null() {

@@ -53,7 +53,7 @@ pub(crate) fn solve(
         let pq = run.matvec_dot(p, q)?;
         check_positive(pq, "p^T A p", "the operator is not positive definite; use GMRES", run)?;
         if let Some(d) = deflation.as_deref_mut() {
-            d.record_direction(&par, p, q, pq);
+            d.record_direction(&par, p, pq);
         }
         let alpha = rz / pq;
         let [rr, rz_fused] = run.space.reduce(kernels::cg_update(&par, alpha, p, q, x, r, dinv.as_deref(), z));

@@ -115,6 +115,13 @@ impl KrylovSolver {
         self.deflation = space;
     }
 
+    /// Doubles the solver holds between solves: its workspace (iterate, residual, work vectors,
+    /// Krylov basis) and its recycled spaces. Divide by `n` for the count in vectors. A
+    /// GCRO-DR refresh allocates about `3 k` vectors more while it runs.
+    pub fn stored_doubles(&self) -> usize {
+        self.work.doubles() + self.recycle.doubles() + self.deflation.doubles()
+    }
+
     /// Everything the solver recycles (GCRO-DR's `U`, `C`, `d`, recycled CG's `W`, and the
     /// iteration count the drop rule compares with) as a
     /// self-describing buffer: magic `NKSRCY`, format version, sizes, values, FNV-1a checksum.

@@ -5,8 +5,9 @@
 //! projection onto `W`, and every search direction is made `A`-orthogonal to `W`, so CG runs
 //! on the operator deflated of the eigenvectors `W` approximates. After the solve, `W` is
 //! refreshed with the Ritz vectors of `A` for the smallest Ritz values in `span{W, P}`, `P`
-//! being the first search directions of this solve; `A P` is known from the iterations, so
-//! the refresh costs no operator application. A new operator costs `k` applications (`A W`).
+//! being the first `restart` search directions of this solve; the projected `A` is known from
+//! the conjugacy CG maintains, so the refresh costs no operator application. The next solve
+//! computes `A W` (`k` applications). Storage: `W`, `A W` and `P`: `2 k + m` vectors.
 //! With an empty space this is plain CG, iteration for iteration.
 
 use super::cg;
@@ -49,6 +50,11 @@ impl DeflationSpace {
     /// to be computed at the next solve.
     pub fn from_vectors(n: usize, w: Vec<f64>) -> Self {
         DeflationSpace { n, w, aw: Vec::new(), current: false }
+    }
+
+    /// Doubles held (allocated capacity).
+    pub(crate) fn doubles(&self) -> usize {
+        self.w.capacity() + self.aw.capacity()
     }
 
     /// Appends the space (`n`, `k`, `W`) to a saved state.
@@ -102,9 +108,8 @@ pub(crate) struct Deflation<'s> {
     chol: Vec<f64>,
     /// Scratch for the `k` deflation coefficients of a direction.
     mu: Vec<f64>,
-    /// Kept directions `P` and their images `A P`, scaled to unit `A`-norm.
+    /// Kept directions `P`, scaled to unit `A`-norm.
     p: Vec<f64>,
-    ap: Vec<f64>,
     kept: usize,
     store: usize,
     stats: &'s mut RecycleStats,
@@ -143,16 +148,13 @@ impl Deflation<'_> {
         kernels::xpby_block(par, z, beta, &self.space.w, &self.mu, p);
     }
 
-    /// Keeps the direction `p` (with `q = A p`, `pq = p^T A p`) for the refresh while there is room.
-    pub(crate) fn record_direction(&mut self, par: &Par, p: &[f64], q: &[f64], pq: f64) {
+    /// Keeps the direction `p` (`pq = p^T A p`) for the refresh while there is room.
+    pub(crate) fn record_direction(&mut self, par: &Par, p: &[f64], pq: f64) {
         if self.kept == self.store {
             return;
         }
         let n = p.len();
-        let s = 1.0 / pq.sqrt();
-        let range = self.kept * n..(self.kept + 1) * n;
-        kernels::scale_into(par, s, p, &mut self.p[range.clone()]);
-        kernels::scale_into(par, s, q, &mut self.ap[range]);
+        kernels::scale_into(par, 1.0 / pq.sqrt(), p, &mut self.p[self.kept * n..(self.kept + 1) * n]);
         self.kept += 1;
     }
 }
@@ -198,42 +200,60 @@ pub(crate) fn solve(
         return solve(run, w, b, zero_guess, store, keep, space, stats);
     };
     let store = store.min(n);
-    // The kept directions live in the workspace's basis buffers (reserved for `store` vectors).
-    let (mut p, mut ap) = (std::mem::take(&mut w.basis), std::mem::take(&mut w.zbasis));
+    // The kept directions live in the workspace's basis buffer (reserved for `store` vectors).
+    let mut p = std::mem::take(&mut w.basis);
     resize(&mut p, n * store);
-    resize(&mut ap, n * store);
-    let mut deflation = Deflation { space, chol, mu: vec![0.0; k], p, ap, kept: 0, store, stats };
+    let mut deflation = Deflation { space, chol, mu: vec![0.0; k], p, kept: 0, store, stats };
     let outcome = cg::solve(run, w, b, zero_guess, Some(&mut deflation));
-    let Deflation { space, p, ap, kept, stats, .. } = deflation;
+    let Deflation { space, p, kept, stats, .. } = deflation;
     if outcome.is_ok() {
-        refresh(run, space, &p, &ap, kept, keep);
+        refresh(run, space, &wtaw, &p, kept, keep);
         stats.refreshes += 1;
         stats.final_dim = space.dim();
     }
-    (w.basis, w.zbasis) = (p, ap);
+    w.basis = p;
     outcome
 }
 
 /// `W <- Z y` for the Ritz vectors of the `keep` smallest Ritz values of `A` on
 /// `Z = [W | P]`: the generalized symmetric eigenproblem `Z^T A Z y = theta Z^T Z y`.
-fn refresh(run: &Run, space: &mut DeflationSpace, p: &[f64], ap: &[f64], kept: usize, keep: usize) {
+///
+/// `Z^T A Z` costs nothing: the kept directions have unit `A`-norm and are `A`-conjugate to
+/// each other and to `W` (that is what deflated CG maintains), so it is
+/// `blockdiag(W^T A W, I)`. Only `Z^T Z` is formed, by blocks, without copying `Z`. The new
+/// `A W` is left to the next solve (`k` operator applications), which a new operator needs
+/// anyway; keeping `A P` instead would cost `m` more vectors.
+fn refresh(run: &Run, space: &mut DeflationSpace, wtaw: &[f64], p: &[f64], kept: usize, keep: usize) {
     let n = space.n;
     let k = space.dim();
     let s = k + kept;
     if s == 0 || keep == 0 {
         return;
     }
-    let mut z = Vec::with_capacity(n * s);
-    z.extend_from_slice(&space.w);
-    z.extend_from_slice(&p[..n * kept]);
-    let mut az = Vec::with_capacity(n * s);
-    az.extend_from_slice(&space.aw);
-    az.extend_from_slice(&ap[..n * kept]);
-    let (mut f, mut g) = (vec![0.0; s * s], vec![0.0; s * s]);
-    matmul_tn(&z, n, s, &az, s, &mut f);
-    matmul_tn(&z, n, s, &z, s, &mut g);
-    run.space.reduce_slice(&mut f);
-    run.space.reduce_slice(&mut g);
+    let p = &p[..n * kept];
+    let mut f = vec![0.0; s * s];
+    let mut g = vec![0.0; s * s];
+    let (mut ww, mut wp, mut pp) = (vec![0.0; k * k], vec![0.0; k * kept], vec![0.0; kept * kept]);
+    matmul_tn(&space.w, n, k, &space.w, k, &mut ww);
+    matmul_tn(&space.w, n, k, p, kept, &mut wp);
+    matmul_tn(p, n, kept, p, kept, &mut pp);
+    for block in [&mut ww, &mut wp, &mut pp] {
+        run.space.reduce_slice(block);
+    }
+    for j in 0..s {
+        for i in 0..s {
+            g[j * s + i] = match (i < k, j < k) {
+                (true, true) => ww[j * k + i],
+                (true, false) => wp[(j - k) * k + i],
+                (false, true) => wp[(i - k) * k + j],
+                (false, false) => pp[(j - k) * kept + (i - k)],
+            };
+            f[j * s + i] = match (i < k, j < k) {
+                (true, true) => wtaw[j * k + i],
+                _ => f64::from(u8::from(i == j)),
+            };
+        }
+    }
     // Symmetrise (rounding) and reduce to a standard problem with G = L L^T.
     for i in 0..s {
         for j in 0..i {
@@ -248,13 +268,11 @@ fn refresh(run: &Run, space: &mut DeflationSpace, p: &[f64], ap: &[f64], kept: u
     // M = L^{-1} F L^{-T}.
     let mut m = f.clone();
     for col in 0..s {
-        let c = &mut m[col * s..(col + 1) * s];
-        forward(&l, s, c);
+        forward(&l, s, &mut m[col * s..(col + 1) * s]);
     }
     transpose_in_place(&mut m, s);
     for col in 0..s {
-        let c = &mut m[col * s..(col + 1) * s];
-        forward(&l, s, c);
+        forward(&l, s, &mut m[col * s..(col + 1) * s]);
     }
     let mm = faer::MatRef::from_column_major_slice(&m, s, s);
     let Ok(eig) = mm.self_adjoint_eigen(faer::Side::Lower) else { return };
@@ -262,22 +280,23 @@ fn refresh(run: &Run, space: &mut DeflationSpace, p: &[f64], ap: &[f64], kept: u
     let mut order: Vec<usize> = (0..s).collect();
     order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
     let kn = keep.min(s);
-    // y = L^{-T} v for each selected eigenvector v.
-    let mut y = vec![0.0; s * kn];
+    // y = L^{-T} v for each selected eigenvector v, split into its W rows and its P rows.
+    let (mut yw, mut yp) = (vec![0.0; k * kn], vec![0.0; kept * kn]);
+    let mut col = vec![0.0; s];
     for (c, &i) in order.iter().take(kn).enumerate() {
-        let col = &mut y[c * s..(c + 1) * s];
-        for r in 0..s {
-            col[r] = vecs[(r, i)];
+        for (r, v) in col.iter_mut().enumerate() {
+            *v = vecs[(r, i)];
         }
-        backward_transposed(&l, s, col);
+        backward_transposed(&l, s, &mut col);
+        yw[c * k..(c + 1) * k].copy_from_slice(&col[..k]);
+        yp[c * kept..(c + 1) * kept].copy_from_slice(&col[k..]);
     }
     let mut w_new = vec![0.0; n * kn];
-    let mut aw_new = vec![0.0; n * kn];
-    matmul_nn(&z, n, s, &y, kn, &mut w_new, false);
-    matmul_nn(&az, n, s, &y, kn, &mut aw_new, false);
+    matmul_nn(&space.w, n, k, &yw, kn, &mut w_new, false);
+    matmul_nn(p, n, kept, &yp, kn, &mut w_new, k > 0);
     space.w = w_new;
-    space.aw = aw_new;
-    space.current = true;
+    space.aw = Vec::new();
+    space.current = false;
 }
 
 /// `c <- L^{-1} c`.

@@ -221,6 +221,11 @@ impl RecycleSpace {
         *self = RecycleSpace { n, ..Default::default() };
     }
 
+    /// Doubles held (allocated capacity).
+    pub(crate) fn doubles(&self) -> usize {
+        self.u.capacity() + self.c.capacity() + self.d.capacity()
+    }
+
     /// Appends the space (`n`, `k`, `d`, `U`, `C`) to a saved state.
     pub(crate) fn save(&self, w: &mut Writer) {
         w.u64(self.n as u64).u64(self.dim() as u64).f64s(&self.d).f64s(&self.u).f64s(&self.c);

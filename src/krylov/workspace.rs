@@ -20,6 +20,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Doubles held (allocated capacity).
+    pub(crate) fn doubles(&self) -> usize {
+        [&self.x, &self.r, &self.p, &self.q, &self.z, &self.basis, &self.zbasis].iter().map(|v| v.capacity()).sum()
+    }
+
     /// Obtains every vector a solve of dimension `n` needs up front, so that a solve too large
     /// for memory fails cleanly before it starts instead of aborting the process midway.
     pub(crate) fn reserve(&mut self, n: usize, opts: &KrylovOptions) -> Result<(), Error> {
@@ -38,7 +43,6 @@ impl Workspace {
             }),
             (&mut self.zbasis, match method {
                 KrylovMethod::Fgmres => n.saturating_mul(m),
-                KrylovMethod::RecycledCg => n.saturating_mul(m),
                 _ => 0,
             }),
         ];
