@@ -209,6 +209,9 @@ impl KrylovSolver {
         run.set_reference_norm(run.report.rhs_norm);
 
         self.work.reserve(n, &opts)?;
+        if opts.method == KrylovMethod::GcroDr {
+            self.recycle.reserve_basis(n, opts.restart.min(n))?;
+        }
         let KrylovSolver { work: w, recycle, deflation, .. } = self;
         let mut stats = RecycleStats::default();
         w.x.resize(n, 0.0);

@@ -33,11 +33,13 @@ impl Workspace {
         let plan: [(&mut Vec<f64>, usize); 7] = [
             (&mut self.x, n),
             (&mut self.r, n),
-            (&mut self.p, n),
+            // The search direction of the CG family; the GMRES family has its basis.
+            (&mut self.p, if matches!(method, KrylovMethod::Cg | KrylovMethod::RecycledCg) { n } else { 0 }),
             (&mut self.q, n),
             (&mut self.z, n),
+            // GCRO-DR's basis is its recycle space's C buffer (RecycleSpace::reserve_basis).
             (&mut self.basis, match method {
-                KrylovMethod::Cg => 0,
+                KrylovMethod::Cg | KrylovMethod::GcroDr => 0,
                 KrylovMethod::RecycledCg => n.saturating_mul(m),
                 _ => n.saturating_mul(m + 1),
             }),
