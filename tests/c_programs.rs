@@ -1,5 +1,6 @@
-//! The C example and the C error-path program, compiled as strict C99 against the freshly
-//! built shared AND static library, run, checked, and run again under valgrind memcheck.
+//! The C examples (poisson, recycling) and the C error-path program, compiled as strict C99
+//! against the freshly built shared AND static library, run, checked, and run again under
+//! valgrind memcheck.
 
 mod common;
 
@@ -53,6 +54,16 @@ fn c_example_solves_poisson_with_shared_and_static_library() {
 }
 
 #[test]
+fn c_example_recycles_krylov_spaces_with_shared_and_static_library() {
+    if !common::require_tool("cc", "compiling the C examples") {
+        return;
+    }
+    for exe in build("examples/c/recycling.c", "recycling") {
+        common::check_recycling_output(&format!("C ({})", exe.display()), &stdout_of(&exe));
+    }
+}
+
+#[test]
 fn c_error_paths_return_the_documented_statuses() {
     if !common::require_tool("cc", "compiling the C tests") {
         return;
@@ -68,13 +79,14 @@ fn c_programs_are_valgrind_clean() {
     if !common::require_tool("cc", "compiling the C tests") || !common::require_tool("valgrind", "the memcheck run") {
         return;
     }
-    for (source, name) in [("examples/c/poisson.c", "poisson"), ("tests/c/errors.c", "errors")] {
+    let programs = [("examples/c/poisson.c", "poisson"), ("examples/c/recycling.c", "recycling"), ("tests/c/errors.c", "errors")];
+    for (source, name) in programs {
         for exe in build(source, &format!("{name}-vg")) {
             let out = valgrind_clean(&exe);
-            if name == "poisson" {
-                common::check_poisson_output("C under valgrind", &out);
-            } else {
-                assert!(out.trim_end().ends_with(" 0 failed"), "{out}");
+            match name {
+                "poisson" => common::check_poisson_output("C under valgrind", &out),
+                "recycling" => common::check_recycling_output("C under valgrind", &out),
+                _ => assert!(out.trim_end().ends_with(" 0 failed"), "{out}"),
             }
         }
     }
