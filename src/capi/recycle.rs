@@ -90,6 +90,13 @@ impl SystemSource for CallbackSystems {
     }
 }
 
+fn check_count(count: usize) -> Result<(), CError> {
+    if count == 0 {
+        return Err(Error::invalid("count = 0; a sequence needs at least one system").into());
+    }
+    Ok(())
+}
+
 /// The column-major blocks and features of a sequence call, validated.
 struct Blocks<'a> {
     b: DenseRef<'a>,
@@ -208,9 +215,7 @@ pub unsafe extern "C" fn nks_krylov_solve_sequence(
 ) -> nks_status {
     guard(|| {
         let mut st = state(h)?;
-        if count == 0 {
-            return Err(Error::invalid("count = 0; a sequence needs at least one system").into());
-        }
+        check_count(count)?;
         let handles = try_slice(ops, count, "ops")?;
         let mut mats = Vec::with_capacity(count);
         for (i, &p) in handles.iter().enumerate() {
@@ -258,9 +263,7 @@ pub unsafe extern "C" fn nks_krylov_solve_sequence_callback(
     guard(|| {
         let mut st = state(h)?;
         let f = matvec.ok_or_else(|| null_error("matvec"))?;
-        if count == 0 {
-            return Err(Error::invalid("count = 0; a sequence needs at least one system").into());
-        }
+        check_count(count)?;
         crate::linalg::csr::check_dim(n, "n")?;
         let blocks = blocks(n, count, b, ldb, x, ldx, features, num_features, ldf)?;
         let op = IndexedCallback { f, user_data, n, system: 0 };
