@@ -11,37 +11,17 @@
 use nksolve::krylov::{KrylovMethod, KrylovOptions, KrylovSolver};
 use nksolve::linalg::CsrMatrix;
 use nksolve::precond::Identity;
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
+
+mod common;
 
 const NX: usize = 80;
 const SYSTEMS: u64 = 20;
 const REPEATS: usize = 5;
-const PETSC_DIR: &str = "/usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-real";
 
 struct Run {
     seconds: f64,
     iterations: Vec<usize>,
-}
-
-/// Writes the systems in the format benches/petsc_krylov.py reads (little-endian): count, then
-/// per system n, nnz, row_ptr[n+1], col_idx[nnz] as i64, values[nnz], b[n] as f64.
-fn write_systems(path: &PathBuf, systems: &[CsrMatrix]) {
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let ints = |f: &mut std::io::BufWriter<std::fs::File>, v: &mut dyn Iterator<Item = usize>| {
-        v.for_each(|t| f.write_all(&(t as i64).to_le_bytes()).unwrap())
-    };
-    ints(&mut f, &mut std::iter::once(systems.len()));
-    for a in systems {
-        ints(&mut f, &mut [a.nrows(), a.nnz()].into_iter());
-        ints(&mut f, &mut a.row_ptr().iter().copied());
-        ints(&mut f, &mut a.col_idx().iter().copied());
-        for v in a.values().iter().chain(std::iter::repeat_n(&1.0, a.nrows())) {
-            f.write_all(&v.to_le_bytes()).unwrap();
-        }
-    }
 }
 
 fn ours(systems: &[CsrMatrix], method: KrylovMethod, threads: usize) -> Run {
@@ -71,35 +51,11 @@ fn ours(systems: &[CsrMatrix], method: KrylovMethod, threads: usize) -> Run {
     best
 }
 
-/// Pulls `"key": {"seconds": S, "iterations": [..]` out of the PETSc script's JSON.
+/// PETSc's result for `key` from its JSON.
 fn petsc_run(json: &str, key: &str) -> Option<Run> {
-    let section = &json[json.find(&format!("\"{key}\""))?..];
-    let num_after = |k: &str| -> Option<&str> {
-        let s = &section[section.find(&format!("\"{k}\""))? + k.len() + 2..];
-        Some(s.trim_start_matches([':', ' ']))
-    };
-    let secs: f64 = num_after("seconds")?.split([',', '}']).next()?.trim().parse().ok()?;
-    let its_text = num_after("iterations")?;
-    let its = its_text[1..its_text.find(']')?].split(',').filter_map(|v| v.trim().parse().ok()).collect();
-    Some(Run { seconds: secs, iterations: its })
-}
-
-fn petsc(path: &PathBuf) -> Option<String> {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/petsc_krylov.py");
-    let out = Command::new("/usr/bin/python3")
-        .arg(script)
-        .arg(path)
-        .arg("--repeats")
-        .arg(REPEATS.to_string())
-        .env("PETSC_DIR", PETSC_DIR)
-        .env("OMP_NUM_THREADS", "1")
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        eprintln!("PETSc run failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    let seconds = common::json_number(json, key, "seconds")?;
+    let iterations = common::json_numbers(json, key, "iterations")?.into_iter().map(|v| v as usize).collect();
+    Some(Run { seconds, iterations })
 }
 
 fn mean(v: &[usize]) -> f64 {
@@ -108,11 +64,10 @@ fn mean(v: &[usize]) -> f64 {
 
 fn main() {
     let systems: Vec<CsrMatrix> = (0..SYSTEMS).map(|s| nksolve::problems::darcy_system(NX, s)).collect();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/nks-bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("darcy80.bin");
-    write_systems(&path, &systems);
-    let petsc_json = petsc(&path);
+    let path = common::scratch_dir().join("darcy80.bin");
+    common::write_systems(&path, &systems.iter().collect::<Vec<_>>());
+    let args = [path.display().to_string(), "--repeats".into(), REPEATS.to_string()];
+    let petsc_json = common::run_peer("/usr/bin/python3", "petsc_krylov.py", &args);
     if petsc_json.is_none() {
         println!("PETSc (python3-petsc4py under /usr/bin/python3) unavailable: printing nksolve times only");
     }

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""PETSc side of the `krylov_basic` benchmark (benches/krylov_basic.rs runs it as a subprocess).
+"""PETSc side of the `krylov_basic` and `krylov_recycling` benchmarks (run as a subprocess).
 
 Usage (Debian's python3 with python3-petsc4py; PETSC_DIR must name the installed PETSc):
 
     PETSC_DIR=/usr/lib/petscdir/petsc3.18/x86_64-linux-gnu-real \\
-        /usr/bin/python3 benches/petsc_krylov.py SYSTEMS_FILE [--repeats N]
+        /usr/bin/python3 benches/petsc_krylov.py SYSTEMS_FILE [--repeats N] [--max-it K]
     PETSC_DIR=... /usr/bin/python3 benches/petsc_krylov.py --selftest
 
 SYSTEMS_FILE (written by the Rust bench, little-endian): int64 count; then per system:
@@ -13,13 +13,14 @@ float64 b[n].
 
 For every system a sequential AIJ matrix is built from the CSR arrays, then for CG and
 GMRES(40): PC none, rtol 1e-8, atol 1e-50 (i.e. none), max_it 10000, zero initial guess. The
-KSP is set up before timing; only ksp.solve(b, x) is timed (time.perf_counter). With
+KSP is set up before timing; only ksp.solve(b, x) is timed (time.perf_counter); MatMult calls
+are counted with PETSc's own event log. With
 --repeats N the whole pass over the systems is repeated N times and the fastest pass is
 reported, as the Rust side does.
 
 Output: ONE JSON object on stdout:
     {"petsc_version": "3.18.5", "repeats": N, "systems": K,
-     "cg":      {"seconds": total, "iterations": [...], "relres": [...], "reasons": [...]},
+     "cg":      {"seconds": total, "matvecs": total, "iterations": [...], "relres": [...], "reasons": [...]},
      "gmres40": {...}}
 where relres = ||b - A x|| / ||b|| computed with the assembled matrix, and reasons are PETSc's
 KSPConvergedReason codes (> 0: converged). Exit status 1 if any solve did not converge.
@@ -112,7 +113,7 @@ def poisson2d(nx):
     return np.array(row_ptr, np.int64), np.array(col_idx, np.int64), np.array(values), np.ones(n)
 
 
-def run(PETSc, systems, repeats):
+def run(PETSc, systems, repeats, max_it=MAX_IT, methods=METHODS):
     """Solves every system with every method; returns the JSON-ready result."""
     comm = PETSc.COMM_SELF
     itype = PETSc.IntType
@@ -133,7 +134,7 @@ def run(PETSc, systems, repeats):
 
     v = PETSc.Sys.getVersion()
     result = {"petsc_version": ".".join(map(str, v)), "repeats": repeats, "systems": len(systems)}
-    for key, ksp_type, restart in METHODS:
+    for key, ksp_type, restart in methods:
         solvers = []
         for A, bv in mats:
             ksp = PETSc.KSP().create(comm=comm)
@@ -142,18 +143,21 @@ def run(PETSc, systems, repeats):
             if restart is not None:
                 ksp.setGMRESRestart(restart)
             ksp.getPC().setType("none")
-            ksp.setTolerances(rtol=RTOL, atol=ATOL, max_it=MAX_IT)
+            ksp.setTolerances(rtol=RTOL, atol=ATOL, max_it=max_it)
             ksp.setInitialGuessNonzero(False)
             ksp.setUp()
             solvers.append((ksp, A, bv, A.createVecRight()))
         best = None
+        mult = PETSc.Log.Event("MatMult")
         for _ in range(repeats):
-            total, its, relres, reasons = 0.0, [], [], []
+            total, its, relres, reasons, matvecs = 0.0, [], [], [], 0
             for ksp, A, bv, x in solvers:
                 x.set(0.0)
+                before = mult.getPerfInfo()["count"]
                 t0 = time.perf_counter()
                 ksp.solve(bv, x)
                 total += time.perf_counter() - t0
+                matvecs += int(mult.getPerfInfo()["count"] - before)
                 r = A.createVecLeft()
                 A.mult(x, r)
                 r.aypx(-1.0, bv)  # r = b - A x
@@ -161,7 +165,7 @@ def run(PETSc, systems, repeats):
                 relres.append(float(r.norm() / bv.norm()))
                 reasons.append(int(ksp.getConvergedReason()))
             if best is None or total < best["seconds"]:
-                best = {"seconds": total, "iterations": its, "relres": relres, "reasons": reasons}
+                best = {"seconds": total, "matvecs": matvecs, "iterations": its, "relres": relres, "reasons": reasons}
         for ksp, *_ in solvers:
             ksp.destroy()
         result[key] = best
@@ -175,6 +179,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("systems_file", nargs="?", help="binary systems file written by benches/krylov_basic.rs")
     ap.add_argument("--repeats", type=int, default=1, help="passes over the systems; the fastest is reported")
+    ap.add_argument("--methods", default="cg,gmres40", help="comma-separated subset of cg, gmres40")
+    ap.add_argument("--max-it", type=int, default=MAX_IT, help="iteration limit per solve")
     ap.add_argument("--selftest", action="store_true", help="solve generated Poisson systems and check the results")
     args = ap.parse_args()
     if args.repeats < 1:
@@ -182,6 +188,7 @@ def main():
     if args.selftest == (args.systems_file is not None):
         ap.error("give either SYSTEMS_FILE or --selftest")
     PETSc = _petsc()
+    PETSc.Log.begin()
 
     if args.selftest:
         with tempfile.TemporaryDirectory() as d:
@@ -194,10 +201,15 @@ def main():
     else:
         systems = read_systems(args.systems_file)
 
-    result = run(PETSc, systems, args.repeats)
+    wanted = args.methods.split(",")
+    unknown = set(wanted) - {m[0] for m in METHODS}
+    if unknown:
+        ap.error(f"unknown methods {sorted(unknown)}; known: cg, gmres40")
+    methods = [m for m in METHODS if m[0] in wanted]
+    result = run(PETSc, systems, args.repeats, args.max_it, methods)
     print(json.dumps(result))
     ok = True
-    for key, _, _ in METHODS:
+    for key, _, _ in methods:
         for k, (reason, rel) in enumerate(zip(result[key]["reasons"], result[key]["relres"])):
             if reason <= 0 or (args.selftest and rel > RTOL * 1.01):
                 print(f"petsc_krylov.py: {key} system {k}: reason {reason}, relres {rel:.3e}", file=sys.stderr)

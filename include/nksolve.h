@@ -379,6 +379,37 @@ typedef struct {
    * The code a failing callback returned (0 if none failed).
    */
   int32_t callback_code;
+  /**
+   * Recycling (GCRO-DR, recycled CG; zero for the other methods): 1 if the kept space was
+   * re-fitted to a new operator before this solve (`recycle_initial_dim` matvecs), else 0.
+   */
+  int32_t recycle_rebuilt;
+  /**
+   * Dimension of the recycled space this solve started from (0: none).
+   */
+  size_t recycle_initial_dim;
+  /**
+   * Dimension of the space kept for the next solve.
+   */
+  size_t recycle_final_dim;
+  /**
+   * Refreshes of the space from this solve's Krylov data.
+   */
+  size_t recycle_refreshes;
+  /**
+   * GCRO-DR: largest principal angle (radians, `[0, pi/2]`) between the space before and
+   * after the re-fit to a new operator: how far the operator change moved it.
+   */
+  double recycle_largest_angle;
+  /**
+   * `||r after projection onto the recycled space|| / ||r0||` (1: the space did not help).
+   */
+  double recycle_projection_ratio;
+  /**
+   * 1 if the space was dropped after this solve because it stopped helping (it needed at
+   * least the iterations of the last solve without one) or was degenerate for the operator.
+   */
+  int32_t recycle_dropped;
 } nks_krylov_report;
 
 /**
@@ -386,6 +417,16 @@ typedef struct {
  * stops the solve, which then returns `NKS_ERR_ABORTED` and leaves `x` untouched.
  */
 typedef int (*nks_krylov_monitor_fn)(const nks_krylov_report *report, void *user_data);
+
+/**
+ * Matrix-free operator of system `system` of a sequence: write `y = A_system x` for vectors of
+ * length `n`. Return codes as for `nks_matvec_fn`.
+ */
+typedef int (*nks_indexed_matvec_fn)(size_t system,
+                                     const double *x,
+                                     double *y,
+                                     size_t n,
+                                     void *user_data);
 
 /**
  * The report of the last `nks_sor_bandit_solve`.
@@ -435,10 +476,11 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Frees a buffer the library returned with its length (e.g. from `nks_sor_bandit_save`).
+ * Frees a buffer the library returned with its length (from `nks_krylov_save_recycled` or `nks_sor_bandit_save`).
  * `nks_bytes_free(NULL, 0)` does nothing.
  */
-void nks_bytes_free(uint8_t *buf, size_t len);
+void nks_bytes_free(uint8_t *buf,
+                    size_t len);
 
 /**
  * Creates a matrix from CSR arrays; the arrays are copied, so the caller keeps ownership.
@@ -543,8 +585,11 @@ nks_status nks_krylov_set_max_seconds(nks_krylov *h, double max_seconds);
  * (an `nks_krylov_method` value, 0..=4), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
  * `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
  * `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always), `"recycle_dim"` (vectors kept
- * by GCRO-DR and recycled CG, 0..=10000, default 10). Same ranges as the typed
- * setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
+ * by GCRO-DR and recycled CG, 0..=10000, default 10), `"refresh_interval"` (GCRO-DR refreshes
+ * its space from every n-th full cycle, 1..=10000, default 3; 1 is the paper's algorithm).
+ * Recycled CG stores the first `"restart"` search directions of each solve for its refresh
+ * (`2 k + restart` vectors in all). Same ranges as the typed setters; an unknown name returns
+ * `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
  */
 nks_status nks_krylov_set_option(nks_krylov *h, const char *name, double value);
 
@@ -642,6 +687,114 @@ nks_status nks_set_num_threads(size_t threads);
  * The number of threads the parallel kernels use now.
  */
 size_t nks_get_num_threads(void);
+
+/**
+ * Solves the `count` systems `A_i x_i = b_i` given as CSR matrices, keeping the recycle space
+ * of GCRO-DR / recycled CG from one system to the next (each new matrix re-fits it first).
+ *
+ * - `ops`: `count` matrices of the same dimension `n` (the handle keeps none of them).
+ * - `b`, `x`: column-major `n x count` blocks with leading dimensions `ldb`, `ldx >= n`; column
+ *   `i` belongs to system `i`. `x` holds initial guesses when `use_initial_guess` is set.
+ * - `features` (may be NULL: solve in the natural order): column-major `num_features x count`
+ *   (`ldf >= num_features`), one feature vector per system (e.g. its coefficient field); the
+ *   systems are then solved in the SKR order (see `nks_skr_order`).
+ * - `order_out` (may be NULL): receives the `count` system indices in solve order.
+ * - `reports` (may be NULL): receives `count` reports, by system index.
+ *
+ * The handle's method, options, preconditioner choice (Jacobi / ILU(0) are built for each
+ * matrix) and monitor apply; its own operator is not used and not changed. Returns `NKS_OK`
+ * when every system converged; a positive status when one stopped at a limit (the first in
+ * solve order), its iterate written; a negative status when a system failed (message names
+ * the system): the sequence stops there, earlier systems' columns of `x` hold their solutions,
+ * that system's and later ones' are untouched, and `order_out` / `reports` are written
+ * (`NKS_TERMINATION_NOT_STARTED` for systems not reached). Invalid arguments fail before any
+ * solve and write nothing. `nks_krylov_get_report` then returns the last system's report.
+ */
+nks_status nks_krylov_solve_sequence(nks_krylov *h,
+                                     size_t count,
+                                     const nks_csr *const *ops,
+                                     const double *b,
+                                     size_t ldb,
+                                     double *x,
+                                     size_t ldx,
+                                     const double *features,
+                                     size_t num_features,
+                                     size_t ldf,
+                                     size_t *order_out,
+                                     nks_krylov_report *reports);
+
+/**
+ * As `nks_krylov_solve_sequence`, with the operators given by one callback that receives the
+ * system index: `matvec(i, x, y, n, user_data)` writes `y = A_i x`. Preconditioning: none or
+ * the handle's callback preconditioner (Jacobi / ILU(0) need matrices:
+ * `NKS_ERR_INVALID_STATE`).
+ */
+nks_status nks_krylov_solve_sequence_callback(nks_krylov *h,
+                                              size_t count,
+                                              size_t n,
+                                              nks_indexed_matvec_fn matvec,
+                                              void *user_data,
+                                              const double *b,
+                                              size_t ldb,
+                                              double *x,
+                                              size_t ldx,
+                                              const double *features,
+                                              size_t num_features,
+                                              size_t ldf,
+                                              size_t *order_out,
+                                              nks_krylov_report *reports);
+
+/**
+ * The SKR solve order (Sorting Krylov Recycling) of `count` systems whose feature vectors are
+ * the columns of `features` (column-major `num_features x count`, `ldf >= num_features`):
+ * greedy nearest neighbour in Euclidean distance starting from system 0, with the systems
+ * first partitioned along a Hilbert curve when `count > 1024`. Writes a permutation of
+ * `0..count` to `order` (`count` entries), only on success. Deterministic.
+ */
+nks_status nks_skr_order(size_t count,
+                         size_t num_features,
+                         const double *features,
+                         size_t ldf,
+                         size_t *order);
+
+/**
+ * Tells the handle that its operator changed although it was not set again (a matvec
+ * callback whose matrix the host updated in place): the recycled space is re-fitted to the
+ * operator at the next solve. Setting an operator or preconditioner does this already.
+ */
+nks_status nks_krylov_operator_changed(nks_krylov *h);
+
+/**
+ * Forgets every recycled vector (the next solve starts from scratch).
+ */
+nks_status nks_krylov_clear_recycled(nks_krylov *h);
+
+/**
+ * Saves what the handle recycles (GCRO-DR's and recycled CG's spaces) into a new buffer:
+ * `*buf` receives it and `*len` its length in bytes; free it with `nks_bytes_free(*buf, *len)`.
+ * The format is versioned and checksummed (see `nks_krylov_load_recycled`); options and
+ * operators are not part of it.
+ */
+nks_status nks_krylov_save_recycled(const nks_krylov *h, uint8_t **buf, size_t *len);
+
+/**
+ * Restores a buffer written by `nks_krylov_save_recycled`, possibly by another process or
+ * machine (the format is little-endian on every platform). The spaces are re-fitted to the
+ * operator at the next solve. A foreign, truncated or corrupted buffer, or one of another
+ * format version, is refused with `NKS_ERR_INVALID_ARGUMENT` and changes nothing.
+ */
+nks_status nks_krylov_load_recycled(nks_krylov *h, const uint8_t *buf, size_t len);
+
+/**
+ * As `nks_krylov_save_recycled`, to the file `path` (created or replaced). An I/O failure
+ * returns `NKS_ERR_INVALID_ARGUMENT` with the path and the system's reason.
+ */
+nks_status nks_krylov_save_recycled_file(const nks_krylov *h, const char *path);
+
+/**
+ * As `nks_krylov_load_recycled`, from the file `path`.
+ */
+nks_status nks_krylov_load_recycled_file(nks_krylov *h, const char *path);
 
 /**
  * Creates a learner: `learner` an `nks_sor_learner` value, `num_arms` values of omega evenly

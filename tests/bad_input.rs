@@ -10,6 +10,7 @@ use nksolve::capi::krylov::*;
 use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
 use nksolve::capi::bytes::*;
 use nksolve::capi::library::*;
+use nksolve::capi::recycle::*;
 use nksolve::capi::sor::*;
 use nksolve::capi::status::nks_status::{self, *};
 use nksolve::capi::status::*;
@@ -320,6 +321,105 @@ fn krylov_solve_and_report_reject_bad_input_and_keep_x() {
     }
 }
 
+unsafe extern "C" fn indexed_failing(i: usize, x: *const f64, y: *mut f64, n: usize, _ud: *mut c_void) -> c_int {
+    if i == 1 {
+        return -5;
+    }
+    identity(x, y, n, null_mut())
+}
+
+#[test]
+fn sequence_skr_and_recycle_state_calls_reject_bad_input() {
+    let a = tridiag();
+    let h = krylov_with(a);
+    let ops = [a as *const nks_csr; 3];
+    let b = [1.0; 9];
+    let mut x = [7.0; 9];
+    let mut order = [99usize; 3];
+    let f = [0.0, 1.0, 2.0];
+    let none = null_mut::<nks_krylov_report>();
+    unsafe {
+        let seq = |h, count, ops: *const *const nks_csr, b: *const f64, ldb, x: *mut f64, ldx, f: *const f64, nf, ldf| {
+            nks_krylov_solve_sequence(h, count, ops, b, ldb, x, ldx, f, nf, ldf, null_mut(), none)
+        };
+        fails(seq(null_mut(), 3, ops.as_ptr(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_NULL_POINTER, "h");
+        fails(seq(h, 0, ops.as_ptr(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_INVALID_ARGUMENT, "count = 0");
+        fails(seq(h, 3, null(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_NULL_POINTER, "ops");
+        let with_null = [a as *const nks_csr, null(), a];
+        fails(seq(h, 3, with_null.as_ptr(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_NULL_POINTER, "ops[1]");
+        let mut rect = null_mut();
+        assert_eq!(nks_csr_new(2, 3, 1, [0i64, 1, 1].as_ptr(), [0i64].as_ptr(), [1.0].as_ptr(), 0, &mut rect), NKS_OK);
+        let mixed = [a as *const nks_csr, rect, a];
+        fails(seq(h, 3, mixed.as_ptr(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_DIMENSION_MISMATCH, "ops[1]");
+        fails(seq(h, 3, ops.as_ptr(), b.as_ptr(), 2, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_INVALID_ARGUMENT, "ld = 2");
+        fails(seq(h, 3, ops.as_ptr(), null(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_NULL_POINTER, "b");
+        fails(seq(h, 3, ops.as_ptr(), b.as_ptr(), 3, null_mut(), 3, null(), 0, 0), NKS_ERR_NULL_POINTER, "x");
+        fails(seq(h, 3, ops.as_ptr(), x.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        let mut b_nan = b;
+        b_nan[7] = f64::NAN;
+        fails(seq(h, 3, ops.as_ptr(), b_nan.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0), NKS_ERR_NON_FINITE, "column 2");
+        fails(seq(h, 3, ops.as_ptr(), b.as_ptr(), 3, x.as_mut_ptr(), 3, f.as_ptr(), 0, 1), NKS_ERR_INVALID_ARGUMENT, "num_features");
+        fails(seq(h, 3, ops.as_ptr(), b.as_ptr(), 3, x.as_mut_ptr(), 3, [0.0, f64::NAN, 1.0].as_ptr(), 1, 1), NKS_ERR_NON_FINITE, "features");
+        assert_eq!(x, [7.0; 9], "invalid sequences write nothing");
+
+        // A failing system stops the sequence: earlier columns solved, later ones untouched.
+        let mut reports = [std::mem::zeroed::<nks_krylov_report>(); 3];
+        fails(
+            nks_krylov_solve_sequence_callback(h, 3, 3, Some(indexed_failing), null_mut(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0, order.as_mut_ptr(), reports.as_mut_ptr()),
+            NKS_ERR_CALLBACK,
+            "system 1",
+        );
+        assert_eq!(order, [0, 1, 2]);
+        assert!(x[..3].iter().all(|v| (v - 1.0).abs() < 1e-12), "system 0 (identity) solved: {x:?}");
+        assert_eq!(&x[3..], &[7.0; 6], "systems 1 and 2 untouched");
+        assert_eq!((reports[0].status, reports[1].callback_code, reports[2].termination), (0, -5, 0));
+        fails(
+            nks_krylov_solve_sequence_callback(h, 3, 3, None, null_mut(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0, null_mut(), none),
+            NKS_ERR_NULL_POINTER,
+            "matvec",
+        );
+        assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_JACOBI as i32), NKS_OK);
+        fails(
+            nks_krylov_solve_sequence_callback(h, 3, 3, Some(indexed_failing), null_mut(), b.as_ptr(), 3, x.as_mut_ptr(), 3, null(), 0, 0, null_mut(), none),
+            NKS_ERR_INVALID_STATE,
+            "CSR",
+        );
+        assert_eq!(nks_krylov_set_preconditioner(h, NKS_PRECOND_NONE as i32), NKS_OK);
+
+        // SKR order.
+        fails(nks_skr_order(0, 1, f.as_ptr(), 1, order.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "count = 0");
+        fails(nks_skr_order(3, 1, null(), 1, order.as_mut_ptr()), NKS_ERR_NULL_POINTER, "features");
+        fails(nks_skr_order(3, 2, f.as_ptr(), 1, order.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "ld = 1");
+        fails(nks_skr_order(3, 1, f.as_ptr(), 1, null_mut()), NKS_ERR_NULL_POINTER, "order");
+        fails(nks_skr_order(3, 1, [0.0, f64::INFINITY, 1.0].as_ptr(), 1, order.as_mut_ptr()), NKS_ERR_NON_FINITE, "features");
+
+        // Recycle state.
+        fails(nks_krylov_operator_changed(null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_clear_recycled(null_mut()), NKS_ERR_NULL_POINTER, "h");
+        let (mut buf, mut len) = (null_mut::<u8>(), 0usize);
+        fails(nks_krylov_save_recycled(null(), &mut buf, &mut len), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_krylov_save_recycled(h, null_mut(), &mut len), NKS_ERR_NULL_POINTER, "buf");
+        fails(nks_krylov_save_recycled(h, &mut buf, null_mut()), NKS_ERR_NULL_POINTER, "len");
+        assert_eq!(nks_krylov_save_recycled(h, &mut buf, &mut len), NKS_OK);
+        let mut bad = std::slice::from_raw_parts(buf, len).to_vec();
+        bad[len - 1] ^= 1;
+        fails(nks_krylov_load_recycled(h, bad.as_ptr(), len), NKS_ERR_INVALID_ARGUMENT, "checksum");
+        fails(nks_krylov_load_recycled(h, buf, len - 1), NKS_ERR_INVALID_ARGUMENT, "recycle-space buffer");
+        fails(nks_krylov_load_recycled(h, null(), len), NKS_ERR_NULL_POINTER, "buf");
+        fails(nks_krylov_load_recycled(null_mut(), buf, len), NKS_ERR_NULL_POINTER, "h");
+        nks_bytes_free(buf, len);
+        nks_bytes_free(null_mut(), 0);
+        fails(nks_krylov_save_recycled_file(h, null()), NKS_ERR_NULL_POINTER, "path");
+        fails(nks_krylov_save_recycled_file(h, c"".as_ptr()), NKS_ERR_INVALID_ARGUMENT, "empty");
+        fails(nks_krylov_save_recycled_file(h, c"/nonexistent-dir/x.bin".as_ptr()), NKS_ERR_INVALID_ARGUMENT, "/nonexistent-dir/x.bin");
+        fails(nks_krylov_load_recycled_file(h, c"/nonexistent-dir/x.bin".as_ptr()), NKS_ERR_INVALID_ARGUMENT, "could not read");
+        fails(nks_krylov_load_recycled_file(null_mut(), c"x".as_ptr()), NKS_ERR_NULL_POINTER, "h");
+        nks_csr_free(rect);
+        nks_krylov_free(h);
+        nks_csr_free(a);
+    }
+}
+
 #[test]
 fn library_calls_reject_bad_values() {
     fails(nks_set_num_threads(4097), NKS_ERR_INVALID_ARGUMENT, "threads");
@@ -502,7 +602,11 @@ const COVERED: &[&str] = &[
     "nks_sor_bandit_new", "nks_sor_bandit_free", "nks_sor_bandit_set_option", "nks_sor_bandit_get_option",
     "nks_sor_bandit_choose", "nks_sor_bandit_observe", "nks_sor_bandit_solve", "nks_sor_bandit_get_report",
     "nks_sor_bandit_probabilities", "nks_sor_bandit_save", "nks_sor_bandit_load", "nks_sor_bandit_save_file",
-    "nks_sor_bandit_load_file", "nks_bytes_free",
+    "nks_sor_bandit_load_file",
+    "nks_krylov_solve_sequence", "nks_krylov_solve_sequence_callback", "nks_skr_order",
+    "nks_krylov_operator_changed", "nks_krylov_clear_recycled", "nks_krylov_save_recycled",
+    "nks_krylov_load_recycled", "nks_krylov_save_recycled_file", "nks_krylov_load_recycled_file",
+    "nks_bytes_free",
 ];
 
 #[test]

@@ -1,13 +1,17 @@
-//! The C++ binding (`bindings/cpp/nksolve.hpp`): its Poisson example and its exception tests,
-//! compiled with `g++ -std=c++17 -Wall -Wextra -Werror -pedantic` and linked once against the
-//! shared and once against the static library.
+//! The C++ binding (`bindings/cpp/nksolve.hpp`): its examples and its tests, compiled with
+//! `g++ -std=c++17 -Wall -Wextra -Werror -pedantic` and linked once against the shared and once
+//! against the static library.
 //!
 //! - `examples/cpp/poisson.cpp` must print the same solves as the Rust core (same iteration
 //!   counts, residuals below the tolerance, same centre value).
+//! - `examples/cpp/recycling.cpp` must print the lines of the Rust recycling example.
 //! - `tests/cpp/exceptions.cpp` checks that callback exceptions come back with their own type,
 //!   that a monitor returning false gives `NKS_ERR_ABORTED`, that bad arguments give
 //!   `nks::Error` with the library's status and message, and that moved solvers keep their
 //!   callbacks; it must exit 0 with "N passed, 0 failed".
+//! - `tests/cpp/recycling.cpp` checks the recycling wrappers: sequence solves (matrices and an
+//!   indexed callable), SKR order, save / load of the recycled space (buffer and file),
+//!   `clear_recycled`, `operator_changed`, the report's recycle fields, and their errors.
 
 mod common;
 
@@ -18,8 +22,6 @@ use std::process::Command;
 
 /// Warnings are errors: the header must stay clean for users who build with them.
 const CXXFLAGS: &[&str] = &["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"];
-
-/// What the static library needs after `libnksolve.a` on Linux.
 
 /// Compiles `source` (relative to the repository root) into `dir`, linked as `link` says, and
 /// checks the executable depends on `libnksolve.so` exactly when linked against it.
@@ -40,10 +42,27 @@ fn compile(source: &str, dir: &Path, link: Link) -> PathBuf {
     exe
 }
 
-/// Runs `exe` (it must exit 0) and returns its standard output.
-fn run(exe: &Path) -> String {
-    let out = common::run_ok(Command::new(exe).env_remove("LD_LIBRARY_PATH"));
+/// Runs `exe` with `args` (it must exit 0) and returns its standard output.
+fn run(exe: &Path, args: &[&Path]) -> String {
+    let out = common::run_ok(Command::new(exe).args(args).env_remove("LD_LIBRARY_PATH"));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Checks the output of a C++ check program (one `ok` / `FAIL` line per check, then
+/// "N passed, M failed"): no failure, every section of `sections` (e.g. "(a)") has a passing
+/// check, and at least `min_checks` checks ran.
+fn check_summary(program: &str, link: Link, stdout: &str, sections: &[&str], min_checks: usize) {
+    let label = format!("C++ {program} ({})", link.label());
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(failures.is_empty(), "{label}: failed checks:\n{}", failures.join("\n"));
+    let summary = stdout.lines().last().unwrap_or_default();
+    let (passed, rest) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("{label}: no summary line in:\n{stdout}"));
+    let passed: usize = passed.parse().unwrap();
+    assert_eq!(rest, "0 failed", "{label}: {summary}");
+    for part in sections {
+        assert!(stdout.lines().any(|l| l.starts_with("ok") && l.contains(part)), "{label}: no passing {part} checks:\n{stdout}");
+    }
+    assert!(passed >= min_checks, "{label}: only {passed} checks ran:\n{stdout}");
 }
 
 #[test]
@@ -53,7 +72,7 @@ fn cpp_poisson_example_matches_the_rust_core() {
     }
     let dir = common::scratch("cpp/poisson");
     for link in Link::BOTH {
-        let stdout = run(&compile("examples/cpp/poisson.cpp", &dir, link));
+        let stdout = run(&compile("examples/cpp/poisson.cpp", &dir, link), &[]);
         common::check_poisson_output(&format!("C++ ({})", link.label()), &stdout);
         assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
     }
@@ -66,17 +85,36 @@ fn cpp_exceptions_and_moves() {
     }
     let dir = common::scratch("cpp/exceptions");
     for link in Link::BOTH {
-        let stdout = run(&compile("tests/cpp/exceptions.cpp", &dir, link));
-        let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
-        assert!(failures.is_empty(), "C++ ({}): failed checks:\n{}", link.label(), failures.join("\n"));
-        let summary = stdout.lines().last().unwrap_or_default();
-        let (passed, rest) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("no summary line in:\n{stdout}"));
-        let passed: usize = passed.parse().unwrap();
-        assert_eq!(rest, "0 failed", "C++ ({}): {summary}", link.label());
-        // Every check of (a) callback exceptions, (b) monitor stop, (c) bad arguments, (d) moves ran.
-        for part in ["(a)", "(b)", "(c)", "(d)"] {
-            assert!(stdout.lines().any(|l| l.starts_with("ok") && l.contains(part)), "C++: no passing {part} checks:\n{stdout}");
-        }
-        assert!(passed >= 50, "C++ ({}): only {passed} checks ran:\n{stdout}", link.label());
+        let stdout = run(&compile("tests/cpp/exceptions.cpp", &dir, link), &[]);
+        // (a) callback exceptions, (b) monitor stop, (c) bad arguments, (d) moves.
+        check_summary("exceptions", link, &stdout, &["(a)", "(b)", "(c)", "(d)"], 50);
+    }
+}
+
+#[test]
+fn cpp_recycling_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/recycling-example");
+    for link in Link::BOTH {
+        let stdout = run(&compile("examples/cpp/recycling.cpp", &dir, link), &[]);
+        common::check_recycling_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 12, "C++ ({}): exactly the twelve result lines expected:\n{stdout}", link.label());
+    }
+}
+
+#[test]
+fn cpp_recycling_wrappers() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/recycling");
+    for link in Link::BOTH {
+        let files = dir.join(format!("files-{}", link.label()));
+        std::fs::create_dir_all(&files).unwrap();
+        let stdout = run(&compile("tests/cpp/recycling.cpp", &dir, link), &[&files]);
+        // (a) sequences, (b) their errors, (c) SKR order, (d) save / load, (e) clear, operator_changed, options.
+        check_summary("recycling", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 60);
     }
 }

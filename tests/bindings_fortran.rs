@@ -1,7 +1,7 @@
 //! The Fortran binding (`bindings/fortran/nksolve.f90`): it mirrors every function and constant
-//! of `include/nksolve.h`, its report type has the C layout, the Poisson example prints the Rust
-//! core's numbers linked against both the shared and the static library, and the error-path
-//! program (`tests/fortran/errors.f90`) passes.
+//! of `include/nksolve.h`, its report type has the C layout, the Poisson and recycling examples
+//! print the Rust core's numbers linked against both the shared and the static library, and the
+//! error-path program (`tests/fortran/errors.f90`, recycling wrappers included) passes.
 //!
 //! Needs `gfortran` (skipped with a message when missing, a failure under `CI=true`).
 
@@ -133,7 +133,7 @@ fn fortran_example_and_error_paths() {
     let (passed, rest) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("bad summary `{summary}`"));
     assert_eq!(rest, "0 failed", "tests/fortran/errors.f90:\n{out}");
     let passed: usize = passed.parse().unwrap();
-    assert!(passed >= 70, "tests/fortran/errors.f90 ran only {passed} checks:\n{out}");
+    assert!(passed >= 150, "tests/fortran/errors.f90 ran only {passed} checks:\n{out}");
 
     // type(nks_krylov_report) has the C struct's size and field offsets.
     let layout: BTreeMap<String, usize> = common::parse_lines(&out)
@@ -156,9 +156,36 @@ fn fortran_example_and_error_paths() {
         ("residual_norm", offset_of!(R, residual_norm)),
         ("seconds", offset_of!(R, seconds)),
         ("callback_code", offset_of!(R, callback_code)),
+        ("recycle_rebuilt", offset_of!(R, recycle_rebuilt)),
+        ("recycle_initial_dim", offset_of!(R, recycle_initial_dim)),
+        ("recycle_final_dim", offset_of!(R, recycle_final_dim)),
+        ("recycle_refreshes", offset_of!(R, recycle_refreshes)),
+        ("recycle_largest_angle", offset_of!(R, recycle_largest_angle)),
+        ("recycle_projection_ratio", offset_of!(R, recycle_projection_ratio)),
+        ("recycle_dropped", offset_of!(R, recycle_dropped)),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(layout, expected, "type(nks_krylov_report) layout differs from the C struct");
+}
+
+#[test]
+fn fortran_recycling_example() {
+    if !common::require_tool("gfortran", "the Fortran binding") {
+        return;
+    }
+    let dir = common::scratch("fortran_recycling");
+    let module_obj = compile_module(&dir);
+    let mut outputs = Vec::new();
+    for link in Link::BOTH {
+        let label = link.label();
+        let exe = build(&dir, &module_obj, "examples/fortran/recycling.f90", &format!("recycling_{label}"), link);
+        let refers_to_so = contains_bytes(&std::fs::read(&exe).unwrap(), b"libnksolve.so");
+        assert_eq!(refers_to_so, link == Link::Shared, "{label} recycling build: refers to libnksolve.so = {refers_to_so}");
+        let out = run(&dir, &exe);
+        common::check_recycling_output(&format!("Fortran ({label})"), &out);
+        outputs.push(out);
+    }
+    assert_eq!(outputs[0], outputs[1], "shared and static builds print different results");
 }

@@ -1,10 +1,11 @@
-//! The Julia binding (`bindings/julia/NKSolve`) and its example (`examples/julia/poisson.jl`).
+//! The Julia binding (`bindings/julia/NKSolve`) and its examples (`examples/julia/poisson.jl`,
+//! `examples/julia/recycling.jl`).
 //!
 //! Julia cannot be installed on the build machines, so the binding is checked statically:
 //! `tests/julia_ccall_check.py` parses every `.jl` file with tree-sitter-julia and checks each
 //! `ccall`, `@cfunction` and the `KrylovReport` mirror against `include/nksolve.h`. Where `julia`
-//! is on PATH, the Poisson example and the binding's error paths also run against the freshly
-//! built library.
+//! is on PATH, the examples and the binding's error paths (sequences and saved recycle spaces
+//! included) also run against the freshly built library.
 
 mod common;
 
@@ -79,7 +80,10 @@ fn julia_binding_matches_the_header_statically() {
         summary.contains(&format!(" {n}/{n} header functions")),
         "the binding must wrap all {n} functions of include/nksolve.h: {summary}"
     );
-    assert!(summary.contains(" 3 cfunctions"), "matvec, preconditioner and monitor trampolines expected: {summary}");
+    assert!(
+        summary.contains(" 4 cfunctions"),
+        "matvec, preconditioner, monitor and indexed (sequence) matvec trampolines expected: {summary}"
+    );
     println!("{summary}");
 
     // The checker itself: each seeded mistake in a copy of the binding must be reported.
@@ -180,8 +184,20 @@ fn julia_poisson_example_matches_the_rust_core() {
     common::check_poisson_output("Julia", &stdout);
 }
 
+#[test]
+fn julia_recycling_example_matches_the_rust_core() {
+    let Some(mut cmd) = julia("julia_recycling_depot") else { return };
+    cmd.arg(common::root().join("examples").join("julia").join("recycling.jl"));
+    let out = common::run_ok(&mut cmd);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_recycling_output("Julia", &stdout);
+}
+
 /// The binding's failure paths, run where Julia exists: library errors carry status and message,
-/// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve.
+/// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve;
+/// and the sequence / recycling wrappers: results against single solves, 1-based orders, saved
+/// spaces that resume exactly, corrupted buffers refused with the library's message.
 const ERROR_PATHS_JL: &str = r#"
 using NKSolve, Test
 
@@ -272,6 +288,100 @@ end
     @test_throws ArgumentError set_method!(s, :bicgstab)
     free!(s)
     @test_throws NKSolveError set_rtol!(s, 1e-6)
+end
+
+# 1-based CSR arrays of the n × n matrix tridiag(-1, d, -1 + c) (nonsymmetric for c != 0).
+function tridiag(d, c)
+    rowptr, colval, nzval = Int64[1], Int64[], Float64[]
+    for i in 1:n
+        i > 1 && (push!(colval, i - 1); push!(nzval, -1.0))
+        push!(colval, i); push!(nzval, d)
+        i < n && (push!(colval, i + 1); push!(nzval, -1.0 + c))
+        push!(rowptr, length(colval) + 1)
+    end
+    return CSR(rowptr, colval, nzval)
+end
+
+norm2(v) = sqrt(sum(abs2, v))
+
+@testset "NKSolve sequences and recycling" begin
+    @test sizeof(KrylovReport) == 120
+    shifts = [0.3, 0.05, 0.42, 0.2]            # SKR: 0.3 -> 0.2 -> 0.05 -> 0.42
+    mats = [tridiag(2.0 + d, 0.2) for d in shifts]
+    B = hcat([fill(Float64(k), n) for k in 1:4]...)
+    new_gcrodr() = KrylovSolver(method = :gcrodr, rtol = 1e-10, restart = 10, recycle_dim = 4)
+
+    @test skr_order(shifts) == [1, 4, 2, 3]     # 1-based
+    @test skr_order(reshape(shifts, 1, :)) == [1, 4, 2, 3]
+
+    s = new_gcrodr()
+    X = zeros(n, 4)
+    status, order, reports = solve_sequence!(s, X, mats, B; features = shifts)
+    @test status == NKSolve.NKS_OK
+    @test order == [1, 4, 2, 3]
+    @test length(reports) == 4 && all(converged, reports)
+    @test reports[1].recycle_initial_dim == 0 && reports[1].recycle_final_dim == 4
+    @test reports[order[2]].recycle_initial_dim == 4 && reports[order[2]].recycle_rebuilt == 1
+    @test all((r.recycle_rebuilt == 1) == (r.recycle_initial_dim > 0) for r in reports)
+    single = KrylovSolver(method = :gmres, rtol = 1e-12, restart = 50)
+    for i in 1:4
+        @test norm2(mats[i] * X[:, i] .- B[:, i]) <= 1e-10 * norm2(B[:, i]) * 1.01
+        set_operator!(single, mats[i])
+        x = zeros(n)
+        solve!(single, x, B[:, i])
+        @test isapprox(X[:, i], x; rtol = 1e-8)
+    end
+
+    # Matrix-free: f!(y, x, i) with the 1-based system index; natural order without features.
+    seen = Int[]
+    X2 = zeros(n, 4)
+    status, order2, _ = solve_sequence!(new_gcrodr(), X2, (y, x, i) -> (push!(seen, i); matvec!(y, mats[i], x)), B)
+    @test status == NKSolve.NKS_OK && order2 == [1, 2, 3, 4]
+    @test sort(unique(seen)) == [1, 2, 3, 4]
+    @test isapprox(X2, X; rtol = 1e-8)
+    @test_throws Boom solve_sequence!(new_gcrodr(), X2, (y, x, i) -> throw(Boom()), B)
+    @test_throws DimensionMismatch solve_sequence!(s, zeros(n, 3), mats, B)
+    @test_throws DimensionMismatch solve_sequence!(s, X, mats[1:3], B)
+    @test_throws DimensionMismatch solve_sequence!(s, X, mats, B; features = shifts[1:3])
+    @test_throws ArgumentError solve_sequence!(s, X, Any[mats...], B)
+
+    # A saved space resumes exactly, from bytes and from a file.
+    bytes = save_recycled(s)
+    @test bytes isa Vector{UInt8} && !isempty(bytes)
+    path = joinpath(mktempdir(), "space.nks")
+    save_recycled_file(s, path)
+    @test read(path) == bytes
+    from_bytes = load_recycled!(new_gcrodr(), bytes)
+    from_file = load_recycled_file!(new_gcrodr(), path)
+    first_system_iterations(t) = (set_operator!(t, mats[1]); solve!(t, zeros(n), B[:, 1]); Int(report(t).iterations))
+    k = first_system_iterations(s)
+    @test first_system_iterations(from_bytes) == k
+    @test first_system_iterations(from_file) == k
+    @test first_system_iterations(new_gcrodr()) > k
+
+    # Corrupted or foreign buffers are refused with the library's reason; nothing changes.
+    corrupted = copy(bytes)
+    corrupted[end ÷ 2] ⊻= 0xff
+    fresh = new_gcrodr()
+    for bad in (corrupted, bytes[1:end-9], UInt8[1, 2, 3])
+        err = try load_recycled!(fresh, bad); nothing catch e; e end
+        @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+        @test err.func == "nks_krylov_load_recycled" && !isempty(err.message)
+    end
+    set_operator!(fresh, mats[1])
+    solve!(fresh, zeros(n), B[:, 1])
+    @test report(fresh).recycle_initial_dim == 0
+    err = try load_recycled_file!(fresh, joinpath(mktempdir(), "missing.nks")); nothing catch e; e end
+    @test err isa NKSolveError && occursin("missing.nks", err.message)
+
+    # clear_recycled! forgets the space; operator_changed! re-fits it at the next solve.
+    clear_recycled!(s)
+    set_operator!(s, mats[2])
+    solve!(s, zeros(n), B[:, 2])
+    @test report(s).recycle_initial_dim == 0
+    operator_changed!(s)
+    solve!(s, zeros(n), B[:, 2])
+    @test report(s).recycle_rebuilt == 1 && converged(report(s))
 end
 "#;
 

@@ -1,7 +1,8 @@
 //! The Python binding (`bindings/python/nksolve`, ctypes + numpy) against the freshly built
-//! `libnksolve.so`: the Poisson example must print the Rust core's numbers, and the binding's
-//! pytest suite (solutions against scipy's direct solver, error statuses and messages,
-//! callbacks that raise, the monitor, report consistency) must pass.
+//! `libnksolve.so`: the Poisson and recycling examples must print the Rust core's numbers, and
+//! the binding's pytest suite (solutions against scipy's direct solver, error statuses and
+//! messages, callbacks that raise, the monitor, report consistency, sequences and saved
+//! recycle spaces) must pass.
 //!
 //! Needs `python3` (or `$NKS_PYTHON`) with numpy, scipy and pytest. Without them the test is
 //! skipped with a printed reason, except under `CI=true`, where it fails.
@@ -63,6 +64,17 @@ fn python_poisson_example_prints_the_core_numbers() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     print!("{stdout}");
     common::check_poisson_output("Python", &stdout);
+}
+
+#[test]
+fn python_recycling_example_prints_the_core_numbers() {
+    if !require_python() {
+        return;
+    }
+    let out = common::run_ok(python_cmd().arg("examples/python/recycling.py"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_recycling_output("Python", &stdout);
 }
 
 #[test]

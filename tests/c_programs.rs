@@ -1,5 +1,6 @@
-//! The C example and the C error-path program, compiled as strict C99 against the freshly
-//! built shared AND static library, run, checked, and run again under valgrind memcheck.
+//! The C examples (poisson, recycling) and the C error-path program, compiled as strict C99
+//! against the freshly built shared AND static library, run, checked, and run again under
+//! valgrind memcheck.
 
 mod common;
 
@@ -52,60 +53,23 @@ fn c_example_solves_poisson_with_shared_and_static_library() {
     }
 }
 
-/// What `examples/c/sor_bandit.c` must print, computed with the Rust core on the same
-/// sequence: the total iteration count.
-fn expected_sor_bandit_total() -> usize {
-    use nksolve::sor::{LearnerKind, SorBandit};
-    let base = nksolve::problems::poisson2d(10);
-    let mut lcg: u64 = 12345;
-    let mut h = SorBandit::new(LearnerKind::ChebCb, 20, 1.0, 1.95, 2024).unwrap();
-    h.set_option("context_min", -0.1).unwrap();
-    h.set_option("context_max", 0.4).unwrap();
-    let b = vec![1.0; 100];
-    let mut total = 0;
-    for t in 0..400 {
-        lcg = lcg.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let c = -0.1 + 0.5 * (lcg >> 11) as f64 * (1.0 / 9007199254740992.0);
-        let mut trip = Vec::new();
-        for i in 0..100 {
-            for p in base.row_ptr()[i]..base.row_ptr()[i + 1] {
-                let j = base.col_idx()[p];
-                trip.push((i, j, base.values()[p] + if i == j { c } else { 0.0 }));
-            }
-        }
-        let a = std::sync::Arc::new(nksolve::linalg::CsrMatrix::from_triplets(100, 100, &trip).unwrap());
-        let mut x = vec![0.0; 100];
-        total += h.solve(&a, &b, &mut x, c).unwrap().iterations;
-        if t == 200 {
-            h = SorBandit::from_bytes(&h.to_bytes()).unwrap();
-        }
-    }
-    total
-}
-
-/// Checks the SOR-bandit example's output: every solve converged, the total matches the Rust
-/// core, and the printed distributions are distributions.
-fn check_sor_bandit_output(what: &str, stdout: &str) {
-    let got = common::parse_lines(stdout);
-    let solves: Vec<_> = got.iter().filter(|(k, _)| k.starts_with("solve_")).collect();
-    assert_eq!(solves.len(), 8, "{what}: {stdout}");
-    assert!(solves.iter().all(|(_, l)| l["status"] == "0"), "{what}: {stdout}");
-    let total: usize = got["total"]["iterations"].parse().unwrap();
-    assert_eq!(total, expected_sor_bandit_total(), "{what}: total iterations differ from the Rust core");
-    for name in ["probabilities_low", "probabilities_high"] {
-        let p: Vec<f64> = got[name]["p"].split(',').map(|v| v.parse().unwrap()).collect();
-        assert_eq!(p.len(), 20);
-        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-3, "{what} {name}: {p:?}");
-    }
-}
-
 #[test]
 fn c_sor_bandit_example_matches_the_rust_core() {
     if !common::require_tool("cc", "compiling the C examples") {
         return;
     }
     for exe in build("examples/c/sor_bandit.c", "sor_bandit") {
-        check_sor_bandit_output(&format!("C ({})", exe.display()), &stdout_of(&exe));
+        common::check_sor_bandit_output(&format!("C ({})", exe.display()), &stdout_of(&exe));
+    }
+}
+
+#[test]
+fn c_example_recycles_krylov_spaces_with_shared_and_static_library() {
+    if !common::require_tool("cc", "compiling the C examples") {
+        return;
+    }
+    for exe in build("examples/c/recycling.c", "recycling") {
+        common::check_recycling_output(&format!("C ({})", exe.display()), &stdout_of(&exe));
     }
 }
 
@@ -125,15 +89,15 @@ fn c_programs_are_valgrind_clean() {
     if !common::require_tool("cc", "compiling the C tests") || !common::require_tool("valgrind", "the memcheck run") {
         return;
     }
-    for (source, name) in [("examples/c/poisson.c", "poisson"), ("tests/c/errors.c", "errors"), ("examples/c/sor_bandit.c", "sor_bandit")] {
+    let programs = [("examples/c/poisson.c", "poisson"), ("examples/c/recycling.c", "recycling"), ("examples/c/sor_bandit.c", "sor_bandit"), ("tests/c/errors.c", "errors")];
+    for (source, name) in programs {
         for exe in build(source, &format!("{name}-vg")) {
             let out = valgrind_clean(&exe);
-            if name == "poisson" {
-                common::check_poisson_output("C under valgrind", &out);
-            } else if name == "sor_bandit" {
-                check_sor_bandit_output("C under valgrind", &out);
-            } else {
-                assert!(out.trim_end().ends_with(" 0 failed"), "{out}");
+            match name {
+                "poisson" => common::check_poisson_output("C under valgrind", &out),
+                "recycling" => common::check_recycling_output("C under valgrind", &out),
+                "sor_bandit" => common::check_sor_bandit_output("C under valgrind", &out),
+                _ => assert!(out.trim_end().ends_with(" 0 failed"), "{out}"),
             }
         }
     }

@@ -52,6 +52,7 @@ C_SCALARS: dict[str, set[str]] = {
     "int32_t": {"Int32", "Cint"},
     "int": {"Cint", "Int32"},
     "uint32_t": {"UInt32", "Cuint"},
+    "uint8_t": {"UInt8", "Cuchar"},
     "int64_t": {"Int64", "Clonglong"},
     "uint64_t": {"UInt64", "Culonglong"},
     "char": {"Cchar", "UInt8", "Int8"},
@@ -196,6 +197,8 @@ def accepted_julia(h: Header, ct: CType, position: str) -> set[str] | None:
         return None
     if ct.depth == 2 and base in h.opaque and position == "arg":
         return {"Ref{Ptr{Cvoid}}", "Ptr{Ptr{Cvoid}}"}
+    if ct.depth == 2 and base in C_SCALARS and position == "arg":
+        return {f"{w}{{Ptr{{{j}}}}}" for j in C_SCALARS[base] for w in ("Ref", "Ptr")}
     return None
 
 

@@ -39,6 +39,7 @@ const DEFAULTS: &[(&str, f64)] = &[
     ("max_seconds", f64::INFINITY),
     ("reorthogonalization", 0.0),
     ("recycle_dim", 10.0),
+    ("refresh_interval", 3.0),
 ];
 
 /// Values other than the defaults (every code of the enumerations).
@@ -53,6 +54,7 @@ const VALUES: &[(&str, &[f64])] = &[
     ("max_seconds", &[1e-3, 86_400.0, f64::INFINITY]),
     ("reorthogonalization", &[1.0, 2.0, 0.0]),
     ("recycle_dim", &[0.0, 20.0, 10_000.0]),
+    ("refresh_interval", &[1.0, 10_000.0, 3.0]),
 ];
 
 #[test]

@@ -11,12 +11,15 @@
  * - Every failing C call (negative `nks_status`) becomes an `nks::Error` carrying the status and
  *   the library's detailed message (`nks_last_error_message()`).
  * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
- *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve`, never thrown.
+ *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve` (and in
+ *   `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
  * - Handles (`Csr`, `Krylov`) are move-only; a moved-from object throws `nks::Error` with
  *   `NKS_ERR_NULL_POINTER` when used, and may be destroyed or assigned to.
- * - C++ callbacks (matvec, preconditioner, monitor) never let an exception reach the library:
- *   the exception is caught, the solve is stopped, and `Krylov::solve` rethrows the very same
- *   exception object (its original type) once the library has returned.
+ * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor) never let an exception
+ *   reach the library: the exception is caught, the solve is stopped, and `Krylov::solve` /
+ *   `Krylov::solve_sequence` rethrow the very same exception object (its original type) once
+ *   the library has returned.
+ * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices.
  *
  * Minimal use:
  * @code
@@ -108,7 +111,10 @@ enum class Termination : std::int32_t {
 };
 
 /// What a Krylov solve did (iterations, operator and preconditioner applications, norms,
-/// seconds, termination); the C struct `nks_krylov_report` itself.
+/// seconds, termination, and for GCRO-DR / recycled CG the recycle statistics
+/// `recycle_rebuilt`, `recycle_initial_dim`, `recycle_final_dim`, `recycle_refreshes`,
+/// `recycle_largest_angle`, `recycle_projection_ratio`, `recycle_dropped`); the C struct
+/// `nks_krylov_report` itself.
 using Report = nks_krylov_report;
 
 /// The termination reason of a report as a scoped enum.
@@ -197,6 +203,31 @@ inline void set_num_threads(std::size_t threads) { detail::check(nks_set_num_thr
 
 /// The number of threads the library's parallel kernels use now.
 inline std::size_t num_threads() noexcept { return nks_get_num_threads(); }
+
+/**
+ * The SKR solve order (Sorting Krylov Recycling) of a sequence of systems (`nks_skr_order`):
+ * `features` holds one feature vector of `num_features` values per system, column-major (the
+ * features of system `i` are `features[i * num_features ...]`), so there are
+ * `features.size() / num_features` systems. Greedy nearest neighbour in Euclidean distance
+ * starting from system 0 (systems first partitioned along a Hilbert curve beyond 1024 of them);
+ * deterministic. This is the order `Krylov::solve_sequence` uses when given the same features.
+ * @returns a permutation of the 0-based system indices, in solve order.
+ * @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for `num_features == 0` or no features,
+ *         `NKS_ERR_DIMENSION_MISMATCH` when `features.size()` is not a multiple of
+ *         `num_features`, `NKS_ERR_NON_FINITE` for a NaN or infinite feature.
+ */
+inline std::vector<std::size_t> skr_order(const std::vector<double>& features, std::size_t num_features) {
+    if (num_features == 0) throw Error(NKS_ERR_INVALID_ARGUMENT, "num_features = 0; each system needs a feature");
+    if (features.size() % num_features != 0) {
+        throw Error(NKS_ERR_DIMENSION_MISMATCH, "features has " + std::to_string(features.size()) +
+                                                    " values, not a multiple of num_features = " +
+                                                    std::to_string(num_features));
+    }
+    const std::size_t count = features.size() / num_features;
+    std::vector<std::size_t> order(count);
+    detail::check(nks_skr_order(count, num_features, features.data(), num_features, order.data()), "nks_skr_order");
+    return order;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Csr
@@ -340,6 +371,30 @@ using PreconditionerApply = std::function<void(const double* r, double* z, std::
 /// false to stop the solve (which then throws `nks::Error` with `NKS_ERR_ABORTED`).
 using Monitor = std::function<bool(const Report& report)>;
 
+/// Matrix-free operators of a sequence of systems: write `y = A_system x` (`system` is the
+/// 0-based index of the system being solved), vectors of length `n`. Throw to stop the sequence.
+using IndexedMatvec = std::function<void(std::size_t system, const double* x, double* y, std::size_t n)>;
+
+/// What `Krylov::solve_sequence` did.
+struct SequenceResult {
+    /// `NKS_OK` when every system converged, else the positive status (`NKS_MAX_ITERATIONS`,
+    /// `NKS_TIME_LIMIT`, `NKS_STAGNATION`) of the first system, in solve order, that stopped at
+    /// a limit (its last iterate is in `x`).
+    nks_status status = NKS_OK;
+    /// The 0-based system indices in the order they were solved (the SKR order when features
+    /// were given, else `0, 1, ..., count - 1`).
+    std::vector<std::size_t> order;
+    /// One report per system, by system index (not by solve order).
+    std::vector<Report> reports;
+
+    /// The sum of the iterations of all systems.
+    std::size_t total_iterations() const noexcept {
+        std::size_t total = 0;
+        for (const Report& r : reports) total += r.iterations;
+        return total;
+    }
+};
+
 namespace detail {
 
 /**
@@ -391,15 +446,66 @@ struct KrylovCallbacks {
             return -1;
         }
     }
+
+    /// To be called right after a solve returned `status` from the C function `where`:
+    /// rethrows the exception a callback threw during it (clearing it), else throws
+    /// `nks::Error` for a negative status, else returns `status`.
+    nks_status finish(nks_status status, const char* where) {
+        if (error) {
+            std::exception_ptr e = std::move(error);
+            error = nullptr;
+            std::rethrow_exception(e);
+        }
+        return check(status, where);
+    }
+};
+
+/// The `user_data` of one `Krylov::solve_sequence` call with an indexed matvec: the callable
+/// and the handle's callbacks, whose `error` slot records an exception it throws.
+struct IndexedMatvecCall {
+    /// The host's operators.
+    const IndexedMatvec& matvec;
+    /// The handle's callbacks (the error slot shared with the preconditioner and monitor).
+    KrylovCallbacks& callbacks;
+
+    /// Trampoline for `nks_indexed_matvec_fn`; never lets an exception out.
+    static int trampoline(std::size_t system, const double* x, double* y, std::size_t n, void* user_data) noexcept {
+        auto* self = static_cast<IndexedMatvecCall*>(user_data);
+        return self->callbacks.call([&] { self->matvec(system, x, y, n); });
+    }
+};
+
+/// Owns a byte buffer the library allocated; frees it with `nks_bytes_free`.
+class LibraryBytes {
+public:
+    /// An empty owner, to be filled through `data_out()` / `len_out()`.
+    LibraryBytes() = default;
+    ~LibraryBytes() { nks_bytes_free(data_, len_); }
+    LibraryBytes(const LibraryBytes&) = delete;             ///< Owns the buffer alone.
+    LibraryBytes& operator=(const LibraryBytes&) = delete;  ///< Owns the buffer alone.
+
+    /// Where the library writes the buffer's address.
+    std::uint8_t** data_out() noexcept { return &data_; }
+    /// Where the library writes the buffer's length.
+    std::size_t* len_out() noexcept { return &len_; }
+    /// A copy of the bytes.
+    std::vector<std::uint8_t> to_vector() const { return std::vector<std::uint8_t>(data_, data_ + len_); }
+
+private:
+    std::uint8_t* data_ = nullptr;
+    std::size_t len_ = 0;
 };
 
 }  // namespace detail
 
 /**
- * A Krylov solver (CG, GMRES(m), FGMRES(m)): RAII over `nks_krylov`. Move-only.
+ * A Krylov solver (CG, GMRES(m), FGMRES(m), GCRO-DR(m, k), recycled CG): RAII over
+ * `nks_krylov`. Move-only.
  *
  * Holds the options, the operator (a `Csr` or a C++ callable), the preconditioner (built-in or
- * a C++ callable), an optional monitor, reusable workspace, and the report of the last solve.
+ * a C++ callable), an optional monitor, reusable workspace, the space GCRO-DR / recycled CG
+ * recycle from one solve to the next (see `solve_sequence`, `save_recycled`), and the report
+ * of the last solve.
  * The callables are stored in this object and live as long as it does; moving the object keeps
  * them working. Setters return `*this` for chaining and throw `nks::Error` on invalid input,
  * leaving the previous setting in place. Use one object from one thread at a time, and do not
@@ -488,15 +594,28 @@ public:
         return *this;
     }
 
-    /// Sets an option by name, for options read from input files: `"method"` (0/1/2),
-    /// `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1),
-    /// `"preconditioner_side"` (0/1), `"max_seconds"`, `"reorthogonalization"` (0/1/2)
-    /// (`nks_krylov_set_option`).
+    /// Sets an option by name, for options read from input files: `"method"` (0..=4, see
+    /// `Method`), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"`
+    /// (0/1), `"preconditioner_side"` (0/1), `"max_seconds"`, `"reorthogonalization"` (0/1/2),
+    /// `"recycle_dim"`, `"refresh_interval"` (`nks_krylov_set_option`).
     /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (listing the known names) or
     ///         `NKS_ERR_INVALID_ARGUMENT`.
     Krylov& set_option(const std::string& name, double value) {
         detail::check(nks_krylov_set_option(get(), name.c_str(), value), "nks_krylov_set_option");
         return *this;
+    }
+
+    /// Vectors GCRO-DR and recycled CG keep across cycles and solves, `0..=10000`, default 10
+    /// (GCRO-DR uses at most `restart - 1`); ignored by the other methods (option
+    /// `"recycle_dim"`).
+    Krylov& set_recycle_dim(std::size_t recycle_dim) {
+        return set_option("recycle_dim", static_cast<double>(recycle_dim));
+    }
+
+    /// GCRO-DR refreshes its recycled space from every `refresh_interval`-th full restart cycle,
+    /// `1..=10000`, default 3 (1 is the original algorithm) (option `"refresh_interval"`).
+    Krylov& set_refresh_interval(std::size_t refresh_interval) {
+        return set_option("refresh_interval", static_cast<double>(refresh_interval));
     }
 
     /// Reads an option by name: any name `set_option` accepts, in the same numeric encoding
@@ -592,13 +711,7 @@ public:
     nks_status solve(const double* b, double* x, std::size_t n) {
         nks_krylov* h = get();
         callbacks_->error = nullptr;
-        const nks_status status = nks_krylov_solve(h, b, x, n);
-        if (callbacks_->error) {
-            std::exception_ptr e = std::move(callbacks_->error);
-            callbacks_->error = nullptr;
-            std::rethrow_exception(e);
-        }
-        return detail::check(status, "nks_krylov_solve");
+        return callbacks_->finish(nks_krylov_solve(h, b, x, n), "nks_krylov_solve");
     }
 
     /**
@@ -613,7 +726,124 @@ public:
         return solve(b.data(), x.data(), b.size());
     }
 
-    /// The report of the last solve that started (`nks_krylov_get_report`).
+    /**
+     * Solves the systems `ops[i] x_i = b_i`, `i = 0 .. ops.size() - 1`, on this handle
+     * (`nks_krylov_solve_sequence`): GCRO-DR and recycled CG carry their recycled space from
+     * one system to the next (re-fitted to each new matrix); the other methods solve each
+     * system from scratch. The handle's method, options, preconditioner choice (Jacobi /
+     * ILU(0) are built for each matrix) and monitor apply; its own operator is neither used nor
+     * changed, and no matrix is kept.
+     *
+     * `b` and `x` are column-major `n x count` blocks (`count = ops.size()`, `n` the matrices'
+     * dimension): column `i`, `b[i * n .. (i + 1) * n)`, belongs to system `i`. `x` holds
+     * initial guesses when `set_use_initial_guess(true)`. `features` (optional) holds one
+     * feature vector per system, column-major like `b` (`features.size() / count` values each,
+     * e.g. each system's coefficients): the systems are then solved in the SKR order (see
+     * `nks::skr_order`); empty: in the natural order.
+     * @returns the status, the solve order and the per-system reports.
+     * @throws the exception a C++ callback (preconditioner, monitor) threw, or nks::Error: for
+     *         invalid arguments before any solve (`NKS_ERR_DIMENSION_MISMATCH` for sizes that
+     *         disagree), or when a system fails (the message names it): then the columns of the
+     *         systems solved before it hold their solutions, its own and later ones are
+     *         untouched, and `report()` describes the failed system.
+     */
+    SequenceResult solve_sequence(const std::vector<Csr>& ops, const std::vector<double>& b, std::vector<double>& x,
+                                  const std::vector<double>& features = {}) {
+        std::vector<const nks_csr*> handles;
+        handles.reserve(ops.size());
+        for (const Csr& a : ops) {
+            if (!a) detail::moved_from("nks::Csr");
+            handles.push_back(a.capi());
+        }
+        const std::size_t n = ops.empty() ? 0 : ops.front().nrows();
+        return run_sequence(ops.size(), n, b, x, features, "nks_krylov_solve_sequence",
+                            [&](nks_krylov* h, const double* f, std::size_t num_features, std::size_t* order,
+                                Report* reports) {
+                                return nks_krylov_solve_sequence(h, handles.size(), handles.data(), b.data(), n,
+                                                                 x.data(), n, f, num_features, num_features, order,
+                                                                 reports);
+                            });
+    }
+
+    /**
+     * Solves a sequence of `count` systems of dimension `n` whose operators are applied by one
+     * callable, `matvec(system, x, y, n)` writing `y = A_system x`
+     * (`nks_krylov_solve_sequence_callback`); see the `Csr` overload for `b`, `x`, `features`,
+     * the result and the errors. Preconditioning: none or the handle's callable one (built-in
+     * Jacobi / ILU(0) need matrices: `NKS_ERR_INVALID_STATE`). If `matvec` throws, the sequence
+     * stops and this rethrows that exception. `matvec` is only used during this call.
+     * @throws nks::Error for an empty `matvec` (`NKS_ERR_NULL_POINTER`), and as the `Csr`
+     *         overload.
+     */
+    SequenceResult solve_sequence(std::size_t count, std::size_t n, const IndexedMatvec& matvec,
+                                  const std::vector<double>& b, std::vector<double>& x,
+                                  const std::vector<double>& features = {}) {
+        detail::IndexedMatvecCall call{matvec, *callbacks_};
+        const nks_indexed_matvec_fn trampoline = matvec ? &detail::IndexedMatvecCall::trampoline : nullptr;
+        return run_sequence(count, n, b, x, features, "nks_krylov_solve_sequence_callback",
+                            [&](nks_krylov* h, const double* f, std::size_t num_features, std::size_t* order,
+                                Report* reports) {
+                                return nks_krylov_solve_sequence_callback(h, count, n, trampoline, &call, b.data(), n,
+                                                                          x.data(), n, f, num_features, num_features,
+                                                                          order, reports);
+                            });
+    }
+
+    /// Tells the solver that its operator changed although it was not set again (a callable
+    /// whose matrix the host updated in place): the recycled space is re-fitted to the operator
+    /// at the next solve. Setting an operator or preconditioner does this already
+    /// (`nks_krylov_operator_changed`).
+    Krylov& operator_changed() {
+        detail::check(nks_krylov_operator_changed(get()), "nks_krylov_operator_changed");
+        return *this;
+    }
+
+    /// Forgets every recycled vector: the next solve starts from scratch
+    /// (`nks_krylov_clear_recycled`).
+    Krylov& clear_recycled() {
+        detail::check(nks_krylov_clear_recycled(get()), "nks_krylov_clear_recycled");
+        return *this;
+    }
+
+    /// What the solver recycles (GCRO-DR's and recycled CG's spaces; not the options nor the
+    /// operator) in a versioned, checksummed, little-endian format that `load_recycled` reads
+    /// back, in this or another process (`nks_krylov_save_recycled`).
+    std::vector<std::uint8_t> save_recycled() const {
+        detail::LibraryBytes bytes;
+        detail::check(nks_krylov_save_recycled(get(), bytes.data_out(), bytes.len_out()), "nks_krylov_save_recycled");
+        return bytes.to_vector();
+    }
+
+    /// Restores the `len` bytes at `data`, written by `save_recycled`; the spaces are re-fitted
+    /// to the operator at the next solve (`nks_krylov_load_recycled`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for a foreign, truncated or corrupted
+    ///         buffer or one of another format version; the solver is then unchanged.
+    Krylov& load_recycled(const std::uint8_t* data, std::size_t len) {
+        detail::check(nks_krylov_load_recycled(get(), data, len), "nks_krylov_load_recycled");
+        return *this;
+    }
+
+    /// Restores `bytes`, written by `save_recycled` (see the pointer overload).
+    Krylov& load_recycled(const std::vector<std::uint8_t>& bytes) { return load_recycled(bytes.data(), bytes.size()); }
+
+    /// As `save_recycled`, into the file `path`, created or replaced
+    /// (`nks_krylov_save_recycled_file`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` naming the path and the system's
+    ///         reason when the file cannot be written.
+    void save_recycled_file(const std::string& path) const {
+        detail::check(nks_krylov_save_recycled_file(get(), path.c_str()), "nks_krylov_save_recycled_file");
+    }
+
+    /// As `load_recycled`, from the file `path` (`nks_krylov_load_recycled_file`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for a file that cannot be read or
+    ///         does not hold a valid saved space; the solver is then unchanged.
+    Krylov& load_recycled_file(const std::string& path) {
+        detail::check(nks_krylov_load_recycled_file(get(), path.c_str()), "nks_krylov_load_recycled_file");
+        return *this;
+    }
+
+    /// The report of the last solve that started (`nks_krylov_get_report`); after
+    /// `solve_sequence`, that of the last system it started.
     Report report() const {
         Report r{};
         detail::check(nks_krylov_get_report(get(), &r), "nks_krylov_get_report");
@@ -630,6 +860,44 @@ private:
     nks_krylov* get() const {
         if (ptr_ == nullptr) detail::moved_from("nks::Krylov");
         return ptr_;
+    }
+
+    /**
+     * The part both `solve_sequence` overloads share: checks that `b` and `x` are `n x count`
+     * and that `features` splits into `count` columns, then calls
+     * `call_c(handle, features_or_null, num_features, order_out, reports_out)` (which calls
+     * the C sequence function `where`) and turns its status into the result, a rethrown
+     * callback exception, or an `nks::Error`.
+     */
+    template <class CallC>
+    SequenceResult run_sequence(std::size_t count, std::size_t n, const std::vector<double>& b,
+                                std::vector<double>& x, const std::vector<double>& features, const char* where,
+                                CallC&& call_c) {
+        nks_krylov* h = get();
+        // count == 0 or n == 0 is left to the library, which explains the valid range.
+        if (b.size() != n * count || x.size() != n * count) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH, "b has " + std::to_string(b.size()) + " and x has " +
+                                                        std::to_string(x.size()) + " entries; n x count = " +
+                                                        std::to_string(n) + " x " + std::to_string(count) +
+                                                        " are needed");
+        }
+        std::size_t num_features = 0;
+        if (!features.empty() && count > 0) {
+            if (features.size() % count != 0) {
+                throw Error(NKS_ERR_DIMENSION_MISMATCH, "features has " + std::to_string(features.size()) +
+                                                            " values, not the same number for each of the " +
+                                                            std::to_string(count) + " systems");
+            }
+            num_features = features.size() / count;
+        }
+        SequenceResult result;
+        result.order.resize(count);
+        result.reports.resize(count);
+        callbacks_->error = nullptr;
+        const nks_status status = call_c(h, features.empty() ? nullptr : features.data(), num_features,
+                                         result.order.data(), result.reports.data());
+        result.status = callbacks_->finish(status, where);
+        return result;
     }
 
     nks_krylov* ptr_ = nullptr;

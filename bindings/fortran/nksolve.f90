@@ -7,21 +7,21 @@
 !>   value, and `type(nks_krylov_report)`, laid out exactly as the C struct;
 !> * the friendly layer: `type(nks_csr_t)` and `type(nks_krylov_t)`, derived types with
 !>   type-bound procedures and `final` destructors. Ordinary Fortran procedures serve as the
-!>   matrix-free operator, the preconditioner and the monitor; one `bind(c)` trampoline per
-!>   callback kind calls them.
+!>   matrix-free operator (also the per-system operator of a sequence), the preconditioner and
+!>   the monitor; one `bind(c)` trampoline per callback kind calls them.
 !>
 !> Errors. Every friendly call that can fail takes an optional `stat` argument
 !> (`integer(c_int32_t)`, an `NKS_*` status). With `stat` present the status is returned and the
 !> program goes on; without it a failure prints the status and the library's message to
 !> `error_unit` and stops the program with `error stop`, as `allocate` does without `stat=`.
-!> `solve` always returns its status instead. After a failed call, `obj%last_error()` returns
-!> the library's detailed message (which argument, what was wrong, the valid range), copied at
-!> the time of the failure so later calls cannot overwrite it.
+!> `solve` and the `solve_sequence*` calls always return their status instead. After a failed
+!> call, `obj%last_error()` returns the library's detailed message (which argument, what was
+!> wrong, the valid range), copied at the time of the failure so later calls cannot overwrite it.
 !>
 !> Callbacks. A callback must never execute `stop`, `error stop` or anything else that leaves
 !> it other than by returning: report failure by setting its `ierr` argument to a non-zero value
 !> instead (the solve then returns `NKS_ERR_CALLBACK` and keeps the code in the report's
-!> `callback_code`). Callbacks run on the thread that called `solve`.
+!> `callback_code`). Callbacks run on the thread that called the solve.
 !>
 !> Copying. `nks_csr_t` and `nks_krylov_t` own a library handle; they cannot be copied by
 !> assignment (a copy would free the handle twice). Assigning one that holds a handle stops the
@@ -32,8 +32,8 @@
 !> `free` there, or declare the objects inside a procedure or `block`.
 module nksolve
   use, intrinsic :: iso_c_binding, only: c_ptr, c_funptr, c_null_ptr, c_null_funptr, c_null_char, &
-    c_char, c_int, c_int32_t, c_int64_t, c_size_t, c_double, c_associated, c_f_pointer, c_loc, c_funloc
-  use, intrinsic :: iso_fortran_env, only: error_unit, int32, int64
+    c_char, c_int, c_int8_t, c_int32_t, c_int64_t, c_size_t, c_double, c_associated, c_f_pointer, c_loc, c_funloc
+  use, intrinsic :: iso_fortran_env, only: error_unit, int8, int32, int64
   use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
   implicit none
   private
@@ -163,6 +163,23 @@ module nksolve
     real(c_double) :: seconds = 0.0_c_double
     !> The code a failing callback returned (0 if none failed).
     integer(c_int32_t) :: callback_code = 0_c_int32_t
+    !> Recycling (GCRO-DR, recycled CG; zero for the other methods): 1 if the kept space was
+    !> re-fitted to a new operator before this solve (`recycle_initial_dim` matvecs), else 0.
+    integer(c_int32_t) :: recycle_rebuilt = 0_c_int32_t
+    !> Dimension of the recycled space this solve started from (0: none).
+    integer(c_size_t) :: recycle_initial_dim = 0_c_size_t
+    !> Dimension of the space kept for the next solve.
+    integer(c_size_t) :: recycle_final_dim = 0_c_size_t
+    !> Refreshes of the space from this solve's Krylov data.
+    integer(c_size_t) :: recycle_refreshes = 0_c_size_t
+    !> GCRO-DR: largest principal angle (radians, `[0, pi/2]`) between the space before and
+    !> after the re-fit to a new operator: how far the operator change moved it.
+    real(c_double) :: recycle_largest_angle = 0.0_c_double
+    !> `||r after projection onto the recycled space|| / ||r0||` (1: the space did not help).
+    real(c_double) :: recycle_projection_ratio = 0.0_c_double
+    !> 1 if the space was dropped after this solve because it stopped helping (it needed at
+    !> least the iterations of the last solve without one) or was degenerate for the operator.
+    integer(c_int32_t) :: recycle_dropped = 0_c_int32_t
   end type nks_krylov_report
 
   ! ---------------------------------------------------------------------------------------------
@@ -178,6 +195,10 @@ module nksolve
     nks_krylov_set_operator_callback, nks_krylov_set_preconditioner, &
     nks_krylov_set_preconditioner_callback, nks_krylov_set_monitor, nks_krylov_solve, &
     nks_krylov_get_report
+  public :: nks_krylov_solve_sequence, nks_krylov_solve_sequence_callback, nks_skr_order, &
+    nks_krylov_operator_changed, nks_krylov_clear_recycled, nks_krylov_save_recycled, &
+    nks_krylov_load_recycled, nks_krylov_save_recycled_file, nks_krylov_load_recycled_file, &
+    nks_bytes_free
   public :: nks_version, nks_version_string, nks_set_num_threads, nks_get_num_threads, &
     nks_status_str, nks_last_error_message
 
@@ -396,6 +417,130 @@ module nksolve
       integer(c_int32_t) :: status
     end function nks_krylov_get_report
 
+    !> C `nks_krylov_solve_sequence`: solves the `count` systems `A_i x_i = b_i` with the CSR
+    !> handles `ops(1:count)`, keeping the GCRO-DR / recycled-CG space from one system to the
+    !> next. `b`, `x`: column-major `n x count` blocks (leading dimensions `ldb`, `ldx >= n`),
+    !> column `i + 1` belongs to system `i`. The optional arguments are `c_loc`s or
+    !> `c_null_ptr`: `features` (`num_features x count` reals, `ldf >= num_features`; null:
+    !> natural order, else SKR order), `order_out` (`count` `integer(c_size_t)`: the 0-based
+    !> system indices in solve order), `reports` (`count` `nks_krylov_report`s, by system).
+    function nks_krylov_solve_sequence(h, count, ops, b, ldb, x, ldx, features, num_features, ldf, &
+                                       order_out, reports) bind(c, name="nks_krylov_solve_sequence") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: count
+      type(c_ptr), intent(in) :: ops(*)
+      real(c_double), intent(in) :: b(*)
+      integer(c_size_t), value :: ldb
+      real(c_double), intent(inout) :: x(*)
+      integer(c_size_t), value :: ldx
+      type(c_ptr), value :: features
+      integer(c_size_t), value :: num_features
+      integer(c_size_t), value :: ldf
+      type(c_ptr), value :: order_out
+      type(c_ptr), value :: reports
+      integer(c_int32_t) :: status
+    end function nks_krylov_solve_sequence
+
+    !> C `nks_krylov_solve_sequence_callback`: as `nks_krylov_solve_sequence`, the operators
+    !> given by the `c_funloc` of one `bind(c)` function
+    !> `integer(c_int) f(system, x, y, n, user_data)` (`system`: the 0-based system index,
+    !> `integer(c_size_t), value`) that writes `y = A_system x`.
+    function nks_krylov_solve_sequence_callback(h, count, n, matvec, user_data, b, ldb, x, ldx, features, &
+                                                num_features, ldf, order_out, reports) &
+        bind(c, name="nks_krylov_solve_sequence_callback") result(status)
+      import :: c_ptr, c_funptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: count
+      integer(c_size_t), value :: n
+      type(c_funptr), value :: matvec
+      type(c_ptr), value :: user_data
+      real(c_double), intent(in) :: b(*)
+      integer(c_size_t), value :: ldb
+      real(c_double), intent(inout) :: x(*)
+      integer(c_size_t), value :: ldx
+      type(c_ptr), value :: features
+      integer(c_size_t), value :: num_features
+      integer(c_size_t), value :: ldf
+      type(c_ptr), value :: order_out
+      type(c_ptr), value :: reports
+      integer(c_int32_t) :: status
+    end function nks_krylov_solve_sequence_callback
+
+    !> C `nks_skr_order`: the SKR solve order of `count` systems whose feature vectors are the
+    !> columns of `features` (`num_features x count`, `ldf >= num_features`); writes the 0-based
+    !> system indices in solve order to `order(1:count)`, only on success.
+    function nks_skr_order(count, num_features, features, ldf, order) bind(c, name="nks_skr_order") result(status)
+      import :: c_size_t, c_double, c_int32_t
+      integer(c_size_t), value :: count
+      integer(c_size_t), value :: num_features
+      real(c_double), intent(in) :: features(*)
+      integer(c_size_t), value :: ldf
+      integer(c_size_t), intent(inout) :: order(*)
+      integer(c_int32_t) :: status
+    end function nks_skr_order
+
+    !> C `nks_krylov_operator_changed`: the operator changed in place (a matvec whose matrix the
+    !> host updated); the recycled space is re-fitted at the next solve.
+    function nks_krylov_operator_changed(h) bind(c, name="nks_krylov_operator_changed") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t) :: status
+    end function nks_krylov_operator_changed
+
+    !> C `nks_krylov_clear_recycled`: forgets every recycled vector.
+    function nks_krylov_clear_recycled(h) bind(c, name="nks_krylov_clear_recycled") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t) :: status
+    end function nks_krylov_clear_recycled
+
+    !> C `nks_krylov_save_recycled`: `buf` receives a new library buffer of `len` bytes holding
+    !> the recycled spaces; free it with `nks_bytes_free(buf, len)`.
+    function nks_krylov_save_recycled(h, buf, len) bind(c, name="nks_krylov_save_recycled") result(status)
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      type(c_ptr), intent(inout) :: buf
+      integer(c_size_t), intent(inout) :: len
+      integer(c_int32_t) :: status
+    end function nks_krylov_save_recycled
+
+    !> C `nks_krylov_load_recycled`: restores `len` bytes written by `nks_krylov_save_recycled`;
+    !> a foreign, truncated or corrupted buffer is refused with `NKS_ERR_INVALID_ARGUMENT`.
+    function nks_krylov_load_recycled(h, buf, len) bind(c, name="nks_krylov_load_recycled") result(status)
+      import :: c_ptr, c_int8_t, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int8_t), intent(in) :: buf(*)
+      integer(c_size_t), value :: len
+      integer(c_int32_t) :: status
+    end function nks_krylov_load_recycled
+
+    !> C `nks_krylov_save_recycled_file`: as `nks_krylov_save_recycled`, to the file `path`
+    !> (created or replaced); `path` must end with `c_null_char`.
+    function nks_krylov_save_recycled_file(h, path) bind(c, name="nks_krylov_save_recycled_file") result(status)
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: path(*)
+      integer(c_int32_t) :: status
+    end function nks_krylov_save_recycled_file
+
+    !> C `nks_krylov_load_recycled_file`: as `nks_krylov_load_recycled`, from the file `path`;
+    !> `path` must end with `c_null_char`.
+    function nks_krylov_load_recycled_file(h, path) bind(c, name="nks_krylov_load_recycled_file") result(status)
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: path(*)
+      integer(c_int32_t) :: status
+    end function nks_krylov_load_recycled_file
+
+    !> C `nks_bytes_free`: frees a buffer the library returned, with its length; `c_null_ptr`
+    !> with length 0 does nothing.
+    subroutine nks_bytes_free(buf, len) bind(c, name="nks_bytes_free")
+      import :: c_ptr, c_size_t
+      type(c_ptr), value :: buf
+      integer(c_size_t), value :: len
+    end subroutine nks_bytes_free
+
     !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
     function nks_version() bind(c, name="nks_version") result(version)
       import :: c_int32_t
@@ -452,7 +597,7 @@ module nksolve
   ! ---------------------------------------------------------------------------------------------
 
   public :: nks_matvec_proc, nks_matvec_ctx_proc, nks_precond_proc, nks_precond_ctx_proc, &
-    nks_monitor_proc, nks_monitor_ctx_proc
+    nks_monitor_proc, nks_monitor_ctx_proc, nks_indexed_matvec_proc, nks_indexed_matvec_ctx_proc
 
   abstract interface
     !> Matrix-free operator: write `y = A x` (`size(x) == size(y) ==` the operator's dimension).
@@ -507,6 +652,27 @@ module nksolve
       integer(c_int), intent(inout) :: ierr
       class(*), intent(inout) :: ctx
     end subroutine nks_monitor_ctx_proc
+
+    !> Operator of one system of a sequence (`solve_sequence_proc`): write `y = A_system x`,
+    !> where `system` is the 1-based index of the system, i.e. of its column in `b` and `x`.
+    !> `ierr` as for `nks_matvec_proc`.
+    subroutine nks_indexed_matvec_proc(system, x, y, ierr)
+      import :: c_double, c_int
+      integer, intent(in) :: system
+      real(c_double), intent(in) :: x(:)
+      real(c_double), intent(out) :: y(:)
+      integer(c_int), intent(inout) :: ierr
+    end subroutine nks_indexed_matvec_proc
+
+    !> As `nks_indexed_matvec_proc`, with the context object given to `solve_sequence_ctx`.
+    subroutine nks_indexed_matvec_ctx_proc(system, x, y, ierr, ctx)
+      import :: c_double, c_int
+      integer, intent(in) :: system
+      real(c_double), intent(in) :: x(:)
+      real(c_double), intent(out) :: y(:)
+      integer(c_int), intent(inout) :: ierr
+      class(*), intent(inout) :: ctx
+    end subroutine nks_indexed_matvec_ctx_proc
   end interface
 
   ! Heap-allocated holders passed to the library as `user_data` (`c_loc` of the holder). The
@@ -533,6 +699,32 @@ module nksolve
     procedure(nks_monitor_ctx_proc), pointer, nopass :: proc_ctx => null()
     class(*), pointer :: ctx => null()
   end type monitor_holder
+
+  !> The user's sequence operator procedure and optional context (lives for one sequence call).
+  type :: indexed_matvec_holder
+    procedure(nks_indexed_matvec_proc), pointer, nopass :: proc => null()
+    procedure(nks_indexed_matvec_ctx_proc), pointer, nopass :: proc_ctx => null()
+    class(*), pointer :: ctx => null()
+  end type indexed_matvec_holder
+
+  !> The library-side copies of a sequence call's optional arrays, and the `c_loc`s (or
+  !> `c_null_ptr`s) passed for them. Declared `target` by the caller.
+  type :: sequence_buffers
+    !> The feature block (absent: not allocated, natural order).
+    real(c_double), allocatable :: features(:, :)
+    !> The library's 0-based solve order (requested: allocated).
+    integer(c_size_t), allocatable :: order(:)
+    !> The per-system reports (requested: allocated).
+    type(nks_krylov_report), allocatable :: reports(:)
+    !> Rows of the feature block (0 without features).
+    integer(c_size_t) :: num_features = 0_c_size_t
+    !> `c_loc(features)` or `c_null_ptr`.
+    type(c_ptr) :: features_ptr = c_null_ptr
+    !> `c_loc(order)` or `c_null_ptr`.
+    type(c_ptr) :: order_ptr = c_null_ptr
+    !> `c_loc(reports)` or `c_null_ptr`.
+    type(c_ptr) :: reports_ptr = c_null_ptr
+  end type sequence_buffers
 
   ! ---------------------------------------------------------------------------------------------
   ! Friendly types
@@ -580,9 +772,16 @@ module nksolve
     final :: csr_final
   end type nks_csr_t
 
-  !> A Krylov solver (`nks_krylov`): CG, GMRES(m) or FGMRES(m) on a CSR matrix or a Fortran
-  !> matvec procedure, with a built-in or Fortran preconditioner and an optional monitor.
-  !> `call s%create()` first; freed by `free` or when finalized. Not copyable.
+  !> A Krylov solver (`nks_krylov`): CG, GMRES(m), FGMRES(m), GCRO-DR(m, k) or recycled CG on a
+  !> CSR matrix or a Fortran matvec procedure, with a built-in or Fortran preconditioner and an
+  !> optional monitor; also solves sequences of systems, recycling a Krylov subspace from one
+  !> to the next, and saves / loads that subspace. `call s%create()` first; freed by `free` or
+  !> when finalized. Not copyable.
+  !>
+  !> Sequences use Fortran numbering: system `i` is column `i` of `b` and `x`, the `i`-th
+  !> operator, and the index passed to a sequence operator procedure; `order` holds these
+  !> 1-based indices. (The C API and the library's messages count systems from 0: "system i"
+  !> in a message is column `i + 1`.)
   type, public :: nks_krylov_t
     private
     !> The library handle (`c_null_ptr` before `create` and after `free`).
@@ -599,8 +798,8 @@ module nksolve
     !> `call s%create([stat])`: a solver with default options (GMRES(30), rtol 1e-8, atol 0,
     !> 10000 iterations, zero initial guess, no preconditioner). Frees any solver held before.
     procedure :: create => krylov_create
-    !> `call s%set_method(method [, stat])`: `NKS_KRYLOV_CG`, `NKS_KRYLOV_GMRES` or
-    !> `NKS_KRYLOV_FGMRES`.
+    !> `call s%set_method(method [, stat])`: `NKS_KRYLOV_CG`, `NKS_KRYLOV_GMRES`,
+    !> `NKS_KRYLOV_FGMRES`, `NKS_KRYLOV_GCRODR` or `NKS_KRYLOV_RECYCLED_CG`.
     procedure :: set_method => krylov_set_method
     !> `call s%set_rtol(rtol [, stat])`: stop when `||r|| <= max(rtol ||b||, atol)`; `[0, 1)`.
     procedure :: set_rtol => krylov_set_rtol
@@ -619,7 +818,9 @@ module nksolve
     procedure :: set_max_seconds => krylov_set_max_seconds
     !> `call s%set_option(name, value [, stat])`: an option by name, for input files
     !> (`"method"`, `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
-    !> `"use_initial_guess"`, `"preconditioner_side"`, `"max_seconds"`, `"reorthogonalization"`).
+    !> `"use_initial_guess"`, `"preconditioner_side"`, `"max_seconds"`, `"reorthogonalization"`,
+    !> `"recycle_dim"`: vectors GCRO-DR and recycled CG keep, `"refresh_interval"`: GCRO-DR
+    !> refreshes its space every that many cycles).
     procedure :: set_option => krylov_set_option
     !> `value = s%get_option(name [, stat])`: reads an option by name, as a `real(c_double)` in
     !> the encoding `set_option` takes (`"max_seconds"` is +Infinity without a limit). On a
@@ -663,6 +864,52 @@ module nksolve
     procedure :: solve => krylov_solve
     !> `call s%get_report(report [, stat])`: the report of the last solve.
     procedure :: get_report => krylov_get_report
+    procedure, private :: krylov_solve_sequence_csr
+    procedure, private :: krylov_solve_sequence_handles
+    !> `status = s%solve_sequence(ops, b, x [, features] [, order] [, reports])`: solves the
+    !> systems `A_i x(:, i) = b(:, i)`, `i = 1..size(ops)`, with the CSR matrices `ops(i)`
+    !> (an array of `nks_csr_t`, or of their `c_handle()`s), keeping the recycled space of
+    !> GCRO-DR / recycled CG from one system to the next. `b` and `x` are `n x size(ops)`.
+    !> `features(:, i)` (optional, `size(features, 2) == size(ops)`): system `i`'s feature
+    !> vector; with it the systems are solved in the SKR order, else in order 1, 2, ...
+    !> `order` (optional, `size(ops)` entries) receives the 1-based system indices in solve
+    !> order; `reports(i)` (optional) receives system `i`'s report (neither is meaningful
+    !> after a call refused for its arguments). The handle's method, options, preconditioner choice and
+    !> monitor apply; its own operator is neither used nor changed. Returns `NKS_OK` when all
+    !> converged; a positive status when one stopped at a limit; a negative status when a
+    !> system failed: the sequence stops there, earlier columns of `x` hold their solutions,
+    !> `order` and `reports` are written (`NKS_TERMINATION_NOT_STARTED` for systems not
+    !> reached) and `s%last_error()` names the system. Never stops the program.
+    generic :: solve_sequence => krylov_solve_sequence_csr, krylov_solve_sequence_handles
+    !> `status = s%solve_sequence_proc(matvec, b, x [, features] [, order] [, reports])`: as
+    !> `solve_sequence`, the operators given by one Fortran procedure
+    !> (`nks_indexed_matvec_proc`) that receives the 1-based system index; `n = size(b, 1)`.
+    !> Preconditioning: none or a Fortran preconditioner (Jacobi / ILU(0) need matrices).
+    procedure :: solve_sequence_proc => krylov_solve_sequence_proc
+    !> `status = s%solve_sequence_ctx(matvec, ctx, b, x [, features] [, order] [, reports])`:
+    !> as `solve_sequence_proc`, with a context (`nks_indexed_matvec_ctx_proc`; `ctx` is the
+    !> caller's own object, used during the call only).
+    procedure :: solve_sequence_ctx => krylov_solve_sequence_ctx
+    !> `call s%operator_changed([stat])`: the operator changed although it was not set again
+    !> (a matvec procedure whose matrix was updated in place); the recycled space is re-fitted
+    !> at the next solve. Setting an operator or preconditioner does this already.
+    procedure :: operator_changed => krylov_operator_changed
+    !> `call s%clear_recycled([stat])`: forgets every recycled vector.
+    procedure :: clear_recycled => krylov_clear_recycled
+    !> `call s%save_recycled(bytes [, stat])`: what the solver recycles (GCRO-DR's and
+    !> recycled CG's spaces) into the allocatable `integer(int8)` array `bytes`, in the
+    !> library's versioned, checksummed, little-endian format (options and operators are not
+    !> part of it). Zero-size on failure.
+    procedure :: save_recycled => krylov_save_recycled
+    !> `call s%load_recycled(bytes [, stat])`: restores what `save_recycled` wrote (possibly
+    !> in another process); re-fitted to the operator at the next solve. A foreign, truncated
+    !> or corrupted array fails with `NKS_ERR_INVALID_ARGUMENT` and changes nothing.
+    procedure :: load_recycled => krylov_load_recycled
+    !> `call s%save_recycled_file(path [, stat])`: as `save_recycled`, into the file `path`
+    !> (created or replaced; trailing blanks ignored). I/O failures: `NKS_ERR_INVALID_ARGUMENT`.
+    procedure :: save_recycled_file => krylov_save_recycled_file
+    !> `call s%load_recycled_file(path [, stat])`: as `load_recycled`, from the file `path`.
+    procedure :: load_recycled_file => krylov_load_recycled_file
     !> `s%is_created()`: whether the object holds a solver.
     procedure :: is_created => krylov_is_created
     !> `s%c_handle()`: the `nks_krylov *` for the raw interface (still owned by this object;
@@ -680,7 +927,7 @@ module nksolve
     final :: krylov_final
   end type nks_krylov_t
 
-  public :: nks_last_error, nks_status_text, nks_version_text
+  public :: nks_last_error, nks_status_text, nks_version_text, nks_skr_solve_order
 
 contains
 
@@ -726,6 +973,30 @@ contains
     text = c_to_f_string(nks_version_string())
   end function nks_version_text
 
+  !> The SKR solve order (Sorting Krylov Recycling) of the systems whose feature vectors are the
+  !> columns of `features` (`num_features x count`): greedy nearest neighbour in Euclidean
+  !> distance starting from system 1 (Hilbert-curve partitions first when count > 1024).
+  !> Returns the 1-based system indices in solve order, the order `solve_sequence` uses with
+  !> these features; a zero-size array on failure (e.g. no columns; the library's message is
+  !> then in `nks_last_error()`). Failure handling through `stat` as for the type-bound calls.
+  function nks_skr_solve_order(features, stat) result(order)
+    real(c_double), intent(in) :: features(:, :)
+    integer(c_int32_t), intent(out), optional :: stat
+    integer, allocatable :: order(:)
+    integer(c_size_t), allocatable :: order_c(:)
+    character(len=:), allocatable :: errmsg
+    integer(c_int32_t) :: s
+    allocate (order_c(size(features, 2)))
+    s = nks_skr_order(size(features, 2, kind=c_size_t), size(features, 1, kind=c_size_t), features, &
+                      size(features, 1, kind=c_size_t), order_c)
+    if (s == NKS_OK) then
+      order = int(order_c) + 1
+    else
+      allocate (order(0))
+    end if
+    call finish(s, errmsg, 'nks_skr_solve_order', stat)
+  end function nks_skr_solve_order
+
   !> An integer as text, without blanks.
   function int_text(i) result(s)
     integer(int64), intent(in) :: i
@@ -734,6 +1005,17 @@ contains
     write (buf, '(i0)') i
     s = trim(buf)
   end function int_text
+
+  !> A shape as text, e.g. "576 x 8".
+  function shape_text(extents) result(s)
+    integer(int64), intent(in) :: extents(:)
+    character(len=:), allocatable :: s
+    integer :: i
+    s = int_text(extents(1))
+    do i = 2, size(extents)
+      s = s//' x '//int_text(extents(i))
+    end do
+  end function shape_text
 
   !> Returns `status` through `stat` when present; otherwise stops the program on a failure,
   !> printing what failed, the status and `errmsg`.
@@ -826,6 +1108,25 @@ contains
       call h%proc(report, code)
     end if
   end function monitor_trampoline
+
+  !> `nks_indexed_matvec_fn`: calls the user's sequence operator held in `user_data` with the
+  !> 1-based system index.
+  function indexed_matvec_trampoline(system, x, y, n, user_data) bind(c) result(code)
+    integer(c_size_t), value :: system
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(out) :: y(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(indexed_matvec_holder), pointer :: h
+    call c_f_pointer(user_data, h)
+    code = 0
+    if (associated(h%proc_ctx)) then
+      call h%proc_ctx(int(system) + 1, x, y, code, h%ctx)
+    else
+      call h%proc(int(system) + 1, x, y, code)
+    end if
+  end function indexed_matvec_trampoline
 
   ! ---------------------------------------------------------------------------------------------
   ! nks_csr_t
@@ -1302,6 +1603,254 @@ contains
     integer(c_int32_t), intent(out), optional :: stat
     call finish(nks_krylov_get_report(self%handle, report), self%errmsg, 'nks_krylov_t%get_report', stat)
   end subroutine krylov_get_report
+
+  !> Checks the Fortran arrays of a sequence call of `count` systems (`b`, `x` of one shape with
+  !> `count` columns; `features`, `order`, `reports` with `count` columns / entries) and
+  !> prepares `buf`: a copy of `features` and room for the library's order and reports, with
+  !> their `c_loc`s. `.false.` (with `status` and the message set) when a check fails.
+  logical function sequence_setup(self, what, count, b, x, features, order, reports, buf, status) result(ok)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: what
+    integer(int64), intent(in) :: count
+    real(c_double), intent(in) :: b(:, :)
+    real(c_double), intent(in) :: x(:, :)
+    real(c_double), intent(in), optional :: features(:, :)
+    integer, intent(in), optional :: order(:)
+    type(nks_krylov_report), intent(in), optional :: reports(:)
+    type(sequence_buffers), intent(inout), target :: buf
+    integer(c_int32_t), intent(out) :: status
+    character(len=:), allocatable :: problem
+    integer(c_int32_t) :: code
+    code = NKS_ERR_DIMENSION_MISMATCH
+    if (count < 1) then
+      code = NKS_ERR_INVALID_ARGUMENT
+      problem = 'the sequence has no systems; it needs at least one'
+    else if (size(b, 2, kind=int64) /= count) then
+      problem = 'b has '//int_text(size(b, 2, kind=int64))//' columns for '//int_text(count)//' systems'
+    else if (any(shape(x, kind=int64) /= shape(b, kind=int64))) then
+      problem = 'x is '//shape_text(shape(x, kind=int64))//' but b is '//shape_text(shape(b, kind=int64))// &
+                '; both must be n x (number of systems)'
+    else if (present(features)) then
+      if (size(features, 2, kind=int64) /= count) &
+        problem = 'features has '//int_text(size(features, 2, kind=int64))//' columns for '//int_text(count)// &
+                  ' systems; it needs one column per system'
+    end if
+    if (.not. allocated(problem) .and. present(order)) then
+      if (size(order, kind=int64) /= count) &
+        problem = 'order has '//int_text(size(order, kind=int64))//' entries for '//int_text(count)//' systems'
+    end if
+    if (.not. allocated(problem) .and. present(reports)) then
+      if (size(reports, kind=int64) /= count) &
+        problem = 'reports has '//int_text(size(reports, kind=int64))//' entries for '//int_text(count)//' systems'
+    end if
+    ok = .not. allocated(problem)
+    if (.not. ok) then
+      call fail(code, problem, self%errmsg, what, status)
+      return
+    end if
+    if (present(features)) then
+      if (size(features) > 0) then
+        buf%features = features
+        buf%num_features = size(features, 1, kind=c_size_t)
+        buf%features_ptr = c_loc(buf%features)
+      end if
+    end if
+    if (present(order)) then
+      allocate (buf%order(count), source=-1_c_size_t)
+      buf%order_ptr = c_loc(buf%order)
+    end if
+    if (present(reports)) then
+      allocate (buf%reports(count))
+      buf%reports_ptr = c_loc(buf%reports)
+    end if
+  end function sequence_setup
+
+  !> Finishes a sequence call that returned `s`: copies the library's order (made 1-based;
+  !> 0 where the library wrote nothing) and reports out of `buf`, keeps the message (noting the
+  !> library's 0-based system numbers when it names one), returns the status.
+  subroutine sequence_finish(self, what, s, buf, order, reports, status)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: what
+    integer(c_int32_t), intent(in) :: s
+    type(sequence_buffers), intent(in) :: buf
+    integer, intent(out), optional :: order(:)
+    type(nks_krylov_report), intent(out), optional :: reports(:)
+    integer(c_int32_t), intent(out) :: status
+    if (present(order)) order = int(buf%order) + 1
+    if (present(reports)) reports = buf%reports
+    call finish(s, self%errmsg, what, status)
+    if (s < 0 .and. index(self%errmsg, 'system ') > 0) &
+      self%errmsg = self%errmsg//' (systems counted from 0: system i is column i + 1)'
+  end subroutine sequence_finish
+
+  !> `solve_sequence` with the matrices as `nks_csr_t` objects.
+  function krylov_solve_sequence_csr(self, ops, b, x, features, order, reports) result(status)
+    class(nks_krylov_t), intent(inout) :: self
+    type(nks_csr_t), intent(in) :: ops(:)
+    real(c_double), intent(in) :: b(:, :)
+    real(c_double), intent(inout) :: x(:, :)
+    real(c_double), intent(in), optional :: features(:, :)
+    integer, intent(out), optional :: order(:)
+    type(nks_krylov_report), intent(out), optional :: reports(:)
+    integer(c_int32_t) :: status
+    type(c_ptr), allocatable :: handles(:)
+    integer :: i
+    allocate (handles(size(ops)))
+    do i = 1, size(ops)
+      handles(i) = ops(i)%handle
+    end do
+    status = krylov_solve_sequence_handles(self, handles, b, x, features, order, reports)
+  end function krylov_solve_sequence_csr
+
+  !> `solve_sequence` with the matrices as raw `nks_csr *` handles.
+  function krylov_solve_sequence_handles(self, ops, b, x, features, order, reports) result(status)
+    class(nks_krylov_t), intent(inout) :: self
+    type(c_ptr), intent(in) :: ops(:)
+    real(c_double), intent(in) :: b(:, :)
+    real(c_double), intent(inout) :: x(:, :)
+    real(c_double), intent(in), optional :: features(:, :)
+    integer, intent(out), optional :: order(:)
+    type(nks_krylov_report), intent(out), optional :: reports(:)
+    integer(c_int32_t) :: status
+    character(len=*), parameter :: what = 'nks_krylov_t%solve_sequence'
+    type(sequence_buffers), target :: buf
+    integer(c_size_t), target :: n
+    integer(c_int32_t) :: s
+    if (.not. sequence_setup(self, what, size(ops, kind=int64), b, x, features, order, reports, buf, status)) return
+    ! The library reads the first n rows of b and x, with n from the matrices: make sure that is
+    ! all of them (it reports a null or mismatched handle itself).
+    if (nks_csr_get_size(ops(1), c_loc(n), c_null_ptr, c_null_ptr) == NKS_OK) then
+      if (n /= size(b, 1, kind=c_size_t)) then
+        call fail(NKS_ERR_DIMENSION_MISMATCH, 'b and x have '//int_text(size(b, 1, kind=int64))// &
+                  ' rows but the matrices are '//int_text(int(n, int64))//' x '//int_text(int(n, int64)), &
+                  self%errmsg, what, status)
+        return
+      end if
+    end if
+    s = nks_krylov_solve_sequence(self%handle, size(ops, kind=c_size_t), ops, b, size(b, 1, kind=c_size_t), x, &
+                                  size(x, 1, kind=c_size_t), buf%features_ptr, buf%num_features, buf%num_features, &
+                                  buf%order_ptr, buf%reports_ptr)
+    call sequence_finish(self, what, s, buf, order, reports, status)
+  end function krylov_solve_sequence_handles
+
+  !> The sequence solve through `h`'s Fortran operator, shared by `solve_sequence_proc` and
+  !> `solve_sequence_ctx`; `h` lives for this call only.
+  function solve_sequence_with(self, what, h, b, x, features, order, reports) result(status)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: what
+    type(indexed_matvec_holder), intent(in), target :: h
+    real(c_double), intent(in) :: b(:, :)
+    real(c_double), intent(inout) :: x(:, :)
+    real(c_double), intent(in), optional :: features(:, :)
+    integer, intent(out), optional :: order(:)
+    type(nks_krylov_report), intent(out), optional :: reports(:)
+    integer(c_int32_t) :: status
+    type(sequence_buffers), target :: buf
+    integer(c_int32_t) :: s
+    if (.not. sequence_setup(self, what, size(b, 2, kind=int64), b, x, features, order, reports, buf, status)) return
+    s = nks_krylov_solve_sequence_callback(self%handle, size(b, 2, kind=c_size_t), size(b, 1, kind=c_size_t), &
+                                           c_funloc(indexed_matvec_trampoline), c_loc(h), b, &
+                                           size(b, 1, kind=c_size_t), x, size(x, 1, kind=c_size_t), &
+                                           buf%features_ptr, buf%num_features, buf%num_features, buf%order_ptr, &
+                                           buf%reports_ptr)
+    call sequence_finish(self, what, s, buf, order, reports, status)
+  end function solve_sequence_with
+
+  !> `solve_sequence_proc`: a Fortran procedure as the operators.
+  function krylov_solve_sequence_proc(self, matvec, b, x, features, order, reports) result(status)
+    class(nks_krylov_t), intent(inout) :: self
+    procedure(nks_indexed_matvec_proc) :: matvec
+    real(c_double), intent(in) :: b(:, :)
+    real(c_double), intent(inout) :: x(:, :)
+    real(c_double), intent(in), optional :: features(:, :)
+    integer, intent(out), optional :: order(:)
+    type(nks_krylov_report), intent(out), optional :: reports(:)
+    integer(c_int32_t) :: status
+    type(indexed_matvec_holder), target :: h
+    h%proc => matvec
+    status = solve_sequence_with(self, 'nks_krylov_t%solve_sequence_proc', h, b, x, features, order, reports)
+  end function krylov_solve_sequence_proc
+
+  !> `solve_sequence_ctx`: a Fortran procedure with a context as the operators.
+  function krylov_solve_sequence_ctx(self, matvec, ctx, b, x, features, order, reports) result(status)
+    class(nks_krylov_t), intent(inout) :: self
+    procedure(nks_indexed_matvec_ctx_proc) :: matvec
+    class(*), intent(inout), target :: ctx
+    real(c_double), intent(in) :: b(:, :)
+    real(c_double), intent(inout) :: x(:, :)
+    real(c_double), intent(in), optional :: features(:, :)
+    integer, intent(out), optional :: order(:)
+    type(nks_krylov_report), intent(out), optional :: reports(:)
+    integer(c_int32_t) :: status
+    type(indexed_matvec_holder), target :: h
+    h%proc_ctx => matvec
+    h%ctx => ctx
+    status = solve_sequence_with(self, 'nks_krylov_t%solve_sequence_ctx', h, b, x, features, order, reports)
+  end function krylov_solve_sequence_ctx
+
+  !> The operator changed in place.
+  subroutine krylov_operator_changed(self, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_operator_changed(self%handle), self%errmsg, 'nks_krylov_t%operator_changed', stat)
+  end subroutine krylov_operator_changed
+
+  !> Forgets the recycled vectors.
+  subroutine krylov_clear_recycled(self, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_clear_recycled(self%handle), self%errmsg, 'nks_krylov_t%clear_recycled', stat)
+  end subroutine krylov_clear_recycled
+
+  !> The recycled state as bytes: copies the library's buffer, then frees it.
+  subroutine krylov_save_recycled(self, bytes, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int8), allocatable, intent(out) :: bytes(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: buf
+    integer(c_size_t) :: len
+    integer(int8), pointer :: library_bytes(:)
+    integer(c_int32_t) :: s
+    buf = c_null_ptr
+    len = 0
+    s = nks_krylov_save_recycled(self%handle, buf, len)
+    if (s == NKS_OK .and. c_associated(buf)) then
+      call c_f_pointer(buf, library_bytes, [len])
+      allocate (bytes(len))
+      bytes(:) = library_bytes
+      call nks_bytes_free(buf, len)
+    else
+      allocate (bytes(0))
+    end if
+    call finish(s, self%errmsg, 'nks_krylov_t%save_recycled', stat)
+  end subroutine krylov_save_recycled
+
+  !> Restores the recycled state from bytes.
+  subroutine krylov_load_recycled(self, bytes, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    integer(int8), intent(in) :: bytes(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_load_recycled(self%handle, bytes, size(bytes, kind=c_size_t)), self%errmsg, &
+                'nks_krylov_t%load_recycled', stat)
+  end subroutine krylov_load_recycled
+
+  !> Saves the recycled state to a file.
+  subroutine krylov_save_recycled_file(self, path, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: path
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_save_recycled_file(self%handle, trim(path)//c_null_char), self%errmsg, &
+                'nks_krylov_t%save_recycled_file("'//trim(path)//'")', stat)
+  end subroutine krylov_save_recycled_file
+
+  !> Loads the recycled state from a file.
+  subroutine krylov_load_recycled_file(self, path, stat)
+    class(nks_krylov_t), intent(inout) :: self
+    character(len=*), intent(in) :: path
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_krylov_load_recycled_file(self%handle, trim(path)//c_null_char), self%errmsg, &
+                'nks_krylov_t%load_recycled_file("'//trim(path)//'")', stat)
+  end subroutine krylov_load_recycled_file
 
   !> Whether the object holds a solver.
   logical function krylov_is_created(self)

@@ -5,12 +5,14 @@
 //! Krylov basics (this release): a 2D Poisson solve by every method and preconditioner,
 //! checked against an independent answer, a nonsymmetric convection-diffusion solve, and a
 //! sequence of Darcy-flow systems as in the neural-operator data-generation papers, solved
-//! with and without Krylov recycling, and a nonsymmetric sequence with GCRO-DR.
+//! with and without Krylov recycling, a nonsymmetric sequence with GCRO-DR in the natural and
+//! the SKR order, and a recycle space saved and loaded into a new solver.
 
-use nksolve::krylov::{KrylovMethod, KrylovOptions, KrylovReport, KrylovSolver, PreconditionerSide};
-use nksolve::linalg::CsrMatrix;
+use nksolve::krylov::{
+    KrylovMethod, KrylovOptions, KrylovReport, KrylovSolver, MatrixSequence, PreconditionerSide, SequenceOrder,
+};
+use nksolve::linalg::{CsrMatrix, DenseMut, DenseRef};
 use nksolve::precond::{Identity, Ilu0, Jacobi, Preconditioner};
-use std::time::Instant;
 
 fn solve(a: &CsrMatrix, m: &mut dyn Preconditioner, method: KrylovMethod, b: &[f64]) -> (Vec<f64>, KrylovReport) {
     let mut opts = KrylovOptions::default();
@@ -69,43 +71,83 @@ fn convection_diffusion() {
     }
 }
 
-/// Solves every system of `systems` (b = 1) with one solver, so recycling methods carry their
-/// space along; returns (total iterations, total matvecs, seconds, worst relative residual).
-fn run_sequence(systems: &[CsrMatrix], method: KrylovMethod, restart: usize) -> (usize, usize, f64, f64) {
-    let n = systems[0].nrows();
-    let b = vec![1.0; n];
+/// Solves the sequence (b = 1) with one solver through `solve_sequence`, in the natural or the
+/// SKR order of `features` (`d x N`), and prints one line; returns the solver.
+fn run_sequence(label: &str, systems: &[CsrMatrix], method: KrylovMethod, features: Option<(&[f64], usize)>) -> KrylovSolver {
+    let (n, count) = (systems[0].nrows(), systems.len());
     let mut opts = KrylovOptions::default();
-    opts.set_method(method).set_restart(restart).unwrap().set_recycle_dim(if restart > 20 { 20 } else { 10 }).unwrap();
+    opts.set_method(method).set_restart(40).unwrap().set_recycle_dim(if method == KrylovMethod::GcroDr { 20 } else { 10 }).unwrap();
     let mut solver = KrylovSolver::new(opts);
-    let (mut its, mut mv, mut worst) = (0, 0, 0.0f64);
-    let t = Instant::now();
-    for a in systems {
-        let mut x = vec![0.0; n];
-        solver.operator_changed();
-        let r = solver.solve(&mut a.clone(), &mut Identity, &b, &mut x, None).unwrap();
-        assert!(r.termination.converged(), "{method:?}: {:?}", r.termination);
-        its += r.iterations;
-        mv += r.matvecs;
-        worst = worst.max(r.residual_norm / r.rhs_norm);
-    }
-    (its, mv, t.elapsed().as_secs_f64(), worst)
+    let b = vec![1.0; n * count];
+    let mut x = vec![0.0; n * count];
+    let order = match features {
+        Some((f, d)) => SequenceOrder::Skr(DenseRef::new(f, d, count, d, "features").unwrap()),
+        None => SequenceOrder::Natural,
+    };
+    let rep = solver
+        .solve_sequence(
+            &mut MatrixSequence::new(systems),
+            &DenseRef::new(&b, n, count, n, "b").unwrap(),
+            &mut DenseMut::new(&mut x, n, count, n, "x").unwrap(),
+            order,
+            None,
+        )
+        .unwrap();
+    assert!(rep.failed.is_none() && rep.systems.iter().all(|r| r.termination.converged()), "{label}");
+    let worst = rep.systems.iter().map(|r| r.residual_norm / r.rhs_norm).fold(0.0, f64::max);
+    println!(
+        "    {label:<28} {:>6} its {:>6} matvecs {:>8.1} ms  worst ||b-Ax||/||b|| = {worst:.1e}",
+        rep.iterations,
+        rep.matvecs,
+        rep.seconds * 1e3
+    );
+    solver
 }
 
 fn sequences() {
     let (nx, count) = (80, 20);
-    println!("\n3. Sequences with Krylov recycling (rtol 1e-8, b = 1, x0 = 0)");
-    let darcy: Vec<CsrMatrix> = (0..count).map(|s| nksolve::problems::darcy_system(nx, s)).collect();
-    println!("  {count} Darcy systems on {nx} x {nx} (coefficient 12/3 from a Gaussian random field), SPD:");
-    for (label, method) in [("CG", KrylovMethod::Cg), ("recycled CG (k = 20)", KrylovMethod::RecycledCg)] {
-        let (its, mv, secs, worst) = run_sequence(&darcy, method, 40);
-        println!("    {label:<24} {its:>6} its {mv:>6} matvecs {:>8.1} ms  worst ||b-Ax||/||b|| = {worst:.1e}", secs * 1e3);
-    }
-    let cd: Vec<CsrMatrix> = (0..count).map(|i| nksolve::problems::convection_diffusion2d(64, 20.0 + i as f64)).collect();
-    println!("  {count} convection-diffusion systems on 64 x 64, Peclet 20 ... 39, nonsymmetric:");
-    for (label, method) in [("GMRES(40)", KrylovMethod::Gmres), ("GCRO-DR(40, 20)", KrylovMethod::GcroDr)] {
-        let (its, mv, secs, worst) = run_sequence(&cd, method, 40);
-        println!("    {label:<24} {its:>6} its {mv:>6} matvecs {:>8.1} ms  worst ||b-Ax||/||b|| = {worst:.1e}", secs * 1e3);
-    }
+    println!("\n3. Sequences with Krylov recycling (rtol 1e-8, b = 1, x0 = 0, one solver per line)");
+    let mut fields = Vec::new();
+    let darcy: Vec<CsrMatrix> = (0..count as u64)
+        .map(|s| {
+            let field = nksolve::problems::threshold_coefficient(&nksolve::problems::gaussian_random_field(nx, 2.5, 7.0, 32, s));
+            fields.extend_from_slice(&field);
+            nksolve::problems::darcy2d(nx, &field)
+        })
+        .collect();
+    println!("  {count} Darcy systems on {nx} x {nx} (coefficient 12/3 from a Gaussian random field, the SKR paper's), SPD:");
+    run_sequence("CG", &darcy, KrylovMethod::Cg, None);
+    run_sequence("recycled CG (k = 10)", &darcy, KrylovMethod::RecycledCg, None);
+    run_sequence("GMRES(40)", &darcy, KrylovMethod::Gmres, None);
+    run_sequence("GCRO-DR(40, 20)", &darcy, KrylovMethod::GcroDr, None);
+    run_sequence("GCRO-DR(40, 20), SKR order", &darcy, KrylovMethod::GcroDr, Some((&fields, nx * nx)));
+
+    // Peclet numbers in a scrambled order: the SKR order sorts them back.
+    let peclet: Vec<f64> = (0..count).map(|i| 20.0 + ((7 * i) % count) as f64).collect();
+    let cd: Vec<CsrMatrix> = peclet.iter().map(|&p| nksolve::problems::convection_diffusion2d(64, p)).collect();
+    println!("  {count} convection-diffusion systems on 64 x 64, Peclet 20 ... 39 scrambled, nonsymmetric:");
+    run_sequence("GMRES(40)", &cd, KrylovMethod::Gmres, None);
+    run_sequence("GCRO-DR(40, 20)", &cd, KrylovMethod::GcroDr, None);
+    let mut solver = run_sequence("GCRO-DR(40, 20), SKR order", &cd, KrylovMethod::GcroDr, Some((&peclet, 1)));
+
+    // A restarted simulation keeps its warm start: save the space, load it into a new solver.
+    let bytes = solver.save_recycled();
+    let mut resumed = KrylovSolver::new(solver.options().clone());
+    resumed.load_recycled(&bytes).unwrap();
+    let a = nksolve::problems::convection_diffusion2d(64, 40.0);
+    let b = vec![1.0; a.nrows()];
+    let its = |s: &mut KrylovSolver| {
+        let mut x = vec![0.0; a.nrows()];
+        s.operator_changed();
+        s.solve(&mut a.clone(), &mut Identity, &b, &mut x, None).unwrap().iterations
+    };
+    let cold = its(&mut KrylovSolver::new(solver.options().clone()));
+    println!(
+        "  saved recycle space: {} kB; a new system (Peclet 40) from the loaded space: {} its (original solver: {}, from scratch: {cold})",
+        bytes.len() / 1024,
+        its(&mut resumed),
+        its(&mut solver)
+    );
 }
 
 fn main() {

@@ -1,7 +1,5 @@
-//! Buffers the library hands to the host, and the one function that frees them.
-//!
-//! (The recycling branch defines the same `nks_bytes_free` in `capi/recycle.rs`; when both
-//! land, keep one definition.)
+//! Buffers the library hands to the host (saved recycle spaces, saved learner states), and the
+//! one function that frees them.
 
 use super::ffi::guard;
 use super::status::nks_status;
@@ -16,7 +14,7 @@ pub(crate) unsafe fn give(bytes: Vec<u8>, buf: *mut *mut u8, len: *mut usize) {
     *buf = Box::into_raw(boxed) as *mut u8;
 }
 
-/// Frees a buffer the library returned with its length (e.g. from `nks_sor_bandit_save`).
+/// Frees a buffer the library returned with its length (from `nks_krylov_save_recycled` or `nks_sor_bandit_save`).
 /// `nks_bytes_free(NULL, 0)` does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn nks_bytes_free(buf: *mut u8, len: usize) {

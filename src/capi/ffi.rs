@@ -137,9 +137,14 @@ pub unsafe fn write_out<T>(out: *mut T, value: T, name: &str) -> Result<(), CErr
 /// Refuses two arrays of `n` doubles that share memory (an input read while the output is
 /// written would be undefined behaviour).
 pub fn check_disjoint(a: &[f64], b: *const f64, n: usize, a_name: &str, b_name: &str) -> Result<(), CError> {
+    check_disjoint_spans(a, b, n, a_name, b_name)
+}
+
+/// Refuses an array `a` and `b_len` doubles at `b` that share memory.
+pub fn check_disjoint_spans(a: &[f64], b: *const f64, b_len: usize, a_name: &str, b_name: &str) -> Result<(), CError> {
     let (a0, b0) = (a.as_ptr() as usize, b as usize);
-    let bytes = n * std::mem::size_of::<f64>();
-    if n > 0 && a0 < b0 + bytes && b0 < a0 + bytes {
+    let size = std::mem::size_of::<f64>();
+    if !a.is_empty() && b_len > 0 && a0 < b0 + b_len * size && b0 < a0 + a.len() * size {
         return Err(CError::new(
             nks_status::NKS_ERR_INVALID_ARGUMENT,
             format!("`{a_name}` and `{b_name}` overlap in memory; pass distinct arrays"),

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 /// Krylov methods (`nks_krylov_set_method`).
 #[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum nks_krylov_method {
     /// Conjugate gradients, for symmetric positive definite `A` and preconditioner.
     NKS_KRYLOV_CG = 0,
@@ -33,6 +34,7 @@ pub enum nks_krylov_method {
 
 /// Built-in preconditioners (`nks_krylov_set_preconditioner`).
 #[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum nks_preconditioner {
     /// No preconditioning (the default).
     NKS_PRECOND_NONE = 0,
@@ -44,6 +46,7 @@ pub enum nks_preconditioner {
 
 /// Preconditioner side for GMRES (`nks_krylov_set_preconditioner_side`).
 #[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum nks_preconditioner_side {
     /// `M^{-1} A x = M^{-1} b`: the preconditioned residual is monitored.
     NKS_SIDE_LEFT = 0,
@@ -53,6 +56,7 @@ pub enum nks_preconditioner_side {
 
 /// Why a solve stopped (`nks_krylov_report.termination`).
 #[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum nks_termination {
     /// No solve has run on this handle.
     NKS_TERMINATION_NOT_STARTED = 0,
@@ -103,6 +107,23 @@ pub struct nks_krylov_report {
     pub seconds: f64,
     /// The code a failing callback returned (0 if none failed).
     pub callback_code: i32,
+    /// Recycling (GCRO-DR, recycled CG; zero for the other methods): 1 if the kept space was
+    /// re-fitted to a new operator before this solve (`recycle_initial_dim` matvecs), else 0.
+    pub recycle_rebuilt: i32,
+    /// Dimension of the recycled space this solve started from (0: none).
+    pub recycle_initial_dim: usize,
+    /// Dimension of the space kept for the next solve.
+    pub recycle_final_dim: usize,
+    /// Refreshes of the space from this solve's Krylov data.
+    pub recycle_refreshes: usize,
+    /// GCRO-DR: largest principal angle (radians, `[0, pi/2]`) between the space before and
+    /// after the re-fit to a new operator: how far the operator change moved it.
+    pub recycle_largest_angle: f64,
+    /// `||r after projection onto the recycled space|| / ||r0||` (1: the space did not help).
+    pub recycle_projection_ratio: f64,
+    /// 1 if the space was dropped after this solve because it stopped helping (it needed at
+    /// least the iterations of the last solve without one) or was degenerate for the operator.
+    pub recycle_dropped: i32,
 }
 
 /// Matrix-free operator: write `y = A x` for vectors of length `n`. Return 0 on success; any
@@ -122,10 +143,10 @@ pub type nks_krylov_monitor_fn =
 
 /// A host callback `f(in, out, n, user_data)` as an operator or preconditioner.
 #[derive(Clone, Copy)]
-struct Callback {
-    f: unsafe extern "C" fn(*const f64, *mut f64, usize, *mut c_void) -> c_int,
-    user_data: *mut c_void,
-    n: usize,
+pub(super) struct Callback {
+    pub(super) f: unsafe extern "C" fn(*const f64, *mut f64, usize, *mut c_void) -> c_int,
+    pub(super) user_data: *mut c_void,
+    pub(super) n: usize,
 }
 
 impl Callback {
@@ -156,12 +177,19 @@ impl Preconditioner for Callback {
     }
 }
 
-enum Operator {
+pub(super) enum Operator {
     Csr(Arc<CsrMatrix>),
     Callback(Callback),
 }
 
 impl Operator {
+    fn csr(&self) -> Option<&CsrMatrix> {
+        match self {
+            Operator::Csr(a) => Some(a),
+            Operator::Callback(_) => None,
+        }
+    }
+
     fn as_dyn(&mut self) -> &mut dyn LinearOperator {
         match self {
             Operator::Csr(a) => a,
@@ -171,7 +199,7 @@ impl Operator {
 }
 
 #[derive(Clone, Copy)]
-enum PrecondChoice {
+pub(super) enum PrecondChoice {
     None,
     Jacobi,
     Ilu0,
@@ -187,14 +215,14 @@ pub struct nks_krylov {
     state: RefCell<KrylovState>,
 }
 
-struct KrylovState {
-    solver: KrylovSolver,
+pub(super) struct KrylovState {
+    pub(super) solver: KrylovSolver,
     operator: Option<Operator>,
-    choice: PrecondChoice,
+    pub(super) choice: PrecondChoice,
     /// The built-in preconditioner for the current operator, built at the first solve.
     built: Option<Box<dyn Preconditioner>>,
-    monitor: Option<(unsafe extern "C" fn(*const nks_krylov_report, *mut c_void) -> c_int, *mut c_void)>,
-    report: nks_krylov_report,
+    pub(super) monitor: Option<HostMonitor>,
+    pub(super) report: nks_krylov_report,
 }
 
 pub(crate) fn termination_code(t: &Termination) -> nks_termination {
@@ -230,7 +258,7 @@ pub(crate) fn termination_status(t: &Termination) -> nks_status {
     }
 }
 
-fn to_c_report(r: &KrylovReport) -> nks_krylov_report {
+pub(super) fn to_c_report(r: &KrylovReport) -> nks_krylov_report {
     nks_krylov_report {
         status: termination_status(&r.termination) as i32,
         termination: termination_code(&r.termination) as i32,
@@ -245,11 +273,34 @@ fn to_c_report(r: &KrylovReport) -> nks_krylov_report {
             Termination::OracleFailed { code, .. } => code,
             _ => 0,
         },
+        recycle_rebuilt: i32::from(r.recycle.rebuilt),
+        recycle_initial_dim: r.recycle.initial_dim,
+        recycle_final_dim: r.recycle.final_dim,
+        recycle_refreshes: r.recycle.refreshes,
+        recycle_largest_angle: r.recycle.largest_angle,
+        recycle_projection_ratio: r.recycle.projection_ratio,
+        recycle_dropped: i32::from(r.recycle.dropped),
+    }
+}
+
+/// A host monitor and its user data.
+pub(super) type HostMonitor = (unsafe extern "C" fn(*const nks_krylov_report, *mut c_void) -> c_int, *mut c_void);
+
+/// The host's monitor as a core monitor: a non-zero return stops the solve.
+pub(super) fn core_monitor((f, user_data): HostMonitor) -> impl FnMut(&KrylovReport) -> ControlFlow<()> {
+    move |r| {
+        let c = to_c_report(r);
+        // SAFETY: the host promised `f` takes a report pointer and its user_data.
+        if unsafe { f(&c, user_data) } == 0 {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
     }
 }
 
 /// The handle's state, or `NKS_ERR_INVALID_STATE` while a solve on it is running.
-unsafe fn state<'a>(h: *const nks_krylov) -> Result<RefMut<'a, KrylovState>, CError> {
+pub(super) unsafe fn state<'a>(h: *const nks_krylov) -> Result<RefMut<'a, KrylovState>, CError> {
     try_ref(h, "h")?.state.try_borrow_mut().map_err(|_| {
         CError::new(
             nks_status::NKS_ERR_INVALID_STATE,
@@ -371,8 +422,11 @@ pub unsafe extern "C" fn nks_krylov_set_max_seconds(h: *mut nks_krylov, max_seco
 /// (an `nks_krylov_method` value, 0..=4), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
 /// `"use_initial_guess"` (0/1), `"preconditioner_side"` (0 = left, 1 = right), `"max_seconds"`,
 /// `"reorthogonalization"` (0 = never, 1 = if needed, 2 = always), `"recycle_dim"` (vectors kept
-/// by GCRO-DR and recycled CG, 0..=10000, default 10). Same ranges as the typed
-/// setters; an unknown name returns `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
+/// by GCRO-DR and recycled CG, 0..=10000, default 10), `"refresh_interval"` (GCRO-DR refreshes
+/// its space from every n-th full cycle, 1..=10000, default 3; 1 is the paper's algorithm).
+/// Recycled CG stores the first `"restart"` search directions of each solve for its refresh
+/// (`2 k + restart` vectors in all). Same ranges as the typed setters; an unknown name returns
+/// `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const c_char, value: f64) -> nks_status {
     if name.is_null() {
@@ -508,16 +562,14 @@ pub unsafe extern "C" fn nks_krylov_set_monitor(
     })
 }
 
-fn build_preconditioner(choice: PrecondChoice, op: &Operator, n: usize) -> Result<Box<dyn Preconditioner>, CError> {
-    let csr = match op {
-        Operator::Csr(a) => Some(a.as_ref()),
-        Operator::Callback(_) => None,
-    };
+/// The handle's preconditioner choice for an operator of dimension `n` (`csr` when it is a
+/// matrix): Jacobi and ILU(0) are built from the matrix.
+pub(super) fn build_preconditioner(choice: PrecondChoice, csr: Option<&CsrMatrix>, n: usize) -> Result<Box<dyn Preconditioner>, Error> {
     let need_csr = |name: &str| {
-        CError::from(Error::InvalidState(format!(
-            "the {name} preconditioner needs a CSR operator (nks_krylov_set_operator_csr); with a \
-             matvec callback use nks_krylov_set_preconditioner_callback"
-        )))
+        Error::InvalidState(format!(
+            "the {name} preconditioner needs a CSR operator (nks_krylov_set_operator_csr or \
+             nks_krylov_solve_sequence); with a matvec callback use nks_krylov_set_preconditioner_callback"
+        ))
     };
     Ok(match choice {
         PrecondChoice::None => Box::new(Identity),
@@ -566,21 +618,11 @@ unsafe fn solve_with(st: &mut KrylovState, b: *const f64, x: *mut f64, n: usize)
         return Err(Error::dims(format!("n = {n} but the operator has dimension {dim}")).into());
     }
     if st.built.is_none() {
-        st.built = Some(build_preconditioner(st.choice, op, dim)?);
+        st.built = Some(build_preconditioner(st.choice, op.csr(), dim)?);
     }
     let m = st.built.as_mut().expect("built above");
-    let monitor = st.monitor;
-    let mut mon_fn = |r: &KrylovReport| {
-        let (f, ud) = monitor.expect("installed only with a monitor");
-        let c = to_c_report(r);
-        // SAFETY: the host promised `f` takes a report pointer and its user_data.
-        if unsafe { f(&c, ud) } == 0 {
-            ControlFlow::Continue(())
-        } else {
-            ControlFlow::Break(())
-        }
-    };
-    let mon: Option<&mut crate::krylov::Monitor<'_>> = if monitor.is_some() { Some(&mut mon_fn) } else { None };
+    let mut monitor = st.monitor.map(core_monitor);
+    let mon = monitor.as_mut().map(|f| f as &mut crate::krylov::Monitor<'_>);
     let report = st.solver.solve(op.as_dyn(), m.as_mut(), b, x, mon)?;
     st.report = to_c_report(&report);
     let status = termination_status(&report.termination);

@@ -13,5 +13,6 @@ pub mod csr;
 pub mod ffi;
 pub mod krylov;
 pub mod library;
+pub mod recycle;
 pub mod sor;
 pub mod status;

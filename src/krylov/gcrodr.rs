@@ -23,6 +23,7 @@ pub(crate) fn solve(
     zero_guess: bool,
     m: usize,
     k: usize,
+    refresh_interval: usize,
     side: PreconditionerSide,
     reorth: Reorthogonalization,
     space: &mut RecycleSpace,
@@ -32,11 +33,10 @@ pub(crate) fn solve(
     let m = m.min(n);
     let k = k.min(m.saturating_sub(1));
     let mode = Mode::new(run.m.is_identity(), false, side);
-    let Workspace { x, r, q, z, basis, zbasis, .. } = w;
+    let Workspace { x, r, q, z, .. } = w;
     for v in [&mut *r, &mut *q, &mut *z] {
         resize(v, n);
     }
-    resize(basis, n * (m + 1));
     let par = run.space.par().clone();
     if space.n() != n {
         space.start(n);
@@ -69,13 +69,42 @@ pub(crate) fn solve(
     } else {
         stats.projection_ratio = 1.0;
     }
+    let mut basis = space.take_basis(m + 1);
+    let outcome = cycles(run, w, b, &mut basis, m, k, refresh_interval, mode, reorth, beta, space, stats);
+    space.return_basis(basis);
+    stats.final_dim = space.dim();
+    outcome
+}
+
+/// The restart cycles of a GCRO-DR solve, on the basis `[C | V]` lent by the space.
+#[allow(clippy::too_many_arguments)]
+fn cycles(
+    run: &mut Run,
+    w: &mut Workspace,
+    b: &[f64],
+    basis: &mut [f64],
+    m: usize,
+    k: usize,
+    refresh_interval: usize,
+    mode: Mode,
+    reorth: Reorthogonalization,
+    mut beta: f64,
+    space: &mut RecycleSpace,
+    stats: &mut RecycleStats,
+) -> Step<Termination> {
+    let n = b.len();
+    let par = run.space.par().clone();
+    let Workspace { x, r, q, z, zbasis, .. } = w;
     let mut hess = Hessenberg::new(m);
+    let mut full_cycles = 0usize;
     loop {
         let kp = space.dim();
-        // W = [C | r / beta]; G's first kp columns are D (Op u_j = d_j c_j).
-        basis[..kp * n].copy_from_slice(space.c());
+        // W = [C | r / beta] (C is already the leading block); G's first kp columns are D
+        // (Op u_j = d_j c_j).
         kernels::scale_into(&par, 1.0 / beta, r, &mut basis[kp * n..(kp + 1) * n]);
-        let mut g0 = space.c_dot(run, r);
+        let mut g0 = vec![0.0; kp];
+        kernels::block_dot(&par, &basis[..kp * n], kp, r, &mut g0);
+        run.space.reduce_slice(&mut g0);
         g0.push(beta);
         hess.reset(&g0);
         for (j, d) in space.d().iter().enumerate() {
@@ -88,11 +117,15 @@ pub(crate) fn solve(
         arnoldi::add_correction(run, mode, &[(space.u(), y_u), (&basis[kp * n..], y_v)], x, q, z)?;
         // Refresh from full cycles only: the harmonic Ritz vectors of the short last cycle of a
         // solve are poor approximations and would degrade the space handed to the next system.
+        // The first full cycle always refreshes (it may be the only one), then every
+        // `refresh_interval`-th; between refreshes the cycles recycle a fixed space (GCROT-like).
         if k > 0 && cols == m {
-            space.refresh(run, basis, hess.raw(), m, cols, kp, k);
-            stats.refreshes += 1;
+            full_cycles += 1;
+            if (full_cycles - 1) % refresh_interval == 0 {
+                space.refresh(run, basis, hess.raw(), m, cols, kp, k);
+                stats.refreshes += 1;
+            }
         }
-        stats.final_dim = space.dim();
         match arnoldi::end_cycle(run, stop, b, x, r, z, mode, beta)? {
             Ok(t) => return Ok(t),
             Err(new_beta) => beta = new_beta,

@@ -23,6 +23,7 @@ mod rcg;
 mod recycle;
 mod report;
 mod run;
+mod sequence;
 pub mod skr;
 mod workspace;
 
@@ -34,14 +35,20 @@ pub use rcg::DeflationSpace;
 pub use recycle::{RecycleSpace, RecycleStats};
 pub use report::{KrylovReport, Termination};
 pub use run::Monitor;
+pub use sequence::{check_permutation, MatrixSequence, SequenceOrder, SequenceReport, SystemSource};
 pub use workspace::Workspace;
 
 use crate::error::{check_finite, check_len, Error};
 use crate::linalg::{LinearOperator, LocalReducer, Par, Reducer, VectorSpace};
 use crate::precond::Preconditioner;
+use crate::persist::{Reader, Writer};
 use run::Run;
 use std::sync::Arc;
 use std::time::Instant;
+
+const RECYCLE_MAGIC: &[u8; 8] = b"NKSRCY\0\0";
+/// Version 2: both spaces (version 1 held GCRO-DR's alone).
+const RECYCLE_FORMAT: u32 = 2;
 
 /// A Krylov solver: options, a reusable workspace, and the reducer its inner products go through.
 pub struct KrylovSolver {
@@ -90,8 +97,7 @@ impl KrylovSolver {
         &self.recycle
     }
 
-    /// Replaces GCRO-DR's recycle space (e.g. one read back with [`RecycleSpace::from_bytes`]);
-    /// it is re-fitted to the operator at the next solve.
+    /// Replaces GCRO-DR's recycle space; it is re-fitted to the operator at the next solve.
     pub fn set_recycle_space(&mut self, mut space: RecycleSpace) {
         space.mark_stale();
         self.recycle = space;
@@ -100,6 +106,48 @@ impl KrylovSolver {
     /// Recycled CG's deflation space.
     pub fn deflation_space(&self) -> &DeflationSpace {
         &self.deflation
+    }
+
+    /// Replaces recycled CG's deflation space (e.g. one read back from bytes); `A W` is
+    /// recomputed at the next solve.
+    pub fn set_deflation_space(&mut self, mut space: DeflationSpace) {
+        space.mark_stale();
+        self.deflation = space;
+    }
+
+    /// Doubles the solver holds between solves: its workspace (iterate, residual, work vectors,
+    /// Krylov basis) and its recycled spaces. Divide by `n` for the count in vectors. A
+    /// GCRO-DR refresh allocates about `3 k` vectors more while it runs.
+    pub fn stored_doubles(&self) -> usize {
+        self.work.doubles() + self.recycle.doubles() + self.deflation.doubles()
+    }
+
+    /// Everything the solver recycles (GCRO-DR's `U`, `C`, `d`, recycled CG's `W`, and the
+    /// iteration count the drop rule compares with) as a
+    /// self-describing buffer: magic `NKSRCY`, format version, sizes, values, FNV-1a checksum.
+    /// Options and operators are not part of it.
+    pub fn save_recycled(&self) -> Vec<u8> {
+        let mut w = Writer::new(RECYCLE_MAGIC, RECYCLE_FORMAT);
+        w.u64(self.baseline_iterations.map_or(u64::MAX, |i| i as u64));
+        self.recycle.save(&mut w);
+        self.deflation.save(&mut w);
+        w.finish()
+    }
+
+    /// Restores a buffer written by [`KrylovSolver::save_recycled`]. Both spaces are re-fitted
+    /// to the operator at the next solve (`k` operator applications), so the buffer may come
+    /// from a run on another (similar) operator. A rejected buffer (foreign, truncated,
+    /// corrupted, other format version, non-finite values) changes nothing.
+    pub fn load_recycled(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let mut r = Reader::open(bytes, RECYCLE_MAGIC, RECYCLE_FORMAT, "recycle-space buffer")?;
+        let baseline = r.u64()?;
+        let recycle = RecycleSpace::load(&mut r)?;
+        let deflation = DeflationSpace::load(&mut r)?;
+        r.finish()?;
+        self.set_recycle_space(recycle);
+        self.set_deflation_space(deflation);
+        self.baseline_iterations = usize::try_from(baseline).ok().filter(|_| baseline != u64::MAX);
+        Ok(())
     }
 
     /// The options.
@@ -161,6 +209,9 @@ impl KrylovSolver {
         run.set_reference_norm(run.report.rhs_norm);
 
         self.work.reserve(n, &opts)?;
+        if opts.method == KrylovMethod::GcroDr {
+            self.recycle.reserve_basis(n, opts.restart.min(n))?;
+        }
         let KrylovSolver { work: w, recycle, deflation, .. } = self;
         let mut stats = RecycleStats::default();
         w.x.resize(n, 0.0);
@@ -173,7 +224,7 @@ impl KrylovSolver {
         let host_free = run.a.csr().is_some() && run.m.is_library_owned() && run.monitor.is_none();
         let par = run.space.par().clone();
         let mut method = || match opts.method {
-            KrylovMethod::Cg => cg::solve(&mut run, w, b, zero_guess),
+            KrylovMethod::Cg => cg::solve(&mut run, w, b, zero_guess, None),
             KrylovMethod::Gmres | KrylovMethod::Fgmres => gmres::solve(
                 &mut run,
                 w,
@@ -191,12 +242,13 @@ impl KrylovSolver {
                 zero_guess,
                 opts.restart,
                 opts.recycle_dim,
+                opts.refresh_interval,
                 opts.side,
                 opts.reorthogonalization,
                 recycle,
                 &mut stats,
             ),
-            KrylovMethod::RecycledCg => rcg::solve(&mut run, w, b, zero_guess, opts.recycle_dim, deflation, &mut stats),
+            KrylovMethod::RecycledCg => rcg::solve(&mut run, w, b, zero_guess, opts.restart, opts.recycle_dim, deflation, &mut stats),
         };
         let outcome = if host_free {
             // SAFETY: a CSR operator, a library preconditioner and no monitor: no host code runs.

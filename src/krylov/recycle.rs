@@ -44,9 +44,6 @@ pub struct RecycleSpace {
     current: bool,
 }
 
-const MAGIC: &[u8; 8] = b"NKSRCY\0\0";
-const FORMAT_VERSION: u32 = 1;
-
 impl RecycleSpace {
     /// Number of vectors kept (0: none).
     pub fn dim(&self) -> usize {
@@ -149,10 +146,11 @@ impl RecycleSpace {
 
     /// Replaces the space by `k_target` harmonic Ritz vectors of the finished cycle.
     ///
-    /// `basis` is `W = [C_old | V]` (`cols + 1` columns), `g` the unrotated `(m + 1) x m`
+    /// `basis` is `W = [C_old | V]` (`cols + 1` columns; the buffer of
+    /// [`RecycleSpace::take_basis`]), whose leading columns receive the new `C`, `g` the unrotated `(m + 1) x m`
     /// matrix `G` of `Op [U_old | V] = W G` (first `cols` columns valid), `kp` the dimension of
     /// the space the cycle used. Keeps the old space if the small eigenproblem fails.
-    pub(crate) fn refresh(&mut self, run: &Run, basis: &[f64], g: &[f64], m: usize, cols: usize, kp: usize, k_target: usize) {
+    pub(crate) fn refresh(&mut self, run: &Run, basis: &mut [f64], g: &[f64], m: usize, cols: usize, kp: usize, k_target: usize) {
         let n = self.n;
         let rows = cols + 1;
         let kk = k_target.min(cols.saturating_sub(1));
@@ -213,10 +211,37 @@ impl RecycleSpace {
         let mut u_new = vec![0.0; n * kk];
         matmul_nn(&y, n, kk, &rinv, kk, &mut u_new, false);
         self.u = u_new;
-        self.c = c_new;
+        basis[..n * kk].copy_from_slice(&c_new);
         self.d = vec![1.0; kk];
         self.normalize_u(run);
         self.current = true;
+    }
+
+    /// Reserves the Arnoldi basis `[C | V]` of GCRO-DR(m, k) (`m + 1` vectors), before a solve,
+    /// so that a size too large for memory fails cleanly.
+    pub(crate) fn reserve_basis(&mut self, n: usize, m: usize) -> Result<(), Error> {
+        if self.n != n {
+            self.start(n);
+        }
+        let len = n.saturating_mul(m + 1);
+        self.c.try_reserve_exact(len.saturating_sub(self.c.len())).map_err(|_| {
+            Error::Allocation(format!("could not allocate {len} doubles of GCRO-DR basis for n = {n}, restart = {m}"))
+        })
+    }
+
+    /// Lends `C`'s buffer, grown to `columns` vectors, as the Arnoldi basis `[C | V]`: `C` is
+    /// stored once, as the basis' leading block (so the space costs `m + k + 1` vectors with
+    /// `U`). Give it back with [`RecycleSpace::return_basis`].
+    pub(crate) fn take_basis(&mut self, columns: usize) -> Vec<f64> {
+        let mut basis = std::mem::take(&mut self.c);
+        basis.resize(self.n * columns, 0.0);
+        basis
+    }
+
+    /// Takes back the basis lent by [`RecycleSpace::take_basis`]; its leading `dim` columns are `C`.
+    pub(crate) fn return_basis(&mut self, mut basis: Vec<f64>) {
+        basis.truncate(self.n * self.dim());
+        self.c = basis;
     }
 
     /// Starts an empty space for vectors of length `n`.
@@ -224,21 +249,9 @@ impl RecycleSpace {
         *self = RecycleSpace { n, ..Default::default() };
     }
 
-    /// The space as a self-describing byte buffer (the framing of [`crate::persist`]: magic,
-    /// format version, `n`, `k`, `d`, `U`, `C`, FNV-1a checksum).
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(MAGIC, FORMAT_VERSION);
-        self.save(&mut w);
-        w.finish()
-    }
-
-    /// Reads a buffer written by [`RecycleSpace::to_bytes`]. The loaded `C` is marked stale, so
-    /// the next solve rebuilds it for whatever operator is current then.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader::open(bytes, MAGIC, FORMAT_VERSION, "recycle-space buffer")?;
-        let space = Self::load(&mut r)?;
-        r.finish()?;
-        Ok(space)
+    /// Doubles held (allocated capacity).
+    pub(crate) fn doubles(&self) -> usize {
+        self.u.capacity() + self.c.capacity() + self.d.capacity()
     }
 
     /// Appends the space (`n`, `k`, `d`, `U`, `C`) to a saved state.

@@ -20,26 +20,31 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Doubles held (allocated capacity).
+    pub(crate) fn doubles(&self) -> usize {
+        [&self.x, &self.r, &self.p, &self.q, &self.z, &self.basis, &self.zbasis].iter().map(|v| v.capacity()).sum()
+    }
+
     /// Obtains every vector a solve of dimension `n` needs up front, so that a solve too large
     /// for memory fails cleanly before it starts instead of aborting the process midway.
     pub(crate) fn reserve(&mut self, n: usize, opts: &KrylovOptions) -> Result<(), Error> {
         let (method, restart) = (opts.method, opts.restart);
         let m = restart.min(n);
-        let k = opts.recycle_dim.min(n);
         let plan: [(&mut Vec<f64>, usize); 7] = [
             (&mut self.x, n),
             (&mut self.r, n),
-            (&mut self.p, n),
+            // The search direction of the CG family; the GMRES family has its basis.
+            (&mut self.p, if matches!(method, KrylovMethod::Cg | KrylovMethod::RecycledCg) { n } else { 0 }),
             (&mut self.q, n),
             (&mut self.z, n),
+            // GCRO-DR's basis is its recycle space's C buffer (RecycleSpace::reserve_basis).
             (&mut self.basis, match method {
-                KrylovMethod::Cg => 0,
-                KrylovMethod::RecycledCg => n.saturating_mul(k),
+                KrylovMethod::Cg | KrylovMethod::GcroDr => 0,
+                KrylovMethod::RecycledCg => n.saturating_mul(m),
                 _ => n.saturating_mul(m + 1),
             }),
             (&mut self.zbasis, match method {
                 KrylovMethod::Fgmres => n.saturating_mul(m),
-                KrylovMethod::RecycledCg => n.saturating_mul(k),
                 _ => 0,
             }),
         ];

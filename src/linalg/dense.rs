@@ -3,18 +3,26 @@
 
 use crate::error::Error;
 
-fn check_layout(len: usize, nrows: usize, ncols: usize, ld: usize, what: &str) -> Result<(), Error> {
+/// The number of entries a column-major `nrows x ncols` matrix with leading dimension `ld`
+/// spans, after checking `ld >= max(1, nrows)`; `what` names the argument in the error.
+pub fn layout_len(nrows: usize, ncols: usize, ld: usize, what: &str) -> Result<usize, Error> {
     if ld < nrows.max(1) {
         return Err(Error::invalid(format!("{what}: ld = {ld} must be >= max(1, nrows = {nrows})")));
     }
-    let need = if ncols == 0 { Some(0) } else { ld.checked_mul(ncols - 1).and_then(|t| t.checked_add(nrows)) };
-    match need {
-        Some(need) if need <= len => Ok(()),
-        _ => Err(Error::dims(format!(
-            "{what}: a {nrows} x {ncols} matrix with ld = {ld} needs {} entries but {len} were given",
-            need.map_or("more than usize::MAX".to_string(), |n| n.to_string())
-        ))),
+    if ncols == 0 {
+        return Ok(0);
     }
+    ld.checked_mul(ncols - 1)
+        .and_then(|t| t.checked_add(nrows))
+        .ok_or_else(|| Error::dims(format!("{what}: a {nrows} x {ncols} matrix with ld = {ld} spans more than usize::MAX entries")))
+}
+
+fn check_layout(len: usize, nrows: usize, ncols: usize, ld: usize, what: &str) -> Result<(), Error> {
+    let need = layout_len(nrows, ncols, ld, what)?;
+    if need > len {
+        return Err(Error::dims(format!("{what}: a {nrows} x {ncols} matrix with ld = {ld} needs {need} entries but {len} were given")));
+    }
+    Ok(())
 }
 
 /// A read-only column-major matrix view: entry `(i, j)` is `data[i + j * ld]`.

@@ -166,6 +166,34 @@ pub fn block_axpy(par: &Par, basis: &[f64], c: &[f64], sign: f64, w: &mut [f64])
     })[0]
 }
 
+/// `y = x + beta * y - basis * c` for the first `c.len()` columns of `basis` (`n x k`, leading
+/// dimension `n`); `y` is not read when `beta == 0` (it may hold anything).
+pub fn xpby_block(par: &Par, x: &[f64], beta: f64, basis: &[f64], c: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    let n = y.len();
+    let ys = SharedMut::new(y);
+    par.chunk_sums(n, |r| {
+        // SAFETY: chunk ranges are disjoint.
+        let yc = unsafe { ys.range(r.clone()) };
+        let xc = &x[r.clone()];
+        if beta == 0.0 {
+            yc.copy_from_slice(xc);
+        } else {
+            for (yi, xi) in yc.iter_mut().zip(xc) {
+                *yi = xi + beta * *yi;
+            }
+        }
+        // The chunk of y stays in L1 while the columns stream past it.
+        for (j, cj) in c.iter().enumerate() {
+            let vc = &basis[j * n + r.start..j * n + r.end];
+            for (yi, vi) in yc.iter_mut().zip(vc) {
+                *yi -= cj * vi;
+            }
+        }
+        [0.0; 0]
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +232,15 @@ mod tests {
             assert!((w[i] - e).abs() < 1e-12);
         }
         assert!((nn - dot(&Par::seq(), &w, &w)).abs() < 1e-9 * nn);
+        let mut y = vec![f64::NAN; n];
+        xpby_block(&Par::seq(), &w0, 0.0, &basis, &c, &mut y);
+        let mut y2 = w.clone();
+        xpby_block(&Par::seq(), &w0, 2.0, &basis, &c, &mut y2);
+        for i in 0..n {
+            let bc = (0..3).map(|j| c[j] * basis[j * n + i]).sum::<f64>();
+            assert!((y[i] - (w0[i] - bc)).abs() < 1e-12, "beta = 0 ignores y, even NaN");
+            assert!((y2[i] - (w0[i] + 2.0 * w[i] - bc)).abs() < 1e-9);
+        }
     }
 
     #[test]

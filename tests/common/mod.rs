@@ -176,3 +176,68 @@ pub fn exported_functions() -> Vec<String> {
     names.sort();
     names
 }
+
+/// The Rust recycling example, the reference of every language's.
+#[allow(dead_code)]
+#[path = "../../examples/rust/recycling.rs"]
+pub mod recycling_example;
+
+/// Checks a `recycling` example's output against the Rust example's (the reference: the core
+/// on the same sequence): same statuses, total iterations, SKR order, per-system iterations,
+/// saved-state size, and resumed = original iterations; true residuals below rtol * ||b||.
+#[allow(dead_code)]
+pub fn check_recycling_output(lang: &str, stdout: &str) {
+    let reference = recycling_example::run();
+    let (want, got) = (parse_lines(&reference), parse_lines(stdout));
+    let line = |name: &str| got.get(name).unwrap_or_else(|| panic!("{lang}: no `{name}` line in output:\n{stdout}"));
+    for (name, keys) in [
+        ("gmres", &["status", "total_iterations"][..]),
+        ("gcrodr", &["status", "total_iterations", "order"][..]),
+        ("saved", &["bytes"][..]),
+        ("resumed", &["iterations", "original"][..]),
+    ] {
+        for &k in keys {
+            assert_eq!(line(name).get(k), want[name].get(k), "{lang} `{name}` {k} differs from the Rust core's");
+        }
+    }
+    for s in 0..8 {
+        let name = format!("system_{s}");
+        assert_eq!(line(&name)["iterations"], want[&name]["iterations"], "{lang} {name}: iterations");
+        let res: f64 = line(&name)["residual"].parse().unwrap();
+        assert!(res <= 1e-8 * 24.0 * 1.01, "{lang} {name}: true residual {res} above rtol * ||b||");
+    }
+    assert_eq!(line("resumed")["iterations"], line("resumed")["original"], "{lang}: loading the saved space must resume exactly");
+    let total = |name: &str| line(name)["total_iterations"].parse::<usize>().unwrap();
+    assert!(2 * total("gcrodr") < total("gmres"), "{lang}: recycling must at least halve the iterations");
+}
+
+/// The Rust SOR-bandit example, the reference of every language's.
+#[allow(dead_code)]
+#[path = "../../examples/rust/sor_bandit.rs"]
+pub mod sor_bandit_example;
+
+/// Checks a `sor_bandit` example's output against the Rust example's (the core on the same
+/// sequence): the same sampled solves (context, omega, iterations, all converged), the same total
+/// iteration count, and the same learned distributions, which must be distributions.
+#[allow(dead_code)]
+pub fn check_sor_bandit_output(lang: &str, stdout: &str) {
+    let reference = sor_bandit_example::run();
+    let (want, got) = (parse_lines(&reference), parse_lines(stdout));
+    let line = |name: &str| got.get(name).unwrap_or_else(|| panic!("{lang}: no `{name}` line in output:\n{stdout}"));
+    let solves: Vec<&String> = want.keys().filter(|k| k.starts_with("solve_")).collect();
+    assert_eq!(solves.len(), 8);
+    for name in solves {
+        assert_eq!(line(name)["status"], "0", "{lang} {name}: not converged");
+        for k in ["context", "omega", "iterations"] {
+            assert_eq!(line(name).get(k), want[name].get(k), "{lang} `{name}` {k} differs from the Rust core's");
+        }
+    }
+    assert_eq!(line("total").get("iterations"), want["total"].get("iterations"), "{lang}: total iterations differ from the Rust core's");
+    for name in ["probabilities_low", "probabilities_high"] {
+        let parse = |s: &str| s.split(',').map(|v| v.parse::<f64>().unwrap()).collect::<Vec<f64>>();
+        let (p, q) = (parse(&line(name)["p"]), parse(&want[name]["p"]));
+        assert_eq!(p.len(), 20, "{lang} {name}: {p:?}");
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 2e-3, "{lang} {name}: {p:?} does not sum to 1");
+        assert!(p.iter().zip(&q).all(|(a, b)| (a - b).abs() <= 1e-4), "{lang} {name}: {p:?} differs from the Rust core's {q:?}");
+    }
+}

@@ -7,7 +7,13 @@
 !>       message naming the (1-based) row; arrays shorter than the row pointers declare are
 !>       caught in Fortran before the library reads them;
 !>   (c) freeing objects twice, freeing NULL, finalizing objects never created, and calls on
-!>       freed objects are safe.
+!>       freed objects are safe;
+!>   (d) Krylov recycling: sequence solves (CSR objects, raw handles, an indexed Fortran
+!>       operator) give true residuals below the tolerance and the single solves' answers, in
+!>       the SKR order of `nks_skr_solve_order`, with 1-based system indices everywhere; a
+!>       failing system stops the sequence with its reports written; the recycled space saved
+!>       to an array or a file loads back exactly, and a corrupted, truncated or empty array
+!>       or a missing file is refused with NKS_ERR_INVALID_ARGUMENT and the library's message.
 !> It also prints the layout of `type(nks_krylov_report)` ("layout size=... field=offset")
 !> for the Rust test to compare with the C struct, and ends with "N passed, M failed";
 !> any failure ends with `error stop`.
@@ -16,7 +22,8 @@ module errors_support
   implicit none
   private
   public :: m, laplace1d, counter_t, counting_matvec, failing_matvec, failing_precond, &
-    stopping_monitor, fail_code, laplace_proc
+    stopping_monitor, fail_code, laplace_proc, num_systems, system_feature, sequence_apply, &
+    sequence_csr, system_counter_t, counting_sequence_matvec, spd_sequence_matvec
 
   !> Size of the 1D test problem.
   integer, parameter :: m = 20
@@ -33,6 +40,20 @@ module errors_support
     integer :: last_iteration = -1
     logical :: increasing = .true.
   end type counter_t
+
+  !> Systems of the test sequence.
+  integer, parameter :: num_systems = 4
+  !> Feature (and convection strength) of each system; SKR order from system 1: 1, 4, 2, 3.
+  real(c_double), parameter :: system_feature(num_systems) = &
+    [0.30_c_double, 0.10_c_double, 0.45_c_double, 0.22_c_double]
+
+  !> Context of a sequence operator: operator applications per system (1-based), and the
+  !> system whose first application fails with `code` (0: none).
+  type :: system_counter_t
+    integer :: calls(num_systems) = 0
+    integer :: fail_system = 0
+    integer(c_int) :: code = 0
+  end type system_counter_t
 
 contains
 
@@ -99,6 +120,76 @@ contains
     end select
   end subroutine stopping_monitor
 
+  !> y = A_s x for system `s` of the sequence: tridiag(-1 - f, 2 + f, -1 + f), f = feature(s).
+  subroutine sequence_apply(s, x, y)
+    integer, intent(in) :: s
+    real(c_double), intent(in) :: x(:)
+    real(c_double), intent(out) :: y(:)
+    real(c_double) :: f
+    integer :: k
+    k = size(x)
+    f = system_feature(s)
+    y = (2.0_c_double + f)*x
+    y(2:k) = y(2:k) + (-1.0_c_double - f)*x(1:k - 1)
+    y(1:k - 1) = y(1:k - 1) + (-1.0_c_double + f)*x(2:k)
+  end subroutine sequence_apply
+
+  !> The 1-based CSR arrays of system `s` of the sequence (size m).
+  subroutine sequence_csr(s, row_ptr, col_idx, values)
+    use, intrinsic :: iso_c_binding, only: c_int64_t
+    integer, intent(in) :: s
+    integer(c_int64_t), intent(out) :: row_ptr(m + 1)
+    integer(c_int64_t), allocatable, intent(out) :: col_idx(:)
+    real(c_double), allocatable, intent(out) :: values(:)
+    real(c_double) :: f
+    integer :: i
+    f = system_feature(s)
+    allocate (col_idx(0), values(0))
+    do i = 1, m
+      row_ptr(i) = size(col_idx) + 1
+      if (i > 1) call push(i - 1, -1.0_c_double - f)
+      call push(i, 2.0_c_double + f)
+      if (i < m) call push(i + 1, -1.0_c_double + f)
+    end do
+    row_ptr(m + 1) = size(col_idx) + 1
+  contains
+    subroutine push(col, v)
+      integer, intent(in) :: col
+      real(c_double), intent(in) :: v
+      col_idx = [col_idx, int(col, c_int64_t)]
+      values = [values, v]
+    end subroutine push
+  end subroutine sequence_csr
+
+  !> `nks_indexed_matvec_ctx_proc`: system `system`'s operator, counted per system in the
+  !> caller's `system_counter_t`.
+  subroutine counting_sequence_matvec(system, x, y, ierr, ctx)
+    integer, intent(in) :: system
+    real(c_double), intent(in) :: x(:)
+    real(c_double), intent(out) :: y(:)
+    integer(c_int), intent(inout) :: ierr
+    class(*), intent(inout) :: ctx
+    call sequence_apply(system, x, y)
+    select type (ctx)
+    type is (system_counter_t)
+      ctx%calls(system) = ctx%calls(system) + 1
+      if (system == ctx%fail_system) ierr = ctx%code
+    class default
+      ierr = -99
+    end select
+  end subroutine counting_sequence_matvec
+
+  !> `nks_indexed_matvec_proc`: the SPD systems tridiag(-1, 2, -1) + feature(system) I.
+  subroutine spd_sequence_matvec(system, x, y, ierr)
+    integer, intent(in) :: system
+    real(c_double), intent(in) :: x(:)
+    real(c_double), intent(out) :: y(:)
+    integer(c_int), intent(inout) :: ierr
+    call laplace1d(x, y)
+    y = y + system_feature(system)*x
+    ierr = 0
+  end subroutine spd_sequence_matvec
+
   !> An `nks_matvec_proc` that never fails.
   subroutine laplace_proc(x, y, ierr)
     real(c_double), intent(in) :: x(:)
@@ -112,6 +203,7 @@ end module errors_support
 
 program errors
   use, intrinsic :: iso_c_binding
+  use, intrinsic :: iso_fortran_env, only: int8
   use nksolve
   use errors_support
   implicit none
@@ -125,6 +217,8 @@ program errors
   call test_options()
   call test_free_twice()
   call test_finalization()
+  call test_sequences()
+  call test_recycled_state()
 
   write (*, '(i0,a,i0,a)') passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
@@ -160,13 +254,20 @@ contains
     type(nks_krylov_report), target :: r
     type(c_ptr) :: b
     b = c_loc(r)
-    write (*, '(a,11(a,i0))') 'layout', ' size=', c_sizeof(r), &
+    write (*, '(a,18(a,i0))') 'layout', ' size=', c_sizeof(r), &
       ' status=', offset(b, c_loc(r%status)), ' termination=', offset(b, c_loc(r%termination)), &
       ' iterations=', offset(b, c_loc(r%iterations)), ' matvecs=', offset(b, c_loc(r%matvecs)), &
       ' precond_applies=', offset(b, c_loc(r%precond_applies)), ' rhs_norm=', offset(b, c_loc(r%rhs_norm)), &
       ' initial_residual_norm=', offset(b, c_loc(r%initial_residual_norm)), &
       ' residual_norm=', offset(b, c_loc(r%residual_norm)), ' seconds=', offset(b, c_loc(r%seconds)), &
-      ' callback_code=', offset(b, c_loc(r%callback_code))
+      ' callback_code=', offset(b, c_loc(r%callback_code)), &
+      ' recycle_rebuilt=', offset(b, c_loc(r%recycle_rebuilt)), &
+      ' recycle_initial_dim=', offset(b, c_loc(r%recycle_initial_dim)), &
+      ' recycle_final_dim=', offset(b, c_loc(r%recycle_final_dim)), &
+      ' recycle_refreshes=', offset(b, c_loc(r%recycle_refreshes)), &
+      ' recycle_largest_angle=', offset(b, c_loc(r%recycle_largest_angle)), &
+      ' recycle_projection_ratio=', offset(b, c_loc(r%recycle_projection_ratio)), &
+      ' recycle_dropped=', offset(b, c_loc(r%recycle_dropped))
   end subroutine print_layout
 
   subroutine test_version_and_strings()
@@ -505,6 +606,323 @@ contains
     call solver%set_operator_csr(a)
     call solver%set_monitor_ctx(stopping_monitor, ctr)
   end subroutine scoped_objects
+
+  !> Configures `solver` for the sequence tests: `method`, restart 8, 4 recycled vectors,
+  !> rtol 1e-10.
+  subroutine sequence_solver(solver, method)
+    type(nks_krylov_t), intent(inout) :: solver
+    integer(c_int32_t), intent(in) :: method
+    call solver%create()
+    call solver%set_method(method)
+    call solver%set_restart(8)
+    call solver%set_option('recycle_dim', 4.0_c_double)
+    call solver%set_rtol(1.0e-10_c_double)
+  end subroutine sequence_solver
+
+  !> The sequence's matrices as CSR objects.
+  subroutine sequence_matrices(mats)
+    type(nks_csr_t), intent(inout) :: mats(:)
+    integer(c_int64_t) :: row_ptr(m + 1)
+    integer(c_int64_t), allocatable :: col_idx(:)
+    real(c_double), allocatable :: values(:)
+    integer :: i
+    do i = 1, size(mats)
+      call sequence_csr(i, row_ptr, col_idx, values)
+      call mats(i)%create(m, m, row_ptr, col_idx, values)
+    end do
+  end subroutine sequence_matrices
+
+  !> Largest true residual ||b - A_s x(:, s)|| / ||b|| over the systems of the sequence.
+  real(c_double) function worst_relative_residual(b, x) result(worst)
+    real(c_double), intent(in) :: b(:, :), x(:, :)
+    real(c_double) :: ax(size(b, 1))
+    integer :: i
+    worst = 0.0_c_double
+    do i = 1, size(b, 2)
+      call sequence_apply(i, x(:, i), ax)
+      worst = max(worst, norm2(b(:, i) - ax)/norm2(b(:, i)))
+    end do
+  end function worst_relative_residual
+
+  !> (d) Sequence solves: the three operator forms, the SKR order, the reports, the errors.
+  subroutine test_sequences()
+    type(nks_krylov_t) :: solver, single
+    type(nks_csr_t) :: mats(num_systems)
+    type(nks_krylov_report) :: reports(num_systems), csr_reports(num_systems), rep
+    type(system_counter_t), target :: counter
+    real(c_double) :: b(m, num_systems), x(m, num_systems), x_csr(m, num_systems), x_raw(m, num_systems)
+    real(c_double) :: features(1, num_systems), x1(m)
+    integer :: order(num_systems), csr_order(num_systems), i
+    integer(c_size_t) :: raw_order(num_systems)
+    type(c_ptr) :: handles(num_systems)
+    integer(c_int32_t) :: s
+
+    do i = 1, num_systems
+      b(:, i) = real(i, c_double)
+      features(1, i) = system_feature(i)
+    end do
+    call sequence_matrices(mats)
+
+    ! The SKR order, 1-based from the friendly layer and 0-based from the raw one.
+    call check(all(nks_skr_solve_order(features) == [1, 4, 2, 3]), 'nks_skr_solve_order: nearest neighbours 1, 4, 2, 3')
+    s = nks_skr_order(int(num_systems, c_size_t), 1_c_size_t, features, 1_c_size_t, raw_order)
+    call check(s == NKS_OK .and. all(raw_order == [0, 3, 1, 2]), 'raw nks_skr_order gives the 0-based order 0, 3, 1, 2')
+    call check(size(nks_skr_solve_order(features(:, 1:0), stat=s)) == 0 .and. s == NKS_ERR_INVALID_ARGUMENT, &
+               'nks_skr_solve_order of no systems: NKS_ERR_INVALID_ARGUMENT, empty order')
+    call check(index(nks_last_error(), 'count = 0') > 0, 'no-systems message: '//nks_last_error())
+
+    ! GCRO-DR through an indexed Fortran operator with a context, in the SKR order.
+    call sequence_solver(solver, NKS_KRYLOV_GCRODR)
+    x = 0.0_c_double
+    s = solver%solve_sequence_ctx(counting_sequence_matvec, counter, b, x, features=features, order=order, &
+                                  reports=reports)
+    call check(s == NKS_OK, 'GCRO-DR sequence through a Fortran operator converges: '//solver%last_error())
+    call check(all(order == [1, 4, 2, 3]), 'sequence order is nks_skr_solve_order''s, 1-based')
+    call check(worst_relative_residual(b, x) <= 1.0e-10_c_double*1.01_c_double, 'true residuals of every system <= rtol')
+    call check(all(counter%calls == int(reports%matvecs)), &
+               'the operator receives 1-based system indices: its calls per system == reports(:)%matvecs')
+    call check(all(reports%status == NKS_OK .and. reports%termination == NKS_TERMINATION_CONVERGED_RTOL), &
+               'every report: status 0, converged')
+    call check(reports(1)%recycle_initial_dim == 0 .and. reports(1)%recycle_rebuilt == 0, &
+               'the first system solved starts without a recycled space')
+    call check(all(reports(2:)%recycle_initial_dim == 4 .and. reports(2:)%recycle_rebuilt == 1), &
+               'later systems start from the 4 re-fitted recycled vectors')
+    call check(all(reports%recycle_final_dim <= 4), 'recycle_final_dim <= recycle_dim')
+    call check(all(reports%recycle_largest_angle >= 0.0_c_double .and. &
+                   reports%recycle_largest_angle <= 2.0_c_double*atan(1.0_c_double) + 1.0e-12_c_double), &
+               'recycle_largest_angle in [0, pi/2]')
+    call check(all(reports(2:)%recycle_projection_ratio > 0.0_c_double .and. &
+                   reports(2:)%recycle_projection_ratio <= 1.0_c_double + 1.0e-12_c_double), &
+               'recycle_projection_ratio in (0, 1]')
+    call solver%get_report(rep)
+    call check(rep%iterations == reports(3)%iterations .and. same(rep%residual_norm, reports(3)%residual_norm), &
+               'get_report after the sequence: the last system solved (3)')
+
+    ! Each column agrees with a single GMRES solve of its system.
+    call single%create()
+    call single%set_rtol(1.0e-12_c_double)
+    do i = 1, num_systems
+      call single%set_operator_csr(mats(i))
+      x1 = 0.0_c_double
+      s = single%solve(b(:, i), x1)
+      call check(s == NKS_OK .and. maxval(abs(x1 - x(:, i))) <= 1.0e-7_c_double*maxval(abs(x1)), &
+                 'sequence column agrees with a single solve')
+    end do
+
+    ! CSR objects and raw handles: the same solve, so bitwise the same answers; natural order.
+    call solver%clear_recycled()
+    x_csr = 0.0_c_double
+    s = solver%solve_sequence(mats, b, x_csr, order=csr_order, reports=csr_reports)
+    call check(s == NKS_OK .and. all(csr_order == [1, 2, 3, 4]), 'CSR sequence without features: natural order 1..4')
+    call check(worst_relative_residual(b, x_csr) <= 1.0e-10_c_double*1.01_c_double, 'CSR sequence: true residuals <= rtol')
+    call solver%clear_recycled()
+    do i = 1, num_systems
+      handles(i) = mats(i)%c_handle()
+    end do
+    x_raw = 0.0_c_double
+    s = solver%solve_sequence(handles, b, x_raw, reports=reports)
+    call check(s == NKS_OK .and. all(abs(x_raw - x_csr) <= 0.0_c_double) .and. &
+               all(reports%iterations == csr_reports%iterations), 'raw handles give the CSR objects'' answers exactly')
+    ! GMRES through the same call, no optional outputs.
+    call solver%set_method(NKS_KRYLOV_GMRES)
+    x_raw = 0.0_c_double
+    s = solver%solve_sequence(mats, b, x_raw)
+    call check(s == NKS_OK .and. worst_relative_residual(b, x_raw) <= 1.0e-10_c_double*1.01_c_double, &
+               'GMRES sequence without optional outputs')
+    ! Recycled CG on SPD systems through a plain procedure.
+    call solver%set_method(NKS_KRYLOV_RECYCLED_CG)
+    x = 0.0_c_double
+    s = solver%solve_sequence_proc(spd_sequence_matvec, b, x, features=features, reports=reports)
+    call check(s == NKS_OK .and. all(reports%termination == NKS_TERMINATION_CONVERGED_RTOL), 'recycled CG sequence converges')
+    call laplace1d(x(:, 3), x1)
+    call check(norm2(b(:, 3) - x1 - system_feature(3)*x(:, 3)) <= 1.0e-10_c_double*1.01_c_double*norm2(b(:, 3)), &
+               'recycled CG: true residual of system 3 <= rtol')
+
+    ! A system failing: the sequence stops there, reports written, later columns untouched.
+    call solver%set_method(NKS_KRYLOV_GCRODR)
+    counter%calls = 0
+    counter%fail_system = 3
+    counter%code = -4
+    x = 42.0_c_double
+    s = solver%solve_sequence_ctx(counting_sequence_matvec, counter, b, x, order=order, reports=reports)
+    call check(s == NKS_ERR_CALLBACK, 'failing system 3: NKS_ERR_CALLBACK')
+    call check(index(solver%last_error(), 'system 2') > 0 .and. index(solver%last_error(), 'column i + 1') > 0, &
+               'failure message names the system (0-based, explained): '//solver%last_error())
+    call check(all(order == [1, 2, 3, 4]), 'order written after a failure')
+    call check(reports(3)%status == NKS_ERR_CALLBACK .and. reports(3)%callback_code == -4, &
+               'failed system''s report keeps the callback code')
+    call check(reports(4)%termination == NKS_TERMINATION_NOT_STARTED .and. counter%calls(4) == 0, &
+               'system after the failure: not started, operator never called')
+    call check(all(abs(x(:, 3:4) - 42.0_c_double) <= 0.0_c_double) .and. all(abs(x(:, 1:2) - 42.0_c_double) > 0.0_c_double), &
+               'columns 1-2 solved, 3-4 untouched')
+
+    ! Arguments the Fortran layer refuses before the library reads them.
+    counter%fail_system = 0
+    s = solver%solve_sequence_ctx(counting_sequence_matvec, counter, b, x, order=order(1:3))
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(solver%last_error(), 'order has 3 entries for 4') > 0, &
+               'short order: NKS_ERR_DIMENSION_MISMATCH: '//solver%last_error())
+    s = solver%solve_sequence(mats, b, x, reports=reports(1:2))
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(solver%last_error(), 'reports has 2') > 0, &
+               'short reports: NKS_ERR_DIMENSION_MISMATCH: '//solver%last_error())
+    s = solver%solve_sequence(mats, b, x, features=features(:, 1:3))
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(solver%last_error(), 'features has 3 columns') > 0, &
+               'features of 3 systems: NKS_ERR_DIMENSION_MISMATCH: '//solver%last_error())
+    s = solver%solve_sequence(mats(1:3), b, x)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(solver%last_error(), 'b has 4 columns for 3') > 0, &
+               '3 matrices, 4 columns: NKS_ERR_DIMENSION_MISMATCH: '//solver%last_error())
+    s = solver%solve_sequence(mats, b, x(:, 1:3))
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(solver%last_error(), 'x is 20 x 3 but b is 20 x 4') > 0, &
+               'x of another shape: NKS_ERR_DIMENSION_MISMATCH: '//solver%last_error())
+    s = solver%solve_sequence(mats, b(1:m - 1, :), x(1:m - 1, :))
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(solver%last_error(), 'matrices are 20 x 20') > 0, &
+               '19 rows for 20 x 20 matrices: NKS_ERR_DIMENSION_MISMATCH: '//solver%last_error())
+    s = solver%solve_sequence(mats(1:0), b(:, 1:0), x(:, 1:0))
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'no systems: NKS_ERR_INVALID_ARGUMENT: '//solver%last_error())
+    ! ... and ones the library refuses.
+    handles(3) = c_null_ptr
+    s = solver%solve_sequence(handles, b, x)
+    call check(s == NKS_ERR_NULL_POINTER .and. index(solver%last_error(), 'ops[2]') > 0, &
+               'a null handle: NKS_ERR_NULL_POINTER naming ops[2]: '//solver%last_error())
+    call solver%set_preconditioner(NKS_PRECOND_JACOBI)
+    s = solver%solve_sequence_proc(spd_sequence_matvec, b, x)
+    call check(s == NKS_ERR_INVALID_STATE, 'Jacobi with a sequence operator procedure: NKS_ERR_INVALID_STATE: '// &
+               solver%last_error())
+    call solver%set_preconditioner(NKS_PRECOND_JACOBI)
+    x = 0.0_c_double
+    s = solver%solve_sequence(mats, b, x)
+    call check(s == NKS_OK .and. worst_relative_residual(b, x) <= 1.0e-10_c_double*1.01_c_double, &
+               'Jacobi built for each CSR matrix of a sequence')
+
+    ! The recycling options.
+    call solver%set_option('refresh_interval', 2.0_c_double)
+    call check(same(solver%get_option('refresh_interval'), 2.0_c_double) .and. &
+               same(solver%get_option('recycle_dim'), 4.0_c_double), 'refresh_interval and recycle_dim read back')
+    call solver%set_option('refresh_interval', 0.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(solver%last_error(), 'refresh_interval') > 0, &
+               'refresh_interval 0: NKS_ERR_INVALID_ARGUMENT: '//solver%last_error())
+
+    ! Calls on a freed solver.
+    call solver%free()
+    s = solver%solve_sequence(mats, b, x)
+    call check(s == NKS_ERR_NULL_POINTER, 'solve_sequence after free: NKS_ERR_NULL_POINTER')
+    call solver%operator_changed(stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'operator_changed after free: NKS_ERR_NULL_POINTER')
+    call solver%clear_recycled(stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'clear_recycled after free: NKS_ERR_NULL_POINTER')
+  end subroutine test_sequences
+
+  !> (d) Saving and loading the recycled space: arrays, files, refused inputs, and the
+  !> operator_changed / clear_recycled calls.
+  subroutine test_recycled_state()
+    type(nks_krylov_t) :: original, resumed, fresh
+    type(nks_csr_t) :: mats(num_systems)
+    type(nks_krylov_report) :: rep
+    real(c_double) :: b(m, num_systems), x(m, num_systems), x1(m)
+    integer(int8), allocatable :: saved(:), damaged(:), again(:), empty(:)
+    integer(c_int32_t) :: s
+    integer :: mid, resumed_iterations
+    type(c_ptr) :: raw_buf
+    integer(c_size_t) :: raw_len
+
+    b = 1.0_c_double
+    call sequence_matrices(mats)
+    call sequence_solver(original, NKS_KRYLOV_GCRODR)
+    x = 0.0_c_double
+    s = original%solve_sequence(mats, b, x)
+    call check(s == NKS_OK, 'sequence before saving converges')
+
+    call original%save_recycled(saved)
+    call check(size(saved) > 0, 'save_recycled gives bytes')
+    ! The raw call returns the same bytes in a library buffer, freed with nks_bytes_free.
+    raw_buf = c_null_ptr
+    raw_len = 0
+    s = nks_krylov_save_recycled(original%c_handle(), raw_buf, raw_len)
+    call check(s == NKS_OK .and. raw_len == size(saved, kind=c_size_t) .and. c_associated(raw_buf), &
+               'raw nks_krylov_save_recycled: same length')
+    call nks_bytes_free(raw_buf, raw_len)
+    call nks_bytes_free(c_null_ptr, 0_c_size_t)
+
+    ! Loading into a new solver resumes exactly where the original is.
+    call sequence_solver(resumed, NKS_KRYLOV_GCRODR)
+    call resumed%load_recycled(saved, stat=s)
+    call check(s == NKS_OK, 'load_recycled of saved bytes')
+    call resumed%save_recycled(again)
+    call check(size(again) == size(saved), 'a loaded state saves to as many bytes')
+    call check(all(again == saved), 'a loaded state saves back to the same bytes')
+    call resumed%set_operator_csr(mats(2))
+    x1 = 0.0_c_double
+    s = resumed%solve(b(:, 2), x1)
+    call resumed%get_report(rep)
+    resumed_iterations = int(rep%iterations)
+    call check(s == NKS_OK .and. rep%recycle_initial_dim == 4 .and. rep%recycle_rebuilt == 1, &
+               'resumed solve starts from the loaded space, re-fitted')
+    call original%set_operator_csr(mats(2))
+    x1 = 0.0_c_double
+    s = original%solve(b(:, 2), x1)
+    call original%get_report(rep)
+    call check(s == NKS_OK .and. int(rep%iterations) == resumed_iterations, 'resumed and original take the same iterations')
+
+    ! A damaged, truncated or empty array is refused and changes nothing.
+    call fresh%create()
+    call fresh%load_recycled(saved)
+    mid = size(saved)/2
+    damaged = saved
+    damaged(mid) = not(damaged(mid))
+    call fresh%load_recycled(damaged, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'corrupted bytes: NKS_ERR_INVALID_ARGUMENT')
+    call check(index(fresh%last_error(), 'checksum') > 0, 'corrupted bytes message: '//fresh%last_error())
+    call fresh%load_recycled(saved(1:size(saved) - 1), stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(fresh%last_error()) > 0, &
+               'truncated bytes: NKS_ERR_INVALID_ARGUMENT: '//fresh%last_error())
+    allocate (empty(0))
+    call fresh%load_recycled(empty, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(fresh%last_error()) > 0, &
+               'no bytes: NKS_ERR_INVALID_ARGUMENT: '//fresh%last_error())
+    call fresh%save_recycled(again)
+    call check(size(again) == size(saved), 'refused loads leave the loaded state')
+    call check(all(again == saved), 'refused loads leave the loaded bytes')
+
+    ! Through a file.
+    call original%save_recycled_file('recycled_state.nks  ', stat=s)
+    call check(s == NKS_OK, 'save_recycled_file (trailing blanks ignored)')
+    call fresh%clear_recycled()
+    call fresh%load_recycled_file('recycled_state.nks', stat=s)
+    call check(s == NKS_OK, 'load_recycled_file')
+    call fresh%save_recycled(again)
+    call original%save_recycled(saved)
+    call check(size(again) == size(saved), 'file round trip: same length')
+    call check(all(again == saved), 'file round trip: same bytes')
+    call fresh%load_recycled_file('no_such_dir/recycled_state.nks', stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(fresh%last_error(), 'no_such_dir/recycled_state.nks') > 0, &
+               'missing file: NKS_ERR_INVALID_ARGUMENT naming the path: '//fresh%last_error())
+    call fresh%save_recycled_file('no_such_dir/recycled_state.nks', stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'unwritable file: NKS_ERR_INVALID_ARGUMENT: '//fresh%last_error())
+
+    ! operator_changed re-fits the space to the same operator; clear_recycled drops it.
+    call original%operator_changed()
+    x1 = 0.0_c_double
+    s = original%solve(b(:, 2), x1)
+    call original%get_report(rep)
+    call check(s == NKS_OK .and. rep%recycle_rebuilt == 1, 'after operator_changed the space is re-fitted')
+    x1 = 0.0_c_double
+    s = original%solve(b(:, 2), x1)
+    call original%get_report(rep)
+    call check(s == NKS_OK .and. rep%recycle_rebuilt == 0, 'the same operator again: no re-fit')
+    call original%clear_recycled()
+    x1 = 0.0_c_double
+    s = original%solve(b(:, 2), x1)
+    call original%get_report(rep)
+    call check(s == NKS_OK .and. rep%recycle_initial_dim == 0, 'after clear_recycled the solve starts without a space')
+
+    ! Calls on a freed solver.
+    call fresh%free()
+    call fresh%save_recycled(again, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. size(again) == 0, 'save_recycled after free: NKS_ERR_NULL_POINTER, no bytes')
+    call fresh%load_recycled(saved, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'load_recycled after free: NKS_ERR_NULL_POINTER')
+    call fresh%load_recycled_file('recycled_state.nks', stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'load_recycled_file after free: NKS_ERR_NULL_POINTER')
+  end subroutine test_recycled_state
 
   !> A quiet NaN.
   function ieee_nan() result(v)

@@ -1,5 +1,6 @@
-"""Python binding of nksolve: Krylov solvers (CG, GMRES(m), FGMRES(m)) on sparse matrices or
-matrix-free operators, through the library's C ABI (ctypes + numpy, no compiled extension).
+"""Python binding of nksolve: Krylov solvers (CG, GMRES(m), FGMRES(m), and the recycling
+GCRO-DR(m, k) and recycled CG) on sparse matrices or matrix-free operators, single systems or
+sequences of systems, through the library's C ABI (ctypes + numpy, no compiled extension).
 
 Quick start::
 
@@ -11,6 +12,12 @@ Quick start::
     solver.set_operator(A)                 # scipy matrix, nksolve.CSR, or n=..., matvec=...
     x, report = solver.solve(np.ones(100))
     assert report.converged
+
+Sequences of related systems (GCRO-DR keeps a recycled subspace from one system to the next)::
+
+    solver = nksolve.Krylov("gcrodr", rtol=1e-8, restart=30, recycle_dim=10)
+    X, order, reports = solver.solve_sequence([A0, A1, A2], B, features=betas)
+    blob = solver.save_recycled()          # bytes; load_recycled(blob) on another handle
 
 Conventions
 -----------
@@ -33,6 +40,7 @@ from __future__ import annotations
 import ctypes
 import enum
 import numbers
+import os
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple, Union
 
@@ -50,6 +58,7 @@ __all__ = [
     "CSR",
     "Krylov",
     "KrylovReport",
+    "skr_order",
     "set_num_threads",
     "get_num_threads",
     "version",
@@ -202,6 +211,54 @@ def _dptr(a: np.ndarray):
     return a.ctypes.data_as(_lib.c_double_p)
 
 
+def _column_major(a, name: str, function: str) -> Tuple[np.ndarray, int]:
+    """``a`` as a 2-D float64 array the C API can read column-major, and its leading dimension.
+
+    A Fortran-ordered array, or any view whose rows are adjacent in memory (``strides[0] == 8``,
+    e.g. ``B[:, 2:5]`` of a Fortran array or ``C.T`` of a C-ordered one), is passed as it is,
+    with ``ld = strides[1] / 8``; anything else (C order, other strides, other dtypes) is copied
+    into a new Fortran-ordered array first.
+    """
+    try:
+        m = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{function}: {name} must be convertible to a float64 matrix ({e})") from None
+    if m.ndim != 2:
+        _fail(Status.DIMENSION_MISMATCH, f"{name} must be two-dimensional (one column per system); it has shape {m.shape}", function)
+    rows, cols = m.shape
+    item = m.itemsize
+    rows_adjacent = rows <= 1 or m.strides[0] == item
+    columns_apart = cols <= 1 or (m.strides[1] % item == 0 and m.strides[1] >= item * rows)
+    if rows_adjacent and columns_apart and m.flags.aligned:
+        ld = m.strides[1] // item if cols > 1 else rows
+        return m, max(ld, rows, 1)
+    m = np.asfortranarray(m)
+    return m, max(rows, 1)
+
+
+def _features(features, count: int, function: str) -> Tuple[Optional[np.ndarray], int, int]:
+    """SKR features as ``(array or None, num_features, ldf)`` for the C API: ``None``, a 1-D
+    array (one feature per system) or a ``num_features x count`` matrix (one column per system)."""
+    if features is None:
+        return None, 0, 0
+    f = np.asarray(features, dtype=np.float64)
+    if f.ndim == 1:
+        f = f.reshape(1, -1)
+    f, ldf = _column_major(f, "features", function)
+    if f.shape[1] != count:
+        _fail(Status.DIMENSION_MISMATCH, f"features has {f.shape[1]} columns but there are {count} systems", function)
+    return f, f.shape[0], ldf
+
+
+def _size_t_array(count: int) -> np.ndarray:
+    """A new array the C API can fill as ``size_t[count]``."""
+    return np.zeros(count, dtype=np.dtype(f"u{ctypes.sizeof(ctypes.c_size_t)}"))
+
+
+def _size_t_ptr(a: np.ndarray):
+    return a.ctypes.data_as(_lib.c_size_t_p)
+
+
 # ---------------------------------------------------------------------------------------------
 # Library-wide functions
 # ---------------------------------------------------------------------------------------------
@@ -232,6 +289,28 @@ def set_num_threads(threads: int) -> None:
 def get_num_threads() -> int:
     """The number of threads the library's parallel kernels use now (``nks_get_num_threads``)."""
     return int(_lib.nks_get_num_threads())
+
+
+def skr_order(features) -> np.ndarray:
+    """The SKR solve order (Sorting Krylov Recycling) of a sequence of systems (``nks_skr_order``).
+
+    ``features`` holds one feature vector per system: a 1-D array (one number per system) or a
+    ``num_features x count`` matrix with one COLUMN per system (the layout of
+    :meth:`Krylov.solve_sequence`'s ``features``; C or Fortran order). The order is greedy
+    nearest neighbour in Euclidean distance starting from system 0 (systems first partitioned
+    along a Hilbert curve when there are more than 1024). Deterministic.
+
+    Returns:
+        The 0-based system indices in solve order, a permutation of ``range(count)``
+        (``numpy.intp`` array).
+    """
+    fn = "nks_skr_order"
+    f = np.asarray(features, dtype=np.float64)
+    count = f.shape[-1] if f.ndim in (1, 2) else 0
+    f, num_features, ldf = _features(f, count, fn)
+    order = _size_t_array(count)
+    _check(_lib.nks_skr_order(count, num_features, _dptr(f), ldf, _size_t_ptr(order)), fn)
+    return order.astype(np.intp)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,6 +489,20 @@ class KrylovReport:
     residual_norm: float  #: See the class docs.
     seconds: float  #: Wall-clock seconds.
     callback_code: int  #: The code a failing callback returned (0 if none failed).
+    # Recycling (GCRO-DR, recycled CG; zero / False for the other methods):
+    #: The kept space was re-fitted to a new operator before this solve (``recycle_initial_dim``
+    #: extra matvecs).
+    recycle_rebuilt: bool = False
+    recycle_initial_dim: int = 0  #: Dimension of the recycled space this solve started from.
+    recycle_final_dim: int = 0  #: Dimension of the space kept for the next solve.
+    recycle_refreshes: int = 0  #: Refreshes of the space from this solve's Krylov data.
+    #: GCRO-DR: largest principal angle (radians, ``[0, pi/2]``) between the space before and
+    #: after the re-fit to a new operator.
+    recycle_largest_angle: float = 0.0
+    #: ``||r after projection onto the recycled space|| / ||r0||`` (1: the space did not help).
+    recycle_projection_ratio: float = 0.0
+    #: The space was dropped after this solve (it stopped helping, or was degenerate).
+    recycle_dropped: bool = False
 
     @property
     def converged(self) -> bool:
@@ -429,6 +522,13 @@ class KrylovReport:
             residual_norm=float(r.residual_norm),
             seconds=float(r.seconds),
             callback_code=int(r.callback_code),
+            recycle_rebuilt=bool(r.recycle_rebuilt),
+            recycle_initial_dim=int(r.recycle_initial_dim),
+            recycle_final_dim=int(r.recycle_final_dim),
+            recycle_refreshes=int(r.recycle_refreshes),
+            recycle_largest_angle=float(r.recycle_largest_angle),
+            recycle_projection_ratio=float(r.recycle_projection_ratio),
+            recycle_dropped=bool(r.recycle_dropped),
         )
 
 
@@ -450,10 +550,26 @@ class _ErrorSlot:
         return exc
 
 
-def _vector_trampoline(kind: str, f: Callable, slot: _ErrorSlot):
-    """A C ``int (*)(const double *in, double *out, size_t n, void *)`` calling ``out = f(in)``.
+def _apply_into(kind: str, f: Callable, leading_args: tuple, inp, out, n: int) -> None:
+    """``out = f(*leading_args, in)`` for library vectors ``in`` and ``out`` of length ``n``.
 
-    ``in`` is wrapped without copying and marked read-only; ``f``'s result is copied into ``out``.
+    ``in`` is wrapped without copying and marked read-only; ``f``'s result is checked and copied
+    into ``out``."""
+    x = np.ctypeslib.as_array(inp, shape=(n,))
+    x.flags.writeable = False
+    y = f(*leading_args, x)
+    if y is None:
+        raise TypeError(f"the {kind} callback returned None; it must return the result vector of length {n}")
+    y = np.asarray(y, dtype=np.float64)
+    if y.shape != (n,):
+        raise ValueError(f"the {kind} callback returned an array of shape {y.shape}; expected ({n},)")
+    np.ctypeslib.as_array(out, shape=(n,))[:] = y
+
+
+def _vector_trampoline(kind: str, f: Callable, slot: _ErrorSlot):
+    """A C ``int (*)(const double *in, double *out, size_t n, void *)`` calling ``out = f(in)``
+    (see :func:`_apply_into`).
+
     Any exception (KeyboardInterrupt included) is stored in ``slot`` and the solve is stopped
     with -1, so nothing propagates into the library.
     """
@@ -461,21 +577,28 @@ def _vector_trampoline(kind: str, f: Callable, slot: _ErrorSlot):
 
     def trampoline(inp, out, n, _user_data):
         try:
-            x = np.ctypeslib.as_array(inp, shape=(n,))
-            x.flags.writeable = False
-            y = f(x)
-            if y is None:
-                raise TypeError(f"the {kind} callback returned None; it must return the result vector of length {n}")
-            y = np.asarray(y, dtype=np.float64)
-            if y.shape != (n,):
-                raise ValueError(f"the {kind} callback returned an array of shape {y.shape}; expected ({n},)")
-            np.ctypeslib.as_array(out, shape=(n,))[:] = y
+            _apply_into(kind, f, (), inp, out, n)
             return 0
         except BaseException as e:  # noqa: BLE001 -- nothing may cross into the library
             slot.store(e)
             return -1
 
     return cfunc_type(trampoline)
+
+
+def _indexed_matvec_trampoline(f: Callable, slot: _ErrorSlot):
+    """A C ``nks_indexed_matvec_fn`` calling ``y = f(system, x)`` (``system`` 0-based), with the
+    conventions and error handling of :func:`_vector_trampoline`."""
+
+    def trampoline(system, inp, out, n, _user_data):
+        try:
+            _apply_into("sequence matvec", f, (int(system),), inp, out, n)
+            return 0
+        except BaseException as e:  # noqa: BLE001 -- nothing may cross into the library
+            slot.store(e)
+            return -1
+
+    return _lib.nks_indexed_matvec_fn(trampoline)
 
 
 def _monitor_trampoline(f: Callable, slot: _ErrorSlot):
@@ -507,12 +630,63 @@ def _choice(value, table: dict, enum_cls, name: str, function: str) -> int:
     _fail(Status.INVALID_ARGUMENT, f"{name} = {value!r}; use one of {', '.join(map(repr, table))} or a {enum_cls.__name__}", function)
 
 
+class _csr_list:
+    """``with _csr_list(operators, count, fn) as matrices``: the operators of a sequence as
+    :class:`CSR` handles; the ones converted from ``scipy.sparse`` here are freed on exit."""
+
+    def __init__(self, operators, count: int, function: str):
+        try:
+            items = list(operators)
+        except TypeError:
+            raise TypeError(f"{function}: operators must be a sequence of matrices or a callable f(i, x)") from None
+        if len(items) != count:
+            _fail(Status.DIMENSION_MISMATCH, f"{len(items)} operators but B has {count} columns (one per system)", function)
+        self.matrices, self._owned = [], []
+        for i, A in enumerate(items):
+            if isinstance(A, CSR):
+                self.matrices.append(A)
+            elif hasattr(A, "tocsr"):
+                C = CSR.from_scipy(A)
+                self._owned.append(C)
+                self.matrices.append(C)
+            else:
+                self.close()
+                raise TypeError(f"{function}: operators[{i}] is a {type(A).__name__}; use an nksolve.CSR or a "
+                                "scipy.sparse matrix, or pass a callable f(i, x) for matrix-free systems")
+
+    def close(self) -> None:
+        for C in self._owned:
+            C.close()
+        self._owned = []
+
+    def __enter__(self) -> list:
+        return self.matrices
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _path_arg(path, function: str) -> bytes:
+    """A file system path (``str``, ``bytes`` or ``os.PathLike``) as the C string the library
+    reads."""
+    try:
+        raw = os.fsencode(path)
+    except TypeError:
+        raise TypeError(f"{function}: path must be a str, bytes or os.PathLike, got {type(path).__name__}") from None
+    if b"\0" in raw:
+        _fail(Status.INVALID_ARGUMENT, f"path {path!r} contains a NUL character", function)
+    return raw
+
+
 class Krylov(_Handle):
     """A Krylov solver (``nks_krylov``): options, operator, preconditioner, monitor, reusable
     workspace and the report of the last solve. Use one handle from one thread at a time.
 
     Args:
-        method: ``"cg"``, ``"gmres"`` (default) or ``"fgmres"`` (or a :class:`Method`).
+        method: ``"cg"``, ``"gmres"`` (default), ``"fgmres"``, ``"gcrodr"`` or
+            ``"recycled_cg"`` (or a :class:`Method`). The recycling methods keep
+            ``recycle_dim`` vectors (an option, default 10) across solves on this handle; see
+            :meth:`solve_sequence` and :meth:`save_recycled`.
         rtol: relative tolerance in ``[0, 1)``; stop when ``||r|| <= max(rtol ||b||, atol)``.
         atol: absolute tolerance, ``>= 0``.
         max_iterations: iteration limit, ``>= 1``.
@@ -581,7 +755,8 @@ class Krylov(_Handle):
     # -- options -------------------------------------------------------------------------------
 
     def set_method(self, method: Union[str, Method, int]) -> None:
-        """Selects the method: ``"cg"``, ``"gmres"``, ``"fgmres"`` or a :class:`Method`."""
+        """Selects the method: ``"cg"``, ``"gmres"``, ``"fgmres"``, ``"gcrodr"``,
+        ``"recycled_cg"`` or a :class:`Method`."""
         fn = "nks_krylov_set_method"
         _check(_lib.nks_krylov_set_method(self._handle(), _choice(method, _METHODS, Method, "method", fn)), fn)
 
@@ -627,8 +802,11 @@ class Krylov(_Handle):
         """Sets an option by name, as read from an input file (``nks_krylov_set_option``):
         ``"method"``, ``"rtol"``, ``"atol"``, ``"max_iterations"``, ``"restart"``,
         ``"use_initial_guess"`` (0/1), ``"preconditioner_side"`` (0/1), ``"max_seconds"``,
-        ``"reorthogonalization"`` (0 never, 1 if needed, 2 always). ``method``, ``preconditioner_side`` and ``use_initial_guess`` also accept the strings
-        and values of the typed setters. An unknown name raises ``NKSolveError`` with status
+        ``"reorthogonalization"`` (0 never, 1 if needed, 2 always), ``"recycle_dim"`` (vectors
+        kept by GCRO-DR and recycled CG, 0..=10000, default 10), ``"refresh_interval"`` (GCRO-DR
+        refreshes its space from every n-th full cycle, 1..=10000, default 3). ``method``,
+        ``preconditioner_side`` and ``use_initial_guess`` also accept the strings and values of
+        the typed setters. An unknown name raises ``NKSolveError`` with status
         ``UNKNOWN_OPTION`` and the list of known names."""
         fn = "nks_krylov_set_option"
         if name == "method" and isinstance(value, (str, Method)):
@@ -648,7 +826,7 @@ class Krylov(_Handle):
     def get_option(self, name: str):
         """Reads an option by name (``nks_krylov_get_option``): any name :meth:`set_option`
         accepts, as a float in the library's numeric encoding (``"method"`` 0 = CG, 1 = GMRES,
-        2 = FGMRES; ``"preconditioner_side"`` 0 = left, 1 = right; ``"reorthogonalization"``
+        2 = FGMRES, 3 = GCRO-DR, 4 = recycled CG; ``"preconditioner_side"`` 0 = left, 1 = right; ``"reorthogonalization"``
         0/1/2; ``"max_seconds"`` is ``math.inf`` without a limit), so
         ``set_option(name, get_option(name))`` changes nothing.
 
@@ -780,8 +958,17 @@ class Krylov(_Handle):
             if x.size != bv.size:
                 _fail(Status.DIMENSION_MISMATCH, f"x0 has length {x.size} but b has length {bv.size}", fn)
         _check(_lib.nks_krylov_set_use_initial_guess(h, int(x0 is not None)), "nks_krylov_set_use_initial_guess")
+        self._call_with_callbacks(fn, lambda: _lib.nks_krylov_solve(h, _dptr(bv), _dptr(x), bv.size))
+        return x, self.report
+
+    def _call_with_callbacks(self, fn: str, call: Callable[[], int]) -> int:
+        """Runs a C call that may run this handle's Python callbacks and returns its status.
+
+        A negative status raises :class:`NKSolveError`; an exception a callback raised during the
+        call is re-raised instead, with the library error as its ``__context__``.
+        """
         self._slot.take()  # nothing left over from an earlier, interrupted call
-        status = _lib.nks_krylov_solve(h, _dptr(bv), _dptr(x), bv.size)
+        status = call()
         pending = self._slot.take()
         if status < 0:
             error = NKSolveError(status, _last_message(), fn)
@@ -793,7 +980,141 @@ class Krylov(_Handle):
             raise error
         if pending is not None:  # cannot happen with a conforming library; never swallow it
             raise pending
-        return x, self.report
+        return status
+
+    def solve_sequence(self, operators, B, features=None, X0=None) -> Tuple[np.ndarray, np.ndarray, list]:
+        """Solves the systems ``A_i x_i = B[:, i]``, ``i = 0 .. count-1``, one after the other on
+        this handle (``nks_krylov_solve_sequence`` / ``nks_krylov_solve_sequence_callback``).
+
+        With GCRO-DR (``"gcrodr"``) or recycled CG (``"recycled_cg"``) the recycled subspace is
+        carried from one system to the next (re-fitted to each new operator first), and stays on
+        the handle afterwards (see :meth:`save_recycled`). Other methods solve each system from
+        scratch. The handle's method, options, built-in preconditioner (Jacobi / ILU(0), built
+        for each matrix) or Python preconditioner, and monitor apply; its own operator (from
+        :meth:`set_operator`) is neither used nor changed.
+
+        Args:
+            operators: either a sequence of ``count`` matrices (:class:`CSR` or ``scipy.sparse``,
+                all ``n x n``), or a callable ``f(i, x)`` that RETURNS ``A_i @ x`` for the 0-based
+                system index ``i`` (same conventions as a matvec of :meth:`set_operator`;
+                built-in preconditioners then raise ``INVALID_STATE``).
+            B: the right-hand sides, an ``n x count`` array, one COLUMN per system. C or Fortran
+                order, or a column-major view (e.g. ``M[:, 3:7]``), is fine: the binding hands
+                the library a column-major block and its leading dimension, copying only when
+                ``B`` is not column-major already.
+            features: ``None`` to solve in the natural order 0, 1, ...; else one feature vector
+                per system (a 1-D array of ``count`` numbers, or a ``num_features x count``
+                matrix with one column per system), and the systems are solved in the SKR order
+                of :func:`skr_order`.
+            X0: initial guesses (``n x count``), used as :meth:`solve` uses ``x0`` (see
+                ``use_initial_guess``); ``None``: start every system from zero.
+
+        Returns:
+            ``(X, order, reports)``: ``X`` the ``n x count`` solutions (a new Fortran-ordered
+            array, column ``i`` for system ``i``), ``order`` the 0-based system indices in the
+            order they were solved (``numpy.intp`` array), and ``reports`` a list of ``count``
+            :class:`KrylovReport`, indexed by system. A system that stopped at a limit does not
+            raise: its column holds the last iterate and its report ``status > 0`` (check
+            ``report.converged``); the library's overall status is the first such status in
+            solve order. :attr:`report` is then the last-solved system's report.
+
+        Raises:
+            NKSolveError: invalid arguments (nothing solved), or a system failed (the library
+                stops the sequence there; the message names the system).
+            Exception: whatever a Python callback raised, re-raised as is (as in :meth:`solve`).
+        """
+        h = self._handle()
+        callback = callable(operators)
+        fn = "nks_krylov_solve_sequence_callback" if callback else "nks_krylov_solve_sequence"
+        b, ldb = _column_major(B, "B", fn)
+        n, count = b.shape
+        f, num_features, ldf = _features(features, count, fn)
+        fptr = _dptr(f) if f is not None else None
+        if X0 is None:
+            if self._use_initial_guess:
+                _fail(Status.INVALID_ARGUMENT, "use_initial_guess is True but no X0 was given", fn)
+            x = np.zeros((n, count), dtype=np.float64, order="F")
+        else:
+            if self._use_initial_guess is False:
+                _fail(Status.INVALID_ARGUMENT, "X0 was given but use_initial_guess is False (the solves start from zero)", fn)
+            x = np.array(X0, dtype=np.float64, order="F", copy=True)
+            if x.shape != (n, count):
+                _fail(Status.DIMENSION_MISMATCH, f"X0 has shape {x.shape} but B has shape {(n, count)}", fn)
+        ldx = max(n, 1)
+        order = _size_t_array(count)
+        reports = (_lib.nks_krylov_report * count)()
+        _check(_lib.nks_krylov_set_use_initial_guess(h, int(X0 is not None)), "nks_krylov_set_use_initial_guess")
+        if callback:
+            cb = _indexed_matvec_trampoline(operators, self._slot)  # alive for the call: a local
+            self._call_with_callbacks(fn, lambda: _lib.nks_krylov_solve_sequence_callback(
+                h, count, n, cb, None, _dptr(b), ldb, _dptr(x), ldx, fptr, num_features, ldf,
+                _size_t_ptr(order), reports))
+        else:
+            with _csr_list(operators, count, fn) as matrices:
+                # The library sees only ldb, not B's row count: compare here.
+                for i, m in enumerate(matrices):
+                    if m.shape != (n, n):
+                        _fail(Status.DIMENSION_MISMATCH, f"operators[{i}] is {m.shape[0]} x {m.shape[1]} but B has {n} rows", fn)
+                handles = (_lib.nks_csr_p * count)(*(m._handle().value for m in matrices))
+                self._call_with_callbacks(fn, lambda: _lib.nks_krylov_solve_sequence(
+                    h, count, handles, _dptr(b), ldb, _dptr(x), ldx, fptr, num_features, ldf,
+                    _size_t_ptr(order), reports))
+        return x, order.astype(np.intp), [KrylovReport._from_c(r) for r in reports]
+
+    # -- recycled subspaces --------------------------------------------------------------------
+
+    def operator_changed(self) -> None:
+        """Tells the handle that its operator changed although it was not set again (a matvec
+        callback whose matrix was updated in place): the recycled space is re-fitted to the
+        operator at the next solve (``nks_krylov_operator_changed``). :meth:`set_operator` and
+        :meth:`set_preconditioner` do this already."""
+        _check(_lib.nks_krylov_operator_changed(self._handle()), "nks_krylov_operator_changed")
+
+    def clear_recycled(self) -> None:
+        """Forgets every recycled vector: the next solve starts from scratch
+        (``nks_krylov_clear_recycled``)."""
+        _check(_lib.nks_krylov_clear_recycled(self._handle()), "nks_krylov_clear_recycled")
+
+    def save_recycled(self) -> bytes:
+        """What the handle recycles (GCRO-DR's and recycled CG's spaces) as ``bytes``
+        (``nks_krylov_save_recycled``): a versioned, checksummed, little-endian format that
+        :meth:`load_recycled` accepts in another handle, process or machine. Options and
+        operators are not part of it."""
+        fn = "nks_krylov_save_recycled"
+        buf, length = _lib.c_uint8_p(), ctypes.c_size_t(0)
+        _check(_lib.nks_krylov_save_recycled(self._handle(), ctypes.byref(buf), ctypes.byref(length)), fn)
+        try:
+            return ctypes.string_at(buf, length.value) if length.value else b""
+        finally:
+            _lib.nks_bytes_free(buf, length.value)
+
+    def load_recycled(self, data) -> None:
+        """Restores a space saved by :meth:`save_recycled` (any bytes-like object); it is
+        re-fitted to the operator at the next solve (``nks_krylov_load_recycled``).
+
+        Raises:
+            NKSolveError: ``INVALID_ARGUMENT`` for a foreign, truncated or corrupted buffer, or
+                one of another format version (the message says which); the handle is then
+                unchanged.
+        """
+        fn = "nks_krylov_load_recycled"
+        try:
+            raw = np.frombuffer(data, dtype=np.uint8)  # no copy for bytes, bytearray, memoryview
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{fn}: data must be a bytes-like object ({e})") from None
+        _check(_lib.nks_krylov_load_recycled(self._handle(), raw.ctypes.data_as(_lib.c_uint8_p), raw.size), fn)
+
+    def save_recycled_file(self, path) -> None:
+        """As :meth:`save_recycled`, into the file ``path`` (created or replaced;
+        ``nks_krylov_save_recycled_file``). An I/O failure raises ``NKSolveError``
+        (``INVALID_ARGUMENT``) with the path and the system's reason."""
+        fn = "nks_krylov_save_recycled_file"
+        _check(_lib.nks_krylov_save_recycled_file(self._handle(), _path_arg(path, fn)), fn)
+
+    def load_recycled_file(self, path) -> None:
+        """As :meth:`load_recycled`, from the file ``path`` (``nks_krylov_load_recycled_file``)."""
+        fn = "nks_krylov_load_recycled_file"
+        _check(_lib.nks_krylov_load_recycled_file(self._handle(), _path_arg(path, fn)), fn)
 
     @property
     def report(self) -> KrylovReport:

@@ -22,6 +22,7 @@ from ctypes import (
     c_int32,
     c_int64,
     c_size_t,
+    c_uint8,
     c_uint32,
     c_void_p,
 )
@@ -90,10 +91,14 @@ nks_csr_p = c_void_p  # opaque `nks_csr *`
 nks_krylov_p = c_void_p  # opaque `nks_krylov *`
 c_double_p = POINTER(c_double)
 c_int64_p = POINTER(c_int64)
+c_size_t_p = POINTER(c_size_t)
+c_uint8_p = POINTER(c_uint8)
 
 
 class nks_krylov_report(Structure):
-    """Mirror of the C struct ``nks_krylov_report`` (same field order and types)."""
+    """Mirror of the C struct ``nks_krylov_report`` (same field order and types; ctypes applies
+    the C alignment rules, so on x86_64 ``recycle_rebuilt`` is at offset 76, ``recycle_dropped``
+    at 120 and the size is 128)."""
 
     _fields_ = [
         ("status", c_int32),
@@ -106,6 +111,13 @@ class nks_krylov_report(Structure):
         ("residual_norm", c_double),
         ("seconds", c_double),
         ("callback_code", c_int32),
+        ("recycle_rebuilt", c_int32),
+        ("recycle_initial_dim", c_size_t),
+        ("recycle_final_dim", c_size_t),
+        ("recycle_refreshes", c_size_t),
+        ("recycle_largest_angle", c_double),
+        ("recycle_projection_ratio", c_double),
+        ("recycle_dropped", c_int32),
     ]
 
 
@@ -115,6 +127,8 @@ nks_matvec_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
 nks_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
 #: ``int (*)(const nks_krylov_report *report, void *user_data)``
 nks_krylov_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_krylov_report), c_void_p)
+#: ``int (*)(size_t system, const double *x, double *y, size_t n, void *user_data)``
+nks_indexed_matvec_fn = CFUNCTYPE(c_int, c_size_t, c_double_p, c_double_p, c_size_t, c_void_p)
 
 
 def _declare(name, restype, *argtypes):
@@ -181,6 +195,36 @@ nks_krylov_solve = _declare(
 nks_krylov_get_report = _declare(
     "nks_krylov_get_report", nks_status, nks_krylov_p, POINTER(nks_krylov_report)
 )
+
+# sequences and recycling
+nks_krylov_solve_sequence = _declare(
+    "nks_krylov_solve_sequence", nks_status,
+    nks_krylov_p, c_size_t, POINTER(nks_csr_p), c_double_p, c_size_t, c_double_p, c_size_t,
+    c_double_p, c_size_t, c_size_t, c_size_t_p, POINTER(nks_krylov_report),
+)
+nks_krylov_solve_sequence_callback = _declare(
+    "nks_krylov_solve_sequence_callback", nks_status,
+    nks_krylov_p, c_size_t, c_size_t, nks_indexed_matvec_fn, c_void_p, c_double_p, c_size_t,
+    c_double_p, c_size_t, c_double_p, c_size_t, c_size_t, c_size_t_p, POINTER(nks_krylov_report),
+)
+nks_skr_order = _declare(
+    "nks_skr_order", nks_status, c_size_t, c_size_t, c_double_p, c_size_t, c_size_t_p
+)
+nks_krylov_operator_changed = _declare("nks_krylov_operator_changed", nks_status, nks_krylov_p)
+nks_krylov_clear_recycled = _declare("nks_krylov_clear_recycled", nks_status, nks_krylov_p)
+nks_krylov_save_recycled = _declare(
+    "nks_krylov_save_recycled", nks_status, nks_krylov_p, POINTER(c_uint8_p), c_size_t_p
+)
+nks_krylov_load_recycled = _declare(
+    "nks_krylov_load_recycled", nks_status, nks_krylov_p, c_uint8_p, c_size_t
+)
+nks_krylov_save_recycled_file = _declare(
+    "nks_krylov_save_recycled_file", nks_status, nks_krylov_p, c_char_p
+)
+nks_krylov_load_recycled_file = _declare(
+    "nks_krylov_load_recycled_file", nks_status, nks_krylov_p, c_char_p
+)
+nks_bytes_free = _declare("nks_bytes_free", None, c_uint8_p, c_size_t)
 
 # library-wide
 nks_version = _declare("nks_version", c_uint32)

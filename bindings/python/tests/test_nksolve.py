@@ -520,3 +520,243 @@ def test_version_and_threads():
     finally:
         nksolve.set_num_threads(0)
     assert nksolve.get_num_threads() == before or before >= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Sequences of systems and recycled subspaces
+# ---------------------------------------------------------------------------------------------
+
+
+def convection_sequence(nx=16, betas=(0.25, 0.1, 0.4, 0.15, 0.3)):
+    """Convection-diffusion systems of the recycling example's family: centre 4, south / north
+    -1, west -1 - beta, east -1 + beta; one matrix per beta."""
+    T = lambda beta: sp.diags([-1.0 - beta, 0.0, -1.0 + beta], [-1, 0, 1], shape=(nx, nx))  # noqa: E731
+    S = sp.diags([-1.0, -1.0], [-1, 1], shape=(nx, nx))
+    I = sp.identity(nx)
+    return [(sp.kron(I, T(b)) + sp.kron(S, I) + 4.0 * sp.identity(nx * nx)).tocsr() for b in betas], np.array(betas)
+
+
+@pytest.fixture(scope="module")
+def sequence():
+    return convection_sequence()
+
+
+def sequence_rhs(n, count):
+    return np.stack([rhs(n) * (1 + 0.1 * k) for k in range(count)], axis=1)
+
+
+@pytest.mark.parametrize("layout", ["F", "C", "view"])
+@pytest.mark.parametrize("method", ["gmres", "gcrodr"])
+def test_sequence_matches_spsolve_per_system(sequence, method, layout):
+    mats, betas = sequence
+    n, count = mats[0].shape[0], len(mats)
+    B = sequence_rhs(n, count)
+    if layout == "F":
+        B = np.asfortranarray(B)
+    elif layout == "C":
+        B = np.ascontiguousarray(B)
+    else:  # every other column of a wider Fortran block: column-major with ld = n, stride 2n
+        wide = np.zeros((n, 2 * count), order="F")
+        wide[:, ::2] = B
+        B = wide[:, ::2]
+    solver = nksolve.Krylov(method, rtol=1e-11, restart=30, recycle_dim=8)
+    X, order, reports = solver.solve_sequence([nksolve.CSR.from_scipy(A) for A in mats], B, features=betas)
+    assert X.shape == (n, count) and X.flags.f_contiguous
+    assert sorted(order) == list(range(count)) and order[0] == 0
+    np.testing.assert_array_equal(order, nksolve.skr_order(betas))
+    assert len(reports) == count
+    for i, (A, r) in enumerate(zip(mats, reports)):
+        assert r.converged, (i, r)
+        assert relerr(X[:, i], spla.spsolve(A.tocsc(), B[:, i])) < 1e-8, i
+        assert r.residual_norm == pytest.approx(np.linalg.norm(B[:, i] - A @ X[:, i]), rel=1e-6, abs=1e-14)
+    assert solver.report == reports[order[-1]]  # the handle's report is the last-solved system's
+
+
+def test_sequence_recycling_fields_and_fewer_iterations(sequence):
+    mats, betas = sequence
+    n, count = mats[0].shape[0], len(mats)
+    B = sequence_rhs(n, count)
+    _, _, plain = nksolve.Krylov("gmres", rtol=1e-10, restart=20).solve_sequence(mats, B)
+    _, order, recycled = nksolve.Krylov("gcrodr", rtol=1e-10, restart=20, recycle_dim=8).solve_sequence(mats, B, features=betas)
+    assert all(r.recycle_initial_dim == 0 and not r.recycle_rebuilt and r.recycle_final_dim == 0 for r in plain)
+    first, later = recycled[order[0]], [recycled[i] for i in order[1:]]
+    assert first.recycle_initial_dim == 0 and first.recycle_final_dim == 8
+    assert later[0].recycle_initial_dim == 8 and later[0].recycle_rebuilt
+    # A space is re-fitted exactly when there is one (it may be dropped when it stops helping).
+    assert all(r.recycle_rebuilt == (r.recycle_initial_dim > 0) for r in later)
+    assert all(0.0 <= r.recycle_largest_angle <= math.pi / 2 for r in later)
+    assert sum(r.iterations for r in recycled) < sum(r.iterations for r in plain)
+
+
+def test_sequence_with_a_callable_operator(sequence):
+    mats, _ = sequence
+    n, count = mats[0].shape[0], len(mats)
+    B = sequence_rhs(n, count)
+    seen = set()
+
+    def matvec(i, x):
+        assert not x.flags.writeable
+        seen.add(i)
+        return mats[i] @ x
+
+    solver = nksolve.Krylov("gcrodr", rtol=1e-11, recycle_dim=6)
+    X, order, reports = solver.solve_sequence(matvec, B)
+    np.testing.assert_array_equal(order, np.arange(count))  # no features: natural order
+    assert seen == set(range(count))
+    for i, A in enumerate(mats):
+        assert reports[i].converged and relerr(X[:, i], spla.spsolve(A.tocsc(), B[:, i])) < 1e-8
+
+
+def test_sequence_callback_exception_is_reraised(sequence):
+    mats, _ = sequence
+    n = mats[0].shape[0]
+
+    def matvec(i, x):
+        if i == 2:
+            raise ArithmeticError("system 2 is broken")
+        return mats[i] @ x
+
+    with pytest.raises(ArithmeticError, match="system 2 is broken") as info:
+        nksolve.Krylov("gcrodr").solve_sequence(matvec, sequence_rhs(n, 4))
+    assert isinstance(info.value.__context__, NKSolveError)
+    assert info.value.__context__.status == Status.CALLBACK
+
+
+def test_sequence_initial_guesses(sequence):
+    mats, _ = sequence
+    B = sequence_rhs(mats[0].shape[0], len(mats))
+    solver = nksolve.Krylov("gmres", rtol=1e-10)
+    X, _, _ = solver.solve_sequence(mats, B)
+    X2, _, reports = solver.solve_sequence(mats, B, X0=X)
+    assert all(r.iterations == 0 and r.converged for r in reports)
+    np.testing.assert_array_equal(X2, X)
+
+
+def test_sequence_bad_arguments(sequence):
+    mats, _ = sequence
+    n = mats[0].shape[0]
+    solver = nksolve.Krylov("gcrodr")
+    with pytest.raises(NKSolveError) as info:
+        solver.solve_sequence(mats, np.ones((n, len(mats) - 1)))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "operators" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        solver.solve_sequence(mats, np.ones((n, len(mats))), features=np.ones(3))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "features" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        solver.solve_sequence(mats, np.ones(n))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "two-dimensional" in info.value.message
+    with pytest.raises(NKSolveError) as info:  # the library sees only ldb: the binding compares
+        solver.solve_sequence(mats, np.ones((n + 1, len(mats))))
+    assert info.value.status == Status.DIMENSION_MISMATCH and "operators[0] is 256 x 256" in info.value.message
+    with pytest.raises(TypeError, match=r"operators\[1\]"):
+        solver.solve_sequence([mats[0], "not a matrix"], np.ones((n, 2)))
+
+
+def test_skr_order_is_a_greedy_nearest_neighbour_permutation():
+    np.testing.assert_array_equal(nksolve.skr_order([0.0, 10.0, 1.0, 9.0, 2.0]), [0, 2, 4, 3, 1])
+    rng = np.random.default_rng(7)
+    F = rng.standard_normal((3, 200))  # 3 features, 200 systems
+    order = nksolve.skr_order(F)
+    assert order.dtype == np.intp and order[0] == 0
+    assert sorted(order) == list(range(200))
+    np.testing.assert_array_equal(order, nksolve.skr_order(np.asfortranarray(F)))  # C or F order
+    np.testing.assert_array_equal(order, nksolve.skr_order(F.T.copy().T))
+
+
+def test_saved_space_reproduces_the_iteration_counts(sequence, tmp_path):
+    mats, betas = sequence
+    n = mats[0].shape[0]
+    B = sequence_rhs(n, len(mats))
+    original = nksolve.Krylov("gcrodr", rtol=1e-10, restart=20, recycle_dim=8)
+    original.solve_sequence(mats, B, features=betas)
+    blob = original.save_recycled()
+    assert isinstance(blob, bytes) and len(blob) > 8 * n * 8
+    path = tmp_path / "space.nks"
+    original.save_recycled_file(path)
+    assert path.read_bytes() == blob
+
+    def iterations(solver):
+        solver.set_operator(mats[0])
+        _, r = solver.solve(B[:, 0])
+        assert r.converged
+        return r.iterations, r.recycle_initial_dim
+
+    from_bytes = nksolve.Krylov("gcrodr", rtol=1e-10, restart=20, recycle_dim=8)
+    from_bytes.load_recycled(bytearray(blob))
+    from_file = nksolve.Krylov("gcrodr", rtol=1e-10, restart=20, recycle_dim=8)
+    from_file.load_recycled_file(str(path))
+    fresh = nksolve.Krylov("gcrodr", rtol=1e-10, restart=20, recycle_dim=8)
+    want = iterations(original)
+    assert want[1] == 8
+    assert iterations(from_bytes) == want and iterations(from_file) == want
+    assert iterations(fresh)[0] > want[0]
+
+
+def test_corrupted_or_missing_saved_space_raises(sequence, tmp_path):
+    mats, _ = sequence
+    solver = nksolve.Krylov("gcrodr", recycle_dim=4)
+    solver.solve_sequence(mats[:2], sequence_rhs(mats[0].shape[0], 2))
+    blob = bytearray(solver.save_recycled())
+    target = nksolve.Krylov("gcrodr", recycle_dim=4)
+    flipped = bytearray(blob)
+    flipped[len(flipped) // 2] ^= 0xFF
+    for bad in (bytes(flipped), bytes(blob[:-9]), b"not a recycle space", b""):
+        with pytest.raises(NKSolveError) as info:
+            target.load_recycled(bad)
+        assert info.value.status == Status.INVALID_ARGUMENT and info.value.message
+        assert "nks_krylov_load_recycled" in str(info.value)
+    # A refused buffer changed nothing: the target still starts from scratch.
+    target.set_operator(mats[0])
+    _, r = target.solve(rhs(mats[0].shape[0]))
+    assert r.recycle_initial_dim == 0
+    missing = tmp_path / "no" / "such.nks"
+    with pytest.raises(NKSolveError) as info:
+        target.load_recycled_file(missing)
+    assert info.value.status == Status.INVALID_ARGUMENT and str(missing) in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        solver.save_recycled_file(missing)
+    assert info.value.status == Status.INVALID_ARGUMENT and str(missing) in info.value.message
+
+
+def test_clear_recycled_and_operator_changed(sequence):
+    mats, _ = sequence
+    n = mats[0].shape[0]
+    current = {"A": mats[0]}
+    solver = nksolve.Krylov("gcrodr", rtol=1e-10, recycle_dim=6)
+    solver.set_operator(n=n, matvec=lambda x: current["A"] @ x)
+    b = rhs(n)
+    _, first = solver.solve(b)
+    _, again = solver.solve(b)
+    assert first.recycle_initial_dim == 0 and again.recycle_initial_dim == 6 and not again.recycle_rebuilt
+    current["A"] = mats[1]  # the matrix behind the callback changed in place
+    solver.operator_changed()
+    _, changed = solver.solve(b)
+    assert changed.recycle_rebuilt and changed.converged
+    solver.clear_recycled()
+    _, cleared = solver.solve(b)
+    assert cleared.recycle_initial_dim == 0 and not cleared.recycle_rebuilt
+
+
+def test_report_struct_matches_the_c_layout():
+    from nksolve import _lib
+
+    R = _lib.nks_krylov_report
+    if ctypes.sizeof(ctypes.c_size_t) == 8 and ctypes.alignment(ctypes.c_double) == 8:
+        offsets = {name: getattr(R, name).offset for name, _ in R._fields_}
+        assert offsets["callback_code"] == 64 and offsets["recycle_rebuilt"] == 68
+        assert offsets["recycle_initial_dim"] == 72 and offsets["recycle_dropped"] == 112
+        assert ctypes.sizeof(R) == 120
+    assert [f for f, _ in R._fields_][-7:] == [
+        "recycle_rebuilt", "recycle_initial_dim", "recycle_final_dim", "recycle_refreshes",
+        "recycle_largest_angle", "recycle_projection_ratio", "recycle_dropped",
+    ]
+    assert set(nksolve.KrylovReport.__dataclass_fields__) == {f for f, _ in R._fields_}
+
+
+def test_recycling_options_round_trip():
+    solver = nksolve.Krylov("recycled_cg", recycle_dim=5, refresh_interval=2)
+    assert solver.get_option("method") == 4.0
+    assert solver.get_option("recycle_dim") == 5.0 and solver.get_option("refresh_interval") == 2.0
+    with pytest.raises(NKSolveError) as info:
+        solver.set_option("refresh_interval", 0)
+    assert info.value.status == Status.INVALID_ARGUMENT and "refresh_interval" in info.value.message

@@ -1,8 +1,9 @@
 """
     NKSolve
 
-Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m)) with a
-stable C ABI (`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
+Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m), and the
+recycling GCRO-DR(m, k) and recycled CG for sequences of systems) with a stable C ABI
+(`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
 one literal `ccall` on [`libnksolve`](@ref); handles live in mutable structs with finalizers;
 Julia callbacks are reached through non-closure `@cfunction` trampolines that recover the
 solver from `user_data`, so nothing is copied and no Julia exception ever crosses into the
@@ -16,7 +17,16 @@ set_operator!(s, A)
 set_preconditioner!(s, :jacobi)
 status = solve!(s, x, b)                  # 0: converged; > 0: usable, not converged
 r = report(s)                             # r.iterations, r.residual_norm, ...
+
+g = KrylovSolver(method = :gcrodr, rtol = 1e-8, recycle_dim = 10)
+status, order, reports = solve_sequence!(g, X, [A0, A1, A2], B; features = betas)
+bytes = save_recycled(g)                  # load_recycled!(other, bytes) resumes from it
 ```
+
+Indices are 1-based everywhere in this package, as in Julia: CSR arrays, the solve order of
+[`solve_sequence!`](@ref) and [`skr_order`](@ref), the system index a sequence callback
+receives, and `reports[i]` for system `i` (column `i` of `B`). The C API's 0-based system
+indices are converted (subtract 1 to print them as C does).
 
 The library is `ENV["NKSOLVE_LIBRARY"]` when that is set (a full path), else `libnksolve`
 found by the dynamic loader (`LD_LIBRARY_PATH`, `Libdl.DL_LOAD_PATH`, system folders).
@@ -29,7 +39,9 @@ export CSR, KrylovSolver, KrylovReport, NKSolveError,
        set_operator!, set_preconditioner!, set_monitor!, solve!, report,
        set_method!, set_rtol!, set_atol!, set_max_iterations!, set_restart!,
        set_use_initial_guess!, set_preconditioner_side!, set_max_seconds!, set_option!, get_option,
-       matvec!, free!, converged
+       matvec!, free!, converged,
+       solve_sequence!, skr_order, operator_changed!, clear_recycled!,
+       save_recycled, load_recycled!, save_recycled_file, load_recycled_file!
 
 """
     NKSolve.libnksolve
@@ -230,11 +242,34 @@ get_num_threads() = Int(ccall((:nks_get_num_threads, libnksolve), Csize_t, ()))
 _dense(::Type{T}, v::Vector{T}) where {T} = v
 _dense(::Type{T}, v::AbstractVector) where {T} = Vector{T}(v)
 
-# true when the memory of two unit-stride vectors overlaps
-function _overlaps(a::StridedVector{Float64}, b::StridedVector{Float64})
+# The bytes [first, last) that a non-empty strided array with non-negative strides spans.
+function _byte_span(a::StridedArray{Float64})
+    start = UInt(pointer(a))
+    last_offset = sum((size(a, d) - 1) * stride(a, d) for d in 1:ndims(a))
+    return start, start + sizeof(Float64) * (last_offset + 1)
+end
+
+# true when the memory spans of two strided arrays (unit-stride vectors, column-major
+# matrices) overlap
+function _overlaps(a::StridedArray{Float64}, b::StridedArray{Float64})
     (isempty(a) || isempty(b)) && return false
-    pa, pb = UInt(pointer(a)), UInt(pointer(b))
-    return pa < pb + sizeof(Float64) * length(b) && pb < pa + sizeof(Float64) * length(a)
+    (a0, a1), (b0, b1) = _byte_span(a), _byte_span(b)
+    return a0 < b1 && b0 < a1
+end
+
+# true when the C API can read `M` as a column-major block: unit stride down a column, columns
+# at least a column's length apart (a Matrix, or a view such as `view(M, :, 2:5)`)
+_is_column_major(M::StridedMatrix) =
+    stride(M, 1) == 1 && (size(M, 2) <= 1 || stride(M, 2) >= size(M, 1))
+
+# The leading dimension (`ld`) of a column-major block
+_leading_dimension(M::StridedMatrix) = max(size(M, 2) <= 1 ? size(M, 1) : stride(M, 2), 1)
+
+# `M` as a column-major Float64 block and its leading dimension: `M` itself when possible,
+# else a copy
+function _column_major(M::AbstractMatrix{<:Real})
+    C = M isa StridedMatrix{Float64} && _is_column_major(M) ? M : Matrix{Float64}(M)
+    return C, _leading_dimension(C)
 end
 
 function _unit_stride(v::StridedVector, name::String)
@@ -411,6 +446,20 @@ receives one per iteration.
   monitor, the monitored residual of the current iteration.
 - `seconds::Cdouble`: wall-clock seconds.
 - `callback_code::Int32`: the code a failing callback returned (0 if none failed).
+
+Recycling (GCRO-DR, recycled CG; zero for the other methods):
+
+- `recycle_rebuilt::Int32`: 1 if the kept space was re-fitted to a new operator before this
+  solve (`recycle_initial_dim` extra operator applications), else 0.
+- `recycle_initial_dim::Csize_t`: dimension of the recycled space this solve started from.
+- `recycle_final_dim::Csize_t`: dimension of the space kept for the next solve.
+- `recycle_refreshes::Csize_t`: refreshes of the space from this solve's Krylov data.
+- `recycle_largest_angle::Cdouble`: GCRO-DR: largest principal angle (radians, `[0, π/2]`)
+  between the space before and after the re-fit to a new operator.
+- `recycle_projection_ratio::Cdouble`: `‖r after projection onto the recycled space‖ / ‖r₀‖`
+  (1: the space did not help).
+- `recycle_dropped::Int32`: 1 if the space was dropped after this solve (it stopped helping,
+  or was degenerate for the operator).
 """
 struct KrylovReport
     status::Int32
@@ -423,6 +472,13 @@ struct KrylovReport
     residual_norm::Cdouble
     seconds::Cdouble
     callback_code::Int32
+    recycle_rebuilt::Int32
+    recycle_initial_dim::Csize_t
+    recycle_final_dim::Csize_t
+    recycle_refreshes::Csize_t
+    recycle_largest_angle::Cdouble
+    recycle_projection_ratio::Cdouble
+    recycle_dropped::Int32
 end
 
 """
@@ -435,17 +491,20 @@ converged(r::KrylovReport) =
 
 """
     KrylovSolver(; method, rtol, atol, max_iterations, restart, use_initial_guess,
-                   preconditioner_side, max_seconds, preconditioner)
+                   preconditioner_side, max_seconds, preconditioner, recycle_dim,
+                   refresh_interval)
 
 A Krylov solver (`nks_krylov`): options, operator, preconditioner, monitor, reusable workspace
 and the report of the last solve. Keywords left out keep the library defaults: GMRES(30),
 `rtol = 1e-8`, `atol = 0`, 10000 iterations, zero initial guess, no preconditioner.
 
-- `method`: `:cg`, `:gmres` or `:fgmres` ([`set_method!`](@ref)).
+- `method`: `:cg`, `:gmres`, `:fgmres`, `:gcrodr` or `:recycled_cg` ([`set_method!`](@ref)).
 - `rtol`, `atol`, `max_iterations`, `restart`, `max_seconds`: see the `set_*!` functions.
 - `use_initial_guess::Bool`: start from the `x` given to [`solve!`](@ref) instead of zero.
 - `preconditioner_side`: `:left` or `:right` (GMRES only).
 - `preconditioner`: `:none`, `:jacobi`, `:ilu0`, or a Julia function `f!(z, r)`.
+- `recycle_dim`, `refresh_interval`: the options of the same names ([`set_option!`](@ref)):
+  vectors kept by GCRO-DR and recycled CG (default 10), and how often GCRO-DR refreshes them.
 
 Then give it an operator with [`set_operator!`](@ref) and call [`solve!`](@ref). The handle is
 freed by the garbage collector or at once by [`free!`](@ref). Use one solver from one task at a
@@ -454,6 +513,7 @@ time.
 mutable struct KrylovSolver
     ptr::Ptr{Cvoid}
     matvec::Any      # f!(y, x) of a matrix-free operator, or nothing
+    sequence_matvec::Any  # f!(y, x, i) of the running solve_sequence!, or nothing
     precond::Any     # f!(z, r) of a host preconditioner, or nothing
     monitor::Any     # f(report) -> Bool, or nothing
     exception::Any   # what a callback threw during the current solve, or nothing
@@ -462,10 +522,10 @@ mutable struct KrylovSolver
     function KrylovSolver(; method = nothing, rtol = nothing, atol = nothing,
                           max_iterations = nothing, restart = nothing, use_initial_guess = nothing,
                           preconditioner_side = nothing, max_seconds = nothing,
-                          preconditioner = nothing)
+                          preconditioner = nothing, recycle_dim = nothing, refresh_interval = nothing)
         out = Ref{Ptr{Cvoid}}(C_NULL)
         _check(ccall((:nks_krylov_new, libnksolve), Int32, (Ref{Ptr{Cvoid}},), out), "nks_krylov_new")
-        s = finalizer(free!, new(out[], nothing, nothing, nothing, nothing, false))
+        s = finalizer(free!, new(out[], nothing, nothing, nothing, nothing, nothing, false))
         method === nothing || set_method!(s, method)
         rtol === nothing || set_rtol!(s, rtol)
         atol === nothing || set_atol!(s, atol)
@@ -475,6 +535,8 @@ mutable struct KrylovSolver
         preconditioner_side === nothing || set_preconditioner_side!(s, preconditioner_side)
         max_seconds === nothing || set_max_seconds!(s, max_seconds)
         preconditioner === nothing || set_preconditioner!(s, preconditioner)
+        recycle_dim === nothing || set_option!(s, "recycle_dim", recycle_dim)
+        refresh_interval === nothing || set_option!(s, "refresh_interval", refresh_interval)
         return s
     end
 end
@@ -505,7 +567,10 @@ Base.show(io::IO, s::KrylovSolver) =
     set_method!(s::KrylovSolver, method::Symbol)
 
 `:cg` (symmetric positive definite operator and preconditioner), `:gmres` (restarted GMRES(m),
-the default) or `:fgmres` (flexible GMRES: the preconditioner may change between applications).
+the default), `:fgmres` (flexible GMRES: the preconditioner may change between applications),
+`:gcrodr` (GCRO-DR(m, k): GMRES with deflated restarting that keeps `k = "recycle_dim"`
+vectors across cycles and across solves on this handle) or `:recycled_cg` (CG deflated by `k`
+Ritz vectors kept across solves, for sequences of symmetric positive definite systems).
 """
 function set_method!(s::KrylovSolver, method::Symbol)
     code = _lookup(_METHODS, method, "Krylov method")
@@ -602,9 +667,12 @@ end
     set_option!(s::KrylovSolver, name::AbstractString, value::Real)
 
 Sets an option by name, for options read from input files: `"method"` (0 CG, 1 GMRES,
-2 FGMRES), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`, `"use_initial_guess"` (0/1),
-`"preconditioner_side"` (0 left, 1 right), `"max_seconds"`, `"reorthogonalization"` (0 never,
-1 if needed, 2 always). An unknown name throws an [`NKSolveError`](@ref) listing the known ones.
+2 FGMRES, 3 GCRO-DR, 4 recycled CG), `"rtol"`, `"atol"`, `"max_iterations"`, `"restart"`,
+`"use_initial_guess"` (0/1), `"preconditioner_side"` (0 left, 1 right), `"max_seconds"`,
+`"reorthogonalization"` (0 never, 1 if needed, 2 always), `"recycle_dim"` (vectors kept by
+GCRO-DR and recycled CG, `0:10000`, default 10), `"refresh_interval"` (GCRO-DR refreshes its
+space from every n-th full cycle, `1:10000`, default 3). An unknown name throws an
+[`NKSolveError`](@ref) listing the known ones.
 """
 function set_option!(s::KrylovSolver, name::AbstractString, value::Real)
     _check(ccall((:nks_krylov_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), s, String(name), value),
@@ -671,6 +739,18 @@ function _monitor_trampoline(running::Ptr{KrylovReport}, user_data::Ptr{Cvoid}):
         keep_going isa Bool ||
             throw(ArgumentError("a monitor must return true (continue) or false (stop), got $(repr(keep_going))"))
         return keep_going ? Cint(0) : Cint(1)
+    catch e
+        return _store_exception!(s, e)
+    end
+end
+
+function _indexed_matvec_trampoline(system::Csize_t, x::Ptr{Cdouble}, y::Ptr{Cdouble}, n::Csize_t,
+                                    user_data::Ptr{Cvoid})::Cint
+    s = unsafe_pointer_to_objref(user_data)::KrylovSolver
+    try
+        len = Int(n)
+        s.sequence_matvec(unsafe_wrap(Array, y, len), unsafe_wrap(Array, x, len), Int(system) + 1)
+        return Cint(0)
     catch e
         return _store_exception!(s, e)
     end
@@ -794,15 +874,24 @@ function solve!(s::KrylovSolver, x::StridedVector{Float64}, b::AbstractVector{<:
     _unit_stride(x, "x")
     bb = b isa StridedVector{Float64} && stride(b, 1) == 1 ? b : Vector{Float64}(b)
     _overlaps(x, bb) && throw(ArgumentError("x and b must not share memory"))
-    s.solving && _busy()
-    s.exception = nothing
-    s.solving = true
-    status = try
+    return _guarded_solve(s, "nks_krylov_solve") do
         # s.ptr is passed as it is (unsafe_convert refuses a solving handle); GC.@preserve keeps
         # s, and with it the callbacks that user_data reaches, alive during the call.
         GC.@preserve s x bb ccall((:nks_krylov_solve, libnksolve), Int32,
                                   (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t),
                                   s.ptr, bb, x, n)
+    end
+end
+
+# Runs `call()`, a C call that may run the Julia callbacks of `s`, with `s` marked as solving
+# (its callbacks cannot use it). Rethrows what a callback threw; throws an NKSolveError for a
+# negative status; else returns the status.
+function _guarded_solve(call, s::KrylovSolver, func::String)
+    s.solving && _busy()
+    s.exception = nothing
+    s.solving = true
+    status = try
+        call()::Int32
     finally
         s.solving = false
     end
@@ -812,7 +901,7 @@ function solve!(s::KrylovSolver, x::StridedVector{Float64}, b::AbstractVector{<:
         s.exception = nothing
         throw(e)
     end
-    status < 0 && throw(NKSolveError(status, "nks_krylov_solve", message))
+    status < 0 && throw(NKSolveError(status, func, message))
     return status
 end
 
@@ -828,6 +917,223 @@ function report(s::KrylovSolver)
     _check(ccall((:nks_krylov_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{KrylovReport}), s, out),
            "nks_krylov_get_report")
     return out[]
+end
+
+# ---------------------------------------------------------------------------------------------
+# Sequences of systems and recycled subspaces
+# ---------------------------------------------------------------------------------------------
+
+# SKR features as the C API takes them: (column-major block or NULL, num_features, ldf). A
+# vector holds one feature per system; a matrix one column per system.
+_sequence_features(::Nothing, count::Integer) = (Ptr{Cdouble}(C_NULL), 0, 0)
+
+function _sequence_features(features::AbstractVecOrMat{<:Real}, count::Integer)
+    F = features isa AbstractVector ? reshape(features, 1, :) : features
+    size(F, 2) == count ||
+        throw(DimensionMismatch("features has $(size(F, 2)) columns (one per system) but there are $count systems"))
+    block, ldf = _column_major(F)
+    return block, size(block, 1), ldf
+end
+
+# The C API's 0-based system indices as Julia's 1-based ones.
+_one_based(order::Vector{Csize_t}) = Int[Int(i) + 1 for i in order]
+
+"""
+    skr_order(features) -> Vector{Int}
+
+The SKR solve order (Sorting Krylov Recycling) of a sequence of systems (`nks_skr_order`):
+greedy nearest neighbour in Euclidean distance starting from system 1, with the systems first
+partitioned along a Hilbert curve when there are more than 1024. Deterministic.
+
+`features` holds one feature vector per system: a vector (one number per system) or a
+`num_features × count` matrix with one COLUMN per system. Returns a permutation of
+`1:count` (1-based system indices, as everywhere in this package; the C function returns
+the same order 0-based).
+"""
+function skr_order(features::AbstractVecOrMat{<:Real})
+    count = size(features, ndims(features))
+    block, num_features, ldf = _sequence_features(features, count)
+    order = Vector{Csize_t}(undef, count)
+    status = ccall((:nks_skr_order, libnksolve), Int32, (Csize_t, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Csize_t}),
+                   count, num_features, block, ldf, order)
+    _check(status, "nks_skr_order")
+    return _one_based(order)
+end
+
+"""
+    solve_sequence!(s::KrylovSolver, X, operators::AbstractVector{<:CSR}, B; features = nothing)
+    solve_sequence!(s::KrylovSolver, X, f!, B; features = nothing)
+        -> (status, order, reports)
+
+Solves the systems `A_i X[:, i] = B[:, i]`, `i = 1:count`, one after the other on `s`
+(`nks_krylov_solve_sequence` / `nks_krylov_solve_sequence_callback`). With `:gcrodr` or
+`:recycled_cg` the recycled subspace is carried from one system to the next (re-fitted to each
+new operator first) and stays on `s` afterwards (see [`save_recycled`](@ref)); other methods
+solve each system from scratch. The options, preconditioner (`:jacobi` / `:ilu0` are built for
+each matrix; they need the CSR form) and monitor of `s` apply; its own operator is neither used
+nor changed.
+
+- `operators`: `count` square [`CSR`](@ref) matrices of dimension `n = size(B, 1)`; or `f!`, a
+  function `f!(y, x, i)` that overwrites `y` with `A_i x` for the 1-based system index `i`
+  (same rules as the matrix-free operator of [`set_operator!`](@ref)).
+- `B`: `n × count` right-hand sides, one column per system; any `AbstractMatrix` (a
+  column-major one, such as a `Matrix` or `view(M, :, 2:5)`, is passed without copying).
+- `X`: `n × count` output (a `Matrix{Float64}` or column-major view, not overlapping `B`),
+  column `i` for system `i`; it holds initial guesses when [`set_use_initial_guess!`](@ref) is
+  on.
+- `features`: `nothing` (solve in the natural order `1:count`), or one feature vector per
+  system (a vector, or a `num_features × count` matrix, one column per system): the systems are
+  then solved in the SKR order of [`skr_order`](@ref).
+
+Returns `status` (`NKSolve.NKS_OK` when every system converged; else the positive status of
+the first system in solve order that stopped at a limit, its iterate written), `order` (the
+1-based system indices in solve order: the C API's 0-based ones plus 1) and `reports` (a
+`Vector{KrylovReport}`, `reports[i]` for system `i`). A failure (status < 0, e.g. a system that
+broke down: the message names it) throws an [`NKSolveError`](@ref); a Julia callback that threw
+is rethrown. [`report`](@ref)`(s)` afterwards is the last-solved system's report.
+"""
+function solve_sequence!(s::KrylovSolver, X::StridedMatrix{Float64}, operators::AbstractVector{<:CSR},
+                         B::AbstractMatrix{<:Real}; features = nothing)
+    n, count = size(B)
+    length(operators) == count ||
+        throw(DimensionMismatch("$(length(operators)) operators but B has $count columns (one per system)"))
+    # The C API sees only the leading dimension of B, not its row count: compare here.
+    for (i, A) in enumerate(operators)
+        size(A) == (n, n) || throw(DimensionMismatch("operators[$i] is $(size(A, 1))×$(size(A, 2)) but B has $n rows"))
+    end
+    handles = Ptr{Cvoid}[A.ptr for A in operators]
+    return _solve_sequence(s, X, B, features, "nks_krylov_solve_sequence") do b, ldb, x, ldx, f, nf, ldf, order, reports
+        # The CSR objects must outlive the call: their finalizers free the handles passed.
+        GC.@preserve s operators ccall((:nks_krylov_solve_sequence, libnksolve), Int32,
+                                       (Ptr{Cvoid}, Csize_t, Ptr{Ptr{Cvoid}}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble},
+                                        Csize_t, Ptr{Cdouble}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{KrylovReport}),
+                                       s.ptr, count, handles, b, ldb, x, ldx, f, nf, ldf, order, reports)
+    end
+end
+
+function solve_sequence!(s::KrylovSolver, X::StridedMatrix{Float64}, f!, B::AbstractMatrix{<:Real};
+                         features = nothing)
+    f! isa AbstractVector &&
+        throw(ArgumentError("operators must be a vector of NKSolve.CSR matrices or a function f!(y, x, i), got a $(typeof(f!))"))
+    n, count = size(B)
+    trampoline = @cfunction(_indexed_matvec_trampoline, Cint, (Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    s.solving && _busy()
+    s.sequence_matvec = f!
+    try
+        return _solve_sequence(s, X, B, features, "nks_krylov_solve_sequence_callback") do b, ldb, x, ldx, f, nf, ldf, order, reports
+            GC.@preserve s ccall((:nks_krylov_solve_sequence_callback, libnksolve), Int32,
+                                 (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,
+                                  Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{KrylovReport}),
+                                 s.ptr, count, n, trampoline, pointer_from_objref(s), b, ldb, x, ldx, f, nf, ldf,
+                                 order, reports)
+        end
+    finally
+        s.sequence_matvec = nothing
+    end
+end
+
+# Shared by both solve_sequence! methods: checks X and B, lays out B and the features as the C
+# API reads them, runs `call(b, ldb, x, ldx, features, num_features, ldf, order, reports)`
+# as a guarded solve, and returns (status, 1-based order, reports).
+function _solve_sequence(call, s::KrylovSolver, X::StridedMatrix{Float64}, B::AbstractMatrix{<:Real},
+                         features, func::String)
+    n, count = size(B)
+    size(X) == (n, count) || throw(DimensionMismatch("size(X) = $(size(X)) but size(B) = $((n, count))"))
+    _is_column_major(X) ||
+        throw(ArgumentError("X must be column-major (a Matrix or a view with unit stride down its columns), got strides $(strides(X))"))
+    b, ldb = _column_major(B)
+    _overlaps(X, b) && throw(ArgumentError("X and B must not share memory"))
+    f, num_features, ldf = _sequence_features(features, count)
+    order = Vector{Csize_t}(undef, count)
+    reports = Vector{KrylovReport}(undef, count)
+    status = _guarded_solve(s, func) do
+        GC.@preserve X b f call(b, ldb, X, _leading_dimension(X), f, num_features, ldf, order, reports)
+    end
+    return status, _one_based(order), reports
+end
+
+"""
+    operator_changed!(s::KrylovSolver)
+
+Tells `s` that its operator changed although it was not set again (a matrix-free `f!` whose
+matrix was updated in place): the recycled space is re-fitted to the operator at the next
+solve (`nks_krylov_operator_changed`). [`set_operator!`](@ref) and
+[`set_preconditioner!`](@ref) do this already.
+"""
+function operator_changed!(s::KrylovSolver)
+    _check(ccall((:nks_krylov_operator_changed, libnksolve), Int32, (Ptr{Cvoid},), s), "nks_krylov_operator_changed")
+    return s
+end
+
+"""
+    clear_recycled!(s::KrylovSolver)
+
+Forgets every recycled vector of `s`: the next solve starts from scratch
+(`nks_krylov_clear_recycled`).
+"""
+function clear_recycled!(s::KrylovSolver)
+    _check(ccall((:nks_krylov_clear_recycled, libnksolve), Int32, (Ptr{Cvoid},), s), "nks_krylov_clear_recycled")
+    return s
+end
+
+"""
+    save_recycled(s::KrylovSolver) -> Vector{UInt8}
+
+What `s` recycles (GCRO-DR's and recycled CG's spaces) as bytes (`nks_krylov_save_recycled`):
+a versioned, checksummed, little-endian format that [`load_recycled!`](@ref) accepts in
+another solver, process or machine. Options and operators are not part of it.
+"""
+function save_recycled(s::KrylovSolver)
+    buf = Ref{Ptr{UInt8}}(C_NULL)
+    len = Ref{Csize_t}(0)
+    status = ccall((:nks_krylov_save_recycled, libnksolve), Int32, (Ptr{Cvoid}, Ref{Ptr{UInt8}}, Ref{Csize_t}),
+                   s, buf, len)
+    _check(status, "nks_krylov_save_recycled")
+    try
+        return len[] == 0 ? UInt8[] : copy(unsafe_wrap(Array, buf[], Int(len[])))
+    finally
+        ccall((:nks_bytes_free, libnksolve), Cvoid, (Ptr{UInt8}, Csize_t), buf[], len[])
+    end
+end
+
+"""
+    load_recycled!(s::KrylovSolver, bytes::AbstractVector{UInt8})
+
+Restores a space written by [`save_recycled`](@ref); it is re-fitted to the operator at the
+next solve (`nks_krylov_load_recycled`). A foreign, truncated or corrupted buffer, or one of
+another format version, throws an [`NKSolveError`](@ref) (`NKSolve.NKS_ERR_INVALID_ARGUMENT`,
+with the library's reason) and leaves `s` unchanged.
+"""
+function load_recycled!(s::KrylovSolver, bytes::AbstractVector{UInt8})
+    data = _dense(UInt8, bytes)
+    _check(ccall((:nks_krylov_load_recycled, libnksolve), Int32, (Ptr{Cvoid}, Ptr{UInt8}, Csize_t),
+                 s, data, length(data)),
+           "nks_krylov_load_recycled")
+    return s
+end
+
+"""
+    save_recycled_file(s::KrylovSolver, path::AbstractString)
+
+As [`save_recycled`](@ref), into the file `path` (created or replaced;
+`nks_krylov_save_recycled_file`). An I/O failure throws an [`NKSolveError`](@ref)
+(`NKSolve.NKS_ERR_INVALID_ARGUMENT`) naming the path and the system's reason.
+"""
+function save_recycled_file(s::KrylovSolver, path::AbstractString)
+    _check(ccall((:nks_krylov_save_recycled_file, libnksolve), Int32, (Ptr{Cvoid}, Cstring), s, String(path)),
+           "nks_krylov_save_recycled_file")
+    return nothing
+end
+
+"""
+    load_recycled_file!(s::KrylovSolver, path::AbstractString)
+
+As [`load_recycled!`](@ref), from the file `path` (`nks_krylov_load_recycled_file`).
+"""
+function load_recycled_file!(s::KrylovSolver, path::AbstractString)
+    _check(ccall((:nks_krylov_load_recycled_file, libnksolve), Int32, (Ptr{Cvoid}, Cstring), s, String(path)),
+           "nks_krylov_load_recycled_file")
+    return s
 end
 
 # ---------------------------------------------------------------------------------------------
