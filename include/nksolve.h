@@ -838,12 +838,16 @@ void nks_sor_bandit_free(nks_sor_bandit *h);
  * Errors: `NKS_ERR_NULL_POINTER`; `NKS_ERR_UNKNOWN_OPTION` (the message lists the names);
  * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value);
  * `NKS_ERR_INVALID_STATE` for `"context_min"`, `"context_max"`, `"bins"`,
- * `"chebyshev_terms"` once the learner has observed a cost.
+ * `"chebyshev_terms"` once the learner has observed a cost, and for the read-only properties
+ * (see `nks_sor_bandit_get_option`).
  */
 nks_status nks_sor_bandit_set_option(nks_sor_bandit *h, const char *name, double value);
 
 /**
- * Reads an option by name into `*value`, in the encoding `nks_sor_bandit_set_option` takes.
+ * Reads an option by name into `*value`, in the encoding `nks_sor_bandit_set_option` takes,
+ * or one of the read-only properties fixed at creation: `"learner"` (the `nks_sor_learner`
+ * code), `"num_arms"` (the length `nks_sor_bandit_probabilities` needs), `"omega_min"`,
+ * `"omega_max"` (so a host holding a loaded learner can size its buffers).
  * `*value` is written only on success.
  */
 nks_status nks_sor_bandit_get_option(const nks_sor_bandit *h, const char *name, double *value);

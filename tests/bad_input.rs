@@ -497,6 +497,12 @@ fn sor_bandit_calls_reject_bad_input_and_write_nothing() {
         assert_eq!(v, -7.0);
         assert_eq!(nks_sor_bandit_get_option(h, c"tol".as_ptr(), &mut v), NKS_OK);
         assert_eq!(v, 1e-8, "refused values changed nothing");
+        // What the learner was created with is readable, never writable.
+        for (name, want) in [(c"learner", 0.0), (c"num_arms", 4.0), (c"omega_min", 1.0), (c"omega_max", 1.6)] {
+            assert_eq!(nks_sor_bandit_get_option(h, name.as_ptr(), &mut v), NKS_OK);
+            assert_eq!(v, want, "{name:?}");
+            fails(nks_sor_bandit_set_option(h, name.as_ptr(), 2.0), NKS_ERR_INVALID_STATE, "read");
+        }
 
         // Choose, observe, probabilities.
         fails(nks_sor_bandit_choose(h, 0.0, null_mut(), &mut omega), NKS_ERR_NULL_POINTER, "arm");

@@ -163,7 +163,8 @@ pub unsafe extern "C" fn nks_sor_bandit_free(h: *mut nks_sor_bandit) {
 /// Errors: `NKS_ERR_NULL_POINTER`; `NKS_ERR_UNKNOWN_OPTION` (the message lists the names);
 /// `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value);
 /// `NKS_ERR_INVALID_STATE` for `"context_min"`, `"context_max"`, `"bins"`,
-/// `"chebyshev_terms"` once the learner has observed a cost.
+/// `"chebyshev_terms"` once the learner has observed a cost, and for the read-only properties
+/// (see `nks_sor_bandit_get_option`).
 #[no_mangle]
 pub unsafe extern "C" fn nks_sor_bandit_set_option(h: *mut nks_sor_bandit, name: *const c_char, value: f64) -> nks_status {
     guard(|| {
@@ -173,7 +174,10 @@ pub unsafe extern "C" fn nks_sor_bandit_set_option(h: *mut nks_sor_bandit, name:
     })
 }
 
-/// Reads an option by name into `*value`, in the encoding `nks_sor_bandit_set_option` takes.
+/// Reads an option by name into `*value`, in the encoding `nks_sor_bandit_set_option` takes,
+/// or one of the read-only properties fixed at creation: `"learner"` (the `nks_sor_learner`
+/// code), `"num_arms"` (the length `nks_sor_bandit_probabilities` needs), `"omega_min"`,
+/// `"omega_max"` (so a host holding a loaded learner can size its buffers).
 /// `*value` is written only on success.
 #[no_mangle]
 pub unsafe extern "C" fn nks_sor_bandit_get_option(h: *const nks_sor_bandit, name: *const c_char, value: *mut f64) -> nks_status {

@@ -109,6 +109,11 @@ pub struct SorBandit {
     last: SorReport,
 }
 
+/// What the learner was created with, readable by name through [`SorBandit::get_option`] and
+/// refused by [`SorBandit::set_option`]: the learner code (`nks_sor_learner`), the number of arms
+/// and the grid's interval.
+pub const READ_ONLY_PROPERTIES: &[&str] = &["learner", "num_arms", "omega_min", "omega_max"];
+
 const MAGIC: &[u8; 8] = b"NKSSORB\0";
 const FORMAT_VERSION: u32 = 1;
 
@@ -192,6 +197,11 @@ impl SorBandit {
     /// learner ([`STRUCTURAL_OPTIONS`]) are refused with [`Error::InvalidState`] once it has
     /// observed a cost.
     pub fn set_option(&mut self, name: &str, value: f64) -> Result<(), Error> {
+        if READ_ONLY_PROPERTIES.contains(&name) {
+            return Err(Error::InvalidState(format!(
+                "\"{name}\" is fixed when the learner is created and can only be read; create a new handle"
+            )));
+        }
         let structural = STRUCTURAL_OPTIONS.contains(&name);
         if structural && self.rounds > 0 {
             return Err(Error::InvalidState(format!(
@@ -209,9 +219,16 @@ impl SorBandit {
         Ok(())
     }
 
-    /// Reads an option by name.
+    /// Reads an option by name, or one of the [`READ_ONLY_PROPERTIES`] fixed at creation (so a
+    /// host holding a loaded learner can size its buffers).
     pub fn get_option(&self, name: &str) -> Result<f64, Error> {
-        self.options.get(name)
+        match name {
+            "learner" => Ok(self.kind.code() as f64),
+            "num_arms" => Ok(self.grid.len() as f64),
+            "omega_min" => Ok(self.omega_min),
+            "omega_max" => Ok(self.omega_max),
+            _ => self.options.get(name),
+        }
     }
 
     /// The distribution the next choice at `context` is drawn from (one entry per arm). The
