@@ -12,6 +12,12 @@
 //! - `tests/cpp/recycling.cpp` checks the recycling wrappers: sequence solves (matrices and an
 //!   indexed callable), SKR order, save / load of the recycled space (buffer and file),
 //!   `clear_recycled`, `operator_changed`, the report's recycle fields, and their errors.
+//! - `examples/cpp/sor_bandit.cpp` must print the lines of the Rust SOR-bandit example.
+//! - `tests/cpp/sor_bandit.cpp` checks `nks::SorBandit`: construction and options (by name and
+//!   typed), choose / observe (a fixed learner, Young, Tsallis-INF), solves checked against the
+//!   recomputed true residual (converged, capped, broken down, refused), probabilities and their
+//!   length check, save / load to bytes and files (resuming with the same probabilities and
+//!   choices; corrupted input refused with the library's message), and moves.
 
 mod common;
 
@@ -116,5 +122,33 @@ fn cpp_recycling_wrappers() {
         let stdout = run(&compile("tests/cpp/recycling.cpp", &dir, link), &[&files]);
         // (a) sequences, (b) their errors, (c) SKR order, (d) save / load, (e) clear, operator_changed, options.
         check_summary("recycling", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 60);
+    }
+}
+
+#[test]
+fn cpp_sor_bandit_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/sor-bandit-example");
+    for link in Link::BOTH {
+        let stdout = run(&compile("examples/cpp/sor_bandit.cpp", &dir, link), &[]);
+        common::check_sor_bandit_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 11, "C++ ({}): exactly the eleven result lines expected:\n{stdout}", link.label());
+    }
+}
+
+#[test]
+fn cpp_sor_bandit_wrappers() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/sor-bandit");
+    for link in Link::BOTH {
+        let files = dir.join(format!("files-{}", link.label()));
+        std::fs::create_dir_all(&files).unwrap();
+        let stdout = run(&compile("tests/cpp/sor_bandit.cpp", &dir, link), &[&files]);
+        // (a) construction and options, (b) choose / observe, (c) solve, (d) probabilities, (e) save / load, (f) moves.
+        check_summary("sor_bandit", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)", "(f)"], 60);
     }
 }

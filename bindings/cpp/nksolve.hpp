@@ -11,15 +11,17 @@
  * - Every failing C call (negative `nks_status`) becomes an `nks::Error` carrying the status and
  *   the library's detailed message (`nks_last_error_message()`).
  * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
- *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve` (and in
- *   `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
- * - Handles (`Csr`, `Krylov`) are move-only; a moved-from object throws `nks::Error` with
- *   `NKS_ERR_NULL_POINTER` when used, and may be destroyed or assigned to.
+ *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve` and `SorBandit::solve`
+ *   (and in `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
+ * - Handles (`Csr`, `Krylov`, `SorBandit`) are move-only; a moved-from object throws
+ *   `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be destroyed or assigned to.
  * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor) never let an exception
  *   reach the library: the exception is caught, the solve is stopped, and `Krylov::solve` /
  *   `Krylov::solve_sequence` rethrow the very same exception object (its original type) once
  *   the library has returned.
- * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices.
+ * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices;
+ *   the SOR bandit's arms (`SorChoice::arm`, `SorReport::arm`, `SorBandit::observe`) are
+ *   0-based indices into its omega grid, as in the C API.
  *
  * Minimal use:
  * @code
@@ -902,6 +904,308 @@ private:
 
     nks_krylov* ptr_ = nullptr;
     std::unique_ptr<detail::KrylovCallbacks> callbacks_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// SOR bandit
+// ---------------------------------------------------------------------------------------------
+
+/// The learners of a `SorBandit`; mirrors `nks_sor_learner`.
+enum class SorLearner : std::int32_t {
+    /// Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the best
+    /// fixed omega in hindsight. Ignores the context.
+    TsallisInf = NKS_SOR_TSALLIS_INF,
+    /// ChebCB: contextual; regresses each arm's cost on Chebyshev features of the context
+    /// (options `"context_min"`, `"context_max"`, `"chebyshev_terms"`); approaches the best omega
+    /// per context.
+    ChebCB = NKS_SOR_CHEBCB,
+    /// Tsallis-INF per context bin (options `"context_min"`, `"context_max"`, `"bins"`).
+    Binned = NKS_SOR_BINNED,
+    /// Always `omega_min` (`num_arms = 1`, `omega_max == omega_min`).
+    Fixed = NKS_SOR_FIXED,
+    /// Young's `2 / (1 + sqrt(1 - rho^2))` clamped to `[omega_min, omega_max]` (`num_arms = 1`);
+    /// `rho` is option `"young_rho"`, or the context of each solve when that is -1 (default).
+    Young = NKS_SOR_YOUNG,
+};
+
+/// The solver of `SorBandit::solve` (option `"method"`; the C API names it by number only).
+enum class SorMethod : std::int32_t {
+    /// SOR sweeps (the default).
+    SOR = 0,
+    /// Conjugate gradients preconditioned by SSOR with the same omega (SPD matrices).
+    SSOR_PCG = 1,
+};
+
+/// The direction of the SOR sweeps (option `"sweep"`; SOR only).
+enum class SorSweep : std::int32_t {
+    /// Rows in increasing order (the default).
+    Forward = 0,
+    /// Rows in decreasing order.
+    Backward = 1,
+    /// A forward then a backward sweep (SSOR).
+    Symmetric = 2,
+};
+
+/// The order in which the sweeps visit the unknowns (option `"ordering"`).
+enum class SorOrdering : std::int32_t {
+    /// The matrix's own order (the default).
+    Natural = 0,
+    /// Multicolour (red-black on 5-point grids): the colours sweep in parallel. A different
+    /// ordering, hence a different iteration count.
+    Multicolour = 1,
+};
+
+/// What the last `SorBandit::solve` did (status, termination, arm, omega, iterations, the cost
+/// the learner was given, initial and final residual norms, seconds); the C struct
+/// `nks_sor_report` itself. Its `arm` is a 0-based index into the omega grid.
+using SorReport = nks_sor_report;
+
+/// The termination reason of a SOR-bandit report as a scoped enum.
+inline Termination termination(const SorReport& r) noexcept { return static_cast<Termination>(r.termination); }
+
+/// An arm drawn by `SorBandit::choose`: its 0-based index into the omega grid and its omega.
+struct SorChoice {
+    /// The arm's index into the omega grid (pass it back to `SorBandit::observe`).
+    std::size_t arm = 0;
+    /// The arm's relaxation parameter.
+    double omega = 0.0;
+};
+
+/**
+ * A learner of SOR's relaxation parameter omega across a sequence of systems: RAII over
+ * `nks_sor_bandit`. Move-only.
+ *
+ * Holds the learner (its statistics over a grid of `num_arms` omegas and its random
+ * generator), the solver options and workspace, and the report of the last solve. Either let it
+ * solve (`solve`: choose omega for the system's context, run SOR or SSOR-PCG, learn from the
+ * iteration count), or solve elsewhere and drive it with `choose` / `observe`. `save` / `load`
+ * (and the file variants) carry the whole learner across processes: a loaded learner makes the
+ * choices the saved one would have made next. Setters return `*this` for chaining and throw
+ * `nks::Error` on invalid input, leaving the previous value in place. Use one object from one
+ * thread at a time.
+ */
+class SorBandit {
+public:
+    /**
+     * A learner of kind `learner` over `num_arms` omegas evenly spaced on
+     * `[omega_min, omega_max]` (inside `(0, 2)`; the paper: 20 arms on [1, 1.95]), drawing with a
+     * generator seeded by `seed`: same seed, same choices (`nks_sor_bandit_new`).
+     *
+     * Defaults: SOR, forward sweep, natural ordering, tol 1e-8 on `||r|| / ||r0||`, 10000
+     * iterations, zero initial guess, context interval [0, 1].
+     * @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for `num_arms` outside `1..=100000`, an
+     *         omega outside `(0, 2)`, `omega_min > omega_max` (or equal with several arms), and
+     *         for the fixed / Young learners `num_arms != 1` (fixed: also
+     *         `omega_max != omega_min`).
+     */
+    SorBandit(SorLearner learner, std::size_t num_arms, double omega_min, double omega_max, std::uint64_t seed) {
+        detail::check(nks_sor_bandit_new(static_cast<std::int32_t>(learner), num_arms, omega_min, omega_max, seed,
+                                         &ptr_),
+                      "nks_sor_bandit_new");
+    }
+
+    /// A learner restored from the `len` bytes at `data`, written by `save` in this or another
+    /// process or machine (`nks_sor_bandit_load`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for a foreign, truncated, corrupted or
+    ///         other-version buffer.
+    static SorBandit load(const std::uint8_t* data, std::size_t len) {
+        nks_sor_bandit* h = nullptr;
+        detail::check(nks_sor_bandit_load(data, len, &h), "nks_sor_bandit_load");
+        return SorBandit(h);
+    }
+
+    /// A learner restored from `bytes`, written by `save` (see the pointer overload).
+    static SorBandit load(const std::vector<std::uint8_t>& bytes) { return load(bytes.data(), bytes.size()); }
+
+    /// A learner restored from the file `path`, written by `save_file` (`nks_sor_bandit_load_file`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for a file that cannot be read (the
+    ///         message names the path and the system's reason) or does not hold a valid learner.
+    static SorBandit load_file(const std::string& path) {
+        nks_sor_bandit* h = nullptr;
+        detail::check(nks_sor_bandit_load_file(path.c_str(), &h), "nks_sor_bandit_load_file");
+        return SorBandit(h);
+    }
+
+    /// Frees the learner (`nks_sor_bandit_free`).
+    ~SorBandit() { nks_sor_bandit_free(ptr_); }
+
+    SorBandit(const SorBandit&) = delete;             ///< Not copyable: save and load to copy.
+    SorBandit& operator=(const SorBandit&) = delete;  ///< Not copyable: save and load to copy.
+
+    /// Takes over `other`'s learner; `other` is left empty.
+    SorBandit(SorBandit&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
+
+    /// Frees this learner and takes over `other`'s; `other` is left empty.
+    SorBandit& operator=(SorBandit&& other) noexcept {
+        if (this != &other) {
+            nks_sor_bandit_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+        }
+        return *this;
+    }
+
+    /**
+     * Sets an option by name (`nks_sor_bandit_set_option`): `"tol"` (0, 1), `"max_iterations"`
+     * (>= 1), `"method"` (see `SorMethod`), `"sweep"` (see `SorSweep`), `"ordering"` (see
+     * `SorOrdering`), `"use_initial_guess"` (0/1), `"context_min"`, `"context_max"`, `"bins"`
+     * (1..=10000), `"chebyshev_terms"` (1..=32), `"young_rho"` ([0, 1), or -1 = the context).
+     * @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+     *         `NKS_ERR_INVALID_ARGUMENT` for a value out of range, or `NKS_ERR_INVALID_STATE`
+     *         for `"context_min"`, `"context_max"`, `"bins"`, `"chebyshev_terms"` once the
+     *         learner has observed a cost.
+     */
+    SorBandit& set_option(const std::string& name, double value) {
+        detail::check(nks_sor_bandit_set_option(get(), name.c_str(), value), "nks_sor_bandit_set_option");
+        return *this;
+    }
+
+    /// Reads an option by name, in the encoding `set_option` takes, or a read-only property
+    /// fixed at creation (`"learner"`, `"num_arms"`, `"omega_min"`, `"omega_max"`)
+    /// (`nks_sor_bandit_get_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names).
+    double get_option(const std::string& name) const {
+        double value = 0.0;
+        detail::check(nks_sor_bandit_get_option(get(), name.c_str(), &value), "nks_sor_bandit_get_option");
+        return value;
+    }
+
+    /// The number of arms (omega values) of the learner, also of one made by `load`.
+    std::size_t num_arms() const { return static_cast<std::size_t>(get_option("num_arms")); }
+
+    /// Stop when `||b - A x|| < tol ||b - A x0||`; range (0, 1), default 1e-8 (option `"tol"`).
+    SorBandit& set_tol(double tol) { return set_option("tol", tol); }
+
+    /// Iteration limit, >= 1, default 10000; a solve reaching it returns `NKS_MAX_ITERATIONS`
+    /// and costs the cap (option `"max_iterations"`).
+    SorBandit& set_max_iterations(std::size_t max_iterations) {
+        return set_option("max_iterations", static_cast<double>(max_iterations));
+    }
+
+    /// SOR (default) or SSOR-preconditioned CG with the chosen omega (option `"method"`).
+    SorBandit& set_method(SorMethod method) { return set_option("method", static_cast<double>(method)); }
+
+    /// The SOR sweep direction, default forward (option `"sweep"`).
+    SorBandit& set_sweep(SorSweep sweep) { return set_option("sweep", static_cast<double>(sweep)); }
+
+    /// The order of the unknowns in the sweeps, default natural (option `"ordering"`).
+    SorBandit& set_ordering(SorOrdering ordering) { return set_option("ordering", static_cast<double>(ordering)); }
+
+    /// true: start from the `x` passed to `solve` (it must be finite); false (default): start
+    /// from zero and ignore the contents of `x` (option `"use_initial_guess"`).
+    SorBandit& set_use_initial_guess(bool use) { return set_option("use_initial_guess", use ? 1.0 : 0.0); }
+
+    /**
+     * Draws an arm for a system with `context`, for a solve done elsewhere
+     * (`nks_sor_bandit_choose`); report its iteration count with `observe`. The context is
+     * ignored by Tsallis-INF and the fixed learner, and is Young's rho when `"young_rho"` is -1.
+     * Advances the random generator.
+     * @throws nks::Error with `NKS_ERR_NON_FINITE` for a NaN or infinite context,
+     *         `NKS_ERR_INVALID_ARGUMENT` for a Young context outside [0, 1).
+     */
+    SorChoice choose(double context) {
+        SorChoice choice;
+        detail::check(nks_sor_bandit_choose(get(), context, &choice.arm, &choice.omega), "nks_sor_bandit_choose");
+        return choice;
+    }
+
+    /// Learns that the 0-based `arm` cost `cost` iterations (>= 0; pass the cap for a solve
+    /// that did not converge) on a system with `context` (`nks_sor_bandit_observe`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` for `arm >= num_arms` or a negative
+    ///         or non-finite cost, `NKS_ERR_NON_FINITE` for a NaN or infinite context.
+    SorBandit& observe(std::size_t arm, double context, double cost) {
+        detail::check(nks_sor_bandit_observe(get(), arm, context, cost), "nks_sor_bandit_observe");
+        return *this;
+    }
+
+    /**
+     * Chooses omega for `context`, solves `a x = b` (vectors of length `n`, `a` square with a
+     * nonzero diagonal) by SOR or SSOR-PCG, and learns from the iteration count
+     * (`nks_sor_bandit_solve`); `report()` then gives the omega, iterations and residuals.
+     * `x` is the initial guess when `set_use_initial_guess(true)`, else its contents are ignored.
+     * @returns `NKS_OK` when converged, or `NKS_MAX_ITERATIONS` with the last iterate in `x`.
+     * @throws nks::Error with `NKS_ERR_NON_FINITE` when SOR diverged or `NKS_ERR_BREAKDOWN` when
+     *         SSOR-PCG met a non-SPD matrix (`x` untouched; the learner learned the capped cost
+     *         and `report()` describes the solve); for bad input (`NKS_ERR_DIMENSION_MISMATCH`
+     *         for `n`, NaN in `b`, overlapping `b` and `x`, a zero diagonal, a non-finite
+     *         context) before any work, changing nothing, the generator included.
+     */
+    nks_status solve(const Csr& a, const double* b, double* x, std::size_t n, double context) {
+        if (!a) detail::moved_from("nks::Csr");
+        return detail::check(nks_sor_bandit_solve(get(), a.capi(), b, x, n, context), "nks_sor_bandit_solve");
+    }
+
+    /**
+     * Solves `a x = b` with omega chosen for `context` (see the pointer overload).
+     * `x.size()` must equal `b.size()`.
+     * @throws nks::Error with `NKS_ERR_DIMENSION_MISMATCH` when the sizes differ, and as the
+     *         pointer overload.
+     */
+    nks_status solve(const Csr& a, const std::vector<double>& b, std::vector<double>& x, double context) {
+        if (x.size() != b.size()) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH, "x has " + std::to_string(x.size()) + " entries but b has " +
+                                                        std::to_string(b.size()));
+        }
+        return solve(a, b.data(), x.data(), b.size(), context);
+    }
+
+    /// The report of the last `solve` that ran: converged, capped, or failed after choosing
+    /// (diverged or broken down) (`nks_sor_bandit_get_report`).
+    SorReport report() const {
+        SorReport r{};
+        detail::check(nks_sor_bandit_get_report(get(), &r), "nks_sor_bandit_get_report");
+        return r;
+    }
+
+    /**
+     * Writes the distribution the next choice at `context` is drawn from into `out[0 .. len)`,
+     * `len == num_arms` (1 for the fixed and Young learners); non-contextual learners ignore
+     * `context` (`nks_sor_bandit_probabilities`). `out` is written only on success.
+     * @throws nks::Error with `NKS_ERR_DIMENSION_MISMATCH` when `len` is not the number of arms
+     *         (the message names it), `NKS_ERR_NON_FINITE` for a NaN or infinite context.
+     */
+    void probabilities(double context, double* out, std::size_t len) const {
+        detail::check(nks_sor_bandit_probabilities(get(), context, out, len), "nks_sor_bandit_probabilities");
+    }
+
+    /// The distribution the next choice at `context` is drawn from, one entry per arm (see the
+    /// pointer overload).
+    std::vector<double> probabilities(double context) const {
+        std::vector<double> p(num_arms());
+        probabilities(context, p.data(), p.size());
+        return p;
+    }
+
+    /// The whole learner (kind, grid, options, statistics, generator position) in a versioned,
+    /// checksummed, platform-independent format that `load` reads back (`nks_sor_bandit_save`).
+    std::vector<std::uint8_t> save() const {
+        detail::LibraryBytes bytes;
+        detail::check(nks_sor_bandit_save(get(), bytes.data_out(), bytes.len_out()), "nks_sor_bandit_save");
+        return bytes.to_vector();
+    }
+
+    /// As `save`, into the file `path`, created or replaced (`nks_sor_bandit_save_file`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` naming the path and the system's
+    ///         reason when the file cannot be written.
+    void save_file(const std::string& path) const {
+        detail::check(nks_sor_bandit_save_file(get(), path.c_str()), "nks_sor_bandit_save_file");
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap).
+    nks_sor_bandit* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from learner.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    /// Takes ownership of a handle the library created (`load`, `load_file`).
+    explicit SorBandit(nks_sor_bandit* adopted) noexcept : ptr_(adopted) {}
+
+    nks_sor_bandit* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::SorBandit");
+        return ptr_;
+    }
+
+    nks_sor_bandit* ptr_ = nullptr;
 };
 
 }  // namespace nks
