@@ -4,11 +4,17 @@
 !>
 !> * the raw layer: one `bind(c)` interface per C function, named exactly as in the header
 !>   (`nks_csr_new`, `nks_krylov_solve`, ...), the named constants of every status and enum
-!>   value, and `type(nks_krylov_report)`, laid out exactly as the C struct;
-!> * the friendly layer: `type(nks_csr_t)` and `type(nks_krylov_t)`, derived types with
-!>   type-bound procedures and `final` destructors. Ordinary Fortran procedures serve as the
-!>   matrix-free operator (also the per-system operator of a sequence), the preconditioner and
-!>   the monitor; one `bind(c)` trampoline per callback kind calls them.
+!>   value, and `type(nks_krylov_report)` and `type(nks_sor_report)`, laid out exactly as the
+!>   C structs;
+!> * the friendly layer: `type(nks_csr_t)`, `type(nks_krylov_t)` and `type(nks_sor_bandit_t)`
+!>   (SOR with a learned omega), derived types with type-bound procedures and `final`
+!>   destructors. Ordinary Fortran procedures serve as the matrix-free operator (also the
+!>   per-system operator of a sequence), the preconditioner and the monitor; one `bind(c)`
+!>   trampoline per callback kind calls them.
+!>
+!> Numbering. The friendly layer counts from 1 where C counts from 0: the systems of a Krylov
+!> sequence and the arms (omega grid indices) of a SOR bandit. The raw layer passes C's
+!> 0-based values through unchanged.
 !>
 !> Errors. Every friendly call that can fail takes an optional `stat` argument
 !> (`integer(c_int32_t)`, an `NKS_*` status). With `stat` present the status is returned and the
@@ -23,9 +29,10 @@
 !> instead (the solve then returns `NKS_ERR_CALLBACK` and keeps the code in the report's
 !> `callback_code`). Callbacks run on the thread that called the solve.
 !>
-!> Copying. `nks_csr_t` and `nks_krylov_t` own a library handle; they cannot be copied by
-!> assignment (a copy would free the handle twice). Assigning one that holds a handle stops the
-!> program with a message; pass the objects by reference instead.
+!> Copying. `nks_csr_t`, `nks_krylov_t` and `nks_sor_bandit_t` own a library handle; they
+!> cannot be copied by assignment (a copy would free the handle twice). Assigning one that
+!> holds a handle stops the program with a message; pass the objects by reference instead (or
+!> hand one over with `move_alloc` when they are allocatable).
 !>
 !> Build: compile this file with your code (`gfortran -c nksolve.f90`) and link with
 !> `-lnksolve`. Main-program variables are never finalized (Fortran saves them), so call
@@ -134,6 +141,21 @@ module nksolve
   !> The method broke down (e.g. CG on an indefinite operator).
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_BREAKDOWN = 9_c_int32_t
 
+  ! nks_sor_learner
+  !> Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the best
+  !> fixed omega in hindsight. Ignores the context.
+  integer(c_int32_t), parameter, public :: NKS_SOR_TSALLIS_INF = 0_c_int32_t
+  !> ChebCB: contextual; regresses each arm's cost on Chebyshev features of the context (options
+  !> `"context_min"`, `"context_max"`, `"chebyshev_terms"`); approaches the best omega per context.
+  integer(c_int32_t), parameter, public :: NKS_SOR_CHEBCB = 1_c_int32_t
+  !> Tsallis-INF per context bin (options `"context_min"`, `"context_max"`, `"bins"`).
+  integer(c_int32_t), parameter, public :: NKS_SOR_BINNED = 2_c_int32_t
+  !> Always `omega_min` (`num_arms = 1`, `omega_max == omega_min`).
+  integer(c_int32_t), parameter, public :: NKS_SOR_FIXED = 3_c_int32_t
+  !> Young's `2 / (1 + sqrt(1 - rho^2))` clamped to `[omega_min, omega_max]` (`num_arms = 1`);
+  !> `rho` is option `"young_rho"`, or the context of each solve when that is -1 (default).
+  integer(c_int32_t), parameter, public :: NKS_SOR_YOUNG = 4_c_int32_t
+
   ! ---------------------------------------------------------------------------------------------
   ! The report struct (C layout)
   ! ---------------------------------------------------------------------------------------------
@@ -182,6 +204,33 @@ module nksolve
     integer(c_int32_t) :: recycle_dropped = 0_c_int32_t
   end type nks_krylov_report
 
+  !> What the last SOR-bandit solve did (C `nks_sor_report`, same layout). Read it with
+  !> `learner%get_report(report)` after `learner%solve`.
+  type, bind(c), public :: nks_sor_report
+    !> The status the solve returned (an `NKS_*` status value).
+    integer(c_int32_t) :: status = 0_c_int32_t
+    !> Why it stopped (an `NKS_TERMINATION_*` value: converged, iteration limit, non-finite (SOR
+    !> diverged), breakdown (SSOR-PCG on a non-SPD matrix)).
+    integer(c_int32_t) :: termination = 0_c_int32_t
+    !> The arm chosen: its index into the omega grid. 1-based (omega number `arm` of the grid,
+    !> as `choose` and `observe` count; 0 before the first solve) when filled by
+    !> `nks_sor_bandit_t%get_report`; 0-based, as in C, when filled by the raw
+    !> `nks_sor_bandit_get_report`.
+    integer(c_size_t) :: arm = 0_c_size_t
+    !> The omega used.
+    real(c_double) :: omega = 0.0_c_double
+    !> Iterations (SOR sweeps or CG iterations).
+    integer(c_size_t) :: iterations = 0_c_size_t
+    !> The cost the learner was given: `iterations`, or `max_iterations` when not converged.
+    real(c_double) :: cost = 0.0_c_double
+    !> `||b - A x_0||`.
+    real(c_double) :: initial_residual_norm = 0.0_c_double
+    !> `||b - A x||` of the returned iterate.
+    real(c_double) :: residual_norm = 0.0_c_double
+    !> Wall-clock seconds of the solve.
+    real(c_double) :: seconds = 0.0_c_double
+  end type nks_sor_report
+
   ! ---------------------------------------------------------------------------------------------
   ! Raw C interfaces: one per function of include/nksolve.h, same names and arguments
   ! ---------------------------------------------------------------------------------------------
@@ -201,6 +250,10 @@ module nksolve
     nks_bytes_free
   public :: nks_version, nks_version_string, nks_set_num_threads, nks_get_num_threads, &
     nks_status_str, nks_last_error_message
+  public :: nks_sor_bandit_new, nks_sor_bandit_free, nks_sor_bandit_set_option, nks_sor_bandit_get_option, &
+    nks_sor_bandit_choose, nks_sor_bandit_observe, nks_sor_bandit_solve, nks_sor_bandit_get_report, &
+    nks_sor_bandit_probabilities, nks_sor_bandit_save, nks_sor_bandit_load, nks_sor_bandit_save_file, &
+    nks_sor_bandit_load_file
 
   interface
     !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `nnz` is the
@@ -540,6 +593,146 @@ module nksolve
       type(c_ptr), value :: buf
       integer(c_size_t), value :: len
     end subroutine nks_bytes_free
+
+    !> C `nks_sor_bandit_new`: a learner of kind `learner` (an `NKS_SOR_*` value) over `num_arms`
+    !> omegas evenly spaced on `[omega_min, omega_max]` (inside `(0, 2)`), drawing with a
+    !> generator seeded by `seed`. `seed` is C's `uint64_t`: seeds from 2^63 on are passed as
+    !> their two's-complement value `seed - 2^64`. `out` is written only on success.
+    function nks_sor_bandit_new(learner, num_arms, omega_min, omega_max, seed, out) &
+        bind(c, name="nks_sor_bandit_new") result(status)
+      import :: c_int32_t, c_size_t, c_double, c_int64_t, c_ptr
+      integer(c_int32_t), value :: learner
+      integer(c_size_t), value :: num_arms
+      real(c_double), value :: omega_min
+      real(c_double), value :: omega_max
+      integer(c_int64_t), value :: seed
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_new
+
+    !> C `nks_sor_bandit_free`: frees a learner; `c_null_ptr` does nothing.
+    subroutine nks_sor_bandit_free(h) bind(c, name="nks_sor_bandit_free")
+      import :: c_ptr
+      type(c_ptr), value :: h
+    end subroutine nks_sor_bandit_free
+
+    !> C `nks_sor_bandit_set_option`: an option by name (`"tol"`, `"max_iterations"`,
+    !> `"method"`, `"sweep"`, `"ordering"`, `"use_initial_guess"`, `"context_min"`,
+    !> `"context_max"`, `"bins"`, `"chebyshev_terms"`, `"young_rho"`); `name` must end with
+    !> `c_null_char`.
+    function nks_sor_bandit_set_option(h, name, value) bind(c, name="nks_sor_bandit_set_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), value :: value
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_set_option
+
+    !> C `nks_sor_bandit_get_option`: reads an option by name (same names and encoding as
+    !> `nks_sor_bandit_set_option`) into `value`, written only on success; `name` must end with
+    !> `c_null_char`.
+    function nks_sor_bandit_get_option(h, name, value) bind(c, name="nks_sor_bandit_get_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), intent(inout) :: value
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_get_option
+
+    !> C `nks_sor_bandit_choose`: draws an arm for a system with `context`, for a solve done
+    !> elsewhere: `arm` receives its 0-based index into the omega grid, `omega` its omega.
+    function nks_sor_bandit_choose(h, context, arm, omega) bind(c, name="nks_sor_bandit_choose") result(status)
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), value :: context
+      integer(c_size_t), intent(inout) :: arm
+      real(c_double), intent(inout) :: omega
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_choose
+
+    !> C `nks_sor_bandit_observe`: learns that the 0-based `arm` cost `cost` iterations on a
+    !> system with `context`.
+    function nks_sor_bandit_observe(h, arm, context, cost) bind(c, name="nks_sor_bandit_observe") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: arm
+      real(c_double), value :: context
+      real(c_double), value :: cost
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_observe
+
+    !> C `nks_sor_bandit_solve`: chooses omega for `context`, solves `A x = b` (the CSR handle
+    !> `a`, vectors of length `n`) by SOR or SSOR-PCG and learns from the iteration count.
+    function nks_sor_bandit_solve(h, a, b, x, n, context) bind(c, name="nks_sor_bandit_solve") result(status)
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      type(c_ptr), value :: a
+      real(c_double), intent(in) :: b(*)
+      real(c_double), intent(inout) :: x(*)
+      integer(c_size_t), value :: n
+      real(c_double), value :: context
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_solve
+
+    !> C `nks_sor_bandit_get_report`: copies the report of the last solve into `out` (its `arm`
+    !> 0-based).
+    function nks_sor_bandit_get_report(h, out) bind(c, name="nks_sor_bandit_get_report") result(status)
+      import :: c_ptr, c_int32_t, nks_sor_report
+      type(c_ptr), value :: h
+      type(nks_sor_report), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_get_report
+
+    !> C `nks_sor_bandit_probabilities`: the distribution the next choice at `context` is drawn
+    !> from, into `out(1:len)`, `len == num_arms`; written only on success.
+    function nks_sor_bandit_probabilities(h, context, out, len) bind(c, name="nks_sor_bandit_probabilities") &
+        result(status)
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), value :: context
+      real(c_double), intent(inout) :: out(*)
+      integer(c_size_t), value :: len
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_probabilities
+
+    !> C `nks_sor_bandit_save`: `buf` receives a new library buffer of `len` bytes holding the
+    !> learner; free it with `nks_bytes_free(buf, len)`.
+    function nks_sor_bandit_save(h, buf, len) bind(c, name="nks_sor_bandit_save") result(status)
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      type(c_ptr), intent(inout) :: buf
+      integer(c_size_t), intent(inout) :: len
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_save
+
+    !> C `nks_sor_bandit_load`: creates a learner from `len` bytes written by
+    !> `nks_sor_bandit_save`; a foreign, truncated or corrupted buffer is refused with
+    !> `NKS_ERR_INVALID_ARGUMENT`. `out` is written only on success.
+    function nks_sor_bandit_load(buf, len, out) bind(c, name="nks_sor_bandit_load") result(status)
+      import :: c_int8_t, c_size_t, c_ptr, c_int32_t
+      integer(c_int8_t), intent(in) :: buf(*)
+      integer(c_size_t), value :: len
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_load
+
+    !> C `nks_sor_bandit_save_file`: as `nks_sor_bandit_save`, to the file `path` (created or
+    !> replaced); `path` must end with `c_null_char`.
+    function nks_sor_bandit_save_file(h, path) bind(c, name="nks_sor_bandit_save_file") result(status)
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: path(*)
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_save_file
+
+    !> C `nks_sor_bandit_load_file`: as `nks_sor_bandit_load`, from the file `path`; `path` must
+    !> end with `c_null_char`.
+    function nks_sor_bandit_load_file(path, out) bind(c, name="nks_sor_bandit_load_file") result(status)
+      import :: c_char, c_ptr, c_int32_t
+      character(kind=c_char), intent(in) :: path(*)
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_sor_bandit_load_file
 
     !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
     function nks_version() bind(c, name="nks_version") result(version)
@@ -927,6 +1120,103 @@ module nksolve
     final :: krylov_final
   end type nks_krylov_t
 
+  !> A SOR-bandit learner (`nks_sor_bandit`): learns SOR's relaxation parameter omega across a
+  !> sequence of systems. It holds a grid of `num_arms` omegas, a learner (`NKS_SOR_*`) that
+  !> chooses one per system (given the system's context, a real such as a shift or a time
+  !> step), the solver options (SOR or SSOR-PCG, tolerance, ...) and the solver's workspace.
+  !> `solve` chooses, solves and learns in one call; `choose` / `observe` serve solves done
+  !> elsewhere. `call h%create(...)` or `call h%load(...)` first; freed by `free` or when
+  !> finalized. Not copyable.
+  !>
+  !> Arms use Fortran numbering: arm `i` is the `i`-th omega of the grid, `i = 1..num_arms`,
+  !> in `choose`, `observe`, `probabilities` (`p(i)`) and the report of `get_report`. (The C
+  !> API and the library's messages count arms from 0: "arm = i" in a message is arm `i + 1`.)
+  type, public :: nks_sor_bandit_t
+    private
+    !> The library handle (`c_null_ptr` before `create` / `load` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    procedure, private :: sor_create_i32
+    procedure, private :: sor_create_i64
+    !> `call h%create(learner, num_arms, omega_min, omega_max, seed [, stat])`: a learner of kind
+    !> `learner` (`NKS_SOR_TSALLIS_INF`, `NKS_SOR_CHEBCB`, `NKS_SOR_BINNED`, `NKS_SOR_FIXED`,
+    !> `NKS_SOR_YOUNG`) over `num_arms` omegas evenly spaced on `[omega_min, omega_max]`
+    !> (inside `(0, 2)`; the paper: 20 arms on [1, 1.95]), drawing with a generator seeded by
+    !> `seed` (same seed, same choices; a default or 64-bit integer, taken as C's `uint64_t`
+    !> bit pattern). Defaults: SOR (forward sweep, natural order), tol 1e-8 on
+    !> `||r|| / ||r0||`, 10000 iterations, zero initial guess, context interval [0, 1].
+    !> On success it replaces (and frees) any learner held before; on failure the object is
+    !> unchanged. Errors: `NKS_ERR_INVALID_ARGUMENT` (unknown learner, `num_arms` outside
+    !> `1..100000`, an omega outside `(0, 2)`, `omega_min > omega_max`, fixed / Young with
+    !> `num_arms /= 1`).
+    generic :: create => sor_create_i32, sor_create_i64
+    !> `call h%set_option(name, value [, stat])`: an option by name: `"tol"` (0, 1),
+    !> `"max_iterations"` >= 1 (a solve reaching it costs the cap), `"method"` (0 SOR,
+    !> 1 SSOR-PCG), `"sweep"` (0 forward, 1 backward, 2 symmetric), `"ordering"` (0 natural,
+    !> 1 multicolour), `"use_initial_guess"` (0 start from zero, 1 from `x`), `"context_min"`,
+    !> `"context_max"`, `"bins"`, `"chebyshev_terms"` (the last four only before the learner
+    !> observed a cost, else `NKS_ERR_INVALID_STATE`), `"young_rho"` ([0, 1), or -1: the
+    !> context). `NKS_ERR_UNKNOWN_OPTION` lists the names.
+    procedure :: set_option => sor_set_option
+    !> `value = h%get_option(name [, stat])`: reads an option by name in the encoding
+    !> `set_option` takes; a quiet NaN on failure (e.g. `NKS_ERR_UNKNOWN_OPTION`).
+    procedure :: get_option => sor_get_option
+    !> `call h%choose(context, arm, omega [, stat])`: draws an arm for a system with `context`
+    !> (ignored by Tsallis-INF and fixed) for a solve done elsewhere: `arm` (1-based) and its
+    !> `omega`. Report the solve's iteration count with `observe`. Advances the generator.
+    procedure :: choose => sor_choose
+    !> `call h%observe(arm, context, cost [, stat])`: learns that arm `arm` (1-based, as
+    !> `choose` gave it) cost `cost` iterations (`>= 0`; pass the cap for a solve that did not
+    !> converge) on a system with `context`.
+    procedure :: observe => sor_observe
+    !> `status = h%solve(A, b, x, context)`: chooses omega for `context`, solves `A x = b`
+    !> (`A` an `nks_csr_t`, square with a nonzero diagonal) by SOR or SSOR-PCG, and learns
+    !> from the iteration count. Returns `NKS_OK` when converged; `NKS_MAX_ITERATIONS` with the
+    !> last iterate in `x`; `NKS_ERR_NON_FINITE` (SOR diverged) or `NKS_ERR_BREAKDOWN`
+    !> (SSOR-PCG on a non-SPD matrix) with `x` untouched and the capped cost learned; another
+    !> negative status for bad input, which changes nothing. Never stops the program; the
+    !> reason of a failure is in `h%last_error()`. `x` is the initial guess only with option
+    !> `"use_initial_guess"` 1.
+    procedure :: solve => sor_solve
+    !> `call h%get_report(report [, stat])`: the report (`nks_sor_report`) of the last solve
+    !> that ran, its `arm` 1-based (0 before the first solve).
+    procedure :: get_report => sor_get_report
+    !> `call h%probabilities(context, p [, stat])`: the distribution the next choice at
+    !> `context` is drawn from: `p(i)` for arm `i`. `size(p)` must be `num_arms` (1 for the
+    !> fixed and Young learners), else `NKS_ERR_DIMENSION_MISMATCH`; `p` is written only on
+    !> success.
+    procedure :: probabilities => sor_probabilities
+    !> `call h%save(bytes [, stat])`: the learner (kind, grid, options, statistics, generator
+    !> position) into the allocatable `integer(int8)` array `bytes`, in the library's
+    !> versioned, checksummed, platform-independent format. Zero-size on failure.
+    procedure :: save => sor_save
+    !> `call h%load(bytes [, stat])`: makes the object hold the learner `save` wrote (possibly
+    !> in another process), which makes the choices the saved one would have made next. On
+    !> success any learner held before is freed; a foreign, truncated or corrupted array fails
+    !> with `NKS_ERR_INVALID_ARGUMENT` and leaves the object as it was.
+    procedure :: load => sor_load
+    !> `call h%save_file(path [, stat])`: as `save`, into the file `path` (created or replaced;
+    !> trailing blanks ignored). I/O failures: `NKS_ERR_INVALID_ARGUMENT` naming the path.
+    procedure :: save_file => sor_save_file
+    !> `call h%load_file(path [, stat])`: as `load`, from the file `path`.
+    procedure :: load_file => sor_load_file
+    !> `h%is_created()`: whether the object holds a learner.
+    procedure :: is_created => sor_is_created
+    !> `h%c_handle()`: the `nks_sor_bandit *` for the raw interface (still owned by this object).
+    procedure :: c_handle => sor_c_handle
+    !> `h%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => sor_last_error
+    !> `call h%free()`: frees the learner; safe to call again or on an object never created.
+    procedure :: free => sor_free
+    procedure, private :: sor_assign
+    !> Assignment is only allowed between objects holding no learner (see the module notes).
+    generic :: assignment(=) => sor_assign
+    !> Frees the learner when the object goes out of scope or is deallocated.
+    final :: sor_final
+  end type nks_sor_bandit_t
+
   public :: nks_last_error, nks_status_text, nks_version_text, nks_skr_solve_order
 
 contains
@@ -1055,6 +1345,46 @@ contains
     errmsg = msg
     call deliver(status, errmsg, what, stat)
   end subroutine fail
+
+  !> `errmsg`, or '' when it was never set.
+  function message_or_empty(errmsg) result(msg)
+    character(len=:), allocatable, intent(in) :: errmsg
+    character(len=:), allocatable :: msg
+    if (allocated(errmsg)) then
+      msg = errmsg
+    else
+      msg = ''
+    end if
+  end function message_or_empty
+
+  !> Stops the program when an assignment would copy a library handle (`holding`): the copy
+  !> would be freed twice. `type_name` and `thing` name the type and what its handle is.
+  subroutine refuse_handle_copy(holding, type_name, thing)
+    logical, intent(in) :: holding
+    character(len=*), intent(in) :: type_name, thing
+    if (.not. holding) return
+    write (error_unit, '(a)') 'nksolve: an '//type_name//' holding '//thing//' cannot be copied or '// &
+      'overwritten by assignment (it would be freed twice); pass it by reference'
+    error stop 'nksolve: assignment of an object holding a library handle'
+  end subroutine refuse_handle_copy
+
+  !> Copies the buffer of `len` bytes a save call that returned `status` gave (`buf`) into
+  !> `bytes` and frees it; `bytes` is zero-size when the call failed.
+  subroutine take_library_bytes(status, buf, len, bytes)
+    integer(c_int32_t), intent(in) :: status
+    type(c_ptr), intent(in) :: buf
+    integer(c_size_t), intent(in) :: len
+    integer(int8), allocatable, intent(out) :: bytes(:)
+    integer(int8), pointer :: library_bytes(:)
+    if (status == NKS_OK .and. c_associated(buf)) then
+      call c_f_pointer(buf, library_bytes, [len])
+      allocate (bytes(len))
+      bytes(:) = library_bytes
+      call nks_bytes_free(buf, len)
+    else
+      allocate (bytes(0))
+    end if
+  end subroutine take_library_bytes
 
   ! ---------------------------------------------------------------------------------------------
   ! Trampolines: the only procedures the library calls
@@ -1239,11 +1569,7 @@ contains
   function csr_last_error(self) result(msg)
     class(nks_csr_t), intent(in) :: self
     character(len=:), allocatable :: msg
-    if (allocated(self%errmsg)) then
-      msg = self%errmsg
-    else
-      msg = ''
-    end if
+    msg = message_or_empty(self%errmsg)
   end function csr_last_error
 
   !> Frees the matrix (idempotent).
@@ -1257,11 +1583,7 @@ contains
   subroutine csr_assign(lhs, rhs)
     class(nks_csr_t), intent(inout) :: lhs
     class(nks_csr_t), intent(in) :: rhs
-    if (c_associated(lhs%handle) .or. c_associated(rhs%handle)) then
-      write (error_unit, '(a)') 'nksolve: an nks_csr_t holding a matrix cannot be copied or '// &
-        'overwritten by assignment (it would be freed twice); pass it by reference'
-      error stop 'nksolve: nks_csr_t assignment'
-    end if
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_csr_t', 'a matrix')
     if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
   end subroutine csr_assign
 
@@ -1809,19 +2131,11 @@ contains
     integer(c_int32_t), intent(out), optional :: stat
     type(c_ptr) :: buf
     integer(c_size_t) :: len
-    integer(int8), pointer :: library_bytes(:)
     integer(c_int32_t) :: s
     buf = c_null_ptr
     len = 0
     s = nks_krylov_save_recycled(self%handle, buf, len)
-    if (s == NKS_OK .and. c_associated(buf)) then
-      call c_f_pointer(buf, library_bytes, [len])
-      allocate (bytes(len))
-      bytes(:) = library_bytes
-      call nks_bytes_free(buf, len)
-    else
-      allocate (bytes(0))
-    end if
+    call take_library_bytes(s, buf, len, bytes)
     call finish(s, self%errmsg, 'nks_krylov_t%save_recycled', stat)
   end subroutine krylov_save_recycled
 
@@ -1869,11 +2183,7 @@ contains
   function krylov_last_error(self) result(msg)
     class(nks_krylov_t), intent(in) :: self
     character(len=:), allocatable :: msg
-    if (allocated(self%errmsg)) then
-      msg = self%errmsg
-    else
-      msg = ''
-    end if
+    msg = message_or_empty(self%errmsg)
   end function krylov_last_error
 
   !> Frees the handle first (so the library can no longer call back), then the holders.
@@ -1896,11 +2206,7 @@ contains
   subroutine krylov_assign(lhs, rhs)
     class(nks_krylov_t), intent(inout) :: lhs
     class(nks_krylov_t), intent(in) :: rhs
-    if (c_associated(lhs%handle) .or. c_associated(rhs%handle)) then
-      write (error_unit, '(a)') 'nksolve: an nks_krylov_t holding a solver cannot be copied or '// &
-        'overwritten by assignment (it would be freed twice); pass it by reference'
-      error stop 'nksolve: nks_krylov_t assignment'
-    end if
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_krylov_t', 'a solver')
     if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
   end subroutine krylov_assign
 
@@ -1909,5 +2215,252 @@ contains
     type(nks_krylov_t), intent(inout) :: self
     call release_krylov(self)
   end subroutine krylov_final
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_sor_bandit_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> Finishes a call that creates a library learner (`create`, `load`, `load_file`): on success
+  !> the object frees the learner it held and takes `created`; on failure it is unchanged.
+  subroutine sor_adopt(self, status, created, what, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    integer(c_int32_t), intent(in) :: status
+    type(c_ptr), intent(in) :: created
+    character(len=*), intent(in) :: what
+    integer(c_int32_t), intent(out), optional :: stat
+    if (status == NKS_OK) then
+      call nks_sor_bandit_free(self%handle)
+      self%handle = created
+    end if
+    call finish(status, self%errmsg, what, stat)
+  end subroutine sor_adopt
+
+  !> `create` with a default-kind `seed`.
+  subroutine sor_create_i32(self, learner, num_arms, omega_min, omega_max, seed, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    integer(c_int32_t), intent(in) :: learner
+    integer, intent(in) :: num_arms
+    real(c_double), intent(in) :: omega_min, omega_max
+    integer(int32), intent(in) :: seed
+    integer(c_int32_t), intent(out), optional :: stat
+    call sor_create_i64(self, learner, num_arms, omega_min, omega_max, int(seed, int64), stat)
+  end subroutine sor_create_i32
+
+  !> `create` with a 64-bit `seed`.
+  subroutine sor_create_i64(self, learner, num_arms, omega_min, omega_max, seed, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    integer(c_int32_t), intent(in) :: learner
+    integer, intent(in) :: num_arms
+    real(c_double), intent(in) :: omega_min, omega_max
+    integer(int64), intent(in) :: seed
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_sor_bandit_t%create'
+    type(c_ptr) :: out
+    if (num_arms < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'num_arms = '//int_text(int(num_arms, int64))// &
+                ' is out of range; it must be in 1..=100000', self%errmsg, what, stat)
+      return
+    end if
+    out = c_null_ptr
+    call sor_adopt(self, nks_sor_bandit_new(learner, int(num_arms, c_size_t), omega_min, omega_max, &
+                                            int(seed, c_int64_t), out), out, what, stat)
+  end subroutine sor_create_i64
+
+  !> An option by name (trailing blanks of `name` are ignored).
+  subroutine sor_set_option(self, name, value, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    real(c_double), intent(in) :: value
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_sor_bandit_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
+                'nks_sor_bandit_t%set_option("'//trim(name)//'")', stat)
+  end subroutine sor_set_option
+
+  !> An option by name (trailing blanks of `name` are ignored); a quiet NaN on failure.
+  function sor_get_option(self, name, stat) result(value)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double) :: value
+    real(c_double) :: got
+    integer(c_int32_t) :: s
+    value = ieee_value(1.0_c_double, ieee_quiet_nan)
+    got = value
+    s = nks_sor_bandit_get_option(self%handle, trim(name)//c_null_char, got)
+    if (s == NKS_OK) value = got
+    call finish(s, self%errmsg, 'nks_sor_bandit_t%get_option("'//trim(name)//'")', stat)
+  end function sor_get_option
+
+  !> Draws a 1-based arm and its omega (0 and a quiet NaN on failure).
+  subroutine sor_choose(self, context, arm, omega, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    real(c_double), intent(in) :: context
+    integer, intent(out) :: arm
+    real(c_double), intent(out) :: omega
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_size_t) :: arm_from_zero
+    real(c_double) :: chosen
+    integer(c_int32_t) :: s
+    arm = 0
+    omega = ieee_value(1.0_c_double, ieee_quiet_nan)
+    arm_from_zero = 0
+    chosen = omega
+    s = nks_sor_bandit_choose(self%handle, context, arm_from_zero, chosen)
+    if (s == NKS_OK) then
+      arm = int(arm_from_zero) + 1
+      omega = chosen
+    end if
+    call finish(s, self%errmsg, 'nks_sor_bandit_t%choose', stat)
+  end subroutine sor_choose
+
+  !> Learns the cost of the 1-based `arm`.
+  subroutine sor_observe(self, arm, context, cost, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    integer, intent(in) :: arm
+    real(c_double), intent(in) :: context, cost
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_sor_bandit_t%observe'
+    integer(c_int32_t) :: s
+    if (arm < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'arm = '//int_text(int(arm, int64))// &
+                ' is out of range; arms are numbered from 1 to num_arms', self%errmsg, what, stat)
+      return
+    end if
+    s = nks_sor_bandit_observe(self%handle, int(arm - 1, c_size_t), context, cost)
+    if (s < 0) then
+      self%errmsg = c_to_f_string(nks_last_error_message())
+      if (index(self%errmsg, 'arm = ') > 0) &
+        self%errmsg = self%errmsg//' (arms counted from 0: arm i is Fortran arm i + 1)'
+    end if
+    call deliver(s, message_or_empty(self%errmsg), what, stat)
+  end subroutine sor_observe
+
+  !> Chooses, solves `A x = b` and learns; returns the status (never stops the program).
+  function sor_solve(self, a, b, x, context) result(status)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    class(nks_csr_t), intent(in) :: a
+    real(c_double), intent(in) :: b(:)
+    real(c_double), intent(inout) :: x(:)
+    real(c_double), intent(in) :: context
+    integer(c_int32_t) :: status
+    character(len=*), parameter :: what = 'nks_sor_bandit_t%solve'
+    if (size(b) /= size(x)) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, 'b has '//int_text(size(b, kind=int64))//' entries but x has '// &
+                int_text(size(x, kind=int64))//'; both must have the matrix''s dimension', &
+                self%errmsg, what, status)
+      return
+    end if
+    call finish(nks_sor_bandit_solve(self%handle, a%handle, b, x, size(b, kind=c_size_t), context), &
+                self%errmsg, what, status)
+  end function sor_solve
+
+  !> The report of the last solve, its arm made 1-based.
+  subroutine sor_get_report(self, report, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    type(nks_sor_report), intent(out) :: report
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_int32_t) :: s
+    s = nks_sor_bandit_get_report(self%handle, report)
+    if (s == NKS_OK .and. report%termination /= NKS_TERMINATION_NOT_STARTED) report%arm = report%arm + 1
+    call finish(s, self%errmsg, 'nks_sor_bandit_t%get_report', stat)
+  end subroutine sor_get_report
+
+  !> The distribution of the next choice at `context`, `size(p) == num_arms`.
+  subroutine sor_probabilities(self, context, p, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    real(c_double), intent(in) :: context
+    real(c_double), intent(inout) :: p(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_sor_bandit_probabilities(self%handle, context, p, size(p, kind=c_size_t)), self%errmsg, &
+                'nks_sor_bandit_t%probabilities', stat)
+  end subroutine sor_probabilities
+
+  !> The learner as bytes: copies the library's buffer, then frees it.
+  subroutine sor_save(self, bytes, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    integer(int8), allocatable, intent(out) :: bytes(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: buf
+    integer(c_size_t) :: len
+    integer(c_int32_t) :: s
+    buf = c_null_ptr
+    len = 0
+    s = nks_sor_bandit_save(self%handle, buf, len)
+    call take_library_bytes(s, buf, len, bytes)
+    call finish(s, self%errmsg, 'nks_sor_bandit_t%save', stat)
+  end subroutine sor_save
+
+  !> Holds the learner loaded from bytes.
+  subroutine sor_load(self, bytes, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    integer(int8), intent(in) :: bytes(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    out = c_null_ptr
+    call sor_adopt(self, nks_sor_bandit_load(bytes, size(bytes, kind=c_size_t), out), out, &
+                   'nks_sor_bandit_t%load', stat)
+  end subroutine sor_load
+
+  !> Saves the learner to a file.
+  subroutine sor_save_file(self, path, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    character(len=*), intent(in) :: path
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_sor_bandit_save_file(self%handle, trim(path)//c_null_char), self%errmsg, &
+                'nks_sor_bandit_t%save_file("'//trim(path)//'")', stat)
+  end subroutine sor_save_file
+
+  !> Holds the learner loaded from a file.
+  subroutine sor_load_file(self, path, stat)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    character(len=*), intent(in) :: path
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    out = c_null_ptr
+    call sor_adopt(self, nks_sor_bandit_load_file(trim(path)//c_null_char, out), out, &
+                   'nks_sor_bandit_t%load_file("'//trim(path)//'")', stat)
+  end subroutine sor_load_file
+
+  !> Whether the object holds a learner.
+  logical function sor_is_created(self)
+    class(nks_sor_bandit_t), intent(in) :: self
+    sor_is_created = c_associated(self%handle)
+  end function sor_is_created
+
+  !> The raw handle.
+  function sor_c_handle(self) result(h)
+    class(nks_sor_bandit_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function sor_c_handle
+
+  !> The message of the last failed call on this object.
+  function sor_last_error(self) result(msg)
+    class(nks_sor_bandit_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    msg = message_or_empty(self%errmsg)
+  end function sor_last_error
+
+  !> Frees the learner (idempotent).
+  subroutine sor_free(self)
+    class(nks_sor_bandit_t), intent(inout) :: self
+    call nks_sor_bandit_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine sor_free
+
+  !> Assignment: allowed only when neither side holds a learner.
+  subroutine sor_assign(lhs, rhs)
+    class(nks_sor_bandit_t), intent(inout) :: lhs
+    class(nks_sor_bandit_t), intent(in) :: rhs
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_sor_bandit_t', 'a learner')
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine sor_assign
+
+  !> Finalizer.
+  impure elemental subroutine sor_final(self)
+    type(nks_sor_bandit_t), intent(inout) :: self
+    call nks_sor_bandit_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine sor_final
 
 end module nksolve

@@ -14,8 +14,15 @@
 !>       failing system stops the sequence with its reports written; the recycled space saved
 !>       to an array or a file loads back exactly, and a corrupted, truncated or empty array
 !>       or a missing file is refused with NKS_ERR_INVALID_ARGUMENT and the library's message.
-!> It also prints the layout of `type(nks_krylov_report)` ("layout size=... field=offset")
-!> for the Rust test to compare with the C struct, and ends with "N passed, M failed";
+!>   (e) the SOR bandit: unknown option names, a probabilities length mismatch, a corrupted,
+!>       truncated or empty array and a missing file are refused with the library's message
+!>       (a refused load keeps the learner held); a fixed learner with omega 1.5 chooses 1.5
+!>       (arm 1: arms are 1-based in `choose`, `observe` and the report, the 0-based raw report
+!>       agrees); solves are checked against the recomputed true residual; a learner saved to
+!>       an array or a file loads back to the same bytes, probabilities and next choice.
+!> It also prints the layouts of `type(nks_krylov_report)` ("layout size=... field=offset") and
+!> `type(nks_sor_report)` ("sor_layout ...") for the Rust test to compare with the C structs,
+!> and ends with "N passed, M failed";
 !> any failure ends with `error stop`.
 module errors_support
   use, intrinsic :: iso_c_binding, only: c_double, c_int
@@ -23,7 +30,7 @@ module errors_support
   private
   public :: m, laplace1d, counter_t, counting_matvec, failing_matvec, failing_precond, &
     stopping_monitor, fail_code, laplace_proc, num_systems, system_feature, sequence_apply, &
-    sequence_csr, system_counter_t, counting_sequence_matvec, spd_sequence_matvec
+    sequence_csr, system_counter_t, counting_sequence_matvec, spd_sequence_matvec, shifted_laplace_csr
 
   !> Size of the 1D test problem.
   integer, parameter :: m = 20
@@ -199,11 +206,39 @@ contains
     ierr = 0
   end subroutine laplace_proc
 
+  !> The 1-based CSR matrix tridiag(-1, 2 + shift, -1) of size m, into `a`.
+  subroutine shifted_laplace_csr(a, shift)
+    use, intrinsic :: iso_c_binding, only: c_int64_t
+    use nksolve, only: nks_csr_t
+    type(nks_csr_t), intent(inout) :: a
+    real(c_double), intent(in) :: shift
+    integer(c_int64_t) :: row_ptr(m + 1), col_idx(3*m)
+    real(c_double) :: values(3*m)
+    integer :: i, k
+    k = 0
+    do i = 1, m
+      row_ptr(i) = k + 1
+      if (i > 1) call put(i - 1, -1.0_c_double)
+      call put(i, 2.0_c_double + shift)
+      if (i < m) call put(i + 1, -1.0_c_double)
+    end do
+    row_ptr(m + 1) = k + 1
+    call a%create(m, m, row_ptr, col_idx(:k), values(:k))
+  contains
+    subroutine put(col, v)
+      integer, intent(in) :: col
+      real(c_double), intent(in) :: v
+      k = k + 1
+      col_idx(k) = col
+      values(k) = v
+    end subroutine put
+  end subroutine shifted_laplace_csr
+
 end module errors_support
 
 program errors
   use, intrinsic :: iso_c_binding
-  use, intrinsic :: iso_fortran_env, only: int8
+  use, intrinsic :: iso_fortran_env, only: int8, int64
   use nksolve
   use errors_support
   implicit none
@@ -219,6 +254,7 @@ program errors
   call test_finalization()
   call test_sequences()
   call test_recycled_state()
+  call test_sor_bandit()
 
   write (*, '(i0,a,i0,a)') passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
@@ -238,7 +274,7 @@ contains
   end subroutine check
 
   !> Exact equality of two reals (`==` on reals is refused by -Werror=compare-reals).
-  logical function same(a, b)
+  elemental logical function same(a, b)
     real(c_double), intent(in) :: a, b
     same = abs(a - b) <= 0.0_c_double
   end function same
@@ -249,9 +285,11 @@ contains
     offset = transfer(field, 0_c_intptr_t) - transfer(base, 0_c_intptr_t)
   end function offset
 
-  !> Prints the size and field offsets of `nks_krylov_report`.
+  !> Prints the size and field offsets of `nks_krylov_report` ("layout ...") and of
+  !> `nks_sor_report` ("sor_layout ...").
   subroutine print_layout()
     type(nks_krylov_report), target :: r
+    type(nks_sor_report), target :: sor
     type(c_ptr) :: b
     b = c_loc(r)
     write (*, '(a,18(a,i0))') 'layout', ' size=', c_sizeof(r), &
@@ -268,6 +306,13 @@ contains
       ' recycle_largest_angle=', offset(b, c_loc(r%recycle_largest_angle)), &
       ' recycle_projection_ratio=', offset(b, c_loc(r%recycle_projection_ratio)), &
       ' recycle_dropped=', offset(b, c_loc(r%recycle_dropped))
+    b = c_loc(sor)
+    write (*, '(a,10(a,i0))') 'sor_layout', ' size=', c_sizeof(sor), &
+      ' status=', offset(b, c_loc(sor%status)), ' termination=', offset(b, c_loc(sor%termination)), &
+      ' arm=', offset(b, c_loc(sor%arm)), ' omega=', offset(b, c_loc(sor%omega)), &
+      ' iterations=', offset(b, c_loc(sor%iterations)), ' cost=', offset(b, c_loc(sor%cost)), &
+      ' initial_residual_norm=', offset(b, c_loc(sor%initial_residual_norm)), &
+      ' residual_norm=', offset(b, c_loc(sor%residual_norm)), ' seconds=', offset(b, c_loc(sor%seconds))
   end subroutine print_layout
 
   subroutine test_version_and_strings()
@@ -923,6 +968,229 @@ contains
     call fresh%load_recycled_file('recycled_state.nks', stat=s)
     call check(s == NKS_ERR_NULL_POINTER, 'load_recycled_file after free: NKS_ERR_NULL_POINTER')
   end subroutine test_recycled_state
+
+  !> (e) The SOR bandit: refused arguments with the library's messages, choose / observe with
+  !> 1-based arms, solves checked against the true residual, save / load through arrays and
+  !> files resuming with the same distribution, and calls on freed objects.
+  subroutine test_sor_bandit()
+    use, intrinsic :: ieee_arithmetic, only: ieee_is_nan
+    type(nks_sor_bandit_t) :: fixed, learner, resumed, from_file
+    type(nks_csr_t) :: a
+    type(nks_sor_report) :: rep, raw_rep
+    real(c_double) :: b(m), x(m), ax(m), p(20), p_short(19), p_one(1), omega, omega2, v, context
+    integer(int8), allocatable :: saved(:), again(:), damaged(:), empty(:)
+    integer(c_int32_t) :: s
+    integer :: arm, arm2, t
+    type(c_ptr) :: raw_buf
+    integer(c_size_t) :: raw_len
+
+    ! Creation: the Fortran layer refuses num_arms < 1, the library the rest, with messages.
+    call learner%create(NKS_SOR_CHEBCB, 0, 1.0_c_double, 1.95_c_double, 1, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(learner%last_error(), 'num_arms = 0') > 0, &
+               'num_arms 0: NKS_ERR_INVALID_ARGUMENT: '//learner%last_error())
+    call learner%create(9_c_int32_t, 20, 1.0_c_double, 1.95_c_double, 1, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(learner%last_error()) > 0, &
+               'learner 9: NKS_ERR_INVALID_ARGUMENT: '//learner%last_error())
+    call learner%create(NKS_SOR_TSALLIS_INF, 20, 1.0_c_double, 2.5_c_double, 1, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(learner%last_error()) > 0, &
+               'omega_max 2.5: NKS_ERR_INVALID_ARGUMENT: '//learner%last_error())
+    call learner%create(NKS_SOR_FIXED, 2, 1.5_c_double, 1.5_c_double, 1, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(learner%last_error(), 'num_arms') > 0, &
+               'fixed with 2 arms: NKS_ERR_INVALID_ARGUMENT: '//learner%last_error())
+    call check(.not. learner%is_created(), 'failed creates leave no learner')
+
+    ! A fixed learner with omega 1.5 chooses 1.5, arm 1 of 1; observe takes 1-based arms.
+    call fixed%create(NKS_SOR_FIXED, 1, 1.5_c_double, 1.5_c_double, 7_int64)
+    call fixed%choose(0.2_c_double, arm, omega)
+    call check(arm == 1 .and. same(omega, 1.5_c_double), 'fixed learner chooses arm 1, omega 1.5')
+    call fixed%observe(arm, 0.2_c_double, 12.0_c_double, stat=s)
+    call check(s == NKS_OK, 'observe the chosen arm')
+    call fixed%probabilities(0.2_c_double, p_one)
+    call check(same(p_one(1), 1.0_c_double), 'fixed learner: probability 1 for its one arm')
+    call fixed%observe(2, 0.2_c_double, 12.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(fixed%last_error(), 'arm = 1') > 0 .and. &
+               index(fixed%last_error(), 'Fortran arm i + 1') > 0, &
+               'observe arm 2 of 1: NKS_ERR_INVALID_ARGUMENT, 0-based message explained: '//fixed%last_error())
+    call fixed%observe(0, 0.2_c_double, 12.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(fixed%last_error(), 'from 1') > 0, &
+               'observe arm 0: NKS_ERR_INVALID_ARGUMENT: '//fixed%last_error())
+    call fixed%observe(1, 0.2_c_double, -1.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(fixed%last_error()) > 0, &
+               'negative cost: NKS_ERR_INVALID_ARGUMENT: '//fixed%last_error())
+    call fixed%choose(ieee_nan(), arm, omega, stat=s)
+    call check(s == NKS_ERR_NON_FINITE .and. arm == 0 .and. ieee_is_nan(omega), &
+               'NaN context: NKS_ERR_NON_FINITE, arm 0, omega NaN: '//fixed%last_error())
+
+    ! Options: read back, range and name errors with the library's messages.
+    call fixed%set_option('max_iterations', 5000.0_c_double)
+    call check(same(fixed%get_option('max_iterations'), 5000.0_c_double), 'get_option("max_iterations") after set_option')
+    call check(same(fixed%get_option('tol  '), 1.0e-8_c_double), 'get_option("tol") is 1e-8 by default, trailing blanks ignored')
+    call fixed%set_option('no_such_option', 1.0_c_double, stat=s)
+    call check(s == NKS_ERR_UNKNOWN_OPTION .and. index(fixed%last_error(), 'no_such_option') > 0 .and. &
+               index(fixed%last_error(), 'chebyshev_terms') > 0, &
+               'unknown option: NKS_ERR_UNKNOWN_OPTION listing the names: '//fixed%last_error())
+    v = fixed%get_option('no_such_option', stat=s)
+    call check(s == NKS_ERR_UNKNOWN_OPTION .and. ieee_is_nan(v), 'get_option of an unknown name: NKS_ERR_UNKNOWN_OPTION, NaN')
+    call fixed%set_option('tol', 1.5_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(fixed%last_error(), 'tol') > 0 .and. &
+               same(fixed%get_option('tol'), 1.0e-8_c_double), 'tol 1.5: NKS_ERR_INVALID_ARGUMENT, tol kept: '//fixed%last_error())
+
+    ! Solves with the fixed omega: the report's residual is the true residual, below tol.
+    call shifted_laplace_csr(a, 0.5_c_double)
+    call fixed%get_report(rep)
+    call check(rep%termination == NKS_TERMINATION_NOT_STARTED .and. rep%arm == 0, 'report before any solve: not started, arm 0')
+    b = 1.0_c_double
+    x = 42.0_c_double
+    s = fixed%solve(a, b, x, 0.2_c_double)
+    call fixed%get_report(rep)
+    call a%matvec(x, ax)
+    call check(s == NKS_OK .and. rep%status == NKS_OK .and. rep%termination == NKS_TERMINATION_CONVERGED_RTOL, &
+               'SOR with omega 1.5 converges')
+    call check(rep%arm == 1 .and. same(rep%omega, 1.5_c_double), 'report: arm 1 (1-based), omega 1.5')
+    call check(rep%iterations >= 1 .and. same(rep%cost, real(rep%iterations, c_double)), 'report: cost = iterations')
+    call check(abs(rep%initial_residual_norm - norm2(b)) <= 1.0e-12_c_double*norm2(b), &
+               'zero initial guess by default: initial residual = ||b||')
+    call check(abs(rep%residual_norm - norm2(b - ax)) <= 1.0e-12_c_double + 1.0e-6_c_double*rep%residual_norm, &
+               'report residual_norm is the true residual ||b - A x||')
+    call check(norm2(b - ax) < 1.0e-8_c_double*norm2(b), 'true residual below tol * ||r0||')
+    s = nks_sor_bandit_get_report(fixed%c_handle(), raw_rep)
+    call check(s == NKS_OK .and. raw_rep%arm == 0 .and. raw_rep%iterations == rep%iterations, &
+               'raw nks_sor_bandit_get_report: the same report, arm 0-based')
+    call fixed%set_option('max_iterations', 3.0_c_double)
+    x = 0.0_c_double
+    s = fixed%solve(a, b, x, 0.2_c_double)
+    call fixed%get_report(rep)
+    call check(s == NKS_MAX_ITERATIONS .and. rep%iterations == 3 .and. same(rep%cost, 3.0_c_double) .and. &
+               maxval(abs(x)) > 0.0_c_double, 'iteration cap 3: NKS_MAX_ITERATIONS, cost 3, last iterate in x')
+    s = fixed%solve(a, b(1:m - 1), x, 0.2_c_double)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(fixed%last_error(), 'b has 19 entries') > 0, &
+               'size(b) /= size(x): NKS_ERR_DIMENSION_MISMATCH: '//fixed%last_error())
+    s = fixed%solve(a, b(1:m - 1), x(1:m - 1), 0.2_c_double)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(fixed%last_error(), 'dimension 20') > 0, &
+               'n /= matrix dimension: NKS_ERR_DIMENSION_MISMATCH: '//fixed%last_error())
+
+    ! A ChebCB learner: solves at varying contexts, each converged with a true residual below tol.
+    call learner%create(NKS_SOR_CHEBCB, 20, 1.0_c_double, 1.95_c_double, 2024_int64)
+    call learner%set_option('context_min', 0.0_c_double)
+    call learner%set_option('context_max', 1.0_c_double)
+    do t = 1, 12
+      context = real(mod(t, 4), c_double)/4.0_c_double
+      call shifted_laplace_csr(a, context)
+      x = 0.0_c_double
+      s = learner%solve(a, b, x, context)
+      call learner%get_report(rep)
+      call a%matvec(x, ax)
+      call check(s == NKS_OK .and. rep%arm >= 1 .and. rep%arm <= 20 .and. norm2(b - ax) < 1.0e-8_c_double*norm2(b), &
+                 'ChebCB solve converges, arm in 1..20, true residual below tol')
+    end do
+    call learner%choose(0.3_c_double, arm, omega)
+    call learner%observe(arm, 0.3_c_double, 40.0_c_double)
+    call learner%set_option('chebyshev_terms', 4.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_STATE, 'chebyshev_terms after observing: NKS_ERR_INVALID_STATE: '//learner%last_error())
+
+    ! probabilities: a length mismatch is refused with the library's message, p untouched.
+    p_short = -1.0_c_double
+    call learner%probabilities(0.3_c_double, p_short, stat=s)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(learner%last_error(), 'num_arms = 20') > 0 .and. &
+               all(same(p_short, -1.0_c_double)), &
+               'probabilities into 19 values: NKS_ERR_DIMENSION_MISMATCH, untouched: '//learner%last_error())
+    call learner%probabilities(0.3_c_double, p)
+    call check(abs(sum(p) - 1.0_c_double) < 1.0e-9_c_double .and. all(p >= 0.0_c_double), &
+               'probabilities: a distribution over the 20 arms')
+
+    ! Save to an array and load into a new object: the same distributions and next choices.
+    call learner%save(saved)
+    call check(size(saved) > 0, 'save gives bytes')
+    raw_buf = c_null_ptr
+    raw_len = 0
+    s = nks_sor_bandit_save(learner%c_handle(), raw_buf, raw_len)
+    call check(s == NKS_OK .and. raw_len == size(saved, kind=c_size_t), 'raw nks_sor_bandit_save: same length')
+    call nks_bytes_free(raw_buf, raw_len)
+    call resumed%load(saved, stat=s)
+    call check(s == NKS_OK .and. resumed%is_created(), 'load of saved bytes')
+    call resumed%save(again)
+    call check(size(again) == size(saved), 'a loaded learner saves to as many bytes')
+    call check(all(again == saved), 'a loaded learner saves back to the same bytes')
+    call check(same_distributions(learner, resumed), 'loaded learner: the same probabilities at 3 contexts')
+    call learner%choose(0.7_c_double, arm, omega)
+    call resumed%choose(0.7_c_double, arm2, omega2)
+    call check(arm == arm2 .and. same(omega, omega2), 'loaded learner: the same next choice')
+    call learner%observe(arm, 0.7_c_double, 30.0_c_double)
+    call resumed%observe(arm2, 0.7_c_double, 30.0_c_double)
+    call check(same_distributions(learner, resumed), 'loaded learner: the same probabilities after observing')
+
+    ! A corrupted, truncated or empty array is refused with the library's message and leaves
+    ! the object as it was.
+    damaged = saved
+    damaged(size(saved)/2) = not(damaged(size(saved)/2))
+    call resumed%load(damaged, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(resumed%last_error(), 'checksum') > 0, &
+               'corrupted bytes: NKS_ERR_INVALID_ARGUMENT, checksum message: '//resumed%last_error())
+    call check(resumed%is_created() .and. same_distributions(learner, resumed), &
+               'a refused load keeps the learner held')
+    call resumed%load(saved(1:size(saved) - 1), stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(resumed%last_error()) > 0, &
+               'truncated bytes: NKS_ERR_INVALID_ARGUMENT: '//resumed%last_error())
+    allocate (empty(0))
+    call from_file%load(empty, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. .not. from_file%is_created(), &
+               'no bytes: NKS_ERR_INVALID_ARGUMENT, nothing created: '//from_file%last_error())
+    block
+      type(c_ptr) :: out
+      out = c_null_ptr
+      s = nks_sor_bandit_load(damaged, size(damaged, kind=c_size_t), out)
+      call check(s == NKS_ERR_INVALID_ARGUMENT .and. .not. c_associated(out) .and. index(nks_last_error(), 'checksum') > 0, &
+                 'raw nks_sor_bandit_load of corrupted bytes: out stays null')
+    end block
+
+    ! Through a file.
+    call learner%save_file('sor_bandit_state.nks  ', stat=s)
+    call check(s == NKS_OK, 'save_file (trailing blanks ignored)')
+    call from_file%load_file('sor_bandit_state.nks', stat=s)
+    call check(s == NKS_OK .and. same_distributions(learner, from_file), 'load_file: the same probabilities')
+    call from_file%save(again)
+    call learner%save(saved)
+    call check(size(again) == size(saved), 'file round trip: same length')
+    call check(all(again == saved), 'file round trip: same bytes')
+    call from_file%load_file('no_such_dir/sor_bandit_state.nks', stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(from_file%last_error(), 'no_such_dir/sor_bandit_state.nks') > 0 &
+               .and. from_file%is_created(), 'missing file: NKS_ERR_INVALID_ARGUMENT naming the path, learner kept: '// &
+               from_file%last_error())
+    call learner%save_file('no_such_dir/sor_bandit_state.nks', stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'unwritable file: NKS_ERR_INVALID_ARGUMENT: '//learner%last_error())
+
+    ! Freed objects: every call fails with NKS_ERR_NULL_POINTER; freeing again is safe.
+    call learner%free()
+    call learner%free()
+    call nks_sor_bandit_free(c_null_ptr)
+    s = learner%solve(a, b, x, 0.2_c_double)
+    call check(s == NKS_ERR_NULL_POINTER, 'solve after free: NKS_ERR_NULL_POINTER')
+    call learner%choose(0.2_c_double, arm, omega, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. arm == 0, 'choose after free: NKS_ERR_NULL_POINTER')
+    call learner%probabilities(0.2_c_double, p, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'probabilities after free: NKS_ERR_NULL_POINTER')
+    call learner%save(again, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. size(again) == 0, 'save after free: NKS_ERR_NULL_POINTER, no bytes')
+    call learner%get_report(rep, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'get_report after free: NKS_ERR_NULL_POINTER')
+    call learner%set_option('tol', 1.0e-6_c_double, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'set_option after free: NKS_ERR_NULL_POINTER')
+    call a%free()
+  end subroutine test_sor_bandit
+
+  !> Whether two learners give bitwise the same probabilities at contexts 0.1, 0.5 and 0.9.
+  logical function same_distributions(one, other)
+    type(nks_sor_bandit_t), intent(inout) :: one, other
+    real(c_double) :: p(20), q(20)
+    integer :: k
+    same_distributions = .true.
+    do k = 1, 3
+      call one%probabilities(0.1_c_double + 0.4_c_double*real(k - 1, c_double), p)
+      call other%probabilities(0.1_c_double + 0.4_c_double*real(k - 1, c_double), q)
+      same_distributions = same_distributions .and. all(same(p, q))
+    end do
+  end function same_distributions
+
 
   !> A quiet NaN.
   function ieee_nan() result(v)
