@@ -1,17 +1,39 @@
-//! Buffers the library hands to the host (saved recycle spaces, saved learner states), and the
-//! one function that frees them.
+//! Saved states crossing the ABI (recycle spaces, learner states): the buffers the library
+//! hands to the host, the one function that frees them, and the file-path argument.
 
-use super::ffi::guard;
-use super::status::nks_status;
+use super::ffi::{guard, null_error, try_str};
+use super::status::{nks_status, CError};
+use crate::error::Error;
+use std::ffi::c_char;
+use std::path::PathBuf;
 
-/// Hands `bytes` to the host as `*buf` / `*len` (both checked non-NULL by the caller).
+/// Hands `bytes` to the host as `*buf` / `*len`; a NULL `buf` or `len` fails and writes nothing.
 ///
 /// # Safety
-/// `buf` and `len` are writable.
-pub(crate) unsafe fn give(bytes: Vec<u8>, buf: *mut *mut u8, len: *mut usize) {
+/// `buf` and `len` are NULL or writable.
+pub(crate) unsafe fn give(bytes: Vec<u8>, buf: *mut *mut u8, len: *mut usize) -> Result<(), CError> {
+    if buf.is_null() {
+        return Err(null_error("buf"));
+    }
+    if len.is_null() {
+        return Err(null_error("len"));
+    }
     let boxed = bytes.into_boxed_slice();
     *len = boxed.len();
     *buf = Box::into_raw(boxed) as *mut u8;
+    Ok(())
+}
+
+/// The non-empty UTF-8 file path `path`.
+///
+/// # Safety
+/// `path` is NULL or a NUL-terminated string.
+pub(crate) unsafe fn path_arg(path: *const c_char) -> Result<PathBuf, CError> {
+    let s = try_str(path, "path")?;
+    if s.is_empty() {
+        return Err(Error::invalid("path is empty").into());
+    }
+    Ok(PathBuf::from(s))
 }
 
 /// Frees a buffer the library returned with its length (from `nks_krylov_save_recycled` or `nks_sor_bandit_save`).

@@ -3,7 +3,9 @@
 
 use super::status::{nks_status, set_last_error, CError};
 use crate::linalg::csr::MAX_DIM;
+use crate::error::Error;
 use std::any::Any;
+use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// What a fallible export body returns.
@@ -46,6 +48,18 @@ pub fn guard_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
 /// The error for a NULL argument `name`.
 pub fn null_error(name: &str) -> CError {
     CError::new(nks_status::NKS_ERR_NULL_POINTER, format!("argument `{name}` is NULL"))
+}
+
+/// Borrows the NUL-terminated UTF-8 string at `p` (an option name, a file path), or fails
+/// naming `name`: NULL is `NKS_ERR_NULL_POINTER`, invalid UTF-8 `NKS_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the borrow.
+pub unsafe fn try_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, CError> {
+    if p.is_null() {
+        return Err(null_error(name));
+    }
+    CStr::from_ptr(p).to_str().map_err(|_| Error::invalid(format!("{name} is not valid UTF-8")).into())
 }
 
 /// Borrows `*p`, or fails naming `name`.

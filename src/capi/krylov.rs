@@ -1,14 +1,14 @@
 //! `nks_krylov`: CG, GMRES(m) and FGMRES(m) on an `nks_csr` or a matvec callback.
 
 use super::csr::nks_csr;
-use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
+use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
 use crate::krylov::{method_from_code, side_from_code, KrylovOptions, KrylovReport, KrylovSolver, Termination};
 use crate::linalg::{CsrMatrix, LinearOperator, Par};
 use crate::precond::{Identity, Ilu0, Jacobi, Preconditioner};
 use std::cell::{RefCell, RefMut};
-use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::{c_char, c_int, c_void};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -429,14 +429,11 @@ pub unsafe extern "C" fn nks_krylov_set_max_seconds(h: *mut nks_krylov, max_seco
 /// `NKS_ERR_UNKNOWN_OPTION` with the list of known names.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const c_char, value: f64) -> nks_status {
-    if name.is_null() {
-        return guard(|| Err(null_error("name")));
-    }
-    let name = match CStr::from_ptr(name).to_str() {
-        Ok(s) => s.to_owned(),
-        Err(_) => return guard(|| Err(Error::invalid("option name is not valid UTF-8").into())),
+    let name = match try_str(name, "name") {
+        Ok(s) => s,
+        Err(e) => return guard(|| Err(e)),
     };
-    with_options(h, |o| o.set(&name, value).map(|_| ()))
+    with_options(h, |o| o.set(name, value).map(|_| ()))
 }
 
 /// Reads an option by name into `*value`: every name `nks_krylov_set_option` accepts, in the
@@ -453,15 +450,10 @@ pub unsafe extern "C" fn nks_krylov_set_option(h: *mut nks_krylov, name: *const 
 pub unsafe extern "C" fn nks_krylov_get_option(h: *const nks_krylov, name: *const c_char, value: *mut f64) -> nks_status {
     guard(|| {
         let st = state(h)?;
-        if name.is_null() {
-            return Err(null_error("name"));
-        }
+        let name = try_str(name, "name")?;
         if value.is_null() {
             return Err(null_error("value"));
         }
-        let name = CStr::from_ptr(name)
-            .to_str()
-            .map_err(|_| CError::from(Error::invalid("option name is not valid UTF-8")))?;
         let v = st.solver.options().get(name)?;
         write_out(value, v, "value")?;
         Ok(nks_status::NKS_OK)

@@ -12,8 +12,7 @@ use crate::linalg::dense::layout_len;
 use crate::linalg::{CsrMatrix, DenseMut, DenseRef, LinearOperator, Par};
 use crate::persist;
 use crate::precond::Preconditioner;
-use std::ffi::{c_char, c_int, c_void, CStr};
-use std::path::PathBuf;
+use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
 
 /// Matrix-free operator of system `system` of a sequence: write `y = A_system x` for vectors of
@@ -326,13 +325,7 @@ pub unsafe extern "C" fn nks_krylov_clear_recycled(h: *mut nks_krylov) -> nks_st
 pub unsafe extern "C" fn nks_krylov_save_recycled(h: *const nks_krylov, buf: *mut *mut u8, len: *mut usize) -> nks_status {
     guard(|| {
         let st = state(h)?;
-        if buf.is_null() {
-            return Err(null_error("buf"));
-        }
-        if len.is_null() {
-            return Err(null_error("len"));
-        }
-        bytes::give(st.solver.save_recycled(), buf, len);
+        bytes::give(st.solver.save_recycled(), buf, len)?;
         Ok(nks_status::NKS_OK)
     })
 }
@@ -350,25 +343,13 @@ pub unsafe extern "C" fn nks_krylov_load_recycled(h: *mut nks_krylov, buf: *cons
     })
 }
 
-fn path_arg(path: *const c_char) -> Result<PathBuf, CError> {
-    if path.is_null() {
-        return Err(null_error("path"));
-    }
-    // SAFETY: the host passes a NUL-terminated string.
-    let s = unsafe { CStr::from_ptr(path) }.to_str().map_err(|_| Error::invalid("path is not valid UTF-8"))?;
-    if s.is_empty() {
-        return Err(Error::invalid("path is empty").into());
-    }
-    Ok(PathBuf::from(s))
-}
-
 /// As `nks_krylov_save_recycled`, to the file `path` (created or replaced). An I/O failure
 /// returns `NKS_ERR_INVALID_ARGUMENT` with the path and the system's reason.
 #[no_mangle]
 pub unsafe extern "C" fn nks_krylov_save_recycled_file(h: *const nks_krylov, path: *const c_char) -> nks_status {
     guard(|| {
         let st = state(h)?;
-        persist::write_file(&path_arg(path)?, &st.solver.save_recycled())?;
+        persist::write_file(&bytes::path_arg(path)?, &st.solver.save_recycled())?;
         Ok(nks_status::NKS_OK)
     })
 }
@@ -378,7 +359,7 @@ pub unsafe extern "C" fn nks_krylov_save_recycled_file(h: *const nks_krylov, pat
 pub unsafe extern "C" fn nks_krylov_load_recycled_file(h: *mut nks_krylov, path: *const c_char) -> nks_status {
     guard(|| {
         let mut st = state(h)?;
-        let bytes = persist::read_file(&path_arg(path)?)?;
+        let bytes = persist::read_file(&bytes::path_arg(path)?)?;
         st.solver.load_recycled(&bytes)?;
         Ok(nks_status::NKS_OK)
     })

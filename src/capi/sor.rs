@@ -2,14 +2,13 @@
 
 use super::bytes;
 use super::csr::nks_csr;
-use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, write_handle, write_out};
+use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::{termination_code, termination_status};
 use super::status::{nks_status, CError};
 use crate::error::Error;
 use crate::sor::{LearnerKind, SorBandit, SorReport};
 use std::cell::{RefCell, RefMut};
-use std::ffi::{c_char, CStr};
-use std::path::PathBuf;
+use std::ffi::c_char;
 
 /// The learners of `nks_sor_bandit_new`.
 #[repr(i32)]
@@ -92,22 +91,6 @@ unsafe fn wrap(out: *mut *mut nks_sor_bandit, bandit: SorBandit) {
     write_handle(out, nks_sor_bandit { state: RefCell::new(State { bandit, report }) });
 }
 
-fn c_string<'a>(p: *const c_char, name: &str) -> Result<&'a str, CError> {
-    if p.is_null() {
-        return Err(null_error(name));
-    }
-    // SAFETY: the host passes a NUL-terminated string.
-    unsafe { CStr::from_ptr(p) }.to_str().map_err(|_| Error::invalid(format!("{name} is not valid UTF-8")).into())
-}
-
-fn path_arg(path: *const c_char) -> Result<PathBuf, CError> {
-    let s = c_string(path, "path")?;
-    if s.is_empty() {
-        return Err(Error::invalid("path is empty").into());
-    }
-    Ok(PathBuf::from(s))
-}
-
 /// Creates a learner: `learner` an `nks_sor_learner` value, `num_arms` values of omega evenly
 /// spaced on `[omega_min, omega_max]` (inside `(0, 2)`; the paper: 20 arms on [1, 1.95]),
 /// drawing with a generator seeded by `seed` (same seed, same choices).
@@ -169,7 +152,7 @@ pub unsafe extern "C" fn nks_sor_bandit_free(h: *mut nks_sor_bandit) {
 pub unsafe extern "C" fn nks_sor_bandit_set_option(h: *mut nks_sor_bandit, name: *const c_char, value: f64) -> nks_status {
     guard(|| {
         let mut st = state(h)?;
-        st.bandit.set_option(c_string(name, "name")?, value)?;
+        st.bandit.set_option(try_str(name, "name")?, value)?;
         Ok(nks_status::NKS_OK)
     })
 }
@@ -183,7 +166,7 @@ pub unsafe extern "C" fn nks_sor_bandit_set_option(h: *mut nks_sor_bandit, name:
 pub unsafe extern "C" fn nks_sor_bandit_get_option(h: *const nks_sor_bandit, name: *const c_char, value: *mut f64) -> nks_status {
     guard(|| {
         let st = state(h)?;
-        let v = st.bandit.get_option(c_string(name, "name")?)?;
+        let v = st.bandit.get_option(try_str(name, "name")?)?;
         write_out(value, v, "value")?;
         Ok(nks_status::NKS_OK)
     })
@@ -299,13 +282,7 @@ pub unsafe extern "C" fn nks_sor_bandit_probabilities(h: *const nks_sor_bandit, 
 pub unsafe extern "C" fn nks_sor_bandit_save(h: *const nks_sor_bandit, buf: *mut *mut u8, len: *mut usize) -> nks_status {
     guard(|| {
         let st = state(h)?;
-        if buf.is_null() {
-            return Err(null_error("buf"));
-        }
-        if len.is_null() {
-            return Err(null_error("len"));
-        }
-        bytes::give(st.bandit.to_bytes(), buf, len);
+        bytes::give(st.bandit.to_bytes(), buf, len)?;
         Ok(nks_status::NKS_OK)
     })
 }
@@ -332,7 +309,7 @@ pub unsafe extern "C" fn nks_sor_bandit_load(buf: *const u8, len: usize, out: *m
 pub unsafe extern "C" fn nks_sor_bandit_save_file(h: *const nks_sor_bandit, path: *const c_char) -> nks_status {
     guard(|| {
         let st = state(h)?;
-        crate::persist::write_file(&path_arg(path)?, &st.bandit.to_bytes())?;
+        crate::persist::write_file(&bytes::path_arg(path)?, &st.bandit.to_bytes())?;
         Ok(nks_status::NKS_OK)
     })
 }
@@ -344,7 +321,7 @@ pub unsafe extern "C" fn nks_sor_bandit_load_file(path: *const c_char, out: *mut
         if out.is_null() {
             return Err(null_error("out"));
         }
-        let bytes = crate::persist::read_file(&path_arg(path)?)?;
+        let bytes = crate::persist::read_file(&bytes::path_arg(path)?)?;
         wrap(out, SorBandit::from_bytes(&bytes)?);
         Ok(nks_status::NKS_OK)
     })
