@@ -1,11 +1,12 @@
 //! The Julia binding (`bindings/julia/NKSolve`) and its examples (`examples/julia/poisson.jl`,
-//! `examples/julia/recycling.jl`).
+//! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`).
 //!
 //! Julia cannot be installed on the build machines, so the binding is checked statically:
 //! `tests/julia_ccall_check.py` parses every `.jl` file with tree-sitter-julia and checks each
-//! `ccall`, `@cfunction` and the `KrylovReport` mirror against `include/nksolve.h`. Where `julia`
-//! is on PATH, the examples and the binding's error paths (sequences and saved recycle spaces
-//! included) also run against the freshly built library.
+//! `ccall`, `@cfunction`, `NKS_*` constant and struct mirror (`KrylovReport` of
+//! `nks_krylov_report`, `SorReport` of `nks_sor_report`) against `include/nksolve.h`. Where
+//! `julia` is on PATH, the examples and the binding's error paths (sequences, saved recycle
+//! spaces and the SOR bandit included) also run against the freshly built library.
 
 mod common;
 
@@ -61,6 +62,13 @@ fn header_function_count() -> usize {
         .count()
 }
 
+/// The structs `include/nksolve.h` declares (`typedef struct { ... } nks_x;`), counted without
+/// the checker's parser: each ends with a top-level line `} nks_x;`.
+fn header_struct_count() -> usize {
+    let header = std::fs::read_to_string(common::root().join("include").join("nksolve.h")).unwrap();
+    header.lines().filter(|l| l.starts_with("} nks_") && l.ends_with(';')).count()
+}
+
 #[test]
 fn julia_binding_matches_the_header_statically() {
     if !have_tree_sitter_julia() {
@@ -79,6 +87,12 @@ fn julia_binding_matches_the_header_statically() {
     assert!(
         summary.contains(&format!(" {n}/{n} header functions")),
         "the binding must wrap all {n} functions of include/nksolve.h: {summary}"
+    );
+    let structs = header_struct_count();
+    assert!(structs >= 2, "only {structs} structs found in include/nksolve.h");
+    assert!(
+        summary.contains(&format!(" {structs}/{structs} structs")),
+        "every struct of include/nksolve.h must have an exact Julia mirror: {summary}"
     );
     assert!(
         summary.contains(" 4 cfunctions"),
@@ -126,6 +140,30 @@ fn julia_binding_matches_the_header_statically() {
             "    matvecs::Csize_t\n    precond_applies::Csize_t\n",
             "    precond_applies::Csize_t\n    matvecs::Csize_t\n",
             "KrylovReport fields (status, termination, iterations, precond_applies, matvecs",
+        ),
+        (
+            "SOR report fields swapped",
+            "    arm::Csize_t\n    omega::Cdouble\n",
+            "    omega::Cdouble\n    arm::Csize_t\n",
+            "SorReport fields (status, termination, omega, arm, iterations",
+        ),
+        (
+            "a SOR report field of the wrong width",
+            "    arm::Csize_t\n",
+            "    arm::Int32\n",
+            "SorReport.arm is Int32 but nks_sor_report.arm is size_t",
+        ),
+        (
+            "a wrong SOR argument type",
+            "(Int32, Csize_t, Cdouble, Cdouble, UInt64, Ref{Ptr{Cvoid}})",
+            "(Int32, Csize_t, Cdouble, Cdouble, Int64, Ref{Ptr{Cvoid}})",
+            "nks_sor_bandit_new: argument 5 (seed) is Int64",
+        ),
+        (
+            "a learner code off",
+            "const NKS_SOR_YOUNG = Int32(4)",
+            "const NKS_SOR_YOUNG = Int32(3)",
+            "NKS_SOR_YOUNG = 3 but include/nksolve.h has 4",
         ),
         (
             "an enum value off",
@@ -194,10 +232,22 @@ fn julia_recycling_example_matches_the_rust_core() {
     common::check_recycling_output("Julia", &stdout);
 }
 
+#[test]
+fn julia_sor_bandit_example_matches_the_rust_core() {
+    let Some(mut cmd) = julia("julia_sor_bandit_depot") else { return };
+    cmd.arg(common::root().join("examples").join("julia").join("sor_bandit.jl"));
+    let out = common::run_ok(&mut cmd);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_sor_bandit_output("Julia", &stdout);
+}
+
 /// The binding's failure paths, run where Julia exists: library errors carry status and message,
 /// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve;
 /// and the sequence / recycling wrappers: results against single solves, 1-based orders, saved
-/// spaces that resume exactly, corrupted buffers refused with the library's message.
+/// spaces that resume exactly, corrupted buffers refused with the library's message; and the SOR
+/// bandit: a solve checked by its true residual, errors with the library's message, 1-based arms
+/// through choose! / observe!, saved learners (bytes and file) that resume exactly.
 const ERROR_PATHS_JL: &str = r#"
 using NKSolve, Test
 
@@ -382,6 +432,85 @@ norm2(v) = sqrt(sum(abs2, v))
     operator_changed!(s)
     solve!(s, zeros(n), B[:, 2])
     @test report(s).recycle_rebuilt == 1 && converged(report(s))
+end
+
+@testset "NKSolve SOR bandit" begin
+    @test sizeof(SorReport) == 64
+    @test fieldoffset(SorReport, 3) == 8 && fieldoffset(SorReport, 9) == 56   # arm, seconds
+    A = tridiag(2.5, 0.0)                       # symmetric, diagonally dominant
+    b = ones(n)
+    h = SorBandit(:chebcb, 8, 1.0, 1.9; seed = 11, context_min = 0.0, context_max = 1.0, tol = 1e-10)
+    @test NKSolve.num_arms(h) == 8 && get_option(h, "learner") == NKSolve.NKS_SOR_CHEBCB
+    @test report(h).termination == NKSolve.NKS_TERMINATION_NOT_STARTED && report(h).arm == 0
+
+    # A solve, checked by recomputing its true residual; arms are 1-based.
+    x = zeros(n)
+    @test solve!(h, x, A, b, 0.5) == NKSolve.NKS_OK
+    r = report(h)
+    @test converged(r) && 1 <= r.arm <= 8 && r.cost == r.iterations > 0
+    @test r.omega ≈ 1.0 + 0.9 * (Int(r.arm) - 1) / 7
+    @test norm2(b .- A * x) <= 1e-10 * r.initial_residual_norm * 1.01
+    @test isapprox(r.residual_norm, norm2(b .- A * x); rtol = 1e-6)
+    set_option!(h, "method", 1)                 # SSOR-PCG
+    x2 = zeros(n)
+    @test solve!(h, x2, A, b, 0.5) == NKSolve.NKS_OK
+    @test isapprox(x2, x; rtol = 1e-8)
+    set_option!(h, "method", 0)
+
+    # Errors carry the library's status and message.
+    err = try set_option!(h, "tolerance", 1e-6); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_UNKNOWN_OPTION
+    @test err.func == "nks_sor_bandit_set_option" && occursin("max_iterations", err.message)
+    p5 = fill(-1.0, 5)
+    err = try probabilities!(p5, h, 0.5); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+    @test occursin("num_arms = 8", err.message) && all(==(-1.0), p5)
+    err = try solve!(h, zeros(n - 1), A, ones(n - 1), 0.5); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+    @test_throws DimensionMismatch solve!(h, zeros(n), A, ones(n - 1), 0.5)
+    @test_throws ArgumentError SorBandit(:sor, 4, 1.0, 1.5)
+    err = try SorBandit(:fixed, 3, 1.5, 1.5); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+
+    # choose! / observe! round trip: a fixed learner always chooses its omega, as arm 1.
+    f = SorBandit(:fixed, 1, 1.5, 1.5)
+    @test choose!(f, 0.3) == (1, 1.5)
+    @test observe!(f, 1, 0.3, 10.0) === f
+    @test probabilities(f, 0.3) == [1.0]
+    err = try observe!(f, 2, 0.3, 10.0); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+    @test_throws ArgumentError observe!(f, 0, 0.3, 10.0)
+
+    # Saved learners resume exactly, from bytes and from a file.
+    p = probabilities(h, 0.25)
+    @test length(p) == 8 && isapprox(sum(p), 1.0; rtol = 1e-12)
+    bytes = save_bandit(h)
+    @test bytes isa Vector{UInt8} && !isempty(bytes)
+    path = joinpath(mktempdir(), "bandit.nks")
+    save_bandit_file(h, path)
+    @test read(path) == bytes
+    restored = (load_bandit(bytes), load_bandit_file(path))
+    for g in restored
+        @test NKSolve.num_arms(g) == 8 && get_option(g, "tol") == 1e-10
+        @test probabilities(g, 0.25) == p
+    end
+    want = [choose!(h, 0.4) for _ in 1:5]
+    for g in restored
+        @test [choose!(g, 0.4) for _ in 1:5] == want
+    end
+
+    # Corrupted or foreign buffers are refused with the library's reason.
+    corrupted = copy(bytes)
+    corrupted[end ÷ 2] ⊻= 0xff
+    for bad in (corrupted, bytes[1:end-5], UInt8[1, 2, 3])
+        err = try load_bandit(bad); nothing catch e; e end
+        @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+        @test err.func == "nks_sor_bandit_load" && !isempty(err.message)
+    end
+    err = try load_bandit_file(joinpath(mktempdir(), "missing.nks")); nothing catch e; e end
+    @test err isa NKSolveError && occursin("missing.nks", err.message)
+    free!(h)
+    @test_throws NKSolveError choose!(h, 0.5)
 end
 "#;
 

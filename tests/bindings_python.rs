@@ -1,8 +1,9 @@
 //! The Python binding (`bindings/python/nksolve`, ctypes + numpy) against the freshly built
-//! `libnksolve.so`: the Poisson and recycling examples must print the Rust core's numbers, and
-//! the binding's pytest suite (solutions against scipy's direct solver, error statuses and
-//! messages, callbacks that raise, the monitor, report consistency, sequences and saved
-//! recycle spaces) must pass.
+//! `libnksolve.so`: the Poisson, recycling and SOR-bandit examples must print the Rust core's
+//! numbers, and the binding's pytest suite (solutions against scipy's direct solver, error
+//! statuses and messages, callbacks that raise, the monitor, report consistency, sequences and
+//! saved recycle spaces; SOR-bandit solves, choose / observe, probabilities and saved learners)
+//! must pass.
 //!
 //! Needs `python3` (or `$NKS_PYTHON`) with numpy, scipy and pytest. Without them the test is
 //! skipped with a printed reason, except under `CI=true`, where it fails.
@@ -78,6 +79,17 @@ fn python_recycling_example_prints_the_core_numbers() {
 }
 
 #[test]
+fn python_sor_bandit_example_prints_the_core_numbers() {
+    if !require_python() {
+        return;
+    }
+    let out = common::run_ok(python_cmd().arg("examples/python/sor_bandit.py"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_sor_bandit_output("Python", &stdout);
+}
+
+#[test]
 fn python_binding_test_suite_passes() {
     if !require_python() {
         return;
@@ -89,6 +101,6 @@ fn python_binding_test_suite_passes() {
     // pytest exits 5 when it collects nothing; also make sure it really ran the suite.
     let summary = stdout.lines().rev().find(|l| l.contains(" passed")).unwrap_or_else(|| panic!("no pytest summary:\n{stdout}"));
     let passed: usize = summary.split_whitespace().zip(summary.split_whitespace().skip(1)).find(|(_, w)| w.starts_with("passed")).and_then(|(n, _)| n.parse().ok()).unwrap_or(0);
-    assert!(passed >= 30, "expected the full suite (>= 30 tests) to pass, got: {summary}");
+    assert!(passed >= 60, "expected the full suite (>= 60 tests) to pass, got: {summary}");
     assert!(!summary.contains("failed") && !summary.contains("error"), "{summary}");
 }

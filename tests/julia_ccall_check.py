@@ -16,8 +16,9 @@ include/nksolve.h, read with a small parser of the header:
     types are that signature;
   * every NKS_* constant of the header (enum values, version macros) has a `const` mirror with
     the same value;
-  * every struct of the header (e.g. `nks_krylov_report`) has an immutable Julia mirror (e.g.
-    `KrylovReport`) with the same fields, in the same order, with compatible types.
+  * every struct of the header has an immutable Julia mirror named after it (`nks_krylov_report`
+    -> `KrylovReport`, `nks_sor_report` -> `SorReport`) with the same fields, in the same order,
+    with compatible types (so the same layout); the summary counts the structs mirrored.
 
 Prints one line per problem (`file:line: message`) and a summary; exits 1 on any problem.
 
@@ -265,6 +266,7 @@ class Checker:
     methods: dict[str, list[tuple[str, int, list[str | None], str | None]]] = field(default_factory=dict)
     pending_cfunctions: list[tuple[str, int, str, list[str], str]] = field(default_factory=list)
     structs_seen: dict[str, tuple[str, int, bool, list[tuple[str, str | None]]]] = field(default_factory=dict)
+    structs_mirrored: set[str] = field(default_factory=set)  # C structs whose mirror is exact
 
     def problem(self, path: str, node_or_line, msg: str) -> None:
         line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_point[0] + 1
@@ -488,25 +490,32 @@ class Checker:
 
         # structs of the header mirrored field for field by immutable Julia structs
         for cname, cfields in self.header.structs.items():
-            jname = julia_struct_name(cname)
-            seen = self.structs_seen.get(jname)
-            if seen is None:
-                self.problems.append(f"(binding): no Julia struct {jname} mirrors the C struct {cname}")
-                continue
-            path, line, mutable, jfields = seen
-            if mutable:
-                self.problem(path, line, f"{jname} mirrors C struct {cname} and must be an immutable (isbits) struct")
-            if [n for n, _ in jfields] != [n for _, n in cfields]:
-                self.problem(path, line, f"{jname} fields ({', '.join(n for n, _ in jfields)}) differ from {cname} "
-                                         f"({', '.join(n for _, n in cfields)}) in names or order")
-            for (jn, jt), (ct, cn) in zip(jfields, cfields):
-                ok = accepted_julia(self.header, ct, "field")
-                if jt is None:
-                    self.problem(path, line, f"{jname}.{jn} has no type annotation (C: {ct} {cn})")
-                elif ok is None:
-                    self.problem(path, line, f"{jname}.{jn}: no Julia mapping known for C field type {ct}")
-                elif jt not in ok:
-                    self.problem(path, line, f"{jname}.{jn} is {jt} but {cname}.{cn} is {ct} (use {' or '.join(sorted(ok))})")
+            if self.check_struct_mirror(cname, cfields):
+                self.structs_mirrored.add(cname)
+
+    def check_struct_mirror(self, cname: str, cfields: list[tuple[CType, str]]) -> bool:
+        """Checks the Julia mirror of the C struct `cname`; True when it matches exactly."""
+        before = len(self.problems)
+        jname = julia_struct_name(cname)
+        seen = self.structs_seen.get(jname)
+        if seen is None:
+            self.problems.append(f"(binding): no Julia struct {jname} mirrors the C struct {cname}")
+            return False
+        path, line, mutable, jfields = seen
+        if mutable:
+            self.problem(path, line, f"{jname} mirrors C struct {cname} and must be an immutable (isbits) struct")
+        if [n for n, _ in jfields] != [n for _, n in cfields]:
+            self.problem(path, line, f"{jname} fields ({', '.join(n for n, _ in jfields)}) differ from {cname} "
+                                     f"({', '.join(n for _, n in cfields)}) in names or order")
+        for (jn, jt), (ct, cn) in zip(jfields, cfields):
+            ok = accepted_julia(self.header, ct, "field")
+            if jt is None:
+                self.problem(path, line, f"{jname}.{jn} has no type annotation (C: {ct} {cn})")
+            elif ok is None:
+                self.problem(path, line, f"{jname}.{jn}: no Julia mapping known for C field type {ct}")
+            elif jt not in ok:
+                self.problem(path, line, f"{jname}.{jn} is {jt} but {cname}.{cn} is {ct} (use {' or '.join(sorted(ok))})")
+        return len(self.problems) == before
 
 
 def jl_files(paths: list[str]) -> list[str]:
@@ -549,7 +558,7 @@ def main(argv: list[str]) -> int:
     total = len(header.functions)
     covered = len(checker.wrapped & set(header.functions))
     print(f"julia ccall check: {checker.ccalls} ccalls, {covered}/{total} header functions, "
-          f"{checker.cfunctions} cfunctions, {len(header.structs)} structs, {checker.constants_checked} constants, "
+          f"{checker.cfunctions} cfunctions, {len(checker.structs_mirrored)}/{len(header.structs)} structs, {checker.constants_checked} constants, "
           f"{len(checker.problems)} problems ({len(files)} files)")
     return 1 if checker.problems else 0
 

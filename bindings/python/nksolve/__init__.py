@@ -1,6 +1,7 @@
 """Python binding of nksolve: Krylov solvers (CG, GMRES(m), FGMRES(m), and the recycling
 GCRO-DR(m, k) and recycled CG) on sparse matrices or matrix-free operators, single systems or
-sequences of systems, through the library's C ABI (ctypes + numpy, no compiled extension).
+sequences of systems, and SOR whose relaxation parameter is learned across a sequence of
+systems, through the library's C ABI (ctypes + numpy, no compiled extension).
 
 Quick start::
 
@@ -19,8 +20,16 @@ Sequences of related systems (GCRO-DR keeps a recycled subspace from one system 
     X, order, reports = solver.solve_sequence([A0, A1, A2], B, features=betas)
     blob = solver.save_recycled()          # bytes; load_recycled(blob) on another handle
 
+SOR with omega learned per system from a context (here the shift c of ``A = L + c I``)::
+
+    bandit = nksolve.SorBandit("chebcb", 20, 1.0, 1.95, seed=7, context_min=0.0, context_max=1.0)
+    for c in shifts:
+        x, report = bandit.solve(L + c * I, b, context=c)   # report.omega, report.iterations
+    state = bandit.save()                  # bytes; nksolve.SorBandit.load(state) resumes
+
 Conventions
 -----------
+* Indices are 0-based, as in the C API: system indices of sequences, SOR-bandit arms.
 * Failures of a call raise :class:`NKSolveError`, carrying the library's :class:`Status` and its
   detailed message (which argument, what was wrong, the valid range).
 * A solve that finishes without reaching the tolerance (iteration or time limit, stagnation) does
@@ -59,6 +68,9 @@ __all__ = [
     "Krylov",
     "KrylovReport",
     "skr_order",
+    "SorLearner",
+    "SorBandit",
+    "SorReport",
     "set_num_threads",
     "get_num_threads",
     "version",
@@ -643,12 +655,11 @@ class _csr_list:
             _fail(Status.DIMENSION_MISMATCH, f"{len(items)} operators but B has {count} columns (one per system)", function)
         self.matrices, self._owned = [], []
         for i, A in enumerate(items):
-            if isinstance(A, CSR):
-                self.matrices.append(A)
-            elif hasattr(A, "tocsr"):
-                C = CSR.from_scipy(A)
-                self._owned.append(C)
+            C, converted = _as_csr(A)
+            if C is not None:
                 self.matrices.append(C)
+                if converted:
+                    self._owned.append(C)
             else:
                 self.close()
                 raise TypeError(f"{function}: operators[{i}] is a {type(A).__name__}; use an nksolve.CSR or a "
@@ -676,6 +687,40 @@ def _path_arg(path, function: str) -> bytes:
     if b"\0" in raw:
         _fail(Status.INVALID_ARGUMENT, f"path {path!r} contains a NUL character", function)
     return raw
+
+
+def _library_bytes(function: str, call: Callable) -> bytes:
+    """The buffer a C function hands out through ``uint8_t **buf, size_t *len`` as ``bytes``.
+
+    ``call(buf, len)`` runs the C function with the two out-pointers and returns its status; the
+    library's buffer is copied and freed with ``nks_bytes_free``.
+    """
+    buf, length = _lib.c_uint8_p(), ctypes.c_size_t(0)
+    _check(call(ctypes.byref(buf), ctypes.byref(length)), function)
+    try:
+        return ctypes.string_at(buf, length.value) if length.value else b""
+    finally:
+        _lib.nks_bytes_free(buf, length.value)
+
+
+def _byte_array(data, function: str) -> np.ndarray:
+    """A bytes-like object as a ``uint8`` array the C API can read (no copy for ``bytes``,
+    ``bytearray`` or ``memoryview``)."""
+    try:
+        return np.frombuffer(data, dtype=np.uint8)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{function}: data must be a bytes-like object ({e})") from None
+
+
+def _as_csr(A):
+    """``A`` as ``(CSR, converted)``: an :class:`CSR` as it is, a ``scipy.sparse`` matrix
+    copied into a new CSR (``converted`` is then ``True`` and the caller closes it), anything
+    else ``(None, False)``."""
+    if isinstance(A, CSR):
+        return A, False
+    if hasattr(A, "tocsr"):
+        return CSR.from_scipy(A), True
+    return None, False
 
 
 class Krylov(_Handle):
@@ -1080,13 +1125,8 @@ class Krylov(_Handle):
         (``nks_krylov_save_recycled``): a versioned, checksummed, little-endian format that
         :meth:`load_recycled` accepts in another handle, process or machine. Options and
         operators are not part of it."""
-        fn = "nks_krylov_save_recycled"
-        buf, length = _lib.c_uint8_p(), ctypes.c_size_t(0)
-        _check(_lib.nks_krylov_save_recycled(self._handle(), ctypes.byref(buf), ctypes.byref(length)), fn)
-        try:
-            return ctypes.string_at(buf, length.value) if length.value else b""
-        finally:
-            _lib.nks_bytes_free(buf, length.value)
+        h = self._handle()
+        return _library_bytes("nks_krylov_save_recycled", lambda buf, length: _lib.nks_krylov_save_recycled(h, buf, length))
 
     def load_recycled(self, data) -> None:
         """Restores a space saved by :meth:`save_recycled` (any bytes-like object); it is
@@ -1098,10 +1138,7 @@ class Krylov(_Handle):
                 unchanged.
         """
         fn = "nks_krylov_load_recycled"
-        try:
-            raw = np.frombuffer(data, dtype=np.uint8)  # no copy for bytes, bytearray, memoryview
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"{fn}: data must be a bytes-like object ({e})") from None
+        raw = _byte_array(data, fn)
         _check(_lib.nks_krylov_load_recycled(self._handle(), raw.ctypes.data_as(_lib.c_uint8_p), raw.size), fn)
 
     def save_recycled_file(self, path) -> None:
@@ -1128,3 +1165,335 @@ class Krylov(_Handle):
 
     def __repr__(self) -> str:
         return "<nksolve.Krylov (closed)>" if self._h is None else f"<nksolve.Krylov n={self._n}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# SOR with a learned relaxation parameter
+# ---------------------------------------------------------------------------------------------
+
+
+class SorLearner(enum.IntEnum):
+    """The learners of :class:`SorBandit` (``nks_sor_learner``); the constructor also takes
+    their names in lower case (``"tsallis_inf"``, ``"chebcb"``, ``"binned"``, ``"fixed"``,
+    ``"young"``)."""
+
+    #: Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the
+    #: best fixed omega in hindsight. Ignores the context.
+    TSALLIS_INF = 0
+    #: ChebCB: contextual; regresses each arm's cost on Chebyshev features of the context
+    #: (options ``context_min``, ``context_max``, ``chebyshev_terms``); approaches the best
+    #: omega per context.
+    CHEBCB = 1
+    #: Tsallis-INF per context bin (options ``context_min``, ``context_max``, ``bins``).
+    BINNED = 2
+    #: Always ``omega_min`` (``num_arms = 1``, ``omega_max == omega_min``).
+    FIXED = 3
+    #: Young's ``2 / (1 + sqrt(1 - rho^2))`` clamped to ``[omega_min, omega_max]``
+    #: (``num_arms = 1``); ``rho`` is option ``young_rho``, or the context of each solve when
+    #: that is -1 (the default).
+    YOUNG = 4
+
+
+_SOR_LEARNERS = {learner.name.lower(): learner for learner in SorLearner}
+
+
+@dataclass(frozen=True)
+class SorReport:
+    """What the last :meth:`SorBandit.solve` did (mirror of ``nks_sor_report``)."""
+
+    status: Status  #: The status the solve returned.
+    #: Why it stopped: ``CONVERGED_RTOL``, ``MAX_ITERATIONS``, ``NON_FINITE`` (SOR diverged),
+    #: ``BREAKDOWN`` (SSOR-PCG on a non-SPD matrix); ``NOT_STARTED`` before the first solve.
+    termination: Termination
+    arm: int  #: The arm chosen: its 0-based index into the omega grid (as :meth:`SorBandit.choose` gives it).
+    omega: float  #: The omega used.
+    iterations: int  #: Iterations (SOR sweeps or CG iterations).
+    cost: float  #: The cost the learner was given: ``iterations``, or ``max_iterations`` when not converged.
+    initial_residual_norm: float  #: ``||b - A x0||``.
+    residual_norm: float  #: ``||b - A x||`` of the returned iterate.
+    seconds: float  #: Wall-clock seconds of the solve.
+
+    @property
+    def converged(self) -> bool:
+        """``True`` when the solve reached the tolerance."""
+        return self.termination in (Termination.CONVERGED_RTOL, Termination.CONVERGED_ATOL)
+
+    @classmethod
+    def _from_c(cls, r: _lib.nks_sor_report) -> "SorReport":
+        return cls(
+            status=_enum_or_int(Status, r.status),
+            termination=_enum_or_int(Termination, r.termination),
+            arm=int(r.arm),
+            omega=float(r.omega),
+            iterations=int(r.iterations),
+            cost=float(r.cost),
+            initial_residual_norm=float(r.initial_residual_norm),
+            residual_norm=float(r.residual_norm),
+            seconds=float(r.seconds),
+        )
+
+
+def _seed(seed, function: str) -> int:
+    """A seed for a ``uint64_t`` argument (ctypes would wrap negatives and large values around)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= int(seed) < 2**64:
+        _fail(Status.INVALID_ARGUMENT, f"seed = {seed!r} must be an integer in [0, 2**64)", function)
+    return int(seed)
+
+
+class SorBandit(_Handle):
+    """SOR (or SSOR-preconditioned CG) whose relaxation parameter omega is learned across a
+    sequence of systems (``nks_sor_bandit``). Use one handle from one thread at a time.
+
+    The learner chooses one of ``num_arms`` omegas evenly spaced on ``[omega_min, omega_max]``
+    for each system, given the system's *context* (a number describing it, such as a shift or a
+    time step), and learns from the iteration count. :meth:`solve` chooses, solves and learns
+    in one call; :meth:`choose` and :meth:`observe` serve solves done elsewhere. Arms are
+    0-based indices into the omega grid everywhere in this class, as in the C API.
+
+    Args:
+        learner: a :class:`SorLearner` or its name: ``"tsallis_inf"``, ``"chebcb"``,
+            ``"binned"``, ``"fixed"``, ``"young"``.
+        num_arms: the number of omegas, ``1..=100000`` (1 for ``"fixed"`` and ``"young"``).
+        omega_min, omega_max: the grid's ends, inside ``(0, 2)`` (the paper: 20 arms on
+            ``[1, 1.95]``; ``"fixed"`` needs ``omega_max == omega_min``).
+        seed: seeds the learner's random generator (same seed, same choices), ``[0, 2**64)``.
+        **options: options set by name with :meth:`set_option`, in the order given (e.g.
+            ``context_min=-0.1, context_max=0.4, tol=1e-8``).
+
+    Raises:
+        NKSolveError: ``INVALID_ARGUMENT`` for an unknown learner, a bad grid, or a bad option
+            value; ``UNKNOWN_OPTION`` for an unknown option name.
+    """
+
+    _free_fn = "nks_sor_bandit_free"
+
+    def __init__(
+        self,
+        learner: Union[str, SorLearner, int],
+        num_arms: int,
+        omega_min: float,
+        omega_max: float,
+        *,
+        seed: int = 0,
+        **options: float,
+    ):
+        fn = "nks_sor_bandit_new"
+        self._h = None
+        code = _choice(learner, _SOR_LEARNERS, SorLearner, "learner", fn)
+        arms = _size(num_arms, "num_arms", fn)
+        h = _lib.nks_sor_bandit_p()
+        _check(_lib.nks_sor_bandit_new(code, arms, float(omega_min), float(omega_max), _seed(seed, fn), ctypes.byref(h)), fn)
+        self._h = h
+        for name, value in options.items():
+            self.set_option(name, value)
+
+    @classmethod
+    def _adopt(cls, h) -> "SorBandit":
+        """A new object owning the handle ``h`` that ``nks_sor_bandit_load*`` created."""
+        self = cls.__new__(cls)
+        self._h = h
+        return self
+
+    # -- what the learner was created with -------------------------------------------------------
+
+    @property
+    def learner(self) -> SorLearner:
+        """The kind of learner (read-only option ``"learner"``)."""
+        return _enum_or_int(SorLearner, int(self.get_option("learner")))
+
+    @property
+    def num_arms(self) -> int:
+        """The number of omegas of the grid, the length of :meth:`probabilities` (read-only
+        option ``"num_arms"``)."""
+        return int(self.get_option("num_arms"))
+
+    @property
+    def omega_min(self) -> float:
+        """The grid's lower end (read-only option ``"omega_min"``); arm ``k`` of ``n`` has omega
+        ``omega_min + k (omega_max - omega_min) / (n - 1)``."""
+        return self.get_option("omega_min")
+
+    @property
+    def omega_max(self) -> float:
+        """The grid's upper end (read-only option ``"omega_max"``)."""
+        return self.get_option("omega_max")
+
+    # -- options -------------------------------------------------------------------------------
+
+    def set_option(self, name: str, value: float) -> None:
+        """Sets an option by name (``nks_sor_bandit_set_option``): ``"tol"`` in ``(0, 1)``
+        (default 1e-8; stop at ``||b - A x|| < tol ||b - A x0||``), ``"max_iterations"``
+        ``>= 1`` (default 10000; a solve reaching it costs the cap), ``"method"`` (0 SOR, the
+        default; 1 SSOR-preconditioned CG for SPD matrices), ``"sweep"`` (0 forward, 1 backward,
+        2 symmetric; SOR only), ``"ordering"`` (0 natural, 1 multicolour), ``"use_initial_guess"``
+        (0: start from zero, the default; 1: from ``x0``, see :meth:`solve`), ``"context_min"``,
+        ``"context_max"`` (default 0, 1: the context interval of ChebCB and the binned learner),
+        ``"bins"`` (1..=10000, default 5), ``"chebyshev_terms"`` (1..=32, default 6),
+        ``"young_rho"`` ([0, 1), or -1: the context).
+
+        Raises:
+            NKSolveError: ``UNKNOWN_OPTION`` (the message lists the names), ``INVALID_ARGUMENT``
+                for a value out of range (the option keeps its value), ``INVALID_STATE`` for
+                ``context_min``, ``context_max``, ``bins``, ``chebyshev_terms`` once the learner
+                has observed a cost, and for the read-only options of :meth:`get_option`.
+        """
+        fn = "nks_sor_bandit_set_option"
+        if isinstance(value, str):
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        _check(_lib.nks_sor_bandit_set_option(self._handle(), str(name).encode("utf-8"), float(value)), fn)
+
+    def get_option(self, name: str) -> float:
+        """Reads an option by name (``nks_sor_bandit_get_option``), as a float in the encoding
+        :meth:`set_option` takes, so ``set_option(name, get_option(name))`` changes nothing; or
+        one of the read-only options fixed at creation: ``"learner"`` (a :class:`SorLearner`
+        code), ``"num_arms"``, ``"omega_min"``, ``"omega_max"`` (also the properties of the
+        same names). An unknown name raises ``NKSolveError`` with status ``UNKNOWN_OPTION``."""
+        fn = "nks_sor_bandit_get_option"
+        value = ctypes.c_double()
+        _check(_lib.nks_sor_bandit_get_option(self._handle(), str(name).encode("utf-8"), ctypes.byref(value)), fn)
+        return value.value
+
+    # -- learning --------------------------------------------------------------------------------
+
+    def choose(self, context: float) -> Tuple[int, float]:
+        """Draws an arm for a system with ``context``, for a solve done elsewhere
+        (``nks_sor_bandit_choose``): returns ``(arm, omega)``, ``arm`` 0-based. Report the
+        solve's iteration count with :meth:`observe`. Advances the random generator.
+
+        Raises:
+            NKSolveError: ``NON_FINITE`` (context), ``INVALID_ARGUMENT`` (a Young context
+                outside ``[0, 1)``).
+        """
+        fn = "nks_sor_bandit_choose"
+        arm, omega = ctypes.c_size_t(), ctypes.c_double()
+        _check(_lib.nks_sor_bandit_choose(self._handle(), float(context), ctypes.byref(arm), ctypes.byref(omega)), fn)
+        return arm.value, omega.value
+
+    def observe(self, arm: int, context: float, cost: float) -> None:
+        """Learns that ``arm`` (0-based, as :meth:`choose` gave it) cost ``cost`` iterations
+        (``>= 0``; pass the cap for a solve that did not converge) on a system with ``context``
+        (``nks_sor_bandit_observe``).
+
+        Raises:
+            NKSolveError: ``INVALID_ARGUMENT`` (``arm >= num_arms``, a negative or non-finite
+                cost), ``NON_FINITE`` (context).
+        """
+        fn = "nks_sor_bandit_observe"
+        _check(_lib.nks_sor_bandit_observe(self._handle(), _size(arm, "arm", fn), float(context), float(cost)), fn)
+
+    def probabilities(self, context: float, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """The distribution the next choice at ``context`` is drawn from, one entry per arm
+        (``nks_sor_bandit_probabilities``); non-contextual learners ignore ``context``.
+
+        Args:
+            out: a contiguous, writeable ``float64`` array of length :attr:`num_arms` to write
+                into; ``None``: a new array.
+
+        Raises:
+            NKSolveError: ``DIMENSION_MISMATCH`` when ``out`` has another length,
+                ``NON_FINITE`` (context); ``out`` is written only on success.
+        """
+        fn = "nks_sor_bandit_probabilities"
+        h = self._handle()
+        if out is None:
+            out = np.empty(self.num_arms, dtype=np.float64)
+        elif not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.ndim == 1
+                  and out.flags.c_contiguous and out.flags.writeable):
+            raise TypeError(f"{fn}: out must be a contiguous, writeable one-dimensional float64 numpy array")
+        _check(_lib.nks_sor_bandit_probabilities(h, float(context), _dptr(out), out.size), fn)
+        return out
+
+    # -- solving ---------------------------------------------------------------------------------
+
+    def solve(self, A, b, context: float, x0=None) -> Tuple[np.ndarray, SorReport]:
+        """Chooses omega for ``context``, solves ``A x = b`` by SOR or SSOR-PCG, and learns from
+        the iteration count (``nks_sor_bandit_solve``). Returns ``(x, report)``; ``x`` is a new
+        array, ``b`` and ``x0`` are never modified.
+
+        ``A`` is an :class:`CSR` or a ``scipy.sparse`` matrix (copied for the call), square with
+        a nonzero diagonal. The solve starts from ``x0`` when option ``use_initial_guess`` is 1
+        (then ``x0`` is required), else from zero (then passing ``x0`` is an error, as it would
+        be ignored). A solve that stops at ``max_iterations`` does NOT raise: ``x`` is the last
+        iterate and ``report.status`` is ``MAX_ITERATIONS`` (check ``report.converged``).
+
+        Raises:
+            NKSolveError: ``NON_FINITE`` when SOR diverged, ``BREAKDOWN`` when SSOR-PCG met a
+                non-SPD matrix (the learner still learned the capped cost; :attr:`report` tells
+                the omega); bad input (a length mismatch, NaN in ``b``, a zero diagonal, a
+                non-finite context), which changes nothing, the generator included.
+        """
+        fn = "nks_sor_bandit_solve"
+        h = self._handle()
+        bv = _vector(b, "b", fn)
+        start_from_x0 = self.get_option("use_initial_guess") == 1.0
+        if x0 is None:
+            if start_from_x0:
+                _fail(Status.INVALID_ARGUMENT, "option use_initial_guess is 1 but no x0 was given", fn)
+            x = np.zeros(bv.size, dtype=np.float64)
+        else:
+            if not start_from_x0:
+                _fail(Status.INVALID_ARGUMENT, "x0 was given but option use_initial_guess is 0 (the solve starts from zero)", fn)
+            x = np.array(_vector(x0, "x0", fn), dtype=np.float64, copy=True)
+            if x.size != bv.size:
+                _fail(Status.DIMENSION_MISMATCH, f"x0 has length {x.size} but b has length {bv.size}", fn)
+        matrix, converted = _as_csr(A)
+        if matrix is None:
+            raise TypeError(f"SorBandit.solve: A is a {type(A).__name__}; use an nksolve.CSR or a scipy.sparse matrix")
+        try:
+            _check(_lib.nks_sor_bandit_solve(h, matrix._handle(), _dptr(bv), _dptr(x), bv.size, float(context)), fn)
+        finally:
+            if converted:
+                matrix.close()
+        return x, self.report
+
+    @property
+    def report(self) -> SorReport:
+        """The report of the last :meth:`solve` that ran (converged, capped, diverged or broken
+        down; ``nks_sor_bandit_get_report``). A solve refused for bad input leaves the previous
+        report in place."""
+        r = _lib.nks_sor_report()
+        _check(_lib.nks_sor_bandit_get_report(self._handle(), ctypes.byref(r)), "nks_sor_bandit_get_report")
+        return SorReport._from_c(r)
+
+    # -- saving and loading ----------------------------------------------------------------------
+
+    def save(self) -> bytes:
+        """The learner (kind, grid, options, statistics, generator position) as ``bytes``
+        (``nks_sor_bandit_save``): a versioned, checksummed format, the same on every platform,
+        that :meth:`load` turns into a learner making the same choices this one would make
+        next."""
+        h = self._handle()
+        return _library_bytes("nks_sor_bandit_save", lambda buf, length: _lib.nks_sor_bandit_save(h, buf, length))
+
+    @classmethod
+    def load(cls, data) -> "SorBandit":
+        """A new learner from what :meth:`save` wrote (any bytes-like object;
+        ``nks_sor_bandit_load``), possibly in another process or on another machine.
+
+        Raises:
+            NKSolveError: ``INVALID_ARGUMENT`` for a foreign, truncated or corrupted buffer, or
+                one of another format version (the message says which).
+        """
+        fn = "nks_sor_bandit_load"
+        raw = _byte_array(data, fn)
+        h = _lib.nks_sor_bandit_p()
+        _check(_lib.nks_sor_bandit_load(raw.ctypes.data_as(_lib.c_uint8_p), raw.size, ctypes.byref(h)), fn)
+        return cls._adopt(h)
+
+    def save_file(self, path) -> None:
+        """As :meth:`save`, into the file ``path`` (created or replaced;
+        ``nks_sor_bandit_save_file``). An I/O failure raises ``NKSolveError``
+        (``INVALID_ARGUMENT``) with the path and the system's reason."""
+        fn = "nks_sor_bandit_save_file"
+        _check(_lib.nks_sor_bandit_save_file(self._handle(), _path_arg(path, fn)), fn)
+
+    @classmethod
+    def load_file(cls, path) -> "SorBandit":
+        """As :meth:`load`, from the file ``path`` (``nks_sor_bandit_load_file``)."""
+        fn = "nks_sor_bandit_load_file"
+        h = _lib.nks_sor_bandit_p()
+        _check(_lib.nks_sor_bandit_load_file(_path_arg(path, fn), ctypes.byref(h)), fn)
+        return cls._adopt(h)
+
+    def __repr__(self) -> str:
+        return "<nksolve.SorBandit (closed)>" if self._h is None else f"<nksolve.SorBandit num_arms={self.num_arms}>"

@@ -24,6 +24,7 @@ from ctypes import (
     c_size_t,
     c_uint8,
     c_uint32,
+    c_uint64,
     c_void_p,
 )
 
@@ -89,6 +90,7 @@ lib, path = _load()
 nks_status = c_int32
 nks_csr_p = c_void_p  # opaque `nks_csr *`
 nks_krylov_p = c_void_p  # opaque `nks_krylov *`
+nks_sor_bandit_p = c_void_p  # opaque `nks_sor_bandit *`
 c_double_p = POINTER(c_double)
 c_int64_p = POINTER(c_int64)
 c_size_t_p = POINTER(c_size_t)
@@ -118,6 +120,23 @@ class nks_krylov_report(Structure):
         ("recycle_largest_angle", c_double),
         ("recycle_projection_ratio", c_double),
         ("recycle_dropped", c_int32),
+    ]
+
+
+class nks_sor_report(Structure):
+    """Mirror of the C struct ``nks_sor_report`` (same field order and types; on x86_64
+    ``arm`` is at offset 8, ``seconds`` at 56 and the size is 64)."""
+
+    _fields_ = [
+        ("status", c_int32),
+        ("termination", c_int32),
+        ("arm", c_size_t),
+        ("omega", c_double),
+        ("iterations", c_size_t),
+        ("cost", c_double),
+        ("initial_residual_norm", c_double),
+        ("residual_norm", c_double),
+        ("seconds", c_double),
     ]
 
 
@@ -225,6 +244,47 @@ nks_krylov_load_recycled_file = _declare(
     "nks_krylov_load_recycled_file", nks_status, nks_krylov_p, c_char_p
 )
 nks_bytes_free = _declare("nks_bytes_free", None, c_uint8_p, c_size_t)
+
+# nks_sor_bandit
+nks_sor_bandit_new = _declare(
+    "nks_sor_bandit_new", nks_status,
+    c_int32, c_size_t, c_double, c_double, c_uint64, POINTER(nks_sor_bandit_p),
+)
+nks_sor_bandit_free = _declare("nks_sor_bandit_free", None, nks_sor_bandit_p)
+nks_sor_bandit_set_option = _declare(
+    "nks_sor_bandit_set_option", nks_status, nks_sor_bandit_p, c_char_p, c_double
+)
+nks_sor_bandit_get_option = _declare(
+    "nks_sor_bandit_get_option", nks_status, nks_sor_bandit_p, c_char_p, POINTER(c_double)
+)
+nks_sor_bandit_choose = _declare(
+    "nks_sor_bandit_choose", nks_status, nks_sor_bandit_p, c_double, c_size_t_p, POINTER(c_double)
+)
+nks_sor_bandit_observe = _declare(
+    "nks_sor_bandit_observe", nks_status, nks_sor_bandit_p, c_size_t, c_double, c_double
+)
+nks_sor_bandit_solve = _declare(
+    "nks_sor_bandit_solve", nks_status,
+    nks_sor_bandit_p, nks_csr_p, c_double_p, c_double_p, c_size_t, c_double,
+)
+nks_sor_bandit_get_report = _declare(
+    "nks_sor_bandit_get_report", nks_status, nks_sor_bandit_p, POINTER(nks_sor_report)
+)
+nks_sor_bandit_probabilities = _declare(
+    "nks_sor_bandit_probabilities", nks_status, nks_sor_bandit_p, c_double, c_double_p, c_size_t
+)
+nks_sor_bandit_save = _declare(
+    "nks_sor_bandit_save", nks_status, nks_sor_bandit_p, POINTER(c_uint8_p), c_size_t_p
+)
+nks_sor_bandit_load = _declare(
+    "nks_sor_bandit_load", nks_status, c_uint8_p, c_size_t, POINTER(nks_sor_bandit_p)
+)
+nks_sor_bandit_save_file = _declare(
+    "nks_sor_bandit_save_file", nks_status, nks_sor_bandit_p, c_char_p
+)
+nks_sor_bandit_load_file = _declare(
+    "nks_sor_bandit_load_file", nks_status, c_char_p, POINTER(nks_sor_bandit_p)
+)
 
 # library-wide
 nks_version = _declare("nks_version", c_uint32)

@@ -760,3 +760,283 @@ def test_recycling_options_round_trip():
     with pytest.raises(NKSolveError) as info:
         solver.set_option("refresh_interval", 0)
     assert info.value.status == Status.INVALID_ARGUMENT and "refresh_interval" in info.value.message
+
+
+# ---------------------------------------------------------------------------------------------
+# SOR with a learned omega (SorBandit)
+# ---------------------------------------------------------------------------------------------
+
+
+def shifted_poisson(nx, shift):
+    """The 5-point Laplacian plus ``shift`` on the diagonal: SPD for shift > -the smallest
+    eigenvalue."""
+    return (poisson2d(nx) + shift * sp.identity(nx * nx)).tocsr()
+
+
+def new_chebcb(seed=11):
+    return nksolve.SorBandit("chebcb", 8, 1.0, 1.9, seed=seed, context_min=0.0, context_max=1.0, tol=1e-10)
+
+
+def test_sor_solution_matches_spsolve():
+    A = shifted_poisson(12, 0.3)
+    b = rhs(A.shape[0])
+    bandit = new_chebcb()
+    for method in (0, 1):  # SOR, then SSOR-PCG
+        bandit.set_option("method", method)
+        x, report = bandit.solve(A, b, context=0.3)
+        assert report.status == Status.OK and report.converged
+        assert report.termination == Termination.CONVERGED_RTOL
+        assert relerr(x, spla.spsolve(A.tocsc(), b)) < 1e-8
+        # The report's residual is the true one, recomputed here.
+        true_residual = np.linalg.norm(b - A @ x)
+        assert math.isclose(report.residual_norm, true_residual, rel_tol=1e-6, abs_tol=1e-13)
+        assert true_residual < 1e-10 * report.initial_residual_norm * 1.01
+        assert math.isclose(report.initial_residual_norm, np.linalg.norm(b), rel_tol=1e-12)
+        assert 0 <= report.arm < bandit.num_arms
+        assert report.omega == pytest.approx(1.0 + 0.9 * report.arm / 7)
+        assert report.cost == report.iterations > 0 and report.seconds >= 0
+
+
+def test_sor_accepts_csr_and_initial_guess():
+    A = shifted_poisson(10, 0.1)
+    b = rhs(A.shape[0])
+    bandit = new_chebcb()
+    x, first = bandit.solve(nksolve.CSR.from_scipy(A), b, 0.1)
+    with pytest.raises(NKSolveError) as info:
+        bandit.solve(A, b, 0.1, x0=x)  # would be ignored: start from zero is the default
+    assert info.value.status == Status.INVALID_ARGUMENT and "use_initial_guess" in info.value.message
+    bandit.set_option("use_initial_guess", 1)
+    with pytest.raises(NKSolveError) as info:
+        bandit.solve(A, b, 0.1)
+    assert info.value.status == Status.INVALID_ARGUMENT and "x0" in info.value.message
+    x0 = 0.5 * x
+    x2, warm = bandit.solve(A, b, 0.1, x0=x0)
+    np.testing.assert_array_equal(x0, 0.5 * x)  # never modified
+    # The solve started from x0: its initial residual is b - A x0, about half of b's.
+    assert math.isclose(warm.initial_residual_norm, np.linalg.norm(b - A @ x0), rel_tol=1e-10)
+    assert warm.initial_residual_norm < 0.6 * first.initial_residual_norm
+    assert warm.converged and relerr(x2, x) < 1e-8
+
+
+def test_sor_iteration_cap_returns_the_last_iterate():
+    A = shifted_poisson(12, 0.0)
+    b = rhs(A.shape[0])
+    bandit = nksolve.SorBandit("fixed", 1, 1.2, 1.2, max_iterations=3)
+    x, report = bandit.solve(A, b, 0.0)
+    assert report.status == Status.MAX_ITERATIONS and not report.converged
+    assert report.termination == Termination.MAX_ITERATIONS and report.iterations == 3 and report.cost == 3
+    assert math.isclose(report.residual_norm, np.linalg.norm(b - A @ x), rel_tol=1e-6)
+    assert report.residual_norm < report.initial_residual_norm
+
+
+@pytest.mark.parametrize("method, status", [(0, Status.NON_FINITE), (1, Status.BREAKDOWN)])
+def test_sor_divergence_raises_and_keeps_the_report(method, status):
+    A = sp.csr_matrix(np.array([[1.0, 3.0], [3.0, 1.0]]))  # symmetric indefinite
+    bandit = nksolve.SorBandit("fixed", 1, 1.5, 1.5, method=method, max_iterations=500)
+    with pytest.raises(NKSolveError) as info:
+        bandit.solve(A, np.ones(2), 0.0)
+    assert info.value.status == status and info.value.message
+    report = bandit.report  # the solve ran: its report is there, with the capped cost learned
+    assert report.status == status and not report.converged
+    assert report.omega == 1.5 and report.cost == 500
+
+
+def test_sor_bad_input_changes_nothing():
+    A = shifted_poisson(6, 0.2)
+    bandit = new_chebcb()
+    before = bandit.probabilities(0.5)
+    with pytest.raises(NKSolveError) as info:
+        bandit.solve(A, np.ones(35), 0.2)
+    assert info.value.status == Status.DIMENSION_MISMATCH and "n = 35" in info.value.message
+    b = np.ones(36)
+    b[4] = np.nan
+    with pytest.raises(NKSolveError) as info:
+        bandit.solve(A, b, 0.2)
+    assert info.value.status == Status.NON_FINITE and "nks_sor_bandit_solve" in str(info.value)
+    with pytest.raises(NKSolveError) as info:
+        bandit.solve(A, np.ones(36), math.nan)
+    assert info.value.status == Status.NON_FINITE
+    assert bandit.report.termination == Termination.NOT_STARTED  # no solve ran
+    np.testing.assert_array_equal(bandit.probabilities(0.5), before)
+    with pytest.raises(TypeError):
+        bandit.solve(A.toarray(), np.ones(36), 0.2)
+
+
+def test_sor_unknown_option_and_bad_values():
+    bandit = new_chebcb()
+    with pytest.raises(NKSolveError) as info:
+        bandit.set_option("tolerance", 1e-6)
+    assert info.value.status == Status.UNKNOWN_OPTION
+    assert "tolerance" in info.value.message and "max_iterations" in info.value.message
+    assert "nks_sor_bandit_set_option" in str(info.value)
+    with pytest.raises(NKSolveError) as info:
+        bandit.get_option("tolerance")
+    assert info.value.status == Status.UNKNOWN_OPTION and "nks_sor_bandit_get_option" in str(info.value)
+    with pytest.raises(NKSolveError) as info:
+        nksolve.SorBandit("tsallis_inf", 4, 1.0, 1.5, tolerance=1e-6)
+    assert info.value.status == Status.UNKNOWN_OPTION
+    with pytest.raises(NKSolveError) as info:
+        bandit.set_option("tol", 2.0)
+    assert info.value.status == Status.INVALID_ARGUMENT and "tol" in info.value.message
+    assert bandit.get_option("tol") == 1e-10  # kept its value
+    with pytest.raises(NKSolveError) as info:
+        nksolve.SorBandit("chebcb", 4, 1.0, 2.5)
+    assert info.value.status == Status.INVALID_ARGUMENT and "nks_sor_bandit_new" in str(info.value)
+    with pytest.raises(NKSolveError) as info:
+        nksolve.SorBandit("sor", 4, 1.0, 1.5)
+    assert info.value.status == Status.INVALID_ARGUMENT and "'chebcb'" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        nksolve.SorBandit(nksolve.SorLearner.FIXED, 3, 1.5, 1.5)  # fixed: one arm only
+    assert info.value.status == Status.INVALID_ARGUMENT and "num_arms" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        nksolve.SorBandit("chebcb", 4, 1.0, 1.5, seed=-1)
+    assert info.value.status == Status.INVALID_ARGUMENT and "seed" in info.value.message
+
+
+def test_sor_options_round_trip():
+    bandit = nksolve.SorBandit(nksolve.SorLearner.BINNED, 5, 1.0, 1.8)
+    assert bandit.get_option("tol") == 1e-8 and bandit.get_option("max_iterations") == 10000
+    values = {"tol": 1e-6, "max_iterations": 50, "method": 1, "sweep": 2, "ordering": 1, "use_initial_guess": 1,
+              "context_min": -1.0, "context_max": 2.0, "bins": 7, "chebyshev_terms": 4, "young_rho": 0.5}
+    for name, value in values.items():
+        bandit.set_option(name, value)
+        assert bandit.get_option(name) == value, name
+        bandit.set_option(name, bandit.get_option(name))
+        assert bandit.get_option(name) == value, name
+    bandit.observe(0, 0.5, 10.0)
+    with pytest.raises(NKSolveError) as info:
+        bandit.set_option("bins", 3)  # the learner has observed a cost
+    assert info.value.status == Status.INVALID_STATE
+    # What the learner was created with reads back, and cannot be set.
+    assert bandit.learner == nksolve.SorLearner.BINNED and bandit.num_arms == 5
+    assert (bandit.omega_min, bandit.omega_max) == (1.0, 1.8)
+    with pytest.raises(NKSolveError) as info:
+        bandit.set_option("num_arms", 6)
+    assert info.value.status == Status.INVALID_STATE and "num_arms" in info.value.message
+
+
+def test_sor_probabilities_length_mismatch():
+    bandit = new_chebcb()
+    p = bandit.probabilities(0.5)
+    assert p.shape == (8,) and math.isclose(p.sum(), 1.0, rel_tol=1e-12)
+    out = np.full(5, -1.0)
+    with pytest.raises(NKSolveError) as info:
+        bandit.probabilities(0.5, out=out)
+    assert info.value.status == Status.DIMENSION_MISMATCH
+    assert "len = 5" in info.value.message and "num_arms = 8" in info.value.message
+    assert np.all(out == -1.0)  # written only on success
+    out = np.empty(8)
+    assert bandit.probabilities(0.5, out=out) is out
+    np.testing.assert_array_equal(out, p)
+    with pytest.raises(NKSolveError) as info:
+        bandit.probabilities(math.inf)
+    assert info.value.status == Status.NON_FINITE
+    with pytest.raises(TypeError):
+        bandit.probabilities(0.5, out=np.empty(8, dtype=np.float32))
+
+
+def test_sor_fixed_learner_choose_observe_round_trip():
+    bandit = nksolve.SorBandit("fixed", 1, 1.5, 1.5, seed=3)
+    assert bandit.num_arms == 1
+    for context in (-3.0, 0.0, 7.5):
+        assert bandit.choose(context) == (0, 1.5)
+    bandit.observe(0, 0.2, 42.0)
+    np.testing.assert_array_equal(bandit.probabilities(0.2), [1.0])
+    with pytest.raises(NKSolveError) as info:
+        bandit.observe(1, 0.2, 42.0)
+    assert info.value.status == Status.INVALID_ARGUMENT and "arm" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        bandit.observe(0, 0.2, -1.0)
+    assert info.value.status == Status.INVALID_ARGUMENT and "cost" in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        bandit.observe(-1, 0.2, 1.0)  # never wrapped around to a huge size_t
+    assert info.value.status == Status.INVALID_ARGUMENT
+
+
+def test_sor_choose_and_observe_learn_like_solve():
+    # Costs reported through observe teach the learner as solves do: the cheap arm wins.
+    bandit = nksolve.SorBandit("tsallis_inf", 4, 1.0, 1.6, seed=5)
+    for _ in range(300):
+        arm, omega = bandit.choose(0.0)
+        assert omega == pytest.approx(1.0 + 0.2 * arm)
+        bandit.observe(arm, 0.0, 10.0 if arm == 2 else 100.0)
+    p = bandit.probabilities(0.0)
+    assert p.argmax() == 2 and p[2] > 0.8
+
+
+def test_sor_young_learner_uses_the_context():
+    bandit = nksolve.SorBandit("young", 1, 1.0, 1.99)
+    _, omega = bandit.choose(0.6)
+    assert omega == pytest.approx(2 / (1 + math.sqrt(1 - 0.36)))
+    with pytest.raises(NKSolveError) as info:
+        bandit.choose(1.5)  # a spectral radius must be in [0, 1)
+    assert info.value.status == Status.INVALID_ARGUMENT
+
+
+def test_sor_saved_learner_resumes_exactly(tmp_path):
+    A = shifted_poisson(8, 0.2)
+    b = rhs(A.shape[0])
+    original = new_chebcb(seed=99)
+    for t in range(12):
+        original.solve(A, b, context=(t % 5) / 5)
+    blob = original.save()
+    assert isinstance(blob, bytes) and blob
+    path = tmp_path / "bandit.nks"
+    original.save_file(path)
+    assert path.read_bytes() == blob
+    from_bytes = nksolve.SorBandit.load(bytearray(blob))
+    from_file = nksolve.SorBandit.load_file(str(path))
+    for copy in (from_bytes, from_file):
+        assert copy.num_arms == original.num_arms == 8 and copy.learner == nksolve.SorLearner.CHEBCB
+        assert (copy.omega_min, copy.omega_max) == (1.0, 1.9)
+        assert copy.get_option("tol") == 1e-10 and copy.get_option("context_min") == 0.0
+        for context in (0.1, 0.6):
+            np.testing.assert_array_equal(copy.probabilities(context), original.probabilities(context))
+    # The copies make the choices the original makes next.
+    want = [original.choose(0.3) for _ in range(5)]
+    assert [from_bytes.choose(0.3) for _ in range(5)] == want
+    assert [from_file.choose(0.3) for _ in range(5)] == want
+    one_arm = nksolve.SorBandit.load(nksolve.SorBandit("fixed", 1, 1.2, 1.2).save())
+    assert one_arm.num_arms == 1 and one_arm.choose(0.0) == (0, 1.2)
+
+
+def test_sor_corrupted_or_missing_saved_learner_raises(tmp_path):
+    blob = new_chebcb().save()
+    flipped = bytearray(blob)
+    flipped[len(flipped) // 2] ^= 0xFF
+    for bad in (bytes(flipped), blob[:-5], b"not a learner", b""):
+        with pytest.raises(NKSolveError) as info:
+            nksolve.SorBandit.load(bad)
+        assert info.value.status == Status.INVALID_ARGUMENT and info.value.message
+        assert "nks_sor_bandit_load" in str(info.value)
+    with pytest.raises(TypeError):
+        nksolve.SorBandit.load(12)
+    missing = tmp_path / "no" / "such.nks"
+    with pytest.raises(NKSolveError) as info:
+        nksolve.SorBandit.load_file(missing)
+    assert info.value.status == Status.INVALID_ARGUMENT and str(missing) in info.value.message
+    with pytest.raises(NKSolveError) as info:
+        new_chebcb().save_file(missing)
+    assert info.value.status == Status.INVALID_ARGUMENT and str(missing) in info.value.message
+
+
+def test_sor_handle_lifetime():
+    with new_chebcb() as bandit:
+        assert "num_arms=8" in repr(bandit)
+    assert "closed" in repr(bandit)
+    with pytest.raises(ValueError):
+        bandit.choose(0.5)
+    bandit.close()  # idempotent
+
+
+def test_sor_report_struct_matches_the_c_layout():
+    from nksolve import _lib
+
+    R = _lib.nks_sor_report
+    if ctypes.sizeof(ctypes.c_size_t) == 8 and ctypes.alignment(ctypes.c_double) == 8:
+        offsets = {name: getattr(R, name).offset for name, _ in R._fields_}
+        assert offsets == {"status": 0, "termination": 4, "arm": 8, "omega": 16, "iterations": 24, "cost": 32,
+                           "initial_residual_norm": 40, "residual_norm": 48, "seconds": 56}
+        assert ctypes.sizeof(R) == 64
+    assert list(nksolve.SorReport.__dataclass_fields__) == [f for f, _ in R._fields_]
+    assert [int(v) for v in nksolve.SorLearner] == [0, 1, 2, 3, 4]

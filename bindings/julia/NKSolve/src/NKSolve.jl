@@ -2,8 +2,8 @@
     NKSolve
 
 Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m), and the
-recycling GCRO-DR(m, k) and recycled CG for sequences of systems) with a stable C ABI
-(`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
+recycling GCRO-DR(m, k) and recycled CG for sequences of systems) and of SOR whose relaxation
+parameter is learned across a sequence of systems, with a stable C ABI (`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
 one literal `ccall` on [`libnksolve`](@ref); handles live in mutable structs with finalizers;
 Julia callbacks are reached through non-closure `@cfunction` trampolines that recover the
 solver from `user_data`, so nothing is copied and no Julia exception ever crosses into the
@@ -21,12 +21,18 @@ r = report(s)                             # r.iterations, r.residual_norm, ...
 g = KrylovSolver(method = :gcrodr, rtol = 1e-8, recycle_dim = 10)
 status, order, reports = solve_sequence!(g, X, [A0, A1, A2], B; features = betas)
 bytes = save_recycled(g)                  # load_recycled!(other, bytes) resumes from it
+
+h = SorBandit(:chebcb, 20, 1.0, 1.95; seed = 7, context_min = 0.0, context_max = 1.0)
+status = solve!(h, x, A, b, c)            # omega chosen for the context c, then learned from
+r = report(h)                             # r.omega, r.arm, r.iterations, ...
+h2 = load_bandit(save_bandit(h))          # makes the choices h would make next
 ```
 
 Indices are 1-based everywhere in this package, as in Julia: CSR arrays, the solve order of
 [`solve_sequence!`](@ref) and [`skr_order`](@ref), the system index a sequence callback
-receives, and `reports[i]` for system `i` (column `i` of `B`). The C API's 0-based system
-indices are converted (subtract 1 to print them as C does).
+receives, `reports[i]` for system `i` (column `i` of `B`), and the arms of a
+[`SorBandit`](@ref) (arm `k` is the `k`-th omega of its grid, `probabilities(h, c)[k]`). The
+C API's 0-based system indices and arms are converted (subtract 1 to print them as C does).
 
 The library is `ENV["NKSOLVE_LIBRARY"]` when that is set (a full path), else `libnksolve`
 found by the dynamic loader (`LD_LIBRARY_PATH`, `Libdl.DL_LOAD_PATH`, system folders).
@@ -41,7 +47,9 @@ export CSR, KrylovSolver, KrylovReport, NKSolveError,
        set_use_initial_guess!, set_preconditioner_side!, set_max_seconds!, set_option!, get_option,
        matvec!, free!, converged,
        solve_sequence!, skr_order, operator_changed!, clear_recycled!,
-       save_recycled, load_recycled!, save_recycled_file, load_recycled_file!
+       save_recycled, load_recycled!, save_recycled_file, load_recycled_file!,
+       SorBandit, SorReport, choose!, observe!, probabilities, probabilities!,
+       save_bandit, load_bandit, save_bandit_file, load_bandit_file
 
 """
     NKSolve.libnksolve
@@ -143,11 +151,27 @@ const NKS_SIDE_LEFT = Int32(0)
 """`nks_preconditioner_side`: right (`:right`, the default)."""
 const NKS_SIDE_RIGHT = Int32(1)
 
+"""`nks_sor_learner`: Tsallis-INF over the omega grid (`:tsallis_inf`); ignores the context."""
+const NKS_SOR_TSALLIS_INF = Int32(0)
+"""`nks_sor_learner`: ChebCB (`:chebcb`): regresses each arm's cost on Chebyshev features of the
+context (options `"context_min"`, `"context_max"`, `"chebyshev_terms"`)."""
+const NKS_SOR_CHEBCB = Int32(1)
+"""`nks_sor_learner`: Tsallis-INF per context bin (`:binned`; options `"context_min"`,
+`"context_max"`, `"bins"`)."""
+const NKS_SOR_BINNED = Int32(2)
+"""`nks_sor_learner`: always `omega_min` (`:fixed`; one arm, `omega_max == omega_min`)."""
+const NKS_SOR_FIXED = Int32(3)
+"""`nks_sor_learner`: Young's `2 / (1 + sqrt(1 - rho^2))` clamped to `[omega_min, omega_max]`
+(`:young`; one arm); `rho` is option `"young_rho"`, or the context when that is -1."""
+const NKS_SOR_YOUNG = Int32(4)
+
 # The enums above by Julia symbol.
 const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES,
                   gcrodr = NKS_KRYLOV_GCRODR, recycled_cg = NKS_KRYLOV_RECYCLED_CG)
 const _PRECONDITIONERS = (none = NKS_PRECOND_NONE, jacobi = NKS_PRECOND_JACOBI, ilu0 = NKS_PRECOND_ILU0)
 const _SIDES = (left = NKS_SIDE_LEFT, right = NKS_SIDE_RIGHT)
+const _SOR_LEARNERS = (tsallis_inf = NKS_SOR_TSALLIS_INF, chebcb = NKS_SOR_CHEBCB, binned = NKS_SOR_BINNED,
+                       fixed = NKS_SOR_FIXED, young = NKS_SOR_YOUNG)
 
 function _lookup(table::NamedTuple, key::Symbol, what::String)
     haskey(table, key) && return table[key]
@@ -349,6 +373,7 @@ Base.unsafe_convert(::Type{Ptr{Cvoid}}, A::CSR) = A.ptr
 """
     free!(A::CSR)
     free!(s::KrylovSolver)
+    free!(h::SorBandit)
 
 Frees the library handle now instead of waiting for the garbage collector. Calling it twice is
 harmless; using the object afterwards throws an [`NKSolveError`](@ref)
@@ -480,14 +505,6 @@ struct KrylovReport
     recycle_projection_ratio::Cdouble
     recycle_dropped::Int32
 end
-
-"""
-    converged(r::KrylovReport) -> Bool
-
-Whether the solve met its tolerance (`rtol` or `atol`).
-"""
-converged(r::KrylovReport) =
-    r.termination == NKS_TERMINATION_CONVERGED_RTOL || r.termination == NKS_TERMINATION_CONVERGED_ATOL
 
 """
     KrylovSolver(; method, rtol, atol, max_iterations, restart, use_initial_guess,
@@ -1083,12 +1100,18 @@ What `s` recycles (GCRO-DR's and recycled CG's spaces) as bytes (`nks_krylov_sav
 a versioned, checksummed, little-endian format that [`load_recycled!`](@ref) accepts in
 another solver, process or machine. Options and operators are not part of it.
 """
-function save_recycled(s::KrylovSolver)
+save_recycled(s::KrylovSolver) =
+    _library_bytes("nks_krylov_save_recycled") do buf, len
+        ccall((:nks_krylov_save_recycled, libnksolve), Int32, (Ptr{Cvoid}, Ref{Ptr{UInt8}}, Ref{Csize_t}),
+              s, buf, len)
+    end
+
+# Runs `call(buf, len)`, a ccall of a C function that hands out a library buffer through
+# `uint8_t **buf, size_t *len`, and returns a copy of the buffer, which is then freed.
+function _library_bytes(call, func::String)
     buf = Ref{Ptr{UInt8}}(C_NULL)
     len = Ref{Csize_t}(0)
-    status = ccall((:nks_krylov_save_recycled, libnksolve), Int32, (Ptr{Cvoid}, Ref{Ptr{UInt8}}, Ref{Csize_t}),
-                   s, buf, len)
-    _check(status, "nks_krylov_save_recycled")
+    _check(call(buf, len), func)
     try
         return len[] == 0 ? UInt8[] : copy(unsafe_wrap(Array, buf[], Int(len[])))
     finally
@@ -1135,6 +1158,322 @@ function load_recycled_file!(s::KrylovSolver, path::AbstractString)
            "nks_krylov_load_recycled_file")
     return s
 end
+
+# ---------------------------------------------------------------------------------------------
+# SOR with a learned relaxation parameter
+# ---------------------------------------------------------------------------------------------
+
+"""
+    SorReport
+
+What the last [`solve!`](@ref) of a [`SorBandit`](@ref) did: an `isbits` mirror of the C struct
+`nks_sor_report`, field for field. Read it with [`report`](@ref)`(h)`, which makes `arm`
+1-based.
+
+- `status::Int32`: the status the solve returned (`NKSolve.NKS_OK`, `NKS_MAX_ITERATIONS`, or
+  `NKS_ERR_NON_FINITE` / `NKS_ERR_BREAKDOWN` for a solve that diverged / broke down).
+- `termination::Int32`: why it stopped (`NKSolve.NKS_TERMINATION_*`: converged, iteration
+  limit, non-finite (SOR diverged), breakdown (SSOR-PCG on a non-SPD matrix));
+  `NKS_TERMINATION_NOT_STARTED` before the first solve.
+- `arm::Csize_t`: the arm chosen, as [`report`](@ref) returns it: 1-based (the `arm`-th omega
+  of the grid, as [`choose!`](@ref) numbers arms); 0 before the first solve. (The C struct
+  holds the 0-based index; `report` adds 1.)
+- `omega::Cdouble`: the omega used.
+- `iterations::Csize_t`: iterations (SOR sweeps or CG iterations).
+- `cost::Cdouble`: the cost the learner was given: `iterations`, or `max_iterations` when not
+  converged.
+- `initial_residual_norm::Cdouble`: `‖b - A x₀‖₂`.
+- `residual_norm::Cdouble`: `‖b - A x‖₂` of the returned iterate.
+- `seconds::Cdouble`: wall-clock seconds of the solve.
+"""
+struct SorReport
+    status::Int32
+    termination::Int32
+    arm::Csize_t
+    omega::Cdouble
+    iterations::Csize_t
+    cost::Cdouble
+    initial_residual_norm::Cdouble
+    residual_norm::Cdouble
+    seconds::Cdouble
+end
+
+"""
+    converged(r::KrylovReport) -> Bool
+    converged(r::SorReport) -> Bool
+
+Whether the solve met its tolerance (`rtol` or `atol`; a SOR bandit's `"tol"`).
+"""
+converged(r::Union{KrylovReport, SorReport}) =
+    r.termination == NKS_TERMINATION_CONVERGED_RTOL || r.termination == NKS_TERMINATION_CONVERGED_ATOL
+
+# Marks the inner constructor that takes ownership of a handle the library created.
+struct _OwnHandle end
+
+"""
+    SorBandit(learner, num_arms, omega_min, omega_max; seed = 0, options...)
+
+SOR (or SSOR-preconditioned CG) whose relaxation parameter omega is learned across a sequence
+of systems (`nks_sor_bandit`). For each system the learner chooses one of `num_arms` omegas
+evenly spaced on `[omega_min, omega_max]`, given the system's *context* (a number describing
+it, such as a shift or a time step), and learns from the iteration count: [`solve!`](@ref)
+chooses, solves and learns in one call; [`choose!`](@ref) and [`observe!`](@ref) serve solves
+done elsewhere.
+
+- `learner`: `:tsallis_inf`, `:chebcb`, `:binned`, `:fixed` or `:young` (or an
+  `NKSolve.NKS_SOR_*` code).
+- `num_arms`: `1:100000` (1 for `:fixed` and `:young`); `omega_min`, `omega_max` inside
+  `(0, 2)` (the paper: 20 arms on `[1, 1.95]`; `:fixed` needs `omega_max == omega_min`).
+- `seed`: seeds the learner's random generator (same seed, same choices), `0:typemax(UInt64)`.
+- `options...`: options set with [`set_option!`](@ref) in the order given, e.g.
+  `context_min = -0.1, context_max = 0.4, tol = 1e-8`.
+
+Arms are 1-based (see [`choose!`](@ref)). Throws an [`NKSolveError`](@ref)
+(`NKS_ERR_INVALID_ARGUMENT`) for a bad grid or option value, `NKS_ERR_UNKNOWN_OPTION` for an
+unknown option name, and an `ArgumentError` for an unknown learner symbol. The handle is freed
+by the garbage collector or at once by [`free!`](@ref). Use one learner from one task at a time.
+"""
+mutable struct SorBandit
+    ptr::Ptr{Cvoid}
+
+    SorBandit(::_OwnHandle, ptr::Ptr{Cvoid}) = finalizer(free!, new(ptr))
+end
+
+function SorBandit(learner::Union{Symbol, Integer}, num_arms::Integer, omega_min::Real, omega_max::Real;
+                   seed::Integer = 0, options...)
+    _nonnegative(num_arms, "num_arms")
+    0 <= seed <= typemax(UInt64) || throw(ArgumentError("seed must be in 0:typemax(UInt64), got $seed"))
+    code = learner isa Symbol ? _lookup(_SOR_LEARNERS, learner, "SOR learner") : Int32(learner)
+    h = _created_bandit("nks_sor_bandit_new") do out
+        ccall((:nks_sor_bandit_new, libnksolve), Int32, (Int32, Csize_t, Cdouble, Cdouble, UInt64, Ref{Ptr{Cvoid}}),
+              code, num_arms, omega_min, omega_max, UInt64(seed), out)
+    end
+    for (name, value) in options
+        set_option!(h, String(name), value)
+    end
+    return h
+end
+
+# Runs `create(out)`, a ccall of a C function that creates a learner into `out`, and returns a
+# SorBandit owning it.
+function _created_bandit(create, func::String)
+    out = Ref{Ptr{Cvoid}}(C_NULL)
+    _check(create(out), func)
+    return SorBandit(_OwnHandle(), out[])
+end
+
+# Passing a SorBandit to ccall passes its handle (and keeps the learner alive during the call).
+Base.unsafe_convert(::Type{Ptr{Cvoid}}, h::SorBandit) = h.ptr
+
+function free!(h::SorBandit)
+    if h.ptr != C_NULL
+        ccall((:nks_sor_bandit_free, libnksolve), Cvoid, (Ptr{Cvoid},), h.ptr)
+        h.ptr = C_NULL
+    end
+    return nothing
+end
+
+Base.show(io::IO, h::SorBandit) =
+    print(io, h.ptr == C_NULL ? "NKSolve.SorBandit(freed)" : "NKSolve.SorBandit($(num_arms(h)) arms)")
+
+"""
+    set_option!(h::SorBandit, name::AbstractString, value::Real)
+
+Sets an option of a learner by name (`nks_sor_bandit_set_option`): `"tol"` in `(0, 1)`
+(default `1e-8`; stop at `‖b - A x‖ < tol ‖b - A x₀‖`), `"max_iterations"` `≥ 1` (default
+10000; a solve reaching it costs the cap), `"method"` (0 SOR, the default; 1 SSOR-preconditioned
+CG for SPD matrices), `"sweep"` (0 forward, 1 backward, 2 symmetric; SOR only), `"ordering"`
+(0 natural, 1 multicolour), `"use_initial_guess"` (0: start from zero, the default; 1: from the
+`x` given to [`solve!`](@ref)), `"context_min"`, `"context_max"` (default 0, 1: the context
+interval of ChebCB and the binned learner), `"bins"` (`1:10000`, default 5),
+`"chebyshev_terms"` (`1:32`, default 6), `"young_rho"` (`[0, 1)`, or -1: the context).
+
+Throws an [`NKSolveError`](@ref): `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+`NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value),
+`NKS_ERR_INVALID_STATE` for `"context_min"`, `"context_max"`, `"bins"`, `"chebyshev_terms"`
+once the learner has observed a cost, and for the read-only options of [`get_option`](@ref).
+"""
+function set_option!(h::SorBandit, name::AbstractString, value::Real)
+    _check(ccall((:nks_sor_bandit_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), h, String(name), value),
+           "nks_sor_bandit_set_option")
+    return h
+end
+
+"""
+    get_option(h::SorBandit, name::AbstractString) -> Float64
+
+Reads an option of a learner by name (`nks_sor_bandit_get_option`): any name
+[`set_option!`](@ref) accepts, in the same encoding, or one of the read-only options fixed at
+creation: `"learner"` (an `NKSolve.NKS_SOR_*` code), `"num_arms"`, `"omega_min"`,
+`"omega_max"`. An unknown name throws an [`NKSolveError`](@ref) listing the known ones.
+"""
+function get_option(h::SorBandit, name::AbstractString)
+    value = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_sor_bandit_get_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Ref{Cdouble}),
+                 h, String(name), value),
+           "nks_sor_bandit_get_option")
+    return value[]
+end
+
+"""
+    NKSolve.num_arms(h::SorBandit) -> Int
+
+The number of omegas of the learner's grid: the length of [`probabilities`](@ref) (read-only
+option `"num_arms"`).
+"""
+num_arms(h::SorBandit) = Int(get_option(h, "num_arms"))
+
+"""
+    choose!(h::SorBandit, context::Real) -> (arm::Int, omega::Float64)
+
+Draws an arm for a system with `context`, for a solve done elsewhere
+(`nks_sor_bandit_choose`): `arm` is 1-based (the `arm`-th omega of the grid; the C API's index
+plus 1) and `omega` its omega. Report the solve's iteration count with [`observe!`](@ref).
+Advances the random generator. Throws an [`NKSolveError`](@ref) for a non-finite context
+(`NKS_ERR_NON_FINITE`) or a Young context outside `[0, 1)` (`NKS_ERR_INVALID_ARGUMENT`).
+"""
+function choose!(h::SorBandit, context::Real)
+    arm = Ref{Csize_t}(0)
+    omega = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_sor_bandit_choose, libnksolve), Int32, (Ptr{Cvoid}, Cdouble, Ref{Csize_t}, Ref{Cdouble}),
+                 h, context, arm, omega),
+           "nks_sor_bandit_choose")
+    return Int(arm[]) + 1, omega[]
+end
+
+"""
+    observe!(h::SorBandit, arm::Integer, context::Real, cost::Real) -> h
+
+Learns that `arm` (1-based, as [`choose!`](@ref) gave it) cost `cost` iterations (`≥ 0`; pass
+the cap for a solve that did not converge) on a system with `context`
+(`nks_sor_bandit_observe`). Throws an `ArgumentError` for `arm < 1` and an
+[`NKSolveError`](@ref) for `arm > num_arms` (the library's message counts arms from 0:
+"arm = k" there is arm `k + 1` here), a negative or non-finite cost, or a non-finite context.
+"""
+function observe!(h::SorBandit, arm::Integer, context::Real, cost::Real)
+    arm >= 1 || throw(ArgumentError("arm = $arm; arms are numbered from 1 to num_arms"))
+    _check(ccall((:nks_sor_bandit_observe, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Cdouble, Cdouble),
+                 h, arm - 1, context, cost),
+           "nks_sor_bandit_observe")
+    return h
+end
+
+"""
+    solve!(h::SorBandit, x, A::CSR, b, context::Real) -> status::Int32
+
+Chooses omega for `context`, solves `A x = b` by SOR or SSOR-PCG and learns from the iteration
+count (`nks_sor_bandit_solve`). `A` is square with a nonzero diagonal; `x` (a contiguous
+`Vector{Float64}` or unit-stride view, not overlapping `b`) receives the solution, and is the
+initial guess only when option `"use_initial_guess"` is 1. Returns
+
+- `NKSolve.NKS_OK` (0): converged;
+- `NKSolve.NKS_MAX_ITERATIONS`: stopped at `"max_iterations"`; `x` holds the last iterate.
+
+Throws an [`NKSolveError`](@ref) with `NKS_ERR_NON_FINITE` when SOR diverged or
+`NKS_ERR_BREAKDOWN` when SSOR-PCG met a non-SPD matrix (`x` untouched; the learner still
+learned the capped cost, and [`report`](@ref)`(h)` tells the omega), and for bad input (a
+dimension mismatch, NaN in `b`, a zero diagonal, a non-finite context), which changes nothing,
+the generator included.
+"""
+function solve!(h::SorBandit, x::StridedVector{Float64}, A::CSR, b::AbstractVector{<:Real}, context::Real)
+    n = length(b)
+    length(x) == n || throw(DimensionMismatch("length(x) = $(length(x)) but length(b) = $n"))
+    _unit_stride(x, "x")
+    bb = b isa StridedVector{Float64} && stride(b, 1) == 1 ? b : Vector{Float64}(b)
+    _overlaps(x, bb) && throw(ArgumentError("x and b must not share memory"))
+    status = ccall((:nks_sor_bandit_solve, libnksolve), Int32,
+                   (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Cdouble),
+                   h, A, bb, x, n, context)
+    return _check(status, "nks_sor_bandit_solve")
+end
+
+"""
+    report(h::SorBandit) -> SorReport
+
+The report of the last [`solve!`](@ref) on `h` that ran (converged, capped, diverged or broken
+down; `nks_sor_bandit_get_report`), with `arm` 1-based: see [`SorReport`](@ref). A solve
+refused for bad input leaves the previous report in place.
+"""
+function report(h::SorBandit)
+    out = Ref{SorReport}()
+    _check(ccall((:nks_sor_bandit_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{SorReport}), h, out),
+           "nks_sor_bandit_get_report")
+    r = out[]
+    r.termination == NKS_TERMINATION_NOT_STARTED && return r
+    return SorReport(r.status, r.termination, r.arm + 1, r.omega, r.iterations, r.cost,
+                     r.initial_residual_norm, r.residual_norm, r.seconds)
+end
+
+"""
+    probabilities!(p, h::SorBandit, context::Real) -> p
+    probabilities(h::SorBandit, context::Real) -> Vector{Float64}
+
+The distribution the next choice at `context` is drawn from (`nks_sor_bandit_probabilities`):
+`p[k]` for arm `k`, `length(p) ==` [`NKSolve.num_arms`](@ref)`(h)` (1 for the fixed and Young
+learners). Non-contextual learners ignore `context`. `probabilities!` writes into `p` (a
+contiguous `Vector{Float64}` or unit-stride view) only on success; another length throws an
+[`NKSolveError`](@ref) (`NKS_ERR_DIMENSION_MISMATCH`), as does a non-finite context
+(`NKS_ERR_NON_FINITE`).
+"""
+function probabilities!(p::StridedVector{Float64}, h::SorBandit, context::Real)
+    _unit_stride(p, "p")
+    _check(ccall((:nks_sor_bandit_probabilities, libnksolve), Int32, (Ptr{Cvoid}, Cdouble, Ptr{Cdouble}, Csize_t),
+                 h, context, p, length(p)),
+           "nks_sor_bandit_probabilities")
+    return p
+end
+
+probabilities(h::SorBandit, context::Real) = probabilities!(Vector{Float64}(undef, num_arms(h)), h, context)
+
+"""
+    save_bandit(h::SorBandit) -> Vector{UInt8}
+
+The learner (kind, grid, options, statistics, generator position) as bytes
+(`nks_sor_bandit_save`): a versioned, checksummed format, the same on every platform, that
+[`load_bandit`](@ref) turns into a learner making the same choices `h` would make next.
+"""
+save_bandit(h::SorBandit) =
+    _library_bytes("nks_sor_bandit_save") do buf, len
+        ccall((:nks_sor_bandit_save, libnksolve), Int32, (Ptr{Cvoid}, Ref{Ptr{UInt8}}, Ref{Csize_t}), h, buf, len)
+    end
+
+"""
+    load_bandit(bytes::AbstractVector{UInt8}) -> SorBandit
+
+A new learner from bytes written by [`save_bandit`](@ref), possibly by another process,
+language or machine (`nks_sor_bandit_load`). A foreign, truncated or corrupted buffer, or one of
+another format version, throws an [`NKSolveError`](@ref) (`NKSolve.NKS_ERR_INVALID_ARGUMENT`,
+with the library's reason).
+"""
+function load_bandit(bytes::AbstractVector{UInt8})
+    data = _dense(UInt8, bytes)
+    return _created_bandit("nks_sor_bandit_load") do out
+        ccall((:nks_sor_bandit_load, libnksolve), Int32, (Ptr{UInt8}, Csize_t, Ref{Ptr{Cvoid}}), data, length(data), out)
+    end
+end
+
+"""
+    save_bandit_file(h::SorBandit, path::AbstractString)
+
+As [`save_bandit`](@ref), into the file `path` (created or replaced;
+`nks_sor_bandit_save_file`). An I/O failure throws an [`NKSolveError`](@ref)
+(`NKSolve.NKS_ERR_INVALID_ARGUMENT`) naming the path and the system's reason.
+"""
+function save_bandit_file(h::SorBandit, path::AbstractString)
+    _check(ccall((:nks_sor_bandit_save_file, libnksolve), Int32, (Ptr{Cvoid}, Cstring), h, String(path)),
+           "nks_sor_bandit_save_file")
+    return nothing
+end
+
+"""
+    load_bandit_file(path::AbstractString) -> SorBandit
+
+As [`load_bandit`](@ref), from the file `path` (`nks_sor_bandit_load_file`).
+"""
+load_bandit_file(path::AbstractString) =
+    _created_bandit("nks_sor_bandit_load_file") do out
+        ccall((:nks_sor_bandit_load_file, libnksolve), Int32, (Cstring, Ref{Ptr{Cvoid}}), String(path), out)
+    end
 
 # ---------------------------------------------------------------------------------------------
 # Loading
