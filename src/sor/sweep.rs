@@ -36,6 +36,16 @@ impl Ptr {
     }
 }
 
+/// What [`SorMatrix::row_link`] finds about one row.
+struct RowLink {
+    p0: usize,
+    p1: usize,
+    d: usize,
+    q: usize,
+    linked: bool,
+    w: f64,
+}
+
 /// The per-matrix data of the sweeps. With [`SweepOrdering::Multicolour`] it holds the matrix
 /// permuted so that each colour is a contiguous block of rows ("working order"); vectors are
 /// moved in and out of that order with [`SorMatrix::to_working`] / [`SorMatrix::from_working`].
@@ -143,6 +153,21 @@ impl SorMatrix {
         }
     }
 
+    /// Row `i`'s entry range and diagonal position, `w = omega / a_ii`, and whether its entry
+    /// for the row swept just before it (`i - 1` forward, `i + 1` backward; none at `step` 0)
+    /// sits next to the diagonal at `q`, so that row's new value can come from a register.
+    ///
+    /// # Safety
+    /// `i < n`.
+    #[inline(always)]
+    unsafe fn row_link(&self, i: usize, step: usize, reverse: bool, omega: f64) -> RowLink {
+        let (rp, ci) = (self.a.row_ptr(), self.a.col_idx());
+        let (p0, p1, d) = (*rp.get_unchecked(i), *rp.get_unchecked(i + 1), *self.diag_pos.get_unchecked(i));
+        let (q, neighbour) = if reverse { (d + 1, i + 1) } else { (d.wrapping_sub(1), i.wrapping_sub(1)) };
+        let linked = step > 0 && q >= p0 && q < p1 && *ci.get_unchecked(q) == neighbour;
+        RowLink { p0, p1, d, q, linked, w: omega * self.inv_diag.get_unchecked(i) }
+    }
+
     /// `sum_{p in p0..p1} a_p x[col_p]`.
     ///
     /// # Safety
@@ -219,10 +244,7 @@ impl SorMatrix {
             let i = if reverse { n - 1 - step } else { step };
             // SAFETY: i < n; positions come from row i's range; columns are < n (validated).
             unsafe {
-                let (p0, p1, d) = (*rp.get_unchecked(i), *rp.get_unchecked(i + 1), *self.diag_pos.get_unchecked(i));
-                let (q, neighbour) = if reverse { (d + 1, i + 1) } else { (d.wrapping_sub(1), i.wrapping_sub(1)) };
-                let linked = step > 0 && q >= p0 && q < p1 && *ci.get_unchecked(q) == neighbour;
-                let w = omega * self.inv_diag.get_unchecked(i);
+                let RowLink { p0, p1, q, linked, w, .. } = self.row_link(i, step, reverse, omega);
                 let xo = xp.get(i);
                 let xn = if linked {
                     let far = self.dot(p0, q, xp) + self.dot(q + 1, p1, xp);
@@ -308,7 +330,7 @@ impl SorMatrix {
     /// register as in `natural_sweep` (one multiply-add between consecutive rows).
     fn natural_ssor(&self, omega: f64, r: &[f64], z: &mut [f64]) {
         let n = self.n();
-        let (rp, ci, v) = (self.a.row_ptr(), self.a.col_idx(), self.a.values());
+        let v = self.a.values();
         let zp = Ptr(z.as_mut_ptr());
         for reverse in [false, true] {
             let mut prev = 0.0;
@@ -316,10 +338,7 @@ impl SorMatrix {
                 let i = if reverse { n - 1 - step } else { step };
                 // SAFETY: as in `natural_sweep`.
                 unsafe {
-                    let (p0, p1, d) = (*rp.get_unchecked(i), *rp.get_unchecked(i + 1), *self.diag_pos.get_unchecked(i));
-                    let (q, neighbour) = if reverse { (d + 1, i + 1) } else { (d.wrapping_sub(1), i.wrapping_sub(1)) };
-                    let linked = step > 0 && q >= p0 && q < p1 && *ci.get_unchecked(q) == neighbour;
-                    let w = omega * self.inv_diag.get_unchecked(i);
+                    let RowLink { p0, p1, d, q, linked, w } = self.row_link(i, step, reverse, omega);
                     // Forward: z_i = (r_i - omega L_i z) / a_ii; backward: z_i -= omega U_i z / a_ii.
                     let (start, far) = match (reverse, linked) {
                         (false, true) => (*r.get_unchecked(i) * self.inv_diag.get_unchecked(i), self.dot(p0, q, zp)),
