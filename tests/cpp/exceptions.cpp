@@ -11,29 +11,19 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "check.hpp"
 #include "nksolve.hpp"
 
 namespace {
 
-int passed = 0;
-int failed = 0;
-
-/// Records one check.
-void check(bool ok, const std::string& what) {
-    if (ok) {
-        ++passed;
-        std::printf("ok   %s\n", what.c_str());
-    } else {
-        ++failed;
-        std::printf("FAIL %s\n", what.c_str());
-    }
-}
+using nks_test::check;
+using nks_test::expect_error;
+using nks_test::run;
 
 constexpr std::size_t N = 10;
 
@@ -90,18 +80,6 @@ struct MatvecFailure : std::runtime_error {
 struct NotAnException {
     int code;
 };
-
-/// Runs one test body, turning an unexpected exception into a failure.
-template <class F>
-void run(const char* name, F&& body) {
-    try {
-        body();
-    } catch (const std::exception& e) {
-        check(false, std::string(name) + ": unexpected exception: " + e.what());
-    } catch (...) {
-        check(false, std::string(name) + ": unexpected non-standard exception");
-    }
-}
 
 // (a) a callback's exception is rethrown by solve with its original type.
 void callback_exceptions() {
@@ -208,20 +186,6 @@ void monitor_stop() {
     check(limited == NKS_MAX_ITERATIONS, "(b) max_iterations = 2 returns NKS_MAX_ITERATIONS");
     check(nks::termination(k.report()) == nks::Termination::MaxIterations && k.report().iterations == 2,
           "(b) report says MaxIterations after 2 iterations");
-}
-
-/// Runs `f`, expecting an nks::Error with `status` whose message contains `needle`.
-template <class F>
-void expect_error(const std::string& what, nks_status status, const std::string& needle, F&& f) {
-    try {
-        f();
-        check(false, what + ": no exception");
-    } catch (const nks::Error& e) {
-        const bool ok = e.status() == status && e.message().find(needle) != std::string::npos &&
-                        std::string(e.what()).find(e.message()) != std::string::npos;
-        check(ok, what + ": status " + std::to_string(static_cast<int>(e.status())) + ", message \"" + e.message() +
-                      "\"");
-    }
 }
 
 // (c) bad arguments become nks::Error with the library's status and message.
@@ -372,6 +336,5 @@ int main() {
     run("monitor_stop", monitor_stop);
     run("bad_arguments", bad_arguments);
     run("moves", moves);
-    std::printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 && passed > 0 ? 0 : 1;
+    return nks_test::summary();
 }

@@ -23,48 +23,14 @@
 #include <utility>
 #include <vector>
 
+#include "check.hpp"
 #include "nksolve.hpp"
 
 namespace {
 
-int passed = 0;
-int failed = 0;
-
-/// Records one check.
-void check(bool ok, const std::string& what) {
-    if (ok) {
-        ++passed;
-        std::printf("ok   %s\n", what.c_str());
-    } else {
-        ++failed;
-        std::printf("FAIL %s\n", what.c_str());
-    }
-}
-
-/// Runs `f`, expecting an nks::Error with `status` whose message contains `needle`.
-template <class F>
-void expect_error(const std::string& what, nks_status status, const std::string& needle, F&& f) {
-    try {
-        f();
-        check(false, what + ": no exception");
-    } catch (const nks::Error& e) {
-        const bool ok = e.status() == status && e.message().find(needle) != std::string::npos;
-        check(ok, what + ": status " + std::to_string(static_cast<int>(e.status())) + ", message \"" + e.message() +
-                      "\"");
-    }
-}
-
-/// Runs one group of checks, turning an unexpected exception into a failure.
-template <class F>
-void run(const char* name, F&& body) {
-    try {
-        body();
-    } catch (const std::exception& e) {
-        check(false, std::string(name) + ": unexpected exception: " + e.what());
-    } catch (...) {
-        check(false, std::string(name) + ": unexpected non-standard exception");
-    }
-}
+using nks_test::check;
+using nks_test::expect_error;
+using nks_test::run;
 
 constexpr std::size_t NX = 12;
 constexpr std::size_t N = NX * NX;
@@ -499,6 +465,5 @@ int main(int argc, char** argv) {
     run("ordering", ordering);
     run("save_and_load", [&] { save_and_load(scratch); });
     run("space_control", space_control);
-    std::printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 && passed > 0 ? 0 : 1;
+    return nks_test::summary();
 }

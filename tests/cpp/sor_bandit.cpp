@@ -20,51 +20,14 @@
 #include <utility>
 #include <vector>
 
+#include "check.hpp"
 #include "nksolve.hpp"
 
 namespace {
 
-int passed = 0;
-int failed = 0;
-
-/// Records one check.
-void check(bool ok, const std::string& what) {
-    if (ok) {
-        ++passed;
-        std::printf("ok   %s\n", what.c_str());
-    } else {
-        ++failed;
-        std::printf("FAIL %s\n", what.c_str());
-    }
-}
-
-/// Runs `f`, expecting an nks::Error with `status` whose message contains `needle` and, when
-/// `where` is not empty, raised by the C function `where`.
-template <class F>
-void expect_error(const std::string& what, nks_status status, const std::string& needle, const std::string& where,
-                  F&& f) {
-    try {
-        f();
-        check(false, what + ": no exception");
-    } catch (const nks::Error& e) {
-        const bool ok = e.status() == status && e.message().find(needle) != std::string::npos &&
-                        (where.empty() || e.where() == where);
-        check(ok, what + ": status " + std::to_string(static_cast<int>(e.status())) + " from \"" + e.where() +
-                      "\", message \"" + e.message() + "\"");
-    }
-}
-
-/// Runs one group of checks, turning an unexpected exception into a failure.
-template <class F>
-void run(const char* name, F&& body) {
-    try {
-        body();
-    } catch (const std::exception& e) {
-        check(false, std::string(name) + ": unexpected exception: " + e.what());
-    } catch (...) {
-        check(false, std::string(name) + ": unexpected non-standard exception");
-    }
-}
+using nks_test::check;
+using nks_test::expect_error;
+using nks_test::run;
 
 constexpr std::size_t NX = 10;
 constexpr std::size_t N = NX * NX;
@@ -183,28 +146,28 @@ void construction_and_options() {
               learner.get_option("young_rho") == 0.5,
           "(a) set_option / get_option round trip");
 
-    expect_error("(a) an unknown option name", NKS_ERR_UNKNOWN_OPTION, "known options", "nks_sor_bandit_set_option",
-                 [&] { learner.set_option("omega", 1.5); });
-    expect_error("(a) reading an unknown option", NKS_ERR_UNKNOWN_OPTION, "tol", "nks_sor_bandit_get_option",
-                 [&] { learner.get_option("no_such_option"); });
-    expect_error("(a) tol = 1", NKS_ERR_INVALID_ARGUMENT, "tol", "", [&] { learner.set_tol(1.0); });
+    expect_error("(a) an unknown option name", NKS_ERR_UNKNOWN_OPTION, "known options",
+                 [&] { learner.set_option("omega", 1.5); }, "nks_sor_bandit_set_option");
+    expect_error("(a) reading an unknown option", NKS_ERR_UNKNOWN_OPTION, "tol",
+                 [&] { learner.get_option("no_such_option"); }, "nks_sor_bandit_get_option");
+    expect_error("(a) tol = 1", NKS_ERR_INVALID_ARGUMENT, "tol", [&] { learner.set_tol(1.0); });
     check(learner.get_option("tol") == 1e-6, "(a) a refused value keeps the previous one");
-    expect_error("(a) context_min above context_max", NKS_ERR_INVALID_ARGUMENT, "context_max", "",
+    expect_error("(a) context_min above context_max", NKS_ERR_INVALID_ARGUMENT, "context_max",
                  [&] { learner.set_option("context_min", 2.0); });
 
-    expect_error("(a) num_arms = 0", NKS_ERR_INVALID_ARGUMENT, "num_arms", "nks_sor_bandit_new",
-                 [] { nks::SorBandit(nks::SorLearner::TsallisInf, 0, 1.0, 1.9, 1); });
-    expect_error("(a) omega_max = 2", NKS_ERR_INVALID_ARGUMENT, "omega", "nks_sor_bandit_new",
-                 [] { nks::SorBandit(nks::SorLearner::ChebCB, 5, 1.0, 2.0, 1); });
-    expect_error("(a) a fixed learner with two arms", NKS_ERR_INVALID_ARGUMENT, "num_arms", "nks_sor_bandit_new",
-                 [] { nks::SorBandit(nks::SorLearner::Fixed, 2, 1.5, 1.5, 1); });
-    expect_error("(a) an unknown learner", NKS_ERR_INVALID_ARGUMENT, "learner = 9", "nks_sor_bandit_new",
-                 [] { nks::SorBandit(static_cast<nks::SorLearner>(9), 3, 1.0, 1.5, 1); });
+    expect_error("(a) num_arms = 0", NKS_ERR_INVALID_ARGUMENT, "num_arms",
+                 [] { nks::SorBandit(nks::SorLearner::TsallisInf, 0, 1.0, 1.9, 1); }, "nks_sor_bandit_new");
+    expect_error("(a) omega_max = 2", NKS_ERR_INVALID_ARGUMENT, "omega",
+                 [] { nks::SorBandit(nks::SorLearner::ChebCB, 5, 1.0, 2.0, 1); }, "nks_sor_bandit_new");
+    expect_error("(a) a fixed learner with two arms", NKS_ERR_INVALID_ARGUMENT, "num_arms",
+                 [] { nks::SorBandit(nks::SorLearner::Fixed, 2, 1.5, 1.5, 1); }, "nks_sor_bandit_new");
+    expect_error("(a) an unknown learner", NKS_ERR_INVALID_ARGUMENT, "learner = 9",
+                 [] { nks::SorBandit(static_cast<nks::SorLearner>(9), 3, 1.0, 1.5, 1); }, "nks_sor_bandit_new");
 
     // Structural options are frozen once the learner has observed a cost.
     nks::SorBandit contextual = chebcb();
     contextual.observe(3, 0.1, 40.0);
-    expect_error("(a) context_min after an observation", NKS_ERR_INVALID_STATE, "context_min", "",
+    expect_error("(a) context_min after an observation", NKS_ERR_INVALID_STATE, "context_min",
                  [&] { contextual.set_option("context_min", -0.2); });
     contextual.set_tol(1e-7);
     check(contextual.get_option("tol") == 1e-7, "(a) solver options still change after an observation");
@@ -217,8 +180,8 @@ void choose_and_observe() {
     check(c.arm == 0 && c.omega == 1.5, "(b) a fixed learner with omega 1.5 chooses arm 0, omega 1.5");
     fixed.observe(c.arm, 0.3, 12.0);
     check(fixed.probabilities(0.3) == std::vector<double>{1.0}, "(b) the fixed learner's distribution is {1}");
-    expect_error("(b) observing arm 1 of a one-arm learner", NKS_ERR_INVALID_ARGUMENT, "arm", "nks_sor_bandit_observe",
-                 [&] { fixed.observe(1, 0.3, 12.0); });
+    expect_error("(b) observing arm 1 of a one-arm learner", NKS_ERR_INVALID_ARGUMENT, "arm",
+                 [&] { fixed.observe(1, 0.3, 12.0); }, "nks_sor_bandit_observe");
 
     nks::SorBandit young(nks::SorLearner::Young, 1, OMEGA_MIN, OMEGA_MAX, 1);
     const double rho = 0.9;
@@ -226,8 +189,8 @@ void choose_and_observe() {
     const nks::SorChoice y = young.choose(rho);
     check(y.arm == 0 && std::fabs(y.omega - expected) < 1e-12,
           "(b) Young with context rho = 0.9 chooses 2 / (1 + sqrt(1 - rho^2)) = " + std::to_string(y.omega));
-    expect_error("(b) a Young context outside [0, 1)", NKS_ERR_INVALID_ARGUMENT, "Young", "nks_sor_bandit_choose",
-                 [&] { young.choose(1.5); });
+    expect_error("(b) a Young context outside [0, 1)", NKS_ERR_INVALID_ARGUMENT, "Young",
+                 [&] { young.choose(1.5); }, "nks_sor_bandit_choose");
 
     // A bandit: the choice is on the grid, and learning moves the distribution.
     nks::SorBandit bandit(nks::SorLearner::TsallisInf, ARMS, OMEGA_MIN, OMEGA_MAX, 11);
@@ -244,10 +207,10 @@ void choose_and_observe() {
     check(after[12] > before[12] && after[12] > 0.1,
           "(b) observe: the cheap arm's probability grows (" + std::to_string(before[12]) + " -> " +
               std::to_string(after[12]) + ")");
-    expect_error("(b) a negative cost", NKS_ERR_INVALID_ARGUMENT, "cost", "nks_sor_bandit_observe",
-                 [&] { bandit.observe(0, 0.0, -1.0); });
-    expect_error("(b) a NaN context", NKS_ERR_NON_FINITE, "context", "nks_sor_bandit_choose",
-                 [&] { bandit.choose(NAN); });
+    expect_error("(b) a negative cost", NKS_ERR_INVALID_ARGUMENT, "cost",
+                 [&] { bandit.observe(0, 0.0, -1.0); }, "nks_sor_bandit_observe");
+    expect_error("(b) a NaN context", NKS_ERR_NON_FINITE, "context",
+                 [&] { bandit.choose(NAN); }, "nks_sor_bandit_choose");
 
     nks::SorBandit twin_a(nks::SorLearner::TsallisInf, ARMS, OMEGA_MIN, OMEGA_MAX, 99);
     nks::SorBandit twin_b(nks::SorLearner::TsallisInf, ARMS, OMEGA_MIN, OMEGA_MAX, 99);
@@ -302,29 +265,29 @@ void solve() {
     indefinite.set_method(nks::SorMethod::SSOR_PCG);
     const nks::Csr shifted = shifted_laplacian(-6.0);
     std::vector<double> untouched(N, 7.0);
-    expect_error("(c) SSOR-PCG on an indefinite matrix", NKS_ERR_BREAKDOWN, "broke down", "nks_sor_bandit_solve",
-                 [&] { indefinite.solve(shifted, b, untouched, -0.1); });
+    expect_error("(c) SSOR-PCG on an indefinite matrix", NKS_ERR_BREAKDOWN, "broke down",
+                 [&] { indefinite.solve(shifted, b, untouched, -0.1); }, "nks_sor_bandit_solve");
     check(nks::termination(indefinite.report()) == nks::Termination::Breakdown &&
               indefinite.report().status == NKS_ERR_BREAKDOWN && untouched == std::vector<double>(N, 7.0),
           "(c) after the breakdown: x untouched, report() says Breakdown");
 
     // Bad input fails before any work.
-    expect_error("(c) x shorter than b", NKS_ERR_DIMENSION_MISMATCH, "entries", "", [&] {
+    expect_error("(c) x shorter than b", NKS_ERR_DIMENSION_MISMATCH, "entries", [&] {
         std::vector<double> short_x(N - 1);
         learner.solve(a, b, short_x, 0.1);
     });
-    expect_error("(c) n not the matrix's dimension", NKS_ERR_DIMENSION_MISMATCH, "n = 50", "nks_sor_bandit_solve",
-                 [&] { learner.solve(a, b.data(), x.data(), 50, 0.1); });
-    expect_error("(c) a NaN context", NKS_ERR_NON_FINITE, "context", "nks_sor_bandit_solve",
-                 [&] { learner.solve(a, b, x, NAN); });
+    expect_error("(c) n not the matrix's dimension", NKS_ERR_DIMENSION_MISMATCH, "n = 50",
+                 [&] { learner.solve(a, b.data(), x.data(), 50, 0.1); }, "nks_sor_bandit_solve");
+    expect_error("(c) a NaN context", NKS_ERR_NON_FINITE, "context",
+                 [&] { learner.solve(a, b, x, NAN); }, "nks_sor_bandit_solve");
     const std::vector<std::int64_t> row_ptr{0, 1, 2}, col_idx{1, 0};
     const nks::Csr no_diagonal(2, 2, row_ptr, col_idx, std::vector<double>{1.0, 1.0});
     std::vector<double> x2(2, 0.0);
-    expect_error("(c) a zero diagonal", NKS_ERR_INVALID_ARGUMENT, "diagonal", "nks_sor_bandit_solve",
-                 [&] { learner.solve(no_diagonal, std::vector<double>(2, 1.0), x2, 0.1); });
+    expect_error("(c) a zero diagonal", NKS_ERR_INVALID_ARGUMENT, "diagonal",
+                 [&] { learner.solve(no_diagonal, std::vector<double>(2, 1.0), x2, 0.1); }, "nks_sor_bandit_solve");
     nks::Csr moved = shifted_laplacian(0.0);
     const nks::Csr taken = std::move(moved);
-    expect_error("(c) a moved-from matrix", NKS_ERR_NULL_POINTER, "moved", "", [&] { learner.solve(moved, b, x, 0.1); });
+    expect_error("(c) a moved-from matrix", NKS_ERR_NULL_POINTER, "moved", [&] { learner.solve(moved, b, x, 0.1); });
 }
 
 // (d) probabilities: a distribution over the arms; the length must be the number of arms.
@@ -347,14 +310,13 @@ void probabilities() {
     check(raw == low, "(d) the pointer overload writes the same distribution");
 
     std::vector<double> sentinel(ARMS - 1, -1.0);
-    expect_error("(d) a length mismatch", NKS_ERR_DIMENSION_MISMATCH, "num_arms = 20", "nks_sor_bandit_probabilities",
-                 [&] { learner.probabilities(0.1, sentinel.data(), sentinel.size()); });
+    expect_error("(d) a length mismatch", NKS_ERR_DIMENSION_MISMATCH, "num_arms = 20",
+                 [&] { learner.probabilities(0.1, sentinel.data(), sentinel.size()); }, "nks_sor_bandit_probabilities");
     check(sentinel == std::vector<double>(ARMS - 1, -1.0), "(d) a refused call writes nothing");
     check(learner.num_arms() == ARMS && learner.get_option("omega_max") == OMEGA_MAX, "(d) the read-only properties");
-    expect_error("(d) num_arms is read-only", NKS_ERR_INVALID_STATE, "read", "nks_sor_bandit_set_option",
-                 [&] { learner.set_option("num_arms", 21); });
-    expect_error("(d) an infinite context", NKS_ERR_NON_FINITE, "context", "",
-                 [&] { learner.probabilities(INFINITY); });
+    expect_error("(d) num_arms is read-only", NKS_ERR_INVALID_STATE, "read",
+                 [&] { learner.set_option("num_arms", 21); }, "nks_sor_bandit_set_option");
+    expect_error("(d) an infinite context", NKS_ERR_NON_FINITE, "context", [&] { learner.probabilities(INFINITY); });
 }
 
 // (e) save / load to bytes and files: the copy continues as the original; bad input is refused.
@@ -384,15 +346,15 @@ void save_and_load(const std::string& scratch) {
     // Refused buffers.
     std::vector<std::uint8_t> corrupted = saved;
     corrupted[corrupted.size() / 2] ^= 0x5a;
-    expect_error("(e) a corrupted buffer", NKS_ERR_INVALID_ARGUMENT, "checksum", "nks_sor_bandit_load",
-                 [&] { nks::SorBandit::load(corrupted); });
+    expect_error("(e) a corrupted buffer", NKS_ERR_INVALID_ARGUMENT, "checksum",
+                 [&] { nks::SorBandit::load(corrupted); }, "nks_sor_bandit_load");
     const std::vector<std::uint8_t> truncated(saved.begin(), saved.end() - 1);
-    expect_error("(e) a truncated buffer", NKS_ERR_INVALID_ARGUMENT, "rejected", "",
+    expect_error("(e) a truncated buffer", NKS_ERR_INVALID_ARGUMENT, "rejected",
                  [&] { nks::SorBandit::load(truncated); });
-    expect_error("(e) a foreign buffer", NKS_ERR_INVALID_ARGUMENT, "header", "",
+    expect_error("(e) a foreign buffer", NKS_ERR_INVALID_ARGUMENT, "header",
                  [&] { nks::SorBandit::load(std::vector<std::uint8_t>(64, 0x42)); });
     nks::Krylov krylov;
-    expect_error("(e) a saved Krylov space", NKS_ERR_INVALID_ARGUMENT, "rejected", "",
+    expect_error("(e) a saved Krylov space", NKS_ERR_INVALID_ARGUMENT, "rejected",
                  [&] { nks::SorBandit::load(krylov.save_recycled()); });
 
     // Files.
@@ -404,15 +366,15 @@ void save_and_load(const std::string& scratch) {
               from_file.probabilities(0.1) == original.probabilities(0.1),
           "(e) load_file resumes with the same state and probabilities");
     const std::string missing = scratch + "/no-such-dir/learner.nks";
-    expect_error("(e) loading a missing file", NKS_ERR_INVALID_ARGUMENT, missing, "nks_sor_bandit_load_file",
-                 [&] { nks::SorBandit::load_file(missing); });
-    expect_error("(e) saving into a missing folder", NKS_ERR_INVALID_ARGUMENT, missing, "nks_sor_bandit_save_file",
-                 [&] { original.save_file(missing); });
+    expect_error("(e) loading a missing file", NKS_ERR_INVALID_ARGUMENT, missing,
+                 [&] { nks::SorBandit::load_file(missing); }, "nks_sor_bandit_load_file");
+    expect_error("(e) saving into a missing folder", NKS_ERR_INVALID_ARGUMENT, missing,
+                 [&] { original.save_file(missing); }, "nks_sor_bandit_save_file");
     const std::string bad = scratch + "/corrupted.nks";
     write_file(bad, corrupted);
-    expect_error("(e) loading a corrupted file", NKS_ERR_INVALID_ARGUMENT, "checksum", "",
+    expect_error("(e) loading a corrupted file", NKS_ERR_INVALID_ARGUMENT, "checksum",
                  [&] { nks::SorBandit::load_file(bad); });
-    expect_error("(e) an empty path", NKS_ERR_INVALID_ARGUMENT, "empty", "", [&] { nks::SorBandit::load_file(""); });
+    expect_error("(e) an empty path", NKS_ERR_INVALID_ARGUMENT, "empty", [&] { nks::SorBandit::load_file(""); });
 }
 
 // (f) moves: the learner travels with the object; a moved-from one refuses to work.
@@ -422,8 +384,8 @@ void moves() {
     const std::vector<std::uint8_t> state = source.save();
     nks::SorBandit target = std::move(source);
     check(!source && target && target.save() == state, "(f) move construction takes the learner");
-    expect_error("(f) a moved-from learner", NKS_ERR_NULL_POINTER, "nks::SorBandit", "", [&] { source.choose(0.0); });
-    expect_error("(f) a moved-from learner's save", NKS_ERR_NULL_POINTER, "moved", "", [&] { source.save(); });
+    expect_error("(f) a moved-from learner", NKS_ERR_NULL_POINTER, "nks::SorBandit", [&] { source.choose(0.0); });
+    expect_error("(f) a moved-from learner's save", NKS_ERR_NULL_POINTER, "moved", [&] { source.save(); });
 
     nks::SorBandit other(nks::SorLearner::Fixed, 1, 1.2, 1.2, 3);
     other = std::move(target);
@@ -455,6 +417,5 @@ int main(int argc, char** argv) {
     run("probabilities", probabilities);
     run("save_and_load", [&] { save_and_load(scratch); });
     run("moves", moves);
-    std::printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 && passed > 0 ? 0 : 1;
+    return nks_test::summary();
 }
