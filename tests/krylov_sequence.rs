@@ -2,6 +2,7 @@
 //! recycled state) against independent references: true residuals, the same systems solved one
 //! by one on a handle, and the core SKR ordering.
 
+use nksolve::capi::bytes::nks_bytes_free;
 use nksolve::capi::csr::*;
 use nksolve::capi::krylov::nks_krylov_method::*;
 use nksolve::capi::krylov::*;
