@@ -115,7 +115,10 @@ pub struct SorBandit {
 pub const READ_ONLY_PROPERTIES: &[&str] = &["learner", "num_arms", "omega_min", "omega_max"];
 
 const MAGIC: &[u8; 8] = b"NKSSORB\0";
-const FORMAT_VERSION: u32 = 1;
+/// Version 2: Tsallis-INF's cumulative losses use the reduced-variance estimator and ChebCB's
+/// squared error is kept in raw units, so the statistics of a version-1 buffer mean something
+/// else and it is refused.
+const FORMAT_VERSION: u32 = 2;
 
 /// `num_arms` values evenly spaced on `[lo, hi]`, checked.
 fn grid(kind: LearnerKind, num_arms: usize, lo: f64, hi: f64) -> Result<Vec<f64>, Error> {
