@@ -22,7 +22,7 @@ pub fn scratch_dir() -> PathBuf {
 /// per system n, nnz, row_ptr[n+1], col_idx[nnz] as i64, values[nnz], b[n] as f64 (b = 1).
 pub fn write_systems(path: &Path, systems: &[&CsrMatrix]) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut ints = |f: &mut std::io::BufWriter<std::fs::File>, v: &mut dyn Iterator<Item = usize>| {
+    let ints = |f: &mut std::io::BufWriter<std::fs::File>, v: &mut dyn Iterator<Item = usize>| {
         v.for_each(|t| f.write_all(&(t as i64).to_le_bytes()).unwrap())
     };
     ints(&mut f, &mut std::iter::once(systems.len()));

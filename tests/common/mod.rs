@@ -94,7 +94,14 @@ pub fn require_tool(tool: &str, why: &str) -> bool {
 }
 
 /// Runs `cmd`, failing the test with its output when it does not succeed.
+///
+/// `cargo test` puts `target/<profile>` on `LD_LIBRARY_PATH`, which overrides the test
+/// programs' rpath to [`lib_dir`]; that folder may hold an older `libnksolve.so` from a plain
+/// `cargo build` or `cargo run`, so the variable is dropped unless the test sets it itself.
 pub fn run_ok(cmd: &mut Command) -> Output {
+    if !cmd.get_envs().any(|(k, _)| k == "LD_LIBRARY_PATH") {
+        cmd.env_remove("LD_LIBRARY_PATH");
+    }
     let out = cmd.output().unwrap_or_else(|e| panic!("could not start {cmd:?}: {e}"));
     assert!(
         out.status.success(),
