@@ -244,6 +244,20 @@ impl CsrMatrix {
         self.matvec_dot(par, x, y);
     }
 
+    /// Row `i` of `A` times `x`.
+    ///
+    /// # Safety
+    /// `i < nrows` and `x.len() == ncols`.
+    #[inline(always)]
+    unsafe fn row_dot(&self, i: usize, x: &[f64]) -> f64 {
+        let (a, e) = (*self.row_ptr.get_unchecked(i), *self.row_ptr.get_unchecked(i + 1));
+        let mut acc = 0.0;
+        for k in a..e {
+            acc += self.values.get_unchecked(k) * x.get_unchecked(*self.col_idx.get_unchecked(k));
+        }
+        acc
+    }
+
     /// `y = A x`, returning the local `x . y` computed in the same pass (square matrices only).
     pub fn matvec_dot(&self, par: &Par, x: &[f64], y: &mut [f64]) -> f64 {
         assert!(x.len() == self.ncols && y.len() == self.nrows, "matvec: dimension mismatch");
@@ -257,15 +271,14 @@ impl CsrMatrix {
             let mut s = 0.0;
             for (k, yi) in yc.iter_mut().enumerate() {
                 let i = r0 + k;
-                let (a, e) = (self.row_ptr[i], self.row_ptr[i + 1]);
-                let mut acc = 0.0;
-                for (v, &c) in self.values[a..e].iter().zip(&self.col_idx[a..e]) {
-                    // SAFETY: construction checked every column index is < ncols == x.len().
-                    acc += v * unsafe { *x.get_unchecked(c) };
-                }
+                // SAFETY: i < nrows; row_ptr has nrows + 1 entries bounding valid ranges of
+                // col_idx / values, and every column index is < ncols == x.len() (checked at
+                // construction).
+                let acc = unsafe { self.row_dot(i, x) };
                 *yi = acc;
                 if square {
-                    s += acc * x[i];
+                    // SAFETY: square, so i < ncols == x.len().
+                    s += acc * unsafe { *x.get_unchecked(i) };
                 }
             }
             part[0] = s;
