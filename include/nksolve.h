@@ -300,6 +300,31 @@ typedef int32_t nks_sor_learner;
 #endif // __cplusplus
 
 /**
+ * The methods of option `"method"`.
+ */
+enum nks_ot_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Log-domain Sinkhorn (default).
+   */
+  NKS_OT_SINKHORN = 0,
+  /**
+   * Sinkhorn-Newton-Sparse: Sinkhorn warm-up, then Newton steps with a sparsified Hessian.
+   */
+  NKS_OT_SNS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum nks_ot_method nks_ot_method;
+#else
+typedef int32_t nks_ot_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An immutable sparse matrix in compressed-sparse-row form, owned by the library.
  *
  * Solver handles that are given an `nks_csr` keep their own reference to it, so the caller may
@@ -313,6 +338,13 @@ typedef struct nks_csr nks_csr;
  * callbacks (such calls return `NKS_ERR_INVALID_STATE`).
  */
 typedef struct nks_krylov nks_krylov;
+
+/**
+ * An optimal-transport solver: options, and the last problem solved (its cost is kept so that
+ * the plan can be read afterwards; a dense cost is kept as two copies, `16 n m` bytes, point
+ * clouds as `8 (n + m) d` bytes). Use from one thread at a time.
+ */
+typedef struct nks_sinkhorn nks_sinkhorn;
 
 /**
  * A SOR-bandit handle: the learner, its options and random generator, and the solver's
@@ -427,6 +459,76 @@ typedef int (*nks_indexed_matvec_fn)(size_t system,
                                      double *y,
                                      size_t n,
                                      void *user_data);
+
+/**
+ * What the last `nks_sinkhorn_solve_*` did (read with `nks_sinkhorn_get_report`).
+ */
+typedef struct {
+  /**
+   * The status the solve returned (an `nks_status` value).
+   */
+  int32_t status;
+  /**
+   * Why it stopped (an `nks_termination` value): `NKS_TERMINATION_CONVERGED_ATOL` (the
+   * marginal error reached `tol`), `NKS_TERMINATION_MAX_ITERATIONS`,
+   * `NKS_TERMINATION_TIME_LIMIT`, or `NKS_TERMINATION_NOT_STARTED` before any solve.
+   */
+  int32_t termination;
+  /**
+   * The method that ran (an `nks_ot_method` value).
+   */
+  int32_t method;
+  /**
+   * All iterations: `sinkhorn_iterations + newton_iterations`.
+   */
+  size_t iterations;
+  /**
+   * Sinkhorn iterations (one update of `f` and one of `g`): epsilon-scaling stages, the SNS
+   * warm-up and SNS fallbacks included.
+   */
+  size_t sinkhorn_iterations;
+  /**
+   * Newton iterations (SNS).
+   */
+  size_t newton_iterations;
+  /**
+   * Sinkhorn steps SNS took because a Newton step did not help.
+   */
+  size_t fallback_steps;
+  /**
+   * CG iterations over all Newton systems (SNS).
+   */
+  size_t cg_iterations;
+  /**
+   * Plan entries kept in the last sparsified Hessian, as a fraction of the `n m` entries.
+   */
+  double hessian_density;
+  /**
+   * `||P 1 - a||_1 + ||P^T 1 - b||_1` of the returned potentials.
+   */
+  double marginal_error;
+  /**
+   * `<C, P>`: the unregularised transport cost of the plan (W_p^p for a point-cloud cost).
+   */
+  double transport_cost;
+  /**
+   * `<C, P> + eps KL(P | a b^T)`: the entropic objective (equal to `<a, f> + <b, g>` at the
+   * optimum).
+   */
+  double regularized_cost;
+  /**
+   * The regularisation `eps` of the solve.
+   */
+  double eps;
+  /**
+   * Potential updates redone by an exact log-sum-exp because the fast one underflowed.
+   */
+  size_t exact_lines;
+  /**
+   * Wall-clock seconds.
+   */
+  double seconds;
+} nks_sinkhorn_report;
 
 /**
  * The report of the last `nks_sor_bandit_solve`.
@@ -795,6 +897,134 @@ nks_status nks_krylov_save_recycled_file(const nks_krylov *h, const char *path);
  * As `nks_krylov_load_recycled`, from the file `path`.
  */
 nks_status nks_krylov_load_recycled_file(nks_krylov *h, const char *path);
+
+/**
+ * Creates a solver with the default options: log-domain Sinkhorn, `eps = 0.01`, stop at an L1
+ * marginal error of `1e-9`, 100000 iterations, potentials started from zero.
+ */
+nks_status nks_sinkhorn_new(nks_sinkhorn **out);
+
+/**
+ * Frees a solver and the problem it kept. `nks_sinkhorn_free(NULL)` does nothing.
+ */
+void nks_sinkhorn_free(nks_sinkhorn *h);
+
+/**
+ * Sets an option by name:
+ * `"eps"` > 0 (default 0.01): the regularisation, in the units of the cost;
+ * `"tol"` in (0, 1) (default 1e-9): stop at `||P 1 - a||_1 + ||P^T 1 - b||_1 <= tol`;
+ * `"max_iterations"` >= 1 (default 100000, all stages together);
+ * `"method"` an `nks_ot_method` (default `NKS_OT_SINKHORN`);
+ * `"check_interval"` >= 1 (default 1): iterations between marginal-error checks (a check is
+ * O(n), from the row sums the update computes anyway);
+ * `"eps_scaling"` 0 (off, default) or a factor in (0, 1): start at `eps = max |C|` and shrink by
+ * the factor, each stage to an error of `max(tol, 1e-3)`, down to `eps`;
+ * `"use_initial_guess"` 0 (default: potentials start at zero) / 1 (start from `f`, `g`);
+ * `"newton_warmup"` >= 0 (default 20): Sinkhorn iterations before SNS's first Newton step;
+ * `"hessian_density"` -1 (default, adaptive) or a fraction in (0, 1]: SNS keeps the largest
+ * `max(1, round(density m))` entries of each row of the plan in the Hessian (`2 / m` is the
+ * paper's O(n) pattern);
+ * `"hessian_mass"` in (0, 1] (default 0.999): with density -1, SNS keeps in each row the largest
+ * entries carrying this fraction of its mass (few at small `eps`, more where the plan is not
+ * sparse);
+ * `"cg_max_iterations"` >= 1 (default 500) per Newton system;
+ * `"max_seconds"` >= 0 (0 = no limit, default).
+ *
+ * Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+ * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+ */
+nks_status nks_sinkhorn_set_option(nks_sinkhorn *h, const char *name, double value);
+
+/**
+ * Reads an option by name into `*value` (in the encoding `nks_sinkhorn_set_option` takes);
+ * `*value` is written only on success.
+ */
+nks_status nks_sinkhorn_get_option(const nks_sinkhorn *h, const char *name, double *value);
+
+/**
+ * Solves the transport problem between the histograms `a` (length `n`) and `b` (length `m`)
+ * with the dense cost `c`, `n x m` column-major with leading dimension `ldc >= n` (entry
+ * `(i, j)` is `c[i + j * ldc]`). The cost is copied. `a` and `b` must be finite, non-negative,
+ * not all zero and of equal total mass (relative 1e-9); zero weights are allowed.
+ *
+ * On return `f` (length `n`) and `g` (length `m`) hold the dual potentials, with the plan
+ * `P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps)`; with `"use_initial_guess" = 1` they are read
+ * first as the starting point. Costs and counts are in the report; the plan is read with
+ * `nks_sinkhorn_plan_dense` / `nks_sinkhorn_plan_sparse`.
+ *
+ * Returns `NKS_OK` when converged, `NKS_MAX_ITERATIONS` or `NKS_TIME_LIMIT` with the last
+ * potentials written (usable, not converged). Bad input (NULL, `ldc < n`, NaN / Inf costs,
+ * negative or unequal weights, `f` and `g` overlapping) fails before any work and writes
+ * nothing; the previous problem is kept.
+ */
+nks_status nks_sinkhorn_solve_dense(nks_sinkhorn *h,
+                                    size_t n,
+                                    size_t m,
+                                    const double *a,
+                                    const double *b,
+                                    const double *c,
+                                    size_t ldc,
+                                    double *f,
+                                    double *g);
+
+/**
+ * Solves the transport problem between the point clouds `x` (`n` points) and `y` (`m` points)
+ * in dimension `d`, weighted by `a` and `b`, with the cost `|x_i - y_j|^p` (`p` = 1 or 2,
+ * Euclidean norm) computed on the fly: memory stays O((n + m) d), so large clouds need no
+ * `n x m` matrix. `x` is `d x n` column-major with leading dimension `ldx >= d` (point `i`
+ * is `x[i * ldx .. i * ldx + d]`: a C array of `n` points of `d` doubles, or a Fortran
+ * `x(d, n)`), likewise `y`. Everything else is as `nks_sinkhorn_solve_dense`; for `p = 2`
+ * the report's `transport_cost` is the entropic estimate of W_2^2.
+ */
+nks_status nks_sinkhorn_solve_points(nks_sinkhorn *h,
+                                     size_t n,
+                                     size_t m,
+                                     size_t d,
+                                     const double *a,
+                                     const double *b,
+                                     const double *x,
+                                     size_t ldx,
+                                     const double *y,
+                                     size_t ldy,
+                                     double p,
+                                     double *f,
+                                     double *g);
+
+/**
+ * Copies the report of the last solve into `*out`.
+ */
+nks_status nks_sinkhorn_get_report(const nks_sinkhorn *h, nks_sinkhorn_report *out);
+
+/**
+ * Writes the plan of the last solve, `n x m`, into `p` (column-major, leading dimension
+ * `ldp >= n`). Errors: `NKS_ERR_INVALID_STATE` before any successful solve,
+ * `NKS_ERR_DIMENSION_MISMATCH` when `n`, `m` are not the last problem's.
+ */
+nks_status nks_sinkhorn_plan_dense(const nks_sinkhorn *h,
+                                   size_t n,
+                                   size_t m,
+                                   double *p,
+                                   size_t ldp);
+
+/**
+ * Counts the entries of the last solve's plan that are `>= threshold` (and nonzero), for
+ * sizing the arrays of `nks_sinkhorn_plan_sparse`.
+ */
+nks_status nks_sinkhorn_plan_nnz(const nks_sinkhorn *h, double threshold, size_t *nnz);
+
+/**
+ * Writes the entries of the last solve's plan that are `>= threshold` as coordinates: row
+ * `rows[k]`, column `cols[k]` (counted from `index_base`, 0 or 1) and value `values[k]`,
+ * row-major order. `len` must equal the count `nks_sinkhorn_plan_nnz` gives for the same
+ * threshold (`NKS_ERR_DIMENSION_MISMATCH` otherwise, nothing written).
+ */
+nks_status nks_sinkhorn_plan_sparse(const nks_sinkhorn *h,
+                                    double threshold,
+                                    int32_t index_base,
+                                    int64_t *rows,
+                                    int64_t *cols,
+                                    double *values,
+                                    size_t len);
 
 /**
  * Creates a learner: `learner` an `nks_sor_learner` value, `num_arms` values of omega evenly

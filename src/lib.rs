@@ -3,9 +3,10 @@
 //! Solvers that simulation codes cannot easily write themselves, with a stable C ABI:
 //! Krylov methods (CG, GMRES(m), FGMRES(m) with Jacobi / SSOR / ILU(0) / user
 //! preconditioning, Krylov recycling), SOR and SSOR-PCG with a bandit-learned relaxation
-//! parameter ([`sor`]), with Newton and Sinkhorn families to follow.
+//! parameter ([`sor`]), entropic optimal transport by log-domain Sinkhorn and
+//! Sinkhorn-Newton-Sparse ([`ot`]), with the Newton family to follow.
 //!
-//! The crate is a pure-Rust core ([`linalg`], [`precond`], [`krylov`], [`sor`], [`problems`]) and a thin
+//! The crate is a pure-Rust core ([`linalg`], [`precond`], [`krylov`], [`sor`], [`ot`], [`problems`]) and a thin
 //! C layer (`capi`, exported as `nks_*` symbols, header `include/nksolve.h`). The C layer only
 //! converts, validates and catches panics; the core never knows about C.
 
@@ -14,6 +15,7 @@
 pub mod error;
 pub mod krylov;
 pub mod linalg;
+pub mod ot;
 pub mod persist;
 pub mod precond;
 pub mod problems;

@@ -14,5 +14,6 @@ pub mod ffi;
 pub mod krylov;
 pub mod library;
 pub mod recycle;
+pub mod sinkhorn;
 pub mod sor;
 pub mod status;

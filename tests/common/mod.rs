@@ -248,3 +248,33 @@ pub fn check_sor_bandit_output(lang: &str, stdout: &str) {
         assert!(p.iter().zip(&q).all(|(a, b)| (a - b).abs() <= 1e-4), "{lang} {name}: {p:?} differs from the Rust core's {q:?}");
     }
 }
+
+/// The Rust Sinkhorn example, the reference of every language's.
+#[allow(dead_code)]
+#[path = "../../examples/rust/sinkhorn.rs"]
+pub mod sinkhorn_example;
+
+/// Checks a `sinkhorn` example's output against the Rust example's (the core on the same
+/// clouds): every line present with the same iteration counts and entry count, and the same
+/// costs to 1e-9 relative (the printed digits of the same computation; the slack covers a host
+/// that builds the Halton points with a different rounding).
+#[allow(dead_code)]
+pub fn check_sinkhorn_output(lang: &str, stdout: &str) {
+    let reference = sinkhorn_example::run();
+    let (want, got) = (parse_lines(&reference), parse_lines(stdout));
+    assert_eq!(want.len(), 4, "the reference prints 4 lines:\n{reference}");
+    for (name, fields) in &want {
+        let line = got.get(name).unwrap_or_else(|| panic!("{lang}: no `{name}` line in output:\n{stdout}"));
+        for (k, v) in fields {
+            let g = line.get(k).unwrap_or_else(|| panic!("{lang}: `{name}` has no `{k}=` field:\n{stdout}"));
+            match (v.parse::<usize>(), v.parse::<f64>()) {
+                (Ok(_), _) => assert_eq!(g, v, "{lang} `{name}` {k} differs from the Rust core's"),
+                (_, Ok(x)) => {
+                    let y: f64 = g.parse().unwrap_or_else(|_| panic!("{lang} `{name}` {k}={g} is not a number"));
+                    assert!((x - y).abs() <= 1e-9 * x.abs().max(1e-300), "{lang} `{name}` {k}={g} differs from the Rust core's {v}");
+                }
+                _ => assert_eq!(g, v, "{lang} `{name}` {k}"),
+            }
+        }
+    }
+}

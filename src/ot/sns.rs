@@ -1,0 +1,183 @@
+//! Sinkhorn-Newton-Sparse (Tang, Shavlovsky, Rahmanian, Tardini, Thekumparampil, Xiao, Ying;
+//! ICLR 2024), stage 2: Newton ascent on the concave dual
+//! `L(f, g) = <a, f> + <b, g> - eps (sum_ij P_ij - |a| |b|)`.
+//!
+//! The gradient is `(a - P 1, b - P^T 1)` and the negated Hessian is
+//! `H = [[diag(P 1), P], [P^T, diag(P^T 1)]] / eps`. `P` is kept dense only implicitly: each
+//! pass over the plan (the O(nm) work a Sinkhorn iteration also does) keeps the largest entries
+//! of every row, and the Newton system is solved on `[[diag(P 1), S], [S^T, diag(P^T 1)]]`
+//! with `S` those entries (O(n) nonzeros at the default density) by the library's CG with
+//! Jacobi preconditioning. The exact diagonal makes this matrix diagonally dominant, hence
+//! positive definite even though `H` is singular along `(1, -1)`; that direction, which does
+//! not change the plan, is projected out of the step. A backtracking line search on `L` makes
+//! every accepted step an ascent step, and the plan pass at the accepted point is reused as
+//! the next iteration's gradient and Hessian. A step whose line search fails, or that does not
+//! reduce the marginal error, is followed by a plain Sinkhorn iteration (the fallback).
+
+use super::plan::{plan_pass, Entries, PlanSums, RowSelect};
+use super::problem::OtProblem;
+use super::sinkhorn::{self, Potentials};
+use crate::krylov::{KrylovMethod, KrylovOptions, KrylovSolver};
+use crate::linalg::{CsrMatrix, Par};
+use crate::precond::Jacobi;
+
+/// Armijo constant of the line search.
+const ARMIJO: f64 = 1e-4;
+/// Halvings tried before a Newton step is declared useless.
+const MAX_BACKTRACKS: usize = 8;
+
+/// Counters of the Newton stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NewtonRun {
+    pub newton_iterations: usize,
+    pub sinkhorn_iterations: usize,
+    pub fallback_steps: usize,
+    pub cg_iterations: usize,
+    pub hessian_density: f64,
+    pub error: f64,
+    pub converged: bool,
+    pub exact_lines: usize,
+}
+
+/// What the Newton stage is allowed.
+pub(crate) struct NewtonLimits {
+    pub tol: f64,
+    pub max_iterations: usize,
+    pub select: RowSelect,
+    pub cg_max_iterations: usize,
+}
+
+/// The sparsified Hessian `[[diag(r), S], [S^T, diag(c)]]` (times eps, which the right-hand side
+/// absorbs), with `S` the kept entries (row-major) and a tiny diagonal shift so that rows of zero
+/// mass stay solvable. Built directly in CSR order: row `i` is its diagonal then `S[i, ..]`,
+/// row `n + j` is `S[.., j]` then its diagonal.
+fn sparse_hessian(sums: &PlanSums, kept: &Entries, n: usize) -> CsrMatrix {
+    let m = sums.cols.len();
+    let dmax = sums.rows.iter().chain(&sums.cols).fold(0.0f64, |a, v| a.max(*v));
+    let shift = 1e-12 * dmax.max(f64::MIN_POSITIVE);
+    let mut row_ptr = vec![0i64; n + m + 1];
+    for &(i, j, _) in kept {
+        row_ptr[i as usize + 1] += 1;
+        row_ptr[n + j as usize + 1] += 1;
+    }
+    for k in 0..n + m {
+        row_ptr[k + 1] += row_ptr[k] + 1;
+    }
+    let nnz = row_ptr[n + m] as usize;
+    let (mut cols, mut vals) = (vec![0i64; nnz], vec![0.0; nnz]);
+    let mut next: Vec<usize> = row_ptr[..n + m].iter().map(|&p| p as usize).collect();
+    let mut put = |row: usize, col: usize, v: f64| {
+        cols[next[row]] = col as i64;
+        vals[next[row]] = v;
+        next[row] += 1;
+    };
+    let mut e = 0;
+    for i in 0..n {
+        put(i, i, sums.rows[i] + shift);
+        while e < kept.len() && kept[e].0 as usize == i {
+            put(i, n + kept[e].1 as usize, kept[e].2);
+            e += 1;
+        }
+    }
+    for &(i, j, v) in kept {
+        put(n + j as usize, i as usize, v);
+    }
+    for j in 0..m {
+        put(n + j, n + j, sums.cols[j] + shift);
+    }
+    CsrMatrix::from_raw_parts(n + m, n + m, &row_ptr, &cols, &vals, 0).expect("the Hessian's entries are finite and in range")
+}
+
+/// Removes the `(1, -1)` component (the direction that does not change the plan).
+fn project_gauge(d: &mut [f64], n: usize) {
+    let m = d.len() - n;
+    let s: f64 = d[..n].iter().sum::<f64>() - d[n..].iter().sum::<f64>();
+    let t = s / (n + m) as f64;
+    d[..n].iter_mut().for_each(|v| *v -= t);
+    d[n..].iter_mut().for_each(|v| *v += t);
+}
+
+/// Runs the Newton stage from `pot` (after the Sinkhorn warm-up).
+pub(crate) fn run(
+    problem: &OtProblem,
+    pot: &mut Potentials<'_>,
+    eps: f64,
+    limits: &NewtonLimits,
+    par: &Par,
+    keep_going: &mut dyn FnMut() -> bool,
+) -> NewtonRun {
+    let (n, m) = (problem.n(), problem.m());
+    let mut out = NewtonRun { error: f64::INFINITY, ..Default::default() };
+    let mut cg = KrylovSolver::new({
+        let mut o = KrylovOptions::default();
+        o.set_method(KrylovMethod::Cg);
+        o.set_max_iterations(limits.cg_max_iterations).expect("validated by the options");
+        o
+    });
+    let (mut sums, mut kept) = plan_pass(problem, pot.f, pot.g, eps, par, limits.select);
+    let mut rhs = vec![0.0; n + m];
+    let mut d = vec![0.0; n + m];
+    let (mut f_try, mut g_try) = (vec![0.0; n], vec![0.0; m]);
+    loop {
+        out.error = sums.marginal_error(problem);
+        if out.error <= limits.tol {
+            out.converged = true;
+            return out;
+        }
+        if out.newton_iterations + out.sinkhorn_iterations >= limits.max_iterations || !keep_going() {
+            return out;
+        }
+        // Newton direction: H d = eps * grad, to a relative accuracy that tightens as we converge.
+        for (k, (r, w)) in sums.rows.iter().zip(problem.a()).chain(sums.cols.iter().zip(problem.b())).enumerate() {
+            rhs[k] = eps * (w - r);
+        }
+        let h = sparse_hessian(&sums, &kept, n);
+        out.hessian_density = kept.len() as f64 / (n as f64 * m as f64);
+        let mut jacobi = Jacobi::new(&h).expect("the shifted diagonal is positive");
+        let _ = cg.options_mut().set_rtol((out.error * 0.1).clamp(1e-12, 1e-2));
+        d.iter_mut().for_each(|v| *v = 0.0);
+        let mut h = h;
+        let solved = cg.solve(&mut h, &mut jacobi, &rhs, &mut d, None);
+        out.newton_iterations += 1;
+        let mut accepted = false;
+        if let Ok(rep) = solved {
+            out.cg_iterations += rep.iterations;
+            project_gauge(&mut d, n);
+            let slope: f64 = rhs.iter().zip(&d).map(|(r, v)| r * v).sum::<f64>() / eps;
+            let l0 = sums.dual(problem, pot.f, pot.g, eps);
+            let mut t = 1.0;
+            for _ in 0..MAX_BACKTRACKS {
+                if !(slope > 0.0) {
+                    break;
+                }
+                step(pot.f, &d[..n], t, &mut f_try);
+                step(pot.g, &d[n..], t, &mut g_try);
+                let (s_try, kept_try) = plan_pass(problem, &f_try, &g_try, eps, par, limits.select);
+                let l1 = s_try.dual(problem, &f_try, &g_try, eps);
+                if l1.is_finite() && l1 >= l0 + ARMIJO * t * slope {
+                    let helped = s_try.marginal_error(problem) < out.error;
+                    pot.f.copy_from_slice(&f_try);
+                    pot.g.copy_from_slice(&g_try);
+                    sums = s_try;
+                    kept = kept_try;
+                    accepted = helped;
+                    break;
+                }
+                t *= 0.5;
+            }
+        }
+        if !accepted {
+            let s = sinkhorn::run(problem, pot, eps, limits.tol, 1, 1, par, &mut || true);
+            out.sinkhorn_iterations += s.iterations;
+            out.fallback_steps += 1;
+            out.exact_lines += s.exact_lines;
+            (sums, kept) = plan_pass(problem, pot.f, pot.g, eps, par, limits.select);
+        }
+    }
+}
+
+fn step(x: &[f64], d: &[f64], t: f64, out: &mut [f64]) {
+    for ((o, xv), dv) in out.iter_mut().zip(x).zip(d) {
+        *o = xv + t * dv;
+    }
+}
