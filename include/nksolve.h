@@ -924,9 +924,10 @@ void nks_sinkhorn_free(nks_sinkhorn *h);
  * `"hessian_density"` -1 (default, adaptive) or a fraction in (0, 1]: SNS keeps the largest
  * `max(1, round(density m))` entries of each row of the plan in the Hessian (`2 / m` is the
  * paper's O(n) pattern);
- * `"hessian_mass"` in (0, 1] (default 0.999): with density -1, SNS keeps in each row the largest
- * entries carrying this fraction of its mass (few at small `eps`, more where the plan is not
- * sparse);
+ * `"hessian_mass"` in (0, 1] (default `1 - 1e-9`): with density -1, SNS keeps in each row the
+ * largest entries carrying this fraction of its mass (few at small `eps`, more where the plan is
+ * not sparse; dropping more, e.g. 0.999, can cut the weak links the Newton step needs and make
+ * convergence slow);
  * `"cg_max_iterations"` >= 1 (default 500) per Newton system;
  * `"max_seconds"` >= 0 (0 = no limit, default).
  *

@@ -11,6 +11,7 @@ use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
 use nksolve::capi::bytes::*;
 use nksolve::capi::library::*;
 use nksolve::capi::recycle::*;
+use nksolve::capi::sinkhorn::*;
 use nksolve::capi::sor::*;
 use nksolve::capi::status::nks_status::{self, *};
 use nksolve::capi::status::*;
@@ -593,6 +594,118 @@ fn sor_bandit_calls_reject_bad_input_and_write_nothing() {
     }
 }
 
+#[test]
+fn sinkhorn_calls_reject_bad_input_and_write_nothing() {
+    unsafe {
+        fails(nks_sinkhorn_new(null_mut()), NKS_ERR_NULL_POINTER, "out");
+        nks_sinkhorn_free(null_mut());
+        let mut h = null_mut();
+        assert_eq!(nks_sinkhorn_new(&mut h), NKS_OK);
+        let nh: *mut nks_sinkhorn = null_mut();
+        // A 3 x 2 problem: points on a line, weights of equal mass.
+        let (a, b) = ([0.2, 0.3, 0.5], [0.6, 0.4]);
+        let c = [0.0, 1.0, 4.0, 1.0, 0.0, 1.0];
+        let (x, y) = ([0.0, 1.0, 2.0], [1.0, 2.0]);
+        let (mut f, mut g) = ([7.0; 3], [7.0; 2]);
+        let mut v = 0.0;
+        let mut rep = std::mem::MaybeUninit::<nks_sinkhorn_report>::uninit();
+        let mut nnz = 99usize;
+        let (mut ri, mut ci, mut pv) = ([0i64; 6], [0i64; 6], [0.0; 6]);
+        let mut plan = [5.0; 6];
+
+        fails(nks_sinkhorn_set_option(nh, c"eps".as_ptr(), 0.1), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_get_option(nh, c"eps".as_ptr(), &mut v), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_solve_dense(nh, 3, 2, a.as_ptr(), b.as_ptr(), c.as_ptr(), 3, f.as_mut_ptr(), g.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_get_report(nh, rep.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+
+        fails(nks_sinkhorn_set_option(h, null(), 1.0), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_sinkhorn_set_option(h, c"epsilon".as_ptr(), 1.0), NKS_ERR_UNKNOWN_OPTION, "eps, tol");
+        for (name, bad) in [(c"eps", 0.0), (c"eps", f64::NAN), (c"eps", f64::INFINITY), (c"tol", 0.0), (c"tol", 1.0), (c"method", 2.0), (c"max_iterations", 0.0), (c"eps_scaling", 1.0), (c"hessian_density", 0.0), (c"hessian_mass", 1.5), (c"use_initial_guess", 0.5), (c"max_seconds", -1.0)] {
+            fails(nks_sinkhorn_set_option(h, name.as_ptr(), bad), NKS_ERR_INVALID_ARGUMENT, name.to_str().unwrap());
+        }
+        assert_eq!(nks_sinkhorn_get_option(h, c"eps".as_ptr(), &mut v), NKS_OK);
+        assert_eq!(v, 0.01, "a refused value must leave the option unchanged");
+        fails(nks_sinkhorn_get_option(h, c"eps".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "value");
+        fails(nks_sinkhorn_get_option(h, c"lambda".as_ptr(), &mut v), NKS_ERR_UNKNOWN_OPTION, "eps");
+
+        // Plans before any solve.
+        fails(nks_sinkhorn_plan_dense(h, 3, 2, plan.as_mut_ptr(), 3), NKS_ERR_INVALID_STATE, "solve");
+        fails(nks_sinkhorn_plan_nnz(h, 0.0, &mut nnz), NKS_ERR_INVALID_STATE, "solve");
+        fails(nks_sinkhorn_plan_sparse(h, 0.0, 0, ri.as_mut_ptr(), ci.as_mut_ptr(), pv.as_mut_ptr(), 6), NKS_ERR_INVALID_STATE, "solve");
+
+        let dense = |a: &[f64], b: &[f64], c: &[f64], ldc: usize, f: &mut [f64; 3], g: &mut [f64; 2]| {
+            nks_sinkhorn_solve_dense(h, 3, 2, a.as_ptr(), b.as_ptr(), c.as_ptr(), ldc, f.as_mut_ptr(), g.as_mut_ptr())
+        };
+        fails(nks_sinkhorn_solve_dense(h, 3, 2, null(), b.as_ptr(), c.as_ptr(), 3, f.as_mut_ptr(), g.as_mut_ptr()), NKS_ERR_NULL_POINTER, "a");
+        fails(nks_sinkhorn_solve_dense(h, 3, 2, a.as_ptr(), b.as_ptr(), null(), 3, f.as_mut_ptr(), g.as_mut_ptr()), NKS_ERR_NULL_POINTER, "C");
+        fails(nks_sinkhorn_solve_dense(h, 3, 2, a.as_ptr(), b.as_ptr(), c.as_ptr(), 3, null_mut(), g.as_mut_ptr()), NKS_ERR_NULL_POINTER, "f");
+        fails(nks_sinkhorn_solve_dense(h, 3, 2, a.as_ptr(), b.as_ptr(), c.as_ptr(), 3, f.as_mut_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "g");
+        fails(dense(&a, &b, &c, 2, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "ld = 2");
+        fails(dense(&[0.2, -0.3, 1.1], &b, &c, 3, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "a[1]");
+        fails(dense(&a, &[0.6, f64::NAN], &c, 3, &mut f, &mut g), NKS_ERR_NON_FINITE, "b[1]");
+        fails(dense(&a, &[0.6, 0.5], &c, 3, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "different masses");
+        fails(dense(&[0.0; 3], &[0.0; 2], &c, 3, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "total mass 0");
+        fails(dense(&a, &b, &[0.0, 1.0, f64::INFINITY, 1.0, 0.0, 1.0], 3, &mut f, &mut g), NKS_ERR_NON_FINITE, "C[2, 0]");
+        fails(nks_sinkhorn_solve_dense(h, 0, 2, a.as_ptr(), b.as_ptr(), c.as_ptr(), 1, f.as_mut_ptr(), g.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "empty");
+        let mut fg = [1.0; 5];
+        let p = fg.as_mut_ptr();
+        fails(nks_sinkhorn_solve_dense(h, 3, 2, a.as_ptr(), b.as_ptr(), c.as_ptr(), 3, p, p.add(2)), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        assert_eq!(nks_sinkhorn_set_option(h, c"use_initial_guess".as_ptr(), 1.0), NKS_OK);
+        f[1] = f64::NAN;
+        fails(dense(&a, &b, &c, 3, &mut f, &mut g), NKS_ERR_NON_FINITE, "initial guess");
+        assert_eq!(nks_sinkhorn_set_option(h, c"use_initial_guess".as_ptr(), 0.0), NKS_OK);
+        assert!(f[0] == 7.0 && f[1].is_nan() && g == [7.0; 2], "a refused solve must not write f or g");
+        assert_eq!(fg, [1.0; 5]);
+
+        let pts = |d: usize, x: &[f64], ldx: usize, y: &[f64], p: f64, f: &mut [f64; 3], g: &mut [f64; 2]| {
+            nks_sinkhorn_solve_points(h, 3, 2, d, a.as_ptr(), b.as_ptr(), x.as_ptr(), ldx, y.as_ptr(), 1, p, f.as_mut_ptr(), g.as_mut_ptr())
+        };
+        fails(nks_sinkhorn_solve_points(nh, 3, 2, 1, a.as_ptr(), b.as_ptr(), x.as_ptr(), 1, y.as_ptr(), 1, 2.0, f.as_mut_ptr(), g.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_solve_points(h, 3, 2, 1, a.as_ptr(), b.as_ptr(), null(), 1, y.as_ptr(), 1, 2.0, f.as_mut_ptr(), g.as_mut_ptr()), NKS_ERR_NULL_POINTER, "x");
+        fails(pts(1, &x, 1, &y, 3.0, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "p = 3");
+        fails(pts(1, &x, 1, &y, f64::NAN, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "p = NaN");
+        fails(pts(0, &x, 1, &y, 2.0, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "d = 0");
+        fails(pts(1, &x, 0, &y, 2.0, &mut f, &mut g), NKS_ERR_INVALID_ARGUMENT, "ld = 0");
+        fails(pts(1, &[0.0, f64::NAN, 2.0], 1, &y, 2.0, &mut f, &mut g), NKS_ERR_NON_FINITE, "point 1");
+        assert!(f[0] == 7.0 && g == [7.0; 2]);
+
+        // A valid solve, then the plan calls' own checks.
+        f[1] = 0.0;
+        assert_eq!(pts(1, &x, 1, &y, 2.0, &mut f, &mut g), NKS_OK);
+        fails(nks_sinkhorn_get_report(h, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        fails(nks_sinkhorn_plan_dense(nh, 3, 2, plan.as_mut_ptr(), 3), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_plan_dense(h, 2, 3, plan.as_mut_ptr(), 3), NKS_ERR_DIMENSION_MISMATCH, "3 x 2");
+        fails(nks_sinkhorn_plan_dense(h, 3, 2, plan.as_mut_ptr(), 2), NKS_ERR_INVALID_ARGUMENT, "ld = 2");
+        fails(nks_sinkhorn_plan_dense(h, 3, 2, null_mut(), 3), NKS_ERR_NULL_POINTER, "P");
+        assert_eq!(plan, [5.0; 6]);
+        fails(nks_sinkhorn_plan_nnz(nh, 0.0, &mut nnz), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_plan_nnz(h, 0.0, null_mut()), NKS_ERR_NULL_POINTER, "nnz");
+        fails(nks_sinkhorn_plan_nnz(h, -1.0, &mut nnz), NKS_ERR_INVALID_ARGUMENT, "threshold");
+        fails(nks_sinkhorn_plan_nnz(h, f64::NAN, &mut nnz), NKS_ERR_INVALID_ARGUMENT, "threshold");
+        assert_eq!(nnz, 99);
+        assert_eq!(nks_sinkhorn_plan_nnz(h, 0.0, &mut nnz), NKS_OK);
+        assert_eq!(nnz, 6);
+        fails(nks_sinkhorn_plan_sparse(nh, 0.0, 0, ri.as_mut_ptr(), ci.as_mut_ptr(), pv.as_mut_ptr(), 6), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_sinkhorn_plan_sparse(h, 0.0, 2, ri.as_mut_ptr(), ci.as_mut_ptr(), pv.as_mut_ptr(), 6), NKS_ERR_INVALID_ARGUMENT, "index_base = 2");
+        fails(nks_sinkhorn_plan_sparse(h, 0.0, 0, ri.as_mut_ptr(), ci.as_mut_ptr(), pv.as_mut_ptr(), 5), NKS_ERR_DIMENSION_MISMATCH, "nks_sinkhorn_plan_nnz");
+        fails(nks_sinkhorn_plan_sparse(h, 0.0, 0, null_mut(), ci.as_mut_ptr(), pv.as_mut_ptr(), 6), NKS_ERR_NULL_POINTER, "rows");
+        let shared = ri.as_mut_ptr();
+        fails(nks_sinkhorn_plan_sparse(h, 0.0, 0, shared, shared, pv.as_mut_ptr(), 6), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        assert_eq!(pv, [0.0; 6]);
+        assert_eq!(nks_sinkhorn_plan_sparse(h, 0.0, 1, ri.as_mut_ptr(), ci.as_mut_ptr(), pv.as_mut_ptr(), 6), NKS_OK);
+        assert_eq!((ri, ci), ([1, 1, 2, 2, 3, 3], [1, 2, 1, 2, 1, 2]));
+        assert_eq!(nks_sinkhorn_plan_dense(h, 3, 2, plan.as_mut_ptr(), 3), NKS_OK);
+        assert_eq!(plan[0], pv[0]);
+        assert_eq!(nks_sinkhorn_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        assert!(rep.assume_init().marginal_error <= 1e-9);
+        let mut out = null_mut();
+        assert_eq!(nks_sinkhorn_new(&mut out), NKS_OK);
+        for handle in [h, out] {
+            nks_sinkhorn_free(handle);
+        }
+    }
+}
+
 /// The functions exercised above; a new export without bad-input coverage fails here.
 const COVERED: &[&str] = &[
     "nks_csr_new", "nks_csr_free", "nks_csr_get_size", "nks_csr_matvec",
@@ -613,6 +726,9 @@ const COVERED: &[&str] = &[
     "nks_krylov_operator_changed", "nks_krylov_clear_recycled", "nks_krylov_save_recycled",
     "nks_krylov_load_recycled", "nks_krylov_save_recycled_file", "nks_krylov_load_recycled_file",
     "nks_bytes_free",
+    "nks_sinkhorn_new", "nks_sinkhorn_free", "nks_sinkhorn_set_option", "nks_sinkhorn_get_option",
+    "nks_sinkhorn_solve_dense", "nks_sinkhorn_solve_points", "nks_sinkhorn_get_report",
+    "nks_sinkhorn_plan_dense", "nks_sinkhorn_plan_nnz", "nks_sinkhorn_plan_sparse",
 ];
 
 #[test]

@@ -18,6 +18,13 @@
 //!   recomputed true residual (converged, capped, broken down, refused), probabilities and their
 //!   length check, save / load to bytes and files (resuming with the same probabilities and
 //!   choices; corrupted input refused with the library's message), and moves.
+//! - `examples/cpp/sinkhorn.cpp` must print the lines of the Rust Sinkhorn example.
+//! - `tests/cpp/sinkhorn.cpp` checks `nks::Sinkhorn`: options (by name and typed), point-cloud
+//!   and dense solves through the vector and pointer + leading-dimension overloads checked
+//!   against facts computed there (the plan's marginals, `sum P .* C` = the reported transport
+//!   cost, the plan from the potentials, the sparse plan = the dense plan's large entries), SNS,
+//!   the iteration cap, the errors of all of these with the library's status and message, the
+//!   1D closed form (the sorted matching's W_2^2 and W_1), and moves.
 
 mod common;
 
@@ -150,5 +157,31 @@ fn cpp_sor_bandit_wrappers() {
         let stdout = run(&compile("tests/cpp/sor_bandit.cpp", &dir, link), &[&files]);
         // (a) construction and options, (b) choose / observe, (c) solve, (d) probabilities, (e) save / load, (f) moves.
         check_summary("sor_bandit", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)", "(f)"], 60);
+    }
+}
+
+#[test]
+fn cpp_sinkhorn_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/sinkhorn-example");
+    for link in Link::BOTH {
+        let stdout = run(&compile("examples/cpp/sinkhorn.cpp", &dir, link), &[]);
+        common::check_sinkhorn_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
+    }
+}
+
+#[test]
+fn cpp_sinkhorn_wrappers() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/sinkhorn");
+    for link in Link::BOTH {
+        let stdout = run(&compile("tests/cpp/sinkhorn.cpp", &dir, link), &[]);
+        // (a) construction and options, (b) solves and plans, (c) errors, (d) 1D closed form, (e) moves.
+        check_summary("sinkhorn", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 60);
     }
 }

@@ -1,9 +1,10 @@
 //! The Fortran binding (`bindings/fortran/nksolve.f90`): it mirrors every function, constant and
-//! struct of `include/nksolve.h` (its report types, `nks_krylov_report` and `nks_sor_report`,
-//! have the C fields in order and the C layout), the Poisson, recycling and SOR-bandit examples
-//! print the Rust core's numbers linked against both the shared and the static library (the
-//! Poisson one also checks which library each build loads), and the error-path program
-//! (`tests/fortran/errors.f90`, recycling and SOR-bandit wrappers included) passes.
+//! struct of `include/nksolve.h` (its report types, `nks_krylov_report`, `nks_sor_report` and
+//! `nks_sinkhorn_report`, have the C fields in order and the C layout), the Poisson, recycling,
+//! SOR-bandit and Sinkhorn examples print the Rust core's numbers linked against both the shared
+//! and the static library (the Poisson one also checks which library each build loads), and the
+//! error-path programs (`tests/fortran/errors.f90`, recycling and SOR-bandit wrappers included,
+//! and [`SINKHORN_CHECKS`] for the optimal-transport solver) pass.
 //!
 //! Needs `gfortran` (skipped with a message when missing, a failure under `CI=true`).
 
@@ -73,7 +74,7 @@ fn fortran_module_mirrors_the_header() {
             functions.push(name.to_string());
         }
     }
-    assert!(functions.len() >= 52, "found only {} functions in the header", functions.len());
+    assert!(functions.len() >= 62, "found only {} functions in the header", functions.len());
     for f in &functions {
         assert!(
             module.contains(&format!("bind(c, name=\"{f}\")")),
@@ -101,12 +102,12 @@ fn fortran_module_mirrors_the_header() {
         assert!(module.contains(&decl), "bindings/fortran/nksolve.f90 lacks `{decl}` (from the header)");
         constants += 1;
     }
-    assert!(constants >= 15 + 3 + 3 + 2 + 10 + 5 + 3, "found only {constants} constants in the header");
+    assert!(constants >= 15 + 3 + 3 + 2 + 10 + 5 + 3 + 2, "found only {constants} constants in the header");
 
     // Every C struct has a bind(c) type of the same name with the same fields, in order, of the
     // matching kinds (the layout test below checks the offsets the compiler gives them).
     let structs = header_structs(&header);
-    assert!(structs.len() >= 2, "found only {} structs in the header", structs.len());
+    assert!(structs.len() >= 3, "found only {} structs in the header", structs.len());
     for (name, c_fields) in &structs {
         let start = format!("type, bind(c), public :: {name}\n");
         let body = module
@@ -177,10 +178,21 @@ fn check_layout(out: &str, line: &str, expected: &[(&str, usize)]) {
     assert_eq!(printed, expected, "the Fortran type's layout (`{line}` line) differs from the C struct");
 }
 
+/// Checks the last line of a test program's output, "N passed, 0 failed", with at least
+/// `at_least` checks passed.
+fn check_summary(out: &str, program: &str, at_least: usize) {
+    let summary = out.lines().find(|l| l.ends_with(" failed")).unwrap_or_else(|| panic!("no summary line:\n{out}"));
+    let (passed, rest) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("bad summary `{summary}`"));
+    assert_eq!(rest, "0 failed", "{program}:\n{out}");
+    let passed: usize = passed.parse().unwrap();
+    assert!(passed >= at_least, "{program} ran only {passed} checks:\n{out}");
+}
+
 /// Builds the example `source` against the shared and the static library in the scratch folder
 /// `scratch`, checks that only the shared build refers to libnksolve.so, checks each output with
-/// `check_output(label, stdout)` and that both print the same.
-fn check_example_with_both_links(scratch: &str, source: &str, check_output: fn(&str, &str)) {
+/// `check_output(label, stdout)` and that both print the same. Returns the scratch folder (the
+/// programs are `STEM_shared` and `STEM_static` there).
+fn check_example_with_both_links(scratch: &str, source: &str, check_output: fn(&str, &str)) -> PathBuf {
     let dir = common::scratch(scratch);
     let module_obj = compile_module(&dir);
     let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
@@ -195,6 +207,7 @@ fn check_example_with_both_links(scratch: &str, source: &str, check_output: fn(&
         outputs.push(out);
     }
     assert_eq!(outputs[0], outputs[1], "{source}: shared and static builds print different results");
+    dir
 }
 
 #[test]
@@ -224,11 +237,7 @@ fn fortran_example_and_error_paths() {
     // The error paths.
     let errors = build(&dir, &module_obj, "tests/fortran/errors.f90", "errors", Link::Shared);
     let out = run(&dir, &errors);
-    let summary = out.lines().find(|l| l.ends_with(" failed")).unwrap_or_else(|| panic!("no summary line:\n{out}"));
-    let (passed, rest) = summary.split_once(" passed, ").unwrap_or_else(|| panic!("bad summary `{summary}`"));
-    assert_eq!(rest, "0 failed", "tests/fortran/errors.f90:\n{out}");
-    let passed: usize = passed.parse().unwrap();
-    assert!(passed >= 150, "tests/fortran/errors.f90 ran only {passed} checks:\n{out}");
+    check_summary(&out, "tests/fortran/errors.f90", 150);
 
     // type(nks_krylov_report) and type(nks_sor_report) have the C structs' sizes and offsets.
     use nksolve::capi::krylov::nks_krylov_report as R;
@@ -285,3 +294,333 @@ fn fortran_sor_bandit_example() {
     }
     check_example_with_both_links("fortran_sor_bandit", "examples/fortran/sor_bandit.f90", common::check_sor_bandit_output);
 }
+
+/// The optimal-transport example (Halton clouds, so there is no generator to port) prints the
+/// Rust core's iteration counts, costs and plan, linked either way. Its clouds and cost matrix
+/// reach the library without a copy: `-fcheck=all` reports every array temporary on standard
+/// error, and there is none.
+#[test]
+fn fortran_sinkhorn_example() {
+    if !common::require_tool("gfortran", "the Fortran binding") {
+        return;
+    }
+    let dir = check_example_with_both_links("fortran_sinkhorn", "examples/fortran/sinkhorn.f90", common::check_sinkhorn_output);
+    let out = common::run_ok(Command::new(dir.join("sinkhorn_shared")).current_dir(&dir));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("array temporary"), "examples/fortran/sinkhorn.f90 copies an array:\n{stderr}");
+}
+
+/// `type(nks_sinkhorn_report)` has the C struct's size and offsets, and the error paths and plan
+/// accessors of `nks_sinkhorn_t` behave as documented ([`SINKHORN_CHECKS`]).
+#[test]
+fn fortran_sinkhorn_layout_and_error_paths() {
+    if !common::require_tool("gfortran", "the Fortran binding") {
+        return;
+    }
+    let dir = common::scratch("fortran_sinkhorn_checks");
+    let module_obj = compile_module(&dir);
+    let source = dir.join("sinkhorn_checks.f90");
+    std::fs::write(&source, SINKHORN_CHECKS).unwrap();
+    let exe = build(&dir, &module_obj, source.to_str().unwrap(), "sinkhorn_checks", Link::Shared);
+    let out = run(&dir, &exe);
+    check_summary(&out, "the nks_sinkhorn_t checks", 70);
+
+    use nksolve::capi::sinkhorn::nks_sinkhorn_report as R;
+    use std::mem::{offset_of, size_of};
+    check_layout(&out, "sinkhorn_layout", &[
+        ("size", size_of::<R>()),
+        ("status", offset_of!(R, status)),
+        ("termination", offset_of!(R, termination)),
+        ("method", offset_of!(R, method)),
+        ("iterations", offset_of!(R, iterations)),
+        ("sinkhorn_iterations", offset_of!(R, sinkhorn_iterations)),
+        ("newton_iterations", offset_of!(R, newton_iterations)),
+        ("fallback_steps", offset_of!(R, fallback_steps)),
+        ("cg_iterations", offset_of!(R, cg_iterations)),
+        ("hessian_density", offset_of!(R, hessian_density)),
+        ("marginal_error", offset_of!(R, marginal_error)),
+        ("transport_cost", offset_of!(R, transport_cost)),
+        ("regularized_cost", offset_of!(R, regularized_cost)),
+        ("eps", offset_of!(R, eps)),
+        ("exact_lines", offset_of!(R, exact_lines)),
+        ("seconds", offset_of!(R, seconds)),
+    ]);
+}
+
+/// The checks of `nks_sinkhorn_t`, a Fortran program written into the test's scratch folder.
+const SINKHORN_CHECKS: &str = r#"!> Layout and error paths of the Fortran binding's optimal-transport solver, `nks_sinkhorn_t`
+!> (written out and run by tests/bindings_fortran.rs):
+!>   (a) prints the layout of `type(nks_sinkhorn_report)` ("sinkhorn_layout size=...
+!>       field=offset ...") for the Rust test to compare with the C struct;
+!>   (b) calls before `create` and after `free` fail with NKS_ERR_NULL_POINTER; unknown option
+!>       names and values out of range are refused with the library's message, keeping the
+!>       option; the plan before any solve is NKS_ERR_INVALID_STATE;
+!>   (c) size mismatches of weights, potentials, clouds and the plan are caught in Fortran
+!>       before the library reads anything; a refused solve writes nothing and keeps the
+!>       previous problem;
+!>   (d) a 3 x 2 problem: the dense plan has the weights as marginals and the potentials'
+!>       closed form; the sparse plan has 1-based rows and columns in row-major order (default
+!>       and 64-bit integers); the point-cloud cost matches the dense one; sections that are
+!>       not contiguous give the contiguous arrays' results; SNS, the iteration limit and a
+!>       warm start report what they did.
+!> Ends with "N passed, M failed"; any failure ends with `error stop`.
+program sinkhorn_checks
+  use, intrinsic :: iso_c_binding, only: c_double, c_int32_t, c_size_t, c_ptr, c_loc, c_sizeof, c_intptr_t
+  use, intrinsic :: iso_fortran_env, only: int64
+  use, intrinsic :: ieee_arithmetic, only: ieee_is_nan, ieee_is_finite
+  use nksolve
+  implicit none
+
+  integer :: passed = 0, failed = 0
+
+  call print_layout()
+  call run()
+  write (*, '(i0,a,i0,a)') passed, ' passed, ', failed, ' failed'
+  if (failed > 0) error stop 1
+
+contains
+
+  subroutine run()
+    type(nks_sinkhorn_t) :: ot, empty, other
+    type(nks_sinkhorn_report) :: r, r_points
+    real(c_double) :: a(3), b(2), c(3, 2), x(2, 3), y(2, 2), x_wide(3, 3), bad_y(1, 2), bad_a(3)
+    real(c_double) :: f(3), g(2), f_points(3), g_points(2), f_long(4), fg_rows(2, 3), p(3, 2), p_wrong(2, 3)
+    real(c_double), allocatable :: values(:), values64(:)
+    integer, allocatable :: rows(:), cols(:)
+    integer(int64), allocatable :: rows64(:), cols64(:)
+    integer(c_int32_t) :: s
+    integer :: i, j, k
+
+    a = [0.2_c_double, 0.3_c_double, 0.5_c_double]
+    b = [0.6_c_double, 0.4_c_double]
+    x = reshape([0.0_c_double, 0.0_c_double, 1.0_c_double, 0.0_c_double, 0.0_c_double, 1.0_c_double], [2, 3])
+    y = reshape([0.5_c_double, 0.5_c_double, 1.0_c_double, 1.0_c_double], [2, 2])
+    do j = 1, 2
+      do i = 1, 3
+        c(i, j) = (x(1, i) - y(1, j))**2 + (x(2, i) - y(2, j))**2
+      end do
+    end do
+
+    ! (b) Before create.
+    call check(.not. ot%is_created(), 'a new object holds no solver')
+    call ot%set_option('eps', 0.1_c_double, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'set_option before create: NKS_ERR_NULL_POINTER')
+    call check(len(ot%last_error()) > 0, 'set_option before create: a message')
+    f = 7.0_c_double
+    g = 7.0_c_double
+    s = ot%solve_dense(a, b, c, f, g)
+    call check(s == NKS_ERR_NULL_POINTER, 'solve_dense before create: NKS_ERR_NULL_POINTER')
+    call check(all(same(f, 7.0_c_double)) .and. all(same(g, 7.0_c_double)), 'solve_dense before create: f, g untouched')
+    call ot%get_report(r, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'get_report before create: NKS_ERR_NULL_POINTER')
+
+    ! Options.
+    call ot%create()
+    call check(ot%is_created(), 'create')
+    call check(same(ot%get_option('eps'), 0.01_c_double), 'default eps 0.01')
+    call check(same(ot%get_option('tol'), 1.0e-9_c_double), 'default tol 1e-9')
+    call check(same(ot%get_option('method'), real(NKS_OT_SINKHORN, c_double)), 'default method Sinkhorn')
+    call ot%set_option('epsilon', 0.1_c_double, stat=s)
+    call check(s == NKS_ERR_UNKNOWN_OPTION, 'unknown option: NKS_ERR_UNKNOWN_OPTION')
+    call check(index(ot%last_error(), 'hessian_density') > 0, 'unknown option: the message lists the names')
+    call check(ieee_is_nan(ot%get_option('epsilon', stat=s)) .and. s == NKS_ERR_UNKNOWN_OPTION, &
+               'get_option of an unknown name: NaN and NKS_ERR_UNKNOWN_OPTION')
+    call ot%set_option('eps', -1.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'eps = -1: NKS_ERR_INVALID_ARGUMENT')
+    call check(same(ot%get_option('eps'), 0.01_c_double), 'a refused eps keeps the option')
+    call ot%set_option('method', 2.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'method = 2: NKS_ERR_INVALID_ARGUMENT')
+    call ot%set_option('eps', 0.1_c_double)
+    call ot%set_option('tol', 1.0e-11_c_double)
+    call check(same(ot%get_option('eps'), 0.1_c_double), 'eps set to 0.1')
+
+    ! The plan and the report before any solve.
+    call ot%get_report(r)
+    call check(r%termination == NKS_TERMINATION_NOT_STARTED, 'report before any solve: not started')
+    call check(ot%plan_nnz(0.0_c_double, stat=s) == -1 .and. s == NKS_ERR_INVALID_STATE, &
+               'plan_nnz before any solve: -1 and NKS_ERR_INVALID_STATE')
+    call ot%plan_sparse(0.0_c_double, rows, cols, values, stat=s)
+    call check(s == NKS_ERR_INVALID_STATE .and. size(rows) == 0 .and. size(cols) == 0 .and. size(values) == 0, &
+               'plan_sparse before any solve: NKS_ERR_INVALID_STATE and zero-size arrays')
+    p = -1.0_c_double
+    call ot%plan_dense(p, stat=s)
+    call check(s == NKS_ERR_INVALID_STATE .and. all(same(p, -1.0_c_double)), &
+               'plan_dense before any solve: NKS_ERR_INVALID_STATE, p untouched')
+
+    ! (c) Size mismatches, caught before the library reads anything.
+    s = ot%solve_dense(a(1:2), b, c, f, g)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(ot%last_error(), 'a has 2 weights but c has 3 rows') > 0, &
+               'solve_dense, a too short: NKS_ERR_DIMENSION_MISMATCH naming a and c')
+    s = ot%solve_dense(a, b, c, f_long, g)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(ot%last_error(), 'f has 4 entries') > 0, &
+               'solve_dense, f too long: NKS_ERR_DIMENSION_MISMATCH naming f')
+    s = ot%solve_dense(a, b, c(:, 1:1), f, g)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(ot%last_error(), 'b has 2 weights but c has 1 columns') > 0, &
+               'solve_dense, c too narrow: NKS_ERR_DIMENSION_MISMATCH naming b and c')
+    bad_y = 0.0_c_double
+    s = ot%solve_points(a, b, x, bad_y, 2.0_c_double, f, g)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(ot%last_error(), 'x is 2 x 3 but y is 1 x 2') > 0, &
+               'solve_points, clouds of two dimensions: NKS_ERR_DIMENSION_MISMATCH')
+    s = ot%solve_points(a, b(1:1), x, y, 2.0_c_double, f, g)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(ot%last_error(), 'y has 2 points') > 0, &
+               'solve_points, b too short: NKS_ERR_DIMENSION_MISMATCH')
+    s = ot%solve_points(a, b, x, y, 2.0_c_double, f, g(1:1))
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. index(ot%last_error(), 'g has 1 entries') > 0, &
+               'solve_points, g too short: NKS_ERR_DIMENSION_MISMATCH')
+    ! ... and what the library refuses.
+    bad_a = [0.2_c_double, -0.3_c_double, 1.1_c_double]
+    s = ot%solve_dense(bad_a, b, c, f, g)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. len(ot%last_error()) > 0, &
+               'a negative weight: NKS_ERR_INVALID_ARGUMENT with a message')
+    s = ot%solve_points(a, b, x, y, 3.0_c_double, f, g)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'p = 3: NKS_ERR_INVALID_ARGUMENT')
+    call check(all(same(f, 7.0_c_double)) .and. all(same(g, 7.0_c_double)), 'refused solves leave f, g untouched')
+
+    ! (d) The dense problem.
+    s = ot%solve_dense(a, b, c, f, g)
+    call check(s == NKS_OK, 'solve_dense converges')
+    call ot%get_report(r)
+    call check(r%status == NKS_OK .and. r%termination == NKS_TERMINATION_CONVERGED_ATOL, &
+               'report: status NKS_OK, converged')
+    call check(r%method == NKS_OT_SINKHORN .and. r%newton_iterations == 0, 'report: Sinkhorn, no Newton steps')
+    call check(r%iterations > 0 .and. r%iterations == r%sinkhorn_iterations + r%newton_iterations, &
+               'report: iterations = sinkhorn_iterations + newton_iterations')
+    call check(r%marginal_error <= 1.0e-11_c_double .and. same(r%eps, 0.1_c_double), 'report: marginal error, eps')
+    call check(r%transport_cost > 0.0_c_double .and. r%regularized_cost > 0.0_c_double, 'report: costs')
+    call ot%plan_dense(p)
+    call check(all(abs(sum(p, 2) - a) <= 1.0e-10_c_double) .and. all(abs(sum(p, 1) - b) <= 1.0e-10_c_double), &
+               'plan_dense: the marginals are a and b')
+    do j = 1, 2
+      do i = 1, 3
+        call check(abs(p(i, j) - a(i)*b(j)*exp((f(i) + g(j) - c(i, j))/0.1_c_double)) <= 1.0e-12_c_double*p(i, j), &
+                   'plan_dense: P(i, j) = a(i) b(j) exp((f(i) + g(j) - C(i, j)) / eps)')
+      end do
+    end do
+    call check(abs(sum(p*c) - r%transport_cost) <= 1.0e-12_c_double, 'report: transport_cost = <C, P>')
+    call ot%plan_dense(p_wrong, stat=s)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH, 'plan_dense into a 2 x 3 array: NKS_ERR_DIMENSION_MISMATCH')
+    call check(ot%plan_nnz(0.0_c_double) == 6, 'plan_nnz(0): all 6 entries')
+    call ot%plan_sparse(0.0_c_double, rows, cols, values)
+    call check(size(rows) == 6 .and. size(cols) == 6 .and. size(values) == 6, 'plan_sparse(0): 6 entries')
+    call check(all(rows == [1, 1, 2, 2, 3, 3]) .and. all(cols == [1, 2, 1, 2, 1, 2]), &
+               'plan_sparse: 1-based rows and columns, row-major order')
+    call check(all([(abs(values(k) - p(rows(k), cols(k))) <= 1.0e-15_c_double*p(rows(k), cols(k)), k = 1, 6)]), &
+               'plan_sparse: the values of plan_dense')
+    call ot%plan_sparse(0.0_c_double, rows64, cols64, values64)
+    call check(all(rows64 == rows) .and. all(cols64 == cols) .and. all(same(values64, values)), &
+               'plan_sparse with 64-bit rows and columns: the same entries')
+    call ot%plan_sparse(2.0_c_double, rows, cols, values, stat=s)
+    call check(s == NKS_OK .and. size(rows) == 0 .and. size(values) == 0 .and. ot%plan_nnz(2.0_c_double) == 0, &
+               'plan_sparse above every entry: no entries')
+    call ot%plan_sparse(maxval(p), rows, cols, values)
+    call check(size(values) == 1 .and. same(values(1), maxval(p)), 'plan_sparse at the largest entry: one entry')
+    call check(rows(1) == maxloc(maxval(p, 2), 1) .and. cols(1) == maxloc(maxval(p, 1), 1), &
+               'plan_sparse at the largest entry: its row and column')
+    ! A refused solve keeps the previous problem.
+    s = ot%solve_dense(bad_a, b, c, f, g)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. ot%plan_nnz(0.0_c_double) == 6, 'a refused solve keeps the plan')
+
+    ! The same problem as point clouds.
+    s = ot%solve_points(a, b, x, y, 2.0_c_double, f_points, g_points)
+    call check(s == NKS_OK, 'solve_points converges')
+    call ot%get_report(r_points)
+    call check(abs(r_points%transport_cost - r%transport_cost) <= 1.0e-12_c_double, &
+               'solve_points with p = 2: the dense cost''s transport cost')
+    call check(all(abs(f_points - f) <= 1.0e-12_c_double) .and. all(abs(g_points - g) <= 1.0e-12_c_double), &
+               'solve_points with p = 2: the dense cost''s potentials')
+    ! Sections that are not contiguous: x as rows 1:2 of a 3 x 3 array, f as a row of a 2 x 3.
+    x_wide(1:2, :) = x
+    x_wide(3, :) = 100.0_c_double
+    fg_rows = 0.0_c_double
+    s = ot%solve_points(a, b, x_wide(1:2, :), y, 2.0_c_double, fg_rows(2, :), g)
+    call ot%get_report(r)
+    call check(s == NKS_OK .and. same(r%transport_cost, r_points%transport_cost), &
+               'solve_points on a strided section of the clouds: the same result')
+    call check(all(same(fg_rows(2, :), f_points)) .and. all(same(fg_rows(1, :), 0.0_c_double)), &
+               'solve_points into a strided section of f: written back in place')
+
+    ! SNS.
+    call ot%set_option('method', real(NKS_OT_SNS, c_double))
+    s = ot%solve_points(a, b, x, y, 2.0_c_double, f, g)
+    call ot%get_report(r)
+    call check(s == NKS_OK .and. r%method == NKS_OT_SNS, 'SNS converges, the report says SNS')
+    call check(abs(r%transport_cost - r_points%transport_cost) <= 1.0e-9_c_double, 'SNS: the same transport cost')
+    call check(r%iterations == r%sinkhorn_iterations + r%newton_iterations, 'SNS: iterations add up')
+
+    ! The iteration limit: a usable, unconverged result.
+    call ot%set_option('method', real(NKS_OT_SINKHORN, c_double))
+    call ot%set_option('max_iterations', 1.0_c_double)
+    f = 7.0_c_double
+    s = ot%solve_dense(a, b, c, f, g)
+    call ot%get_report(r)
+    call check(s == NKS_MAX_ITERATIONS .and. r%status == NKS_MAX_ITERATIONS, 'max_iterations 1: NKS_MAX_ITERATIONS')
+    call check(r%termination == NKS_TERMINATION_MAX_ITERATIONS .and. r%iterations == 1, &
+               'max_iterations 1: one iteration, terminated by the limit')
+    call check(all(ieee_is_finite(f)) .and. all(ieee_is_finite(g)) .and. .not. all(same(f, 7.0_c_double)), &
+               'max_iterations 1: potentials written')
+
+    ! A warm start from converged potentials.
+    call ot%set_option('max_iterations', 1000.0_c_double)
+    f = f_points
+    g = g_points
+    call ot%set_option('use_initial_guess', 1.0_c_double)
+    s = ot%solve_points(a, b, x, y, 2.0_c_double, f, g)
+    call ot%get_report(r)
+    call check(s == NKS_OK .and. r%iterations <= 2, 'a warm start from converged potentials converges at once')
+
+    ! Copying and freeing.
+    other = empty
+    call check(.not. other%is_created(), 'assigning an object that holds no solver')
+    call ot%create()
+    call check(same(ot%get_option('eps'), 0.01_c_double), 'create again: a fresh solver with the defaults')
+    call ot%free()
+    call ot%free()
+    call check(.not. ot%is_created(), 'free twice')
+    call ot%get_report(r, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'get_report after free: NKS_ERR_NULL_POINTER')
+    call empty%free()
+  end subroutine run
+
+  subroutine check(ok, what)
+    logical, intent(in) :: ok
+    character(len=*), intent(in) :: what
+    if (ok) then
+      passed = passed + 1
+    else
+      failed = failed + 1
+      write (*, '(a)') 'FAILED: '//what
+    end if
+  end subroutine check
+
+  !> Exact equality of two reals (`==` on reals is refused by -Werror=compare-reals).
+  elemental logical function same(a, b)
+    real(c_double), intent(in) :: a, b
+    same = abs(a - b) <= 0.0_c_double
+  end function same
+
+  !> Byte offset of `field` from `base`.
+  integer(c_intptr_t) function offset(base, field)
+    type(c_ptr), intent(in) :: base, field
+    offset = transfer(field, 0_c_intptr_t) - transfer(base, 0_c_intptr_t)
+  end function offset
+
+  !> Prints the size and field offsets of `nks_sinkhorn_report` ("sinkhorn_layout ...").
+  subroutine print_layout()
+    type(nks_sinkhorn_report), target :: r
+    type(c_ptr) :: b
+    b = c_loc(r)
+    write (*, '(a,16(a,i0))') 'sinkhorn_layout', ' size=', c_sizeof(r), &
+      ' status=', offset(b, c_loc(r%status)), ' termination=', offset(b, c_loc(r%termination)), &
+      ' method=', offset(b, c_loc(r%method)), ' iterations=', offset(b, c_loc(r%iterations)), &
+      ' sinkhorn_iterations=', offset(b, c_loc(r%sinkhorn_iterations)), &
+      ' newton_iterations=', offset(b, c_loc(r%newton_iterations)), &
+      ' fallback_steps=', offset(b, c_loc(r%fallback_steps)), ' cg_iterations=', offset(b, c_loc(r%cg_iterations)), &
+      ' hessian_density=', offset(b, c_loc(r%hessian_density)), &
+      ' marginal_error=', offset(b, c_loc(r%marginal_error)), &
+      ' transport_cost=', offset(b, c_loc(r%transport_cost)), &
+      ' regularized_cost=', offset(b, c_loc(r%regularized_cost)), ' eps=', offset(b, c_loc(r%eps)), &
+      ' exact_lines=', offset(b, c_loc(r%exact_lines)), ' seconds=', offset(b, c_loc(r%seconds))
+  end subroutine print_layout
+
+end program sinkhorn_checks
+"#;

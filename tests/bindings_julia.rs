@@ -1,12 +1,13 @@
 //! The Julia binding (`bindings/julia/NKSolve`) and its examples (`examples/julia/poisson.jl`,
-//! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`).
+//! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`, `examples/julia/sinkhorn.jl`).
 //!
 //! Julia cannot be installed on the build machines, so the binding is checked statically:
 //! `tests/julia_ccall_check.py` parses every `.jl` file with tree-sitter-julia and checks each
 //! `ccall`, `@cfunction`, `NKS_*` constant and struct mirror (`KrylovReport` of
-//! `nks_krylov_report`, `SorReport` of `nks_sor_report`) against `include/nksolve.h`. Where
-//! `julia` is on PATH, the examples and the binding's error paths (sequences, saved recycle
-//! spaces and the SOR bandit included) also run against the freshly built library.
+//! `nks_krylov_report`, `SorReport` of `nks_sor_report`, `SinkhornReport` of
+//! `nks_sinkhorn_report`) against `include/nksolve.h`. Where `julia` is on PATH, the examples
+//! and the binding's error paths (sequences, saved recycle spaces, the SOR bandit and optimal
+//! transport included) also run against the freshly built library.
 
 mod common;
 
@@ -166,6 +167,37 @@ fn julia_binding_matches_the_header_statically() {
             "NKS_SOR_YOUNG = 3 but include/nksolve.h has 4",
         ),
         (
+            "Sinkhorn report fields swapped",
+            "    marginal_error::Cdouble\n    transport_cost::Cdouble\n",
+            "    transport_cost::Cdouble\n    marginal_error::Cdouble\n",
+            "SinkhornReport fields (status, termination, method, iterations, sinkhorn_iterations, newton_iterations, \
+             fallback_steps, cg_iterations, hessian_density, transport_cost, marginal_error",
+        ),
+        (
+            "a Sinkhorn report field of the wrong width",
+            "    sinkhorn_iterations::Csize_t\n",
+            "    sinkhorn_iterations::Int32\n",
+            "SinkhornReport.sinkhorn_iterations is Int32 but nks_sinkhorn_report.sinkhorn_iterations is size_t",
+        ),
+        (
+            "a wrong plan index type",
+            "(Ptr{Cvoid}, Cdouble, Int32, Ptr{Int64}, Ptr{Int64}, Ptr{Cdouble}, Csize_t)",
+            "(Ptr{Cvoid}, Cdouble, Int32, Ptr{Int32}, Ptr{Int64}, Ptr{Cdouble}, Csize_t)",
+            "nks_sinkhorn_plan_sparse: argument 4 (rows) is Ptr{Int32}",
+        ),
+        (
+            "a point-cloud argument dropped",
+            "Ptr{Cdouble}, Csize_t, Cdouble, Ptr{Cdouble}, Ptr{Cdouble}),",
+            "Ptr{Cdouble}, Cdouble, Ptr{Cdouble}, Ptr{Cdouble}),",
+            "nks_sinkhorn_solve_points: 12 argument types but the C prototype has 13 parameters",
+        ),
+        (
+            "an OT method code off",
+            "const NKS_OT_SNS = Int32(1)",
+            "const NKS_OT_SNS = Int32(2)",
+            "NKS_OT_SNS = 2 but include/nksolve.h has 1",
+        ),
+        (
             "an enum value off",
             "const NKS_ERR_ABORTED = Int32(-10)",
             "const NKS_ERR_ABORTED = Int32(-11)",
@@ -242,12 +274,24 @@ fn julia_sor_bandit_example_matches_the_rust_core() {
     common::check_sor_bandit_output("Julia", &stdout);
 }
 
+#[test]
+fn julia_sinkhorn_example_matches_the_rust_core() {
+    let Some(mut cmd) = julia("julia_sinkhorn_depot") else { return };
+    cmd.arg(common::root().join("examples").join("julia").join("sinkhorn.jl"));
+    let out = common::run_ok(&mut cmd);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_sinkhorn_output("Julia", &stdout);
+}
+
 /// The binding's failure paths, run where Julia exists: library errors carry status and message,
 /// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve;
 /// and the sequence / recycling wrappers: results against single solves, 1-based orders, saved
 /// spaces that resume exactly, corrupted buffers refused with the library's message; and the SOR
 /// bandit: a solve checked by its true residual, errors with the library's message, 1-based arms
-/// through choose! / observe!, saved learners (bytes and file) that resume exactly.
+/// through choose! / observe!, saved learners (bytes and file) that resume exactly; and optimal
+/// transport: the plan against the potentials and the marginals, dense and point-cloud modes and
+/// their layouts, 1-based sparse plans, warm starts, iteration caps, bad input.
 const ERROR_PATHS_JL: &str = r#"
 using NKSolve, Test
 
@@ -511,6 +555,112 @@ end
     @test err isa NKSolveError && occursin("missing.nks", err.message)
     free!(h)
     @test_throws NKSolveError choose!(h, 0.5)
+end
+
+@testset "NKSolve Sinkhorn" begin
+    @test sizeof(SinkhornReport) == 112
+    @test fieldoffset(SinkhornReport, 4) == 16 && fieldoffset(SinkhornReport, 15) == 104   # iterations, seconds
+    nx, ny = 40, 30
+    # Deterministic clouds (d = 2, one point per column) and positive weights of mass 1.
+    x = [0.5 + 0.5 * sin(1.3 * i + 0.7 * k) for k in 1:2, i in 1:nx]
+    y = [0.7 + 0.5 * cos(0.9 * j + 1.1 * k) for k in 1:2, j in 1:ny]
+    a = [1.0 + 0.5 * sin(i) for i in 1:nx]; a ./= sum(a)
+    b = [1.0 + 0.5 * cos(j) for j in 1:ny]; b ./= sum(b)
+    C = [sum((x[:, i] .- y[:, j]) .^ 2) for i in 1:nx, j in 1:ny]
+    reg = 0.05
+
+    s = Sinkhorn(eps = reg, tol = 1e-11)
+    @test get_option(s, "method") == NKSolve.NKS_OT_SINKHORN && get_option(s, "eps") == reg
+    @test report(s).termination == NKSolve.NKS_TERMINATION_NOT_STARTED
+    err = try plan_dense(s); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE
+    f, g = zeros(nx), zeros(ny)
+    @test solve_dense!(s, a, b, C, f, g) == NKSolve.NKS_OK
+    r = report(s)
+    @test converged(r) && r.method == NKSolve.NKS_OT_SINKHORN && r.iterations == r.sinkhorn_iterations
+    P = plan_dense(s)
+    @test size(P) == (nx, ny)
+    Q = [a[i] * b[j] * exp((f[i] + g[j] - C[i, j]) / reg) for i in 1:nx, j in 1:ny]
+    @test maximum(abs.(P .- Q)) <= 1e-12 * maximum(P)
+    @test sum(abs.(vec(sum(P; dims = 2)) .- a)) + sum(abs.(vec(sum(P; dims = 1)) .- b)) <= 1e-11 * 1.001
+    @test isapprox(r.transport_cost, sum(C .* P); rtol = 1e-12)
+    @test isapprox(r.regularized_cost, sum(a .* f) + sum(b .* g); rtol = 1e-9)
+
+    # Point clouds (p = 2) agree with the dense cost; a column-major view passes as it is.
+    fp, gp = zeros(nx), zeros(ny)
+    @test solve_points!(s, a, b, x, y, 2, fp, gp) == NKSolve.NKS_OK
+    @test isapprox(report(s).transport_cost, r.transport_cost; rtol = 1e-10)
+    @test maximum(abs.(plan_dense(s) .- P)) <= 1e-10 * maximum(P)
+    X = zeros(3, nx); X[2:3, :] .= x
+    fv, gv = zeros(nx), zeros(ny)
+    solve_points!(s, a, b, view(X, 2:3, :), y, 2, fv, gv)
+    @test fv == fp && gv == gp
+    big = zeros(nx + 5, ny); big[3:nx+2, :] .= C
+    solve_dense!(s, a, b, view(big, 3:nx+2, :), fv, gv)
+    @test fv == f && gv == g
+    solve_dense!(s, a, b, transpose(permutedims(C)), fv, gv)     # not strided: copied
+    @test fv == f && gv == g
+
+    # SNS, sparse plans with 1-based indices, plan_dense! into a view.
+    set_option!(s, "method", :sns)
+    set_option!(s, "newton_warmup", 3)
+    @test solve_points!(s, a, b, x, y, 2, fp, gp) == NKSolve.NKS_OK
+    rs = report(s)
+    @test rs.method == NKSolve.NKS_OT_SNS && rs.newton_iterations > 0
+    @test isapprox(rs.transport_cost, r.transport_cost; rtol = 1e-8)
+    Ps = plan_dense(s)
+    rows, cols, vals = plan_sparse(s, 1e-3)
+    @test length(vals) == count(>=(1e-3), Ps) == NKSolve.plan_nnz(s, 1e-3)
+    @test minimum(rows) >= 1 && maximum(rows) <= nx && minimum(cols) >= 1 && maximum(cols) <= ny
+    @test all(Ps[rows[k], cols[k]] == vals[k] for k in eachindex(vals))
+    W = fill(-1.0, nx + 2, ny)
+    plan_dense!(view(W, 2:nx+1, :), s)
+    @test W[2:nx+1, :] == Ps && all(==(-1.0), W[1, :]) && all(==(-1.0), W[nx+2, :])
+    err = try plan_dense!(zeros(ny, nx), s); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+    err = try plan_sparse(s, -1.0); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+
+    # p = 1 and d = 1 from vectors; warm starts; an iteration cap returns the last potentials.
+    set_option!(s, "method", :sinkhorn)
+    f1, g1 = zeros(nx), zeros(ny)
+    @test solve_points!(s, a, b, x[1, :], y[1, :], 1, f1, g1) == NKSolve.NKS_OK
+    c1 = report(s).transport_cost
+    solve_dense!(s, a, b, [abs(x[1, i] - y[1, j]) for i in 1:nx, j in 1:ny], f1, g1)
+    @test isapprox(report(s).transport_cost, c1; rtol = 1e-10)
+    solve_dense!(s, a, b, C, f, g)
+    set_option!(s, "use_initial_guess", 1)
+    @test solve_dense!(s, a, b, C, f, g) == NKSolve.NKS_OK && report(s).iterations <= 1
+    set_option!(s, "use_initial_guess", 0)
+    set_option!(s, "max_iterations", 5)
+    @test solve_dense!(s, a, b, C, f, g) == NKSolve.NKS_MAX_ITERATIONS
+    @test !converged(report(s)) && report(s).iterations == 5
+    set_option!(s, "max_iterations", 100000)
+
+    # Bad input: the library's status and message, nothing solved, the last problem kept.
+    solve_dense!(s, a, b, C, f, g)
+    kept = report(s)
+    neg = copy(a); neg[1] = -neg[1]
+    err = try solve_dense!(s, neg, b, C, f, g); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && occursin("negative", err.message)
+    @test err.func == "nks_sinkhorn_solve_dense"
+    err = try solve_dense!(s, a, 2 .* b, C, f, g); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && occursin("masses", err.message)
+    bad = copy(C); bad[2, 3] = NaN
+    err = try solve_dense!(s, a, b, bad, f, g); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NON_FINITE
+    err = try solve_points!(s, a, b, x, y, 3, f, g); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+    @test_throws DimensionMismatch solve_dense!(s, a, b, permutedims(C), f, g)
+    @test_throws DimensionMismatch solve_points!(s, a, b, x, vcat(y, y), 2, f, g)
+    @test_throws DimensionMismatch solve_points!(s, a, b, x, y, 2, zeros(nx - 1), g)
+    @test report(s) == kept && size(plan_dense(s)) == (nx, ny)
+    err = try set_option!(s, "epsilon", 0.1); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_UNKNOWN_OPTION && occursin("eps_scaling", err.message)
+    @test_throws ArgumentError set_option!(s, "method", :newton)
+    @test_throws ArgumentError Sinkhorn(method = :newton)
+    free!(s)
+    @test_throws NKSolveError get_option(s, "eps")
 end
 "#;
 

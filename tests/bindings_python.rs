@@ -1,12 +1,14 @@
 //! The Python binding (`bindings/python/nksolve`, ctypes + numpy) against the freshly built
-//! `libnksolve.so`: the Poisson, recycling and SOR-bandit examples must print the Rust core's
-//! numbers, and the binding's pytest suite (solutions against scipy's direct solver, error
+//! `libnksolve.so`: the Poisson, recycling, SOR-bandit and Sinkhorn examples must print the Rust
+//! core's numbers, and the binding's pytest suite (solutions against scipy's direct solver, error
 //! statuses and messages, callbacks that raise, the monitor, report consistency, sequences and
-//! saved recycle spaces; SOR-bandit solves, choose / observe, probabilities and saved learners)
-//! must pass.
+//! saved recycle spaces; SOR-bandit solves, choose / observe, probabilities and saved learners;
+//! Sinkhorn / SNS plans and costs against POT, the independent reference) must pass.
 //!
 //! Needs `python3` (or `$NKS_PYTHON`) with numpy, scipy and pytest. Without them the test is
-//! skipped with a printed reason, except under `CI=true`, where it fails.
+//! skipped with a printed reason, except under `CI=true`, where it fails. POT (module `ot`) is
+//! needed only by the Sinkhorn-against-POT tests: without it those skip (with the reason), except
+//! under `CI=true`, where they fail.
 
 mod common;
 
@@ -90,12 +92,45 @@ fn python_sor_bandit_example_prints_the_core_numbers() {
 }
 
 #[test]
+fn python_sinkhorn_example_prints_the_core_numbers() {
+    if !require_python() {
+        return;
+    }
+    let out = common::run_ok(python_cmd().arg("examples/python/sinkhorn.py"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_sinkhorn_output("Python", &stdout);
+}
+
+/// `true` when the interpreter can import POT (`ot`), the reference of the Sinkhorn tests.
+/// Without it those tests skip (pytest prints why), and this says so here too; under `CI=true`
+/// it fails, as the pytest module itself does.
+fn have_pot() -> bool {
+    let py = python();
+    match python_cmd().args(["-c", "import ot"]).output() {
+        Ok(o) if o.status.success() => true,
+        other => {
+            let why = match other {
+                Ok(o) => String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("").trim().to_string(),
+                Err(e) => e.to_string(),
+            };
+            if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
+                panic!("`{py}` lacks POT (module `ot`, `pip install pot`), required under CI=true for the Sinkhorn tests: {why}");
+            }
+            eprintln!("SKIP: `{py}` lacks POT (module `ot`: {why}), so the Sinkhorn-against-POT tests are skipped (they fail under CI=true)");
+            false
+        }
+    }
+}
+
+#[test]
 fn python_binding_test_suite_passes() {
     if !require_python() {
         return;
     }
+    have_pot();
     // No cache provider: pytest would otherwise write .pytest_cache into the repository.
-    let out = common::run_ok(python_cmd().args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "bindings/python/tests"]));
+    let out = common::run_ok(python_cmd().args(["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "bindings/python/tests"]));
     let stdout = String::from_utf8_lossy(&out.stdout);
     print!("{stdout}");
     // pytest exits 5 when it collects nothing; also make sure it really ran the suite.

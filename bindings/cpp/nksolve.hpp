@@ -11,9 +11,10 @@
  * - Every failing C call (negative `nks_status`) becomes an `nks::Error` carrying the status and
  *   the library's detailed message (`nks_last_error_message()`).
  * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
- *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve` and `SorBandit::solve`
- *   (and in `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
- * - Handles (`Csr`, `Krylov`, `SorBandit`) are move-only; a moved-from object throws
+ *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve`, `SorBandit::solve` and
+ *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points` (and in `SequenceResult::status` by
+ *   `Krylov::solve_sequence`), never thrown.
+ * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`) are move-only; a moved-from object throws
  *   `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be destroyed or assigned to.
  * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor) never let an exception
  *   reach the library: the exception is caught, the solve is stopped, and `Krylov::solve` /
@@ -21,7 +22,9 @@
  *   the library has returned.
  * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices;
  *   the SOR bandit's arms (`SorChoice::arm`, `SorReport::arm`, `SorBandit::observe`) are
- *   0-based indices into its omega grid, as in the C API.
+ *   0-based indices into its omega grid, as in the C API. Dense matrices (a Sinkhorn cost, a
+ *   transport plan) are column-major with a leading dimension, as in the C API; the indices of
+ *   `Sinkhorn::plan_sparse` are 0-based unless 1 is asked for.
  *
  * Minimal use:
  * @code
@@ -1206,6 +1209,311 @@ private:
     }
 
     nks_sor_bandit* ptr_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Sinkhorn: entropic optimal transport
+// ---------------------------------------------------------------------------------------------
+
+/// The algorithm of `Sinkhorn` (option `"method"`); mirrors `nks_ot_method`.
+enum class OtMethod : std::int32_t {
+    /// Log-domain Sinkhorn (the default).
+    Sinkhorn = NKS_OT_SINKHORN,
+    /// Sinkhorn-Newton-Sparse: a Sinkhorn warm-up, then Newton steps with a sparsified Hessian.
+    SNS = NKS_OT_SNS,
+};
+
+/// What the last `Sinkhorn::solve_points` / `Sinkhorn::solve_dense` did (status, termination,
+/// method, Sinkhorn / Newton / fallback / CG iteration counts, Hessian density, marginal error,
+/// `transport_cost = <C, P>`, `regularized_cost`, eps, exact lines, seconds); the C struct
+/// `nks_sinkhorn_report` itself.
+using SinkhornReport = nks_sinkhorn_report;
+
+/// The termination reason of a Sinkhorn report as a scoped enum (`Termination::ConvergedAtol`
+/// when the marginal error reached `tol`).
+inline Termination termination(const SinkhornReport& r) noexcept { return static_cast<Termination>(r.termination); }
+
+/// The method that produced a Sinkhorn report.
+inline OtMethod method(const SinkhornReport& r) noexcept { return static_cast<OtMethod>(r.method); }
+
+/// The entries of a transport plan at or above a threshold, in coordinate form, row-major order
+/// (`Sinkhorn::plan_sparse`): entry `k` is `P(rows[k], cols[k]) = values[k]`, the indices counted
+/// from the `index_base` asked for (0 or 1).
+struct SparsePlan {
+    /// Row (source point) of each entry.
+    std::vector<std::int64_t> rows;
+    /// Column (target point) of each entry.
+    std::vector<std::int64_t> cols;
+    /// Value of each entry (mass moved from the source to the target point).
+    std::vector<double> values;
+
+    /// The number of entries.
+    std::size_t size() const noexcept { return values.size(); }
+};
+
+/**
+ * An entropic optimal-transport solver: RAII over `nks_sinkhorn`. Move-only.
+ *
+ * Solves `min <C, P> + eps KL(P | a b^T)` subject to `P 1 = a`, `P^T 1 = b` by log-domain
+ * Sinkhorn or Sinkhorn-Newton-Sparse, for a dense cost matrix (`solve_dense`) or for the cost
+ * `|x_i - y_j|^p` (p = 1 or 2) between two point clouds computed on the fly (`solve_points`;
+ * with p = 2, `report().transport_cost` is the entropic estimate of W_2^2). The solve writes
+ * the dual potentials `f`, `g`; the plan `P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps)` of the
+ * last solve is read with `plan_dense` / `plan_sparse` (the object keeps that problem: a dense
+ * cost as `16 n m` bytes, point clouds as `8 (n + m) d` bytes). Setters return `*this` for
+ * chaining and throw `nks::Error` on invalid input, leaving the previous value in place. Use one
+ * object from one thread at a time.
+ */
+class Sinkhorn {
+public:
+    /// A solver with the defaults: log-domain Sinkhorn, `eps = 0.01`, stop at an L1 marginal
+    /// error of `1e-9`, 100000 iterations, potentials started from zero (`nks_sinkhorn_new`).
+    Sinkhorn() { detail::check(nks_sinkhorn_new(&ptr_), "nks_sinkhorn_new"); }
+
+    /// Frees the solver and the problem it kept (`nks_sinkhorn_free`).
+    ~Sinkhorn() { nks_sinkhorn_free(ptr_); }
+
+    Sinkhorn(const Sinkhorn&) = delete;             ///< Not copyable: the library owns the state.
+    Sinkhorn& operator=(const Sinkhorn&) = delete;  ///< Not copyable: the library owns the state.
+
+    /// Takes over `other`'s solver and last problem; `other` is left empty.
+    Sinkhorn(Sinkhorn&& other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)), n_(std::exchange(other.n_, 0)), m_(std::exchange(other.m_, 0)) {}
+
+    /// Frees this solver and takes over `other`'s; `other` is left empty.
+    Sinkhorn& operator=(Sinkhorn&& other) noexcept {
+        if (this != &other) {
+            nks_sinkhorn_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+            n_ = std::exchange(other.n_, 0);
+            m_ = std::exchange(other.m_, 0);
+        }
+        return *this;
+    }
+
+    /**
+     * Sets an option by name (`nks_sinkhorn_set_option`): `"eps"` (> 0, default 0.01),
+     * `"tol"` ((0, 1), default 1e-9, on `||P 1 - a||_1 + ||P^T 1 - b||_1`), `"max_iterations"`
+     * (>= 1, default 100000), `"method"` (see `OtMethod`), `"check_interval"` (>= 1),
+     * `"eps_scaling"` (0 = off, or a factor in (0, 1)), `"use_initial_guess"` (0/1),
+     * `"newton_warmup"` (>= 0), `"hessian_density"` (-1 = adaptive, or (0, 1]),
+     * `"hessian_mass"` ((0, 1]), `"cg_max_iterations"` (>= 1), `"max_seconds"` (0 = no limit).
+     * @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names) or
+     *         `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+     */
+    Sinkhorn& set_option(const std::string& name, double value) {
+        detail::check(nks_sinkhorn_set_option(get(), name.c_str(), value), "nks_sinkhorn_set_option");
+        return *this;
+    }
+
+    /// Reads an option by name, in the encoding `set_option` takes (`nks_sinkhorn_get_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names).
+    double get_option(const std::string& name) const {
+        double value = 0.0;
+        detail::check(nks_sinkhorn_get_option(get(), name.c_str(), &value), "nks_sinkhorn_get_option");
+        return value;
+    }
+
+    /// The regularisation, > 0 and finite, default 0.01, in the units of the cost (option `"eps"`).
+    Sinkhorn& set_eps(double eps) { return set_option("eps", eps); }
+
+    /// Stop at `||P 1 - a||_1 + ||P^T 1 - b||_1 <= tol`; range (0, 1), default 1e-9 (option `"tol"`).
+    Sinkhorn& set_tol(double tol) { return set_option("tol", tol); }
+
+    /// Iteration limit over all stages, >= 1, default 100000; a solve reaching it returns
+    /// `NKS_MAX_ITERATIONS` with the last potentials (option `"max_iterations"`).
+    Sinkhorn& set_max_iterations(std::size_t max_iterations) {
+        return set_option("max_iterations", static_cast<double>(max_iterations));
+    }
+
+    /// Log-domain Sinkhorn (default) or Sinkhorn-Newton-Sparse (option `"method"`).
+    Sinkhorn& set_method(OtMethod method) { return set_option("method", static_cast<double>(method)); }
+
+    /// Epsilon scaling: 0 (off, default) or a factor in (0, 1): start at `eps = max |C|` and
+    /// shrink by the factor down to `eps` (option `"eps_scaling"`).
+    Sinkhorn& set_eps_scaling(double factor) { return set_option("eps_scaling", factor); }
+
+    /// true: start from the `f`, `g` passed to the solve (they must be finite); false (default):
+    /// start from zero and ignore their contents (option `"use_initial_guess"`).
+    Sinkhorn& set_use_initial_guess(bool use) { return set_option("use_initial_guess", use ? 1.0 : 0.0); }
+
+    /**
+     * Solves the problem between the histograms `a` (length `n`) and `b` (length `m`) with the
+     * dense cost `c`, `n x m` column-major with leading dimension `ldc >= n` (entry `(i, j)` is
+     * `c[i + j * ldc]`; the cost is copied), writing the potentials to `f` (length `n`) and `g`
+     * (length `m`) (`nks_sinkhorn_solve_dense`). `a` and `b` must be finite, non-negative, not
+     * all zero and of equal total mass (relative 1e-9).
+     * @returns `NKS_OK` when converged, `NKS_MAX_ITERATIONS` or `NKS_TIME_LIMIT` with the last
+     *          potentials written (usable, not converged).
+     * @throws nks::Error for bad input (`NKS_ERR_INVALID_ARGUMENT` for a negative weight, unequal
+     *         masses, `ldc < n`, overlapping `f` and `g`; `NKS_ERR_NON_FINITE` for a NaN or
+     *         infinite cost or weight), before any work: `f`, `g` and the last problem are kept.
+     */
+    nks_status solve_dense(std::size_t n, std::size_t m, const double* a, const double* b, const double* c,
+                           std::size_t ldc, double* f, double* g) {
+        const nks_status status =
+            detail::check(nks_sinkhorn_solve_dense(get(), n, m, a, b, c, ldc, f, g), "nks_sinkhorn_solve_dense");
+        solved(n, m);
+        return status;
+    }
+
+    /**
+     * Solves the problem between `a` and `b` with the dense cost `c`, `a.size() x b.size()`
+     * column-major (`c[i + j * a.size()]`), writing the potentials to `f` and `g` (see the
+     * pointer overload). `f.size()` must equal `a.size()` and `g.size()` equal `b.size()`.
+     * @throws nks::Error with `NKS_ERR_DIMENSION_MISMATCH` when the sizes disagree,
+     *         `NKS_ERR_INVALID_ARGUMENT` for an empty histogram, and as the pointer overload.
+     */
+    nks_status solve_dense(const std::vector<double>& a, const std::vector<double>& b, const std::vector<double>& c,
+                           std::vector<double>& f, std::vector<double>& g) {
+        check_sizes(a, b, f, g);
+        if (c.size() != a.size() * b.size()) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH,
+                        "c has " + std::to_string(c.size()) + " entries but a.size() x b.size() = " +
+                            std::to_string(a.size()) + " x " + std::to_string(b.size()) + " are needed");
+        }
+        return solve_dense(a.size(), b.size(), a.data(), b.data(), c.data(), a.size(), f.data(), g.data());
+    }
+
+    /**
+     * Solves the problem between the point clouds `x` (`n` points) and `y` (`m` points) in
+     * dimension `d`, weighted by `a` and `b`, with the cost `|x_i - y_j|^p` (`p` = 1 or 2,
+     * Euclidean norm) computed on the fly: memory stays O((n + m) d)
+     * (`nks_sinkhorn_solve_points`). Point `i` is `x[i * ldx .. i * ldx + d]` (`ldx >= d`),
+     * likewise `y`. Potentials, statuses and errors as `solve_dense`, plus
+     * `NKS_ERR_INVALID_ARGUMENT` for `p` other than 1 or 2 or `d = 0`, and
+     * `NKS_ERR_NON_FINITE` for a NaN or infinite coordinate.
+     */
+    nks_status solve_points(std::size_t n, std::size_t m, std::size_t d, const double* a, const double* b,
+                            const double* x, std::size_t ldx, const double* y, std::size_t ldy, double p, double* f,
+                            double* g) {
+        const nks_status status = detail::check(
+            nks_sinkhorn_solve_points(get(), n, m, d, a, b, x, ldx, y, ldy, p, f, g), "nks_sinkhorn_solve_points");
+        solved(n, m);
+        return status;
+    }
+
+    /**
+     * Solves the problem between the point clouds `x` (`a.size()` points of `d` coordinates,
+     * point `i` at `x[i * d .. i * d + d]`) and `y` (`b.size()` points), weighted by `a` and `b`,
+     * with the cost `|x_i - y_j|^p` (see the pointer overload). `x.size()` must equal
+     * `d * a.size()`, `y.size()` equal `d * b.size()`, `f.size()` equal `a.size()` and
+     * `g.size()` equal `b.size()`.
+     * @throws nks::Error with `NKS_ERR_DIMENSION_MISMATCH` when the sizes disagree,
+     *         `NKS_ERR_INVALID_ARGUMENT` for `d = 0` or an empty histogram, and as the pointer
+     *         overload.
+     */
+    nks_status solve_points(std::size_t d, const std::vector<double>& a, const std::vector<double>& b,
+                            const std::vector<double>& x, const std::vector<double>& y, double p,
+                            std::vector<double>& f, std::vector<double>& g) {
+        if (d == 0) throw Error(NKS_ERR_INVALID_ARGUMENT, "d = 0; points need at least one coordinate");
+        check_sizes(a, b, f, g);
+        if (x.size() != d * a.size() || y.size() != d * b.size()) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH,
+                        "x has " + std::to_string(x.size()) + " and y has " + std::to_string(y.size()) +
+                            " coordinates; d x a.size() = " + std::to_string(d * a.size()) +
+                            " and d x b.size() = " + std::to_string(d * b.size()) + " are needed");
+        }
+        return solve_points(a.size(), b.size(), d, a.data(), b.data(), x.data(), d, y.data(), d, p, f.data(),
+                            g.data());
+    }
+
+    /// The report of the last solve (`nks_sinkhorn_get_report`); a refused solve leaves the
+    /// previous one's.
+    SinkhornReport report() const {
+        SinkhornReport r{};
+        detail::check(nks_sinkhorn_get_report(get(), &r), "nks_sinkhorn_get_report");
+        return r;
+    }
+
+    /**
+     * Writes the plan of the last solve, `n x m`, into `p` (column-major, leading dimension
+     * `ldp >= n`) (`nks_sinkhorn_plan_dense`).
+     * @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve,
+     *         `NKS_ERR_DIMENSION_MISMATCH` when `n`, `m` are not the last problem's.
+     */
+    void plan_dense(std::size_t n, std::size_t m, double* p, std::size_t ldp) const {
+        detail::check(nks_sinkhorn_plan_dense(get(), n, m, p, ldp), "nks_sinkhorn_plan_dense");
+    }
+
+    /// The plan of the last solve, `n x m` column-major (entry `(i, j)` at `[i + j * n]`), for
+    /// the `n`, `m` of the last solve made through this object (`nks_sinkhorn_plan_dense`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve.
+    std::vector<double> plan_dense() const {
+        std::vector<double> p(n_ * m_);
+        plan_dense(n_, m_, p.empty() ? nullptr : p.data(), n_ > 0 ? n_ : 1);
+        return p;
+    }
+
+    /// The number of entries of the last solve's plan that are `>= threshold` (and nonzero)
+    /// (`nks_sinkhorn_plan_nnz`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve,
+    ///         `NKS_ERR_INVALID_ARGUMENT` for a negative or non-finite threshold.
+    std::size_t plan_nnz(double threshold) const {
+        std::size_t nnz = 0;
+        detail::check(nks_sinkhorn_plan_nnz(get(), threshold, &nnz), "nks_sinkhorn_plan_nnz");
+        return nnz;
+    }
+
+    /**
+     * The entries of the last solve's plan that are `>= threshold` (and nonzero), row-major, with
+     * indices counted from `index_base` (0, or 1 for Fortran-style indices)
+     * (`nks_sinkhorn_plan_nnz`, then `nks_sinkhorn_plan_sparse`).
+     * @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve,
+     *         `NKS_ERR_INVALID_ARGUMENT` for a negative or non-finite threshold or an
+     *         `index_base` other than 0 and 1.
+     */
+    SparsePlan plan_sparse(double threshold, std::int32_t index_base = 0) const {
+        const std::size_t nnz = plan_nnz(threshold);
+        SparsePlan plan;
+        plan.rows.resize(nnz);
+        plan.cols.resize(nnz);
+        plan.values.resize(nnz);
+        detail::check(nks_sinkhorn_plan_sparse(get(), threshold, index_base, plan.rows.data(), plan.cols.data(),
+                                               plan.values.data(), nnz),
+                      "nks_sinkhorn_plan_sparse");
+        return plan;
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap; a solve
+    /// made through it is not seen by `plan_dense()`, which uses the sizes of this object's
+    /// last solve).
+    nks_sinkhorn* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from solver.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    nks_sinkhorn* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::Sinkhorn");
+        return ptr_;
+    }
+
+    /// Records the sizes of the problem the library now keeps (a solve that did not throw).
+    void solved(std::size_t n, std::size_t m) noexcept {
+        n_ = n;
+        m_ = m;
+    }
+
+    /// The checks shared by the vector overloads of the solves.
+    static void check_sizes(const std::vector<double>& a, const std::vector<double>& b, const std::vector<double>& f,
+                            const std::vector<double>& g) {
+        if (a.empty() || b.empty()) {
+            throw Error(NKS_ERR_INVALID_ARGUMENT, std::string(a.empty() ? "a" : "b") +
+                                                      " is empty; a histogram needs at least one point");
+        }
+        if (f.size() != a.size() || g.size() != b.size()) {
+            throw Error(NKS_ERR_DIMENSION_MISMATCH,
+                        "f has " + std::to_string(f.size()) + " and g has " + std::to_string(g.size()) +
+                            " entries but a has " + std::to_string(a.size()) + " and b has " +
+                            std::to_string(b.size()) + "; the potentials need one entry per point");
+        }
+    }
+
+    nks_sinkhorn* ptr_ = nullptr;
+    /// `n`, `m` of the last problem solved through this object (0 before any).
+    std::size_t n_ = 0;
+    std::size_t m_ = 0;
 };
 
 }  // namespace nks

@@ -4,35 +4,37 @@
 !>
 !> * the raw layer: one `bind(c)` interface per C function, named exactly as in the header
 !>   (`nks_csr_new`, `nks_krylov_solve`, ...), the named constants of every status and enum
-!>   value, and `type(nks_krylov_report)` and `type(nks_sor_report)`, laid out exactly as the
-!>   C structs;
-!> * the friendly layer: `type(nks_csr_t)`, `type(nks_krylov_t)` and `type(nks_sor_bandit_t)`
-!>   (SOR with a learned omega), derived types with type-bound procedures and `final`
-!>   destructors. Ordinary Fortran procedures serve as the matrix-free operator (also the
-!>   per-system operator of a sequence), the preconditioner and the monitor; one `bind(c)`
-!>   trampoline per callback kind calls them.
+!>   value, and `type(nks_krylov_report)`, `type(nks_sor_report)` and
+!>   `type(nks_sinkhorn_report)`, laid out exactly as the C structs;
+!> * the friendly layer: `type(nks_csr_t)`, `type(nks_krylov_t)`, `type(nks_sor_bandit_t)`
+!>   (SOR with a learned omega) and `type(nks_sinkhorn_t)` (entropic optimal transport),
+!>   derived types with type-bound procedures and `final` destructors. Ordinary Fortran
+!>   procedures serve as the matrix-free operator (also the per-system operator of a
+!>   sequence), the preconditioner and the monitor; one `bind(c)` trampoline per callback kind
+!>   calls them.
 !>
 !> Numbering. The friendly layer counts from 1 where C counts from 0: the systems of a Krylov
-!> sequence and the arms (omega grid indices) of a SOR bandit. The raw layer passes C's
-!> 0-based values through unchanged.
+!> sequence, the arms (omega grid indices) of a SOR bandit and the rows and columns of a
+!> transport plan's entries. The raw layer passes C's 0-based values through unchanged.
 !>
 !> Errors. Every friendly call that can fail takes an optional `stat` argument
 !> (`integer(c_int32_t)`, an `NKS_*` status). With `stat` present the status is returned and the
 !> program goes on; without it a failure prints the status and the library's message to
 !> `error_unit` and stops the program with `error stop`, as `allocate` does without `stat=`.
-!> `solve` and the `solve_sequence*` calls always return their status instead. After a failed
-!> call, `obj%last_error()` returns the library's detailed message (which argument, what was
-!> wrong, the valid range), copied at the time of the failure so later calls cannot overwrite it.
+!> `solve`, the `solve_sequence*` calls and the transport solves (`solve_points`,
+!> `solve_dense`) always return their status instead. After a failed call, `obj%last_error()`
+!> returns the library's detailed message (which argument, what was wrong, the valid range),
+!> copied at the time of the failure so later calls cannot overwrite it.
 !>
 !> Callbacks. A callback must never execute `stop`, `error stop` or anything else that leaves
 !> it other than by returning: report failure by setting its `ierr` argument to a non-zero value
 !> instead (the solve then returns `NKS_ERR_CALLBACK` and keeps the code in the report's
 !> `callback_code`). Callbacks run on the thread that called the solve.
 !>
-!> Copying. `nks_csr_t`, `nks_krylov_t` and `nks_sor_bandit_t` own a library handle; they
-!> cannot be copied by assignment (a copy would free the handle twice). Assigning one that
-!> holds a handle stops the program with a message; pass the objects by reference instead (or
-!> hand one over with `move_alloc` when they are allocatable).
+!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t` and `nks_sinkhorn_t` own a library
+!> handle; they cannot be copied by assignment (a copy would free the handle twice). Assigning
+!> one that holds a handle stops the program with a message; pass the objects by reference
+!> instead (or hand one over with `move_alloc` when they are allocatable).
 !>
 !> Build: compile this file with your code (`gfortran -c nksolve.f90`) and link with
 !> `-lnksolve`. Main-program variables are never finalized (Fortran saves them), so call
@@ -156,6 +158,12 @@ module nksolve
   !> `rho` is option `"young_rho"`, or the context of each solve when that is -1 (default).
   integer(c_int32_t), parameter, public :: NKS_SOR_YOUNG = 4_c_int32_t
 
+  ! nks_ot_method (option "method" of an nks_sinkhorn)
+  !> Log-domain Sinkhorn (default).
+  integer(c_int32_t), parameter, public :: NKS_OT_SINKHORN = 0_c_int32_t
+  !> Sinkhorn-Newton-Sparse: Sinkhorn warm-up, then Newton steps with a sparsified Hessian.
+  integer(c_int32_t), parameter, public :: NKS_OT_SNS = 1_c_int32_t
+
   ! ---------------------------------------------------------------------------------------------
   ! The report struct (C layout)
   ! ---------------------------------------------------------------------------------------------
@@ -231,6 +239,45 @@ module nksolve
     real(c_double) :: seconds = 0.0_c_double
   end type nks_sor_report
 
+  !> What the last optimal-transport solve did (C `nks_sinkhorn_report`, same layout). Read it
+  !> with `solver%get_report(report)` after `solver%solve_points` or `solver%solve_dense`.
+  type, bind(c), public :: nks_sinkhorn_report
+    !> The status the solve returned (an `NKS_*` status value).
+    integer(c_int32_t) :: status = 0_c_int32_t
+    !> Why it stopped (an `NKS_TERMINATION_*` value): `NKS_TERMINATION_CONVERGED_ATOL` (the
+    !> marginal error reached `tol`), `NKS_TERMINATION_MAX_ITERATIONS`,
+    !> `NKS_TERMINATION_TIME_LIMIT`, or `NKS_TERMINATION_NOT_STARTED` before any solve.
+    integer(c_int32_t) :: termination = 0_c_int32_t
+    !> The method that ran (an `NKS_OT_*` value).
+    integer(c_int32_t) :: method = 0_c_int32_t
+    !> All iterations: `sinkhorn_iterations + newton_iterations`.
+    integer(c_size_t) :: iterations = 0_c_size_t
+    !> Sinkhorn iterations (one update of `f` and one of `g`): epsilon-scaling stages, the SNS
+    !> warm-up and SNS fallbacks included.
+    integer(c_size_t) :: sinkhorn_iterations = 0_c_size_t
+    !> Newton iterations (SNS).
+    integer(c_size_t) :: newton_iterations = 0_c_size_t
+    !> Sinkhorn steps SNS took because a Newton step did not help.
+    integer(c_size_t) :: fallback_steps = 0_c_size_t
+    !> CG iterations over all Newton systems (SNS).
+    integer(c_size_t) :: cg_iterations = 0_c_size_t
+    !> Plan entries kept in the last sparsified Hessian, as a fraction of the `n m` entries.
+    real(c_double) :: hessian_density = 0.0_c_double
+    !> `||P 1 - a||_1 + ||P^T 1 - b||_1` of the returned potentials.
+    real(c_double) :: marginal_error = 0.0_c_double
+    !> `<C, P>`: the unregularised transport cost of the plan (W_p^p for a point-cloud cost).
+    real(c_double) :: transport_cost = 0.0_c_double
+    !> `<C, P> + eps KL(P | a b^T)`: the entropic objective (equal to `<a, f> + <b, g>` at the
+    !> optimum).
+    real(c_double) :: regularized_cost = 0.0_c_double
+    !> The regularisation `eps` of the solve.
+    real(c_double) :: eps = 0.0_c_double
+    !> Potential updates redone by an exact log-sum-exp because the fast one underflowed.
+    integer(c_size_t) :: exact_lines = 0_c_size_t
+    !> Wall-clock seconds.
+    real(c_double) :: seconds = 0.0_c_double
+  end type nks_sinkhorn_report
+
   ! ---------------------------------------------------------------------------------------------
   ! Raw C interfaces: one per function of include/nksolve.h, same names and arguments
   ! ---------------------------------------------------------------------------------------------
@@ -254,6 +301,9 @@ module nksolve
     nks_sor_bandit_choose, nks_sor_bandit_observe, nks_sor_bandit_solve, nks_sor_bandit_get_report, &
     nks_sor_bandit_probabilities, nks_sor_bandit_save, nks_sor_bandit_load, nks_sor_bandit_save_file, &
     nks_sor_bandit_load_file
+  public :: nks_sinkhorn_new, nks_sinkhorn_free, nks_sinkhorn_set_option, nks_sinkhorn_get_option, &
+    nks_sinkhorn_solve_dense, nks_sinkhorn_solve_points, nks_sinkhorn_get_report, nks_sinkhorn_plan_dense, &
+    nks_sinkhorn_plan_nnz, nks_sinkhorn_plan_sparse
 
   interface
     !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `nnz` is the
@@ -733,6 +783,136 @@ module nksolve
       type(c_ptr), intent(inout) :: out
       integer(c_int32_t) :: status
     end function nks_sor_bandit_load_file
+
+    !> C `nks_sinkhorn_new`: an optimal-transport solver with the default options (log-domain
+    !> Sinkhorn, `eps = 0.01`, `tol = 1e-9` on the L1 marginal error, 100000 iterations,
+    !> potentials started from zero). `out` is written only on success.
+    function nks_sinkhorn_new(out) bind(c, name="nks_sinkhorn_new") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_new
+
+    !> C `nks_sinkhorn_free`: frees a solver and the problem it kept; `c_null_ptr` does nothing.
+    subroutine nks_sinkhorn_free(h) bind(c, name="nks_sinkhorn_free")
+      import :: c_ptr
+      type(c_ptr), value :: h
+    end subroutine nks_sinkhorn_free
+
+    !> C `nks_sinkhorn_set_option`: an option by name (`"eps"`, `"tol"`, `"max_iterations"`,
+    !> `"method"` (an `NKS_OT_*` value), `"check_interval"`, `"eps_scaling"`,
+    !> `"use_initial_guess"`, `"newton_warmup"`, `"hessian_density"`, `"hessian_mass"`,
+    !> `"cg_max_iterations"`, `"max_seconds"`); `name` must end with `c_null_char`.
+    function nks_sinkhorn_set_option(h, name, value) bind(c, name="nks_sinkhorn_set_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), value :: value
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_set_option
+
+    !> C `nks_sinkhorn_get_option`: reads an option by name (same names and encoding as
+    !> `nks_sinkhorn_set_option`) into `value`, written only on success; `name` must end with
+    !> `c_null_char`.
+    function nks_sinkhorn_get_option(h, name, value) bind(c, name="nks_sinkhorn_get_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), intent(inout) :: value
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_get_option
+
+    !> C `nks_sinkhorn_solve_dense`: transport between the histograms `a(1:n)` and `b(1:m)` with
+    !> the dense cost `c`, `n x m` column-major with leading dimension `ldc >= n` (a Fortran
+    !> `c(ldc, m)`; copied). `f(1:n)`, `g(1:m)` receive the dual potentials (read first with
+    !> option `"use_initial_guess"` 1). `NKS_OK` when converged, `NKS_MAX_ITERATIONS` or
+    !> `NKS_TIME_LIMIT` with usable potentials; bad input writes nothing.
+    function nks_sinkhorn_solve_dense(h, n, m, a, b, c, ldc, f, g) bind(c, name="nks_sinkhorn_solve_dense") &
+        result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      real(c_double), intent(in) :: a(*)
+      real(c_double), intent(in) :: b(*)
+      real(c_double), intent(in) :: c(*)
+      integer(c_size_t), value :: ldc
+      real(c_double), intent(inout) :: f(*)
+      real(c_double), intent(inout) :: g(*)
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_solve_dense
+
+    !> C `nks_sinkhorn_solve_points`: transport between the point clouds `x` (`n` points) and
+    !> `y` (`m` points) in dimension `d`, weighted by `a(1:n)` and `b(1:m)`, with the cost
+    !> `|x_i - y_j|^p` (`p` = 1 or 2) computed on the fly. `x` is a Fortran `x(ldx, n)`,
+    !> `ldx >= d` (point `i` is `x(1:d, i)`), likewise `y`. Otherwise as
+    !> `nks_sinkhorn_solve_dense`.
+    function nks_sinkhorn_solve_points(h, n, m, d, a, b, x, ldx, y, ldy, p, f, g) &
+        bind(c, name="nks_sinkhorn_solve_points") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      integer(c_size_t), value :: d
+      real(c_double), intent(in) :: a(*)
+      real(c_double), intent(in) :: b(*)
+      real(c_double), intent(in) :: x(*)
+      integer(c_size_t), value :: ldx
+      real(c_double), intent(in) :: y(*)
+      integer(c_size_t), value :: ldy
+      real(c_double), value :: p
+      real(c_double), intent(inout) :: f(*)
+      real(c_double), intent(inout) :: g(*)
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_solve_points
+
+    !> C `nks_sinkhorn_get_report`: copies the report of the last solve into `out`.
+    function nks_sinkhorn_get_report(h, out) bind(c, name="nks_sinkhorn_get_report") result(status)
+      import :: c_ptr, c_int32_t, nks_sinkhorn_report
+      type(c_ptr), value :: h
+      type(nks_sinkhorn_report), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_get_report
+
+    !> C `nks_sinkhorn_plan_dense`: the plan of the last solve, `n x m`, into a Fortran
+    !> `p(ldp, m)`, `ldp >= n`. `NKS_ERR_INVALID_STATE` before any successful solve,
+    !> `NKS_ERR_DIMENSION_MISMATCH` when `n`, `m` are not the last problem's.
+    function nks_sinkhorn_plan_dense(h, n, m, p, ldp) bind(c, name="nks_sinkhorn_plan_dense") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      real(c_double), intent(inout) :: p(*)
+      integer(c_size_t), value :: ldp
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_plan_dense
+
+    !> C `nks_sinkhorn_plan_nnz`: counts the entries of the last solve's plan that are
+    !> `>= threshold` (and nonzero), for sizing the arrays of `nks_sinkhorn_plan_sparse`.
+    function nks_sinkhorn_plan_nnz(h, threshold, nnz) bind(c, name="nks_sinkhorn_plan_nnz") result(status)
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      real(c_double), value :: threshold
+      integer(c_size_t), intent(inout) :: nnz
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_plan_nnz
+
+    !> C `nks_sinkhorn_plan_sparse`: the entries of the last solve's plan that are
+    !> `>= threshold`, in row-major order: row `rows(k)`, column `cols(k)` (counted from
+    !> `index_base`: 1 for Fortran) and value `values(k)`, `k = 1..len`; `len` must be the
+    !> count `nks_sinkhorn_plan_nnz` gives for the same threshold.
+    function nks_sinkhorn_plan_sparse(h, threshold, index_base, rows, cols, values, len) &
+        bind(c, name="nks_sinkhorn_plan_sparse") result(status)
+      import :: c_ptr, c_double, c_int32_t, c_int64_t, c_size_t
+      type(c_ptr), value :: h
+      real(c_double), value :: threshold
+      integer(c_int32_t), value :: index_base
+      integer(c_int64_t), intent(inout) :: rows(*)
+      integer(c_int64_t), intent(inout) :: cols(*)
+      real(c_double), intent(inout) :: values(*)
+      integer(c_size_t), value :: len
+      integer(c_int32_t) :: status
+    end function nks_sinkhorn_plan_sparse
 
     !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
     function nks_version() bind(c, name="nks_version") result(version)
@@ -1216,6 +1396,89 @@ module nksolve
     !> Frees the learner when the object goes out of scope or is deallocated.
     final :: sor_final
   end type nks_sor_bandit_t
+
+  !> An optimal-transport solver (`nks_sinkhorn`): entropic optimal transport between two
+  !> weighted point clouds (`solve_points`, the cost `|x_i - y_j|^p` computed on the fly) or two
+  !> histograms with a dense cost matrix (`solve_dense`), by log-domain Sinkhorn or
+  !> Sinkhorn-Newton-Sparse (option `"method"`, `NKS_OT_SINKHORN` / `NKS_OT_SNS`). It holds the
+  !> options and the last problem solved, so that the plan can be read afterwards
+  !> (`plan_dense`, `plan_sparse`): a dense cost is kept as two copies (`16 n m` bytes), point
+  !> clouds as `8 (n + m) d` bytes. `call ot%create()` first; freed by `free` or when
+  !> finalized. Not copyable.
+  !>
+  !> The plan of potentials `f`, `g` is `P(i, j) = a(i) b(j) exp((f(i) + g(j) - C(i, j)) / eps)`.
+  !> Plan entries use Fortran numbering: rows `1..n` (source points), columns `1..m` (targets).
+  type, public :: nks_sinkhorn_t
+    private
+    !> The library handle (`c_null_ptr` before `create` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    !> `call ot%create([stat])`: a solver with the default options: log-domain Sinkhorn,
+    !> `eps = 0.01`, stop at an L1 marginal error of `1e-9`, 100000 iterations, potentials
+    !> started from zero. On success it replaces (and frees) any solver held before.
+    procedure :: create => sinkhorn_create
+    !> `call ot%set_option(name, value [, stat])`: an option by name: `"eps"` > 0 (the
+    !> regularisation, in the units of the cost), `"tol"` in (0, 1) (stop at
+    !> `||P 1 - a||_1 + ||P^T 1 - b||_1 <= tol`), `"max_iterations"` >= 1 (all stages
+    !> together), `"method"` (`NKS_OT_SINKHORN`, `NKS_OT_SNS`), `"check_interval"` >= 1,
+    !> `"eps_scaling"` (0 off, or a factor in (0, 1)), `"use_initial_guess"` (0: potentials
+    !> start at zero, 1: from `f`, `g`), `"newton_warmup"` >= 0, `"hessian_density"` (-1
+    !> adaptive, or a fraction in (0, 1]), `"hessian_mass"` in (0, 1], `"cg_max_iterations"`
+    !> >= 1, `"max_seconds"` >= 0 (0: no limit). `NKS_ERR_UNKNOWN_OPTION` lists the names;
+    !> `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+    procedure :: set_option => sinkhorn_set_option
+    !> `value = ot%get_option(name [, stat])`: reads an option by name in the encoding
+    !> `set_option` takes; a quiet NaN on failure (e.g. `NKS_ERR_UNKNOWN_OPTION`).
+    procedure :: get_option => sinkhorn_get_option
+    !> `status = ot%solve_points(a, b, x, y, p, f, g)`: transport between the point clouds
+    !> `x(d, n)` (point `i` is `x(:, i)`) and `y(d, m)` weighted by `a(n)` and `b(m)`, with the
+    !> cost `|x(:, i) - y(:, j)|^p`, `p` = 1 or 2 (Euclidean norm), computed on the fly
+    !> (memory O((n + m) d), no `n x m` matrix). The weights must be finite, non-negative, not
+    !> all zero and of equal total mass (relative 1e-9). `f(n)` and `g(m)` receive the dual
+    !> potentials (read first as the starting point with `"use_initial_guess"` 1). Contiguous
+    !> `x`, `y` reach the library without a copy (leading dimension `size(x, 1)`). Returns
+    !> `NKS_OK` when converged; `NKS_MAX_ITERATIONS` or `NKS_TIME_LIMIT` with the last (usable,
+    !> unconverged) potentials; a negative status for bad input, which writes nothing and keeps
+    !> the previous problem. Never stops the program; the reason of a failure is in
+    !> `ot%last_error()`. For `p = 2` the report's `transport_cost` estimates W_2^2.
+    procedure :: solve_points => sinkhorn_solve_points
+    !> `status = ot%solve_dense(a, b, c, f, g)`: as `solve_points`, with the dense cost
+    !> `c(n, m)` (`c(i, j)` the cost of moving source `i` to target `j`; copied, finite).
+    procedure :: solve_dense => sinkhorn_solve_dense
+    !> `call ot%get_report(report [, stat])`: the report (`nks_sinkhorn_report`) of the last
+    !> solve (termination `NKS_TERMINATION_NOT_STARTED` before any).
+    procedure :: get_report => sinkhorn_get_report
+    !> `call ot%plan_dense(p [, stat])`: the plan of the last solve into `p(n, m)`;
+    !> `NKS_ERR_INVALID_STATE` before any successful solve, `NKS_ERR_DIMENSION_MISMATCH` when
+    !> `shape(p)` is not the last problem's `[n, m]`. `p` is written only on success.
+    procedure :: plan_dense => sinkhorn_plan_dense
+    !> `nnz = ot%plan_nnz(threshold [, stat])`: how many entries of the last solve's plan are
+    !> `>= threshold` (and nonzero), an `integer(c_size_t)`; -1 on failure.
+    procedure :: plan_nnz => sinkhorn_plan_nnz
+    procedure, private :: sinkhorn_plan_sparse_i32
+    procedure, private :: sinkhorn_plan_sparse_i64
+    !> `call ot%plan_sparse(threshold, rows, cols, values [, stat])`: the entries of the last
+    !> solve's plan that are `>= threshold` as coordinates, in row-major order: entry `k` is
+    !> `P(rows(k), cols(k)) = values(k)`, rows and columns counted from 1. `rows`, `cols`
+    !> (allocatable, default or 64-bit integers) and `values` (allocatable) are allocated to
+    !> the count `plan_nnz` gives; zero-size on failure.
+    generic :: plan_sparse => sinkhorn_plan_sparse_i32, sinkhorn_plan_sparse_i64
+    !> `ot%is_created()`: whether the object holds a solver.
+    procedure :: is_created => sinkhorn_is_created
+    !> `ot%c_handle()`: the `nks_sinkhorn *` for the raw interface (still owned by this object).
+    procedure :: c_handle => sinkhorn_c_handle
+    !> `ot%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => sinkhorn_last_error
+    !> `call ot%free()`: frees the solver; safe to call again or on an object never created.
+    procedure :: free => sinkhorn_free
+    procedure, private :: sinkhorn_assign
+    !> Assignment is only allowed between objects holding no solver (see the module notes).
+    generic :: assignment(=) => sinkhorn_assign
+    !> Frees the solver when the object goes out of scope or is deallocated.
+    final :: sinkhorn_final
+  end type nks_sinkhorn_t
 
   public :: nks_last_error, nks_status_text, nks_version_text, nks_skr_solve_order
 
@@ -2462,5 +2725,253 @@ contains
     call nks_sor_bandit_free(self%handle)
     self%handle = c_null_ptr
   end subroutine sor_final
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_sinkhorn_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> A solver with the default options; replaces the one held only on success.
+  subroutine sinkhorn_create(self, stat)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    integer(c_int32_t) :: s
+    out = c_null_ptr
+    s = nks_sinkhorn_new(out)
+    if (s == NKS_OK) then
+      call nks_sinkhorn_free(self%handle)
+      self%handle = out
+    end if
+    call finish(s, self%errmsg, 'nks_sinkhorn_t%create', stat)
+  end subroutine sinkhorn_create
+
+  !> An option by name (trailing blanks of `name` are ignored).
+  subroutine sinkhorn_set_option(self, name, value, stat)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    real(c_double), intent(in) :: value
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_sinkhorn_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
+                'nks_sinkhorn_t%set_option("'//trim(name)//'")', stat)
+  end subroutine sinkhorn_set_option
+
+  !> An option by name (trailing blanks of `name` are ignored); a quiet NaN on failure.
+  function sinkhorn_get_option(self, name, stat) result(value)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double) :: value
+    real(c_double) :: got
+    integer(c_int32_t) :: s
+    value = ieee_value(1.0_c_double, ieee_quiet_nan)
+    got = value
+    s = nks_sinkhorn_get_option(self%handle, trim(name)//c_null_char, got)
+    if (s == NKS_OK) value = got
+    call finish(s, self%errmsg, 'nks_sinkhorn_t%get_option("'//trim(name)//'")', stat)
+  end function sinkhorn_get_option
+
+  !> What is wrong with the weights `a`, `b` and the potentials `f`, `g` of a transport problem
+  !> of `n` sources (`sources` says where `n` comes from, e.g. "x has 3 points (columns)") and
+  !> `m` targets; '' when their sizes fit.
+  function marginals_problem(n, m, sources, targets, a, b, f, g) result(problem)
+    integer(int64), intent(in) :: n, m
+    character(len=*), intent(in) :: sources, targets
+    real(c_double), intent(in) :: a(:), b(:), f(:), g(:)
+    character(len=:), allocatable :: problem
+    if (size(a, kind=int64) /= n) then
+      problem = 'a has '//int_text(size(a, kind=int64))//' weights but '//sources// &
+                '; a needs one weight per source'
+    else if (size(b, kind=int64) /= m) then
+      problem = 'b has '//int_text(size(b, kind=int64))//' weights but '//targets// &
+                '; b needs one weight per target'
+    else if (size(f, kind=int64) /= n) then
+      problem = 'f has '//int_text(size(f, kind=int64))//' entries but '//sources// &
+                '; f needs one potential per source'
+    else if (size(g, kind=int64) /= m) then
+      problem = 'g has '//int_text(size(g, kind=int64))//' entries but '//targets// &
+                '; g needs one potential per target'
+    else
+      problem = ''
+    end if
+  end function marginals_problem
+
+  !> Transport between the point clouds `x(d, n)` and `y(d, m)`; returns the status (never
+  !> stops the program).
+  function sinkhorn_solve_points(self, a, b, x, y, p, f, g) result(status)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    real(c_double), intent(in) :: a(:), b(:)
+    real(c_double), intent(in) :: x(:, :), y(:, :)
+    real(c_double), intent(in) :: p
+    real(c_double), intent(inout) :: f(:), g(:)
+    integer(c_int32_t) :: status
+    character(len=*), parameter :: what = 'nks_sinkhorn_t%solve_points'
+    character(len=:), allocatable :: problem
+    if (size(y, 1) /= size(x, 1)) then
+      problem = 'x is '//shape_text(shape(x, kind=int64))//' but y is '//shape_text(shape(y, kind=int64))// &
+                '; both must be d x (number of points), one point per column'
+    else
+      problem = marginals_problem(size(x, 2, kind=int64), size(y, 2, kind=int64), &
+                                  'x has '//int_text(size(x, 2, kind=int64))//' points (columns)', &
+                                  'y has '//int_text(size(y, 2, kind=int64))//' points (columns)', a, b, f, g)
+    end if
+    if (len(problem) > 0) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, problem, self%errmsg, what, status)
+      return
+    end if
+    call finish(nks_sinkhorn_solve_points(self%handle, size(x, 2, kind=c_size_t), size(y, 2, kind=c_size_t), &
+                                          size(x, 1, kind=c_size_t), a, b, x, size(x, 1, kind=c_size_t), y, &
+                                          size(y, 1, kind=c_size_t), p, f, g), self%errmsg, what, status)
+  end function sinkhorn_solve_points
+
+  !> Transport with the dense cost `c(n, m)`; returns the status (never stops the program).
+  function sinkhorn_solve_dense(self, a, b, c, f, g) result(status)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    real(c_double), intent(in) :: a(:), b(:)
+    real(c_double), intent(in) :: c(:, :)
+    real(c_double), intent(inout) :: f(:), g(:)
+    integer(c_int32_t) :: status
+    character(len=*), parameter :: what = 'nks_sinkhorn_t%solve_dense'
+    character(len=:), allocatable :: problem
+    problem = marginals_problem(size(c, 1, kind=int64), size(c, 2, kind=int64), &
+                                'c has '//int_text(size(c, 1, kind=int64))//' rows', &
+                                'c has '//int_text(size(c, 2, kind=int64))//' columns', a, b, f, g)
+    if (len(problem) > 0) then
+      call fail(NKS_ERR_DIMENSION_MISMATCH, problem, self%errmsg, what, status)
+      return
+    end if
+    call finish(nks_sinkhorn_solve_dense(self%handle, size(c, 1, kind=c_size_t), size(c, 2, kind=c_size_t), a, b, &
+                                         c, size(c, 1, kind=c_size_t), f, g), self%errmsg, what, status)
+  end function sinkhorn_solve_dense
+
+  !> The report of the last solve.
+  subroutine sinkhorn_get_report(self, report, stat)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    type(nks_sinkhorn_report), intent(out) :: report
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_sinkhorn_get_report(self%handle, report), self%errmsg, 'nks_sinkhorn_t%get_report', stat)
+  end subroutine sinkhorn_get_report
+
+  !> The plan of the last solve into `p(n, m)`.
+  subroutine sinkhorn_plan_dense(self, p, stat)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    real(c_double), intent(inout) :: p(:, :)
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_sinkhorn_plan_dense(self%handle, size(p, 1, kind=c_size_t), size(p, 2, kind=c_size_t), p, &
+                                        size(p, 1, kind=c_size_t)), self%errmsg, 'nks_sinkhorn_t%plan_dense', stat)
+  end subroutine sinkhorn_plan_dense
+
+  !> How many plan entries are `>= threshold`; -1 on failure.
+  function sinkhorn_plan_nnz(self, threshold, stat) result(nnz)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    real(c_double), intent(in) :: threshold
+    integer(c_int32_t), intent(out), optional :: stat
+    integer(c_size_t) :: nnz
+    integer(c_size_t) :: count
+    integer(c_int32_t) :: s
+    nnz = -1
+    count = 0
+    s = nks_sinkhorn_plan_nnz(self%handle, threshold, count)
+    if (s == NKS_OK) nnz = count
+    call finish(s, self%errmsg, 'nks_sinkhorn_t%plan_nnz', stat)
+  end function sinkhorn_plan_nnz
+
+  !> The plan entries `>= threshold` with 64-bit, 1-based rows and columns.
+  subroutine sinkhorn_plan_sparse_i64(self, threshold, rows, cols, values, stat)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    real(c_double), intent(in) :: threshold
+    integer(int64), allocatable, intent(out) :: rows(:), cols(:)
+    real(c_double), allocatable, intent(out) :: values(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_sinkhorn_t%plan_sparse'
+    integer(c_size_t) :: nnz
+    integer(c_int32_t) :: s
+    integer :: alloc_stat
+    nnz = 0
+    s = nks_sinkhorn_plan_nnz(self%handle, threshold, nnz)
+    if (s == NKS_OK) then
+      allocate (rows(nnz), cols(nnz), values(nnz), stat=alloc_stat)
+      if (alloc_stat /= 0) then
+        if (allocated(rows)) deallocate (rows)
+        if (allocated(cols)) deallocate (cols)
+        if (allocated(values)) deallocate (values)
+        allocate (rows(0), cols(0), values(0))
+        call fail(NKS_ERR_ALLOCATION, 'could not allocate the '//int_text(int(nnz, int64))// &
+                  ' plan entries >= the threshold', self%errmsg, what, stat)
+        return
+      end if
+      s = nks_sinkhorn_plan_sparse(self%handle, threshold, 1_c_int32_t, rows, cols, values, nnz)
+      if (s /= NKS_OK) deallocate (rows, cols, values)
+    end if
+    if (.not. allocated(rows)) allocate (rows(0), cols(0), values(0))
+    call finish(s, self%errmsg, what, stat)
+  end subroutine sinkhorn_plan_sparse_i64
+
+  !> The plan entries `>= threshold` with default-kind, 1-based rows and columns.
+  subroutine sinkhorn_plan_sparse_i32(self, threshold, rows, cols, values, stat)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    real(c_double), intent(in) :: threshold
+    integer(int32), allocatable, intent(out) :: rows(:), cols(:)
+    real(c_double), allocatable, intent(out) :: values(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_sinkhorn_t%plan_sparse'
+    integer(int64), allocatable :: rows64(:), cols64(:)
+    integer(c_int32_t) :: s
+    call sinkhorn_plan_sparse_i64(self, threshold, rows64, cols64, values, s)
+    if (s == NKS_OK .and. size(rows64) > 0) then
+      if (max(maxval(rows64), maxval(cols64)) > int(huge(0_int32), int64)) then
+        deallocate (values)
+        allocate (rows(0), cols(0), values(0))
+        call fail(NKS_ERR_INVALID_ARGUMENT, 'the plan has rows or columns beyond huge(0_int32); '// &
+                  'pass integer(int64) arrays as rows and cols', self%errmsg, what, stat)
+        return
+      end if
+    end if
+    allocate (rows(size(rows64)), cols(size(cols64)))
+    rows(:) = int(rows64, int32)
+    cols(:) = int(cols64, int32)
+    call deliver(s, message_or_empty(self%errmsg), what, stat)
+  end subroutine sinkhorn_plan_sparse_i32
+
+  !> Whether the object holds a solver.
+  logical function sinkhorn_is_created(self)
+    class(nks_sinkhorn_t), intent(in) :: self
+    sinkhorn_is_created = c_associated(self%handle)
+  end function sinkhorn_is_created
+
+  !> The raw handle.
+  function sinkhorn_c_handle(self) result(h)
+    class(nks_sinkhorn_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function sinkhorn_c_handle
+
+  !> The message of the last failed call on this object.
+  function sinkhorn_last_error(self) result(msg)
+    class(nks_sinkhorn_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    msg = message_or_empty(self%errmsg)
+  end function sinkhorn_last_error
+
+  !> Frees the solver (idempotent).
+  subroutine sinkhorn_free(self)
+    class(nks_sinkhorn_t), intent(inout) :: self
+    call nks_sinkhorn_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine sinkhorn_free
+
+  !> Assignment: allowed only when neither side holds a solver.
+  subroutine sinkhorn_assign(lhs, rhs)
+    class(nks_sinkhorn_t), intent(inout) :: lhs
+    class(nks_sinkhorn_t), intent(in) :: rhs
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_sinkhorn_t', 'a solver')
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine sinkhorn_assign
+
+  !> Finalizer.
+  impure elemental subroutine sinkhorn_final(self)
+    type(nks_sinkhorn_t), intent(inout) :: self
+    call nks_sinkhorn_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine sinkhorn_final
 
 end module nksolve

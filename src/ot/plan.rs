@@ -33,13 +33,6 @@ impl PlanSums {
         l1(&self.rows, problem.a()) + l1(&self.cols, problem.b())
     }
 
-    /// The dual objective `<a, f> + <b, g> - eps (sum P - sum a sum b)` (concave; SNS maximises it).
-    pub fn dual(&self, problem: &OtProblem, f: &[f64], g: &[f64], eps: f64) -> f64 {
-        let ma: f64 = problem.a().iter().sum();
-        let mb: f64 = problem.b().iter().sum();
-        dot_finite(problem.a(), f) + dot_finite(problem.b(), g) - eps * (self.total - ma * mb)
-    }
-
     /// `<C, P> + eps KL(P | a b^T)`, from the identity `log(P_ij / (a_i b_j)) = (f_i + g_j - C_ij) / eps`.
     pub fn regularized(&self, problem: &OtProblem, f: &[f64], g: &[f64], eps: f64) -> f64 {
         let ma: f64 = problem.a().iter().sum();

@@ -6,13 +6,16 @@
 //! `H = [[diag(P 1), P], [P^T, diag(P^T 1)]] / eps`. `P` is kept dense only implicitly: each
 //! pass over the plan (the O(nm) work a Sinkhorn iteration also does) keeps the largest entries
 //! of every row, and the Newton system is solved on `[[diag(P 1), S], [S^T, diag(P^T 1)]]`
-//! with `S` those entries (O(n) nonzeros at the default density) by the library's CG with
+//! with `S` those entries (by default the largest ones carrying all but 1e-9 of each row's mass:
+//! O(n) nonzeros once `eps` is small enough for the plan to be sparse) by the library's CG with
 //! Jacobi preconditioning. The exact diagonal makes this matrix diagonally dominant, hence
 //! positive definite even though `H` is singular along `(1, -1)`; that direction, which does
 //! not change the plan, is projected out of the step. A backtracking line search on `L` makes
-//! every accepted step an ascent step, and the plan pass at the accepted point is reused as
-//! the next iteration's gradient and Hessian. A step whose line search fails, or that does not
-//! reduce the marginal error, is followed by a plain Sinkhorn iteration (the fallback).
+//! every accepted step an ascent step (or one that reduces the marginal error, when the gain is
+//! below what rounding can resolve), and the plan pass at the accepted point is reused as
+//! the next iteration's gradient and Hessian. Steps are clipped to 30 `eps` per potential (a
+//! trust region, see [`clip_step`]). A step whose line search fails is followed by a plain
+//! Sinkhorn iteration (the fallback).
 
 use super::plan::{plan_pass, Entries, PlanSums, RowSelect};
 use super::problem::OtProblem;
@@ -23,6 +26,8 @@ use crate::precond::Jacobi;
 
 /// Armijo constant of the line search.
 const ARMIJO: f64 = 1e-4;
+/// The longest move of a potential per Newton step, in units of `eps` (see [`clip_step`]).
+const MAX_STEP_IN_EPS: f64 = 30.0;
 /// Halvings tried before a Newton step is declared useless.
 const MAX_BACKTRACKS: usize = 8;
 
@@ -143,8 +148,12 @@ pub(crate) fn run(
         if let Ok(rep) = solved {
             out.cg_iterations += rep.iterations;
             project_gauge(&mut d, n);
+            clip_step(&mut d, eps);
             let slope: f64 = rhs.iter().zip(&d).map(|(r, v)| r * v).sum::<f64>() / eps;
-            let l0 = sums.dual(problem, pot.f, pot.g, eps);
+            // L(x + t d) - L(x) = t (<a, d_f> + <b, d_g>) - eps (sum P(x + t d) - sum P(x)):
+            // formed as a difference so that rounding does not hide the small gains near the
+            // optimum (L itself is O(|f|), its gains O(gradient^2)).
+            let linear: f64 = problem.a().iter().chain(problem.b()).zip(&d).map(|(w, v)| w * v).sum();
             let mut t = 1.0;
             for _ in 0..MAX_BACKTRACKS {
                 if !(slope > 0.0) {
@@ -153,14 +162,14 @@ pub(crate) fn run(
                 step(pot.f, &d[..n], t, &mut f_try);
                 step(pot.g, &d[n..], t, &mut g_try);
                 let (s_try, kept_try) = plan_pass(problem, &f_try, &g_try, eps, par, limits.select);
-                let l1 = s_try.dual(problem, &f_try, &g_try, eps);
-                if l1.is_finite() && l1 >= l0 + ARMIJO * t * slope {
-                    let helped = s_try.marginal_error(problem) < out.error;
+                let gain = t * linear - eps * (s_try.total - sums.total);
+                let error = s_try.marginal_error(problem);
+                if gain.is_finite() && (gain >= ARMIJO * t * slope || error < out.error) {
                     pot.f.copy_from_slice(&f_try);
                     pot.g.copy_from_slice(&g_try);
                     sums = s_try;
                     kept = kept_try;
-                    accepted = helped;
+                    accepted = true;
                     break;
                 }
                 t *= 0.5;
@@ -173,6 +182,22 @@ pub(crate) fn run(
             out.exact_lines += s.exact_lines;
             (sums, kept) = plan_pass(problem, pot.f, pot.g, eps, par, limits.select);
         }
+    }
+}
+
+/// Scales `d` so that no potential moves by more than `MAX_STEP_IN_EPS * eps`.
+///
+/// The Newton model of `L` is good only while the plan changes little, that is while each
+/// potential moves by a few `eps` (an entry changes by `exp(delta / eps)`). Far from the optimum,
+/// and whenever the kept entries split the plan into blocks that do not interact (each block
+/// then has its own near-null direction), the step is longer than that by orders of magnitude;
+/// clipping it is the trust region that turns those steps into useful ones.
+fn clip_step(d: &mut [f64], eps: f64) {
+    let limit = MAX_STEP_IN_EPS * eps;
+    let big = d.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    if big > limit {
+        let s = limit / big;
+        d.iter_mut().for_each(|v| *v *= s);
     }
 }
 

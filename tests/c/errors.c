@@ -58,6 +58,162 @@ static int stop_at_two(const nks_krylov_report *r, void *user_data) {
     return r->iterations >= 2;
 }
 
+/* The nks_sinkhorn error paths, on a 2 x 3 problem: every refusal returns its status with a
+   message, writes no output, and keeps the previous problem (its plan stays readable). */
+static void sinkhorn_errors(void) {
+    /* Cost (2 x 3, column-major, ldc = 2): C = [0 1 4; 1 0 1]; a = (0.5, 0.5), b = (0.25, 0.5, 0.25). */
+    double a[] = {0.5, 0.5}, b[] = {0.25, 0.5, 0.25}, c[] = {0, 1, 1, 0, 4, 1};
+    double neg_a[] = {0.75, -0.25}, nan_a[] = {0.5, NAN}, heavy_b[] = {0.25, 0.5, 0.5}, zero_a[] = {0, 0};
+    double nan_c[] = {0, 1, 1, NAN, 4, 1};
+    /* The same problem as 1D points: x = (0, 1), y = (0, 1, 2) gives |x - y|^2 = C. */
+    double x[] = {0, 1}, y[] = {0, 1, 2}, inf_y[] = {0, INFINITY, 2};
+    double f[] = {7, 7}, g[] = {7, 7, 7}, fg[5] = {0}, p[6], got = -1.0, value;
+    int64_t rows[6], cols[6];
+    double values[6];
+    size_t nnz = 99, i;
+    nks_sinkhorn *h = NULL;
+    nks_sinkhorn_report rep;
+
+    expect_status(nks_sinkhorn_new(NULL), NKS_ERR_NULL_POINTER, "sinkhorn: NULL out");
+    expect_status(nks_sinkhorn_new(&h), NKS_OK, "sinkhorn: new");
+
+    /* Options. */
+    expect_status(nks_sinkhorn_set_option(h, "epsilon", 0.1), NKS_ERR_UNKNOWN_OPTION, "sinkhorn: unknown option");
+    expect(strstr(nks_last_error_message(), "eps_scaling") != NULL, "sinkhorn: unknown option message lists the names");
+    expect_status(nks_sinkhorn_get_option(h, "epsilon", &got), NKS_ERR_UNKNOWN_OPTION, "sinkhorn: get unknown option");
+    expect(got == -1.0, "sinkhorn: value untouched on failure");
+    expect_status(nks_sinkhorn_get_option(h, "eps", NULL), NKS_ERR_NULL_POINTER, "sinkhorn: get_option NULL value");
+    expect_status(nks_sinkhorn_set_option(h, NULL, 0.1), NKS_ERR_NULL_POINTER, "sinkhorn: NULL option name");
+    expect_status(nks_sinkhorn_set_option(NULL, "eps", 0.1), NKS_ERR_NULL_POINTER, "sinkhorn: NULL handle");
+    expect_status(nks_sinkhorn_set_option(h, "eps", 0.0), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: eps = 0");
+    expect(strstr(nks_last_error_message(), "eps") != NULL, "sinkhorn: message names eps");
+    expect_status(nks_sinkhorn_get_option(h, "eps", &got), NKS_OK, "sinkhorn: get eps");
+    expect(got == 0.01, "sinkhorn: a refused value keeps the default eps 0.01");
+    expect_status(nks_sinkhorn_set_option(h, "method", 2), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: method 2");
+    expect_status(nks_sinkhorn_set_option(h, "tol", 1.0), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: tol 1");
+    expect_status(nks_sinkhorn_set_option(h, "eps_scaling", 1.0), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: eps_scaling 1");
+    expect_status(nks_sinkhorn_set_option(h, "max_iterations", 2.5), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: max_iterations 2.5");
+    expect_status(nks_sinkhorn_set_option(h, "method", NKS_OT_SNS), NKS_OK, "sinkhorn: method SNS");
+    expect_status(nks_sinkhorn_get_option(h, "method", &got), NKS_OK, "sinkhorn: get method");
+    expect(got == NKS_OT_SNS, "sinkhorn: get_option reads back method = SNS");
+    expect_status(nks_sinkhorn_set_option(h, "method", NKS_OT_SINKHORN), NKS_OK, "sinkhorn: method Sinkhorn");
+
+    /* Before any solve: no plan, a not-started report. */
+    expect_status(nks_sinkhorn_get_report(h, &rep), NKS_OK, "sinkhorn: report before any solve");
+    expect(rep.termination == NKS_TERMINATION_NOT_STARTED && rep.iterations == 0, "sinkhorn: report is not started");
+    expect_status(nks_sinkhorn_plan_dense(h, 2, 3, p, 2), NKS_ERR_INVALID_STATE,
+                  "sinkhorn: plan_dense before any solve");
+    expect(strstr(nks_last_error_message(), "solve") != NULL, "sinkhorn: message says to solve first");
+    expect_status(nks_sinkhorn_plan_nnz(h, 1e-3, &nnz), NKS_ERR_INVALID_STATE, "sinkhorn: plan_nnz before any solve");
+    expect(nnz == 99, "sinkhorn: nnz untouched on failure");
+    expect_status(nks_sinkhorn_plan_sparse(h, 1e-3, 0, rows, cols, values, 3), NKS_ERR_INVALID_STATE,
+                  "sinkhorn: plan_sparse before any solve");
+
+    /* Bad input, refused before any work: f and g stay untouched. */
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, neg_a, b, c, 2, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: negative weight");
+    expect(strstr(nks_last_error_message(), "a[1]") != NULL, "sinkhorn: message names a[1]");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, nan_a, b, c, 2, f, g), NKS_ERR_NON_FINITE, "sinkhorn: NaN weight");
+    expect(strstr(nks_last_error_message(), "a[1]") != NULL, "sinkhorn: message names the NaN weight a[1]");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, zero_a, b, c, 2, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: zero mass");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, heavy_b, c, 2, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: unequal masses");
+    expect(strstr(nks_last_error_message(), "masses") != NULL, "sinkhorn: message names the masses");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, nan_c, 2, f, g), NKS_ERR_NON_FINITE, "sinkhorn: NaN cost");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, c, 1, f, g), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: ldc < n");
+    expect(strstr(nks_last_error_message(), "ld = 1") != NULL, "sinkhorn: message names ldc");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, NULL, 2, f, g), NKS_ERR_NULL_POINTER, "sinkhorn: NULL cost");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, c, 2, NULL, g), NKS_ERR_NULL_POINTER, "sinkhorn: NULL f");
+    expect_status(nks_sinkhorn_solve_dense(h, 0, 3, a, b, c, 2, f, g), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: n = 0");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, c, 2, fg, fg + 1), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: f and g overlap");
+    expect(strstr(nks_last_error_message(), "overlap") != NULL, "sinkhorn: message says they overlap");
+    expect_status(nks_sinkhorn_solve_points(h, 2, 3, 1, a, b, x, 1, y, 1, 3.0, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: p = 3");
+    expect(strstr(nks_last_error_message(), "p = 3") != NULL, "sinkhorn: message names p");
+    expect_status(nks_sinkhorn_solve_points(h, 2, 3, 0, a, b, x, 1, y, 1, 2.0, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: d = 0");
+    expect_status(nks_sinkhorn_solve_points(h, 2, 3, 1, a, b, x, 1, inf_y, 1, 2.0, f, g), NKS_ERR_NON_FINITE,
+                  "sinkhorn: infinite point");
+    expect_status(nks_sinkhorn_solve_points(h, 2, 3, 2, a, b, x, 1, y, 2, 2.0, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: ldx < d");
+    for (i = 0; i < 2; ++i) expect(f[i] == 7.0, "sinkhorn: f untouched after refusals");
+    for (i = 0; i < 3; ++i) expect(g[i] == 7.0, "sinkhorn: g untouched after refusals");
+    expect_status(nks_sinkhorn_plan_nnz(h, 1e-3, &nnz), NKS_ERR_INVALID_STATE,
+                  "sinkhorn: still no plan after refusals");
+
+    /* A converged solve, from the points: the plan's marginals are a and b. */
+    expect_status(nks_sinkhorn_solve_points(h, 2, 3, 1, a, b, x, 1, y, 1, 2.0, f, g), NKS_OK, "sinkhorn: points solve");
+    expect_status(nks_sinkhorn_get_report(h, &rep), NKS_OK, "sinkhorn: report");
+    expect(rep.status == NKS_OK && rep.termination == NKS_TERMINATION_CONVERGED_ATOL && rep.method == NKS_OT_SINKHORN
+           && rep.marginal_error <= 1e-9 && rep.iterations > 0, "sinkhorn: report of the converged solve");
+    expect_status(nks_sinkhorn_plan_dense(h, 2, 3, p, 2), NKS_OK, "sinkhorn: plan_dense");
+    expect(fabs(p[0] + p[2] + p[4] - a[0]) < 1e-9 && fabs(p[1] + p[3] + p[5] - a[1]) < 1e-9
+           && fabs(p[0] + p[1] - b[0]) < 1e-9 && fabs(p[2] + p[3] - b[1]) < 1e-9 && fabs(p[4] + p[5] - b[2]) < 1e-9,
+           "sinkhorn: the plan's marginals are a and b");
+
+    /* Plan queries with bad arguments. */
+    for (i = 0; i < 6; ++i) p[i] = -1.0;
+    expect_status(nks_sinkhorn_plan_dense(h, 3, 2, p, 3), NKS_ERR_DIMENSION_MISMATCH, "sinkhorn: plan_dense 3 x 2");
+    expect(strstr(nks_last_error_message(), "2 x 3") != NULL, "sinkhorn: message names the problem's size");
+    expect_status(nks_sinkhorn_plan_dense(h, 2, 3, p, 1), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: plan_dense ldp < n");
+    expect_status(nks_sinkhorn_plan_dense(h, 2, 3, NULL, 2), NKS_ERR_NULL_POINTER, "sinkhorn: plan_dense NULL p");
+    for (i = 0; i < 6; ++i) expect(p[i] == -1.0, "sinkhorn: p untouched after refusals");
+    expect_status(nks_sinkhorn_plan_nnz(h, -1.0, &nnz), NKS_ERR_INVALID_ARGUMENT, "sinkhorn: negative threshold");
+    expect_status(nks_sinkhorn_plan_nnz(h, 1e-3, NULL), NKS_ERR_NULL_POINTER, "sinkhorn: plan_nnz NULL nnz");
+    expect_status(nks_sinkhorn_plan_nnz(h, 1e-3, &nnz), NKS_OK, "sinkhorn: plan_nnz");
+    expect(nnz >= 3 && nnz <= 6, "sinkhorn: plan_nnz counts the entries >= 1e-3");
+    for (i = 0; i < 6; ++i) { rows[i] = -7; cols[i] = -7; values[i] = -7.0; }
+    expect_status(nks_sinkhorn_plan_sparse(h, 1e-3, 0, rows, cols, values, nnz - 1), NKS_ERR_DIMENSION_MISMATCH,
+                  "sinkhorn: plan_sparse with len = nnz - 1");
+    expect(strstr(nks_last_error_message(), "nks_sinkhorn_plan_nnz") != NULL, "sinkhorn: message points to plan_nnz");
+    expect_status(nks_sinkhorn_plan_sparse(h, 1e-3, 2, rows, cols, values, nnz), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: plan_sparse index_base 2");
+    expect_status(nks_sinkhorn_plan_sparse(h, 1e-3, 0, rows, rows, values, nnz), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: plan_sparse rows and cols overlap");
+    expect_status(nks_sinkhorn_plan_sparse(h, 1e-3, 0, rows, cols, NULL, nnz), NKS_ERR_NULL_POINTER,
+                  "sinkhorn: plan_sparse NULL values");
+    for (i = 0; i < 6; ++i) expect(rows[i] == -7 && cols[i] == -7 && values[i] == -7.0,
+                                   "sinkhorn: plan_sparse refusals write nothing");
+    expect_status(nks_sinkhorn_plan_sparse(h, 1e-3, 1, rows, cols, values, nnz), NKS_OK,
+                  "sinkhorn: plan_sparse 1-based");
+    for (i = 0; i < nnz; ++i) {
+        expect(rows[i] >= 1 && rows[i] <= 2 && cols[i] >= 1 && cols[i] <= 3 && values[i] >= 1e-3,
+               "sinkhorn: 1-based coordinates in range, values above the threshold");
+    }
+
+    /* A refused solve keeps the previous problem, its report and its plan. */
+    value = f[0];
+    expect_status(nks_sinkhorn_solve_dense(h, 3, 2, b, a, c, 1, f, g), NKS_ERR_INVALID_ARGUMENT,
+                  "sinkhorn: refused after a solve");
+    expect(f[0] == value, "sinkhorn: f untouched by the refusal");
+    expect_status(nks_sinkhorn_plan_dense(h, 2, 3, p, 2), NKS_OK, "sinkhorn: the previous plan is still readable");
+    expect_status(nks_sinkhorn_get_report(h, &rep), NKS_OK, "sinkhorn: report after the refusal");
+    expect(rep.termination == NKS_TERMINATION_CONVERGED_ATOL, "sinkhorn: the report is the previous solve's");
+
+    /* The iteration limit: a positive status with usable potentials. */
+    expect_status(nks_sinkhorn_set_option(h, "max_iterations", 1), NKS_OK, "sinkhorn: max_iterations 1");
+    expect_status(nks_sinkhorn_set_option(h, "tol", 1e-15), NKS_OK, "sinkhorn: tol 1e-15");
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, c, 2, f, g), NKS_MAX_ITERATIONS, "sinkhorn: capped solve");
+    expect_status(nks_sinkhorn_get_report(h, &rep), NKS_OK, "sinkhorn: report of the capped solve");
+    expect(rep.status == NKS_MAX_ITERATIONS && rep.termination == NKS_TERMINATION_MAX_ITERATIONS && rep.iterations == 1,
+           "sinkhorn: the capped solve's report");
+    expect(isfinite(f[0]) && isfinite(f[1]) && isfinite(g[0]), "sinkhorn: the capped solve writes finite potentials");
+
+    /* A non-finite initial guess is refused when it is used. */
+    expect_status(nks_sinkhorn_set_option(h, "use_initial_guess", 1), NKS_OK, "sinkhorn: use_initial_guess");
+    g[1] = NAN;
+    f[0] = 3.0;
+    expect_status(nks_sinkhorn_solve_dense(h, 2, 3, a, b, c, 2, f, g), NKS_ERR_NON_FINITE,
+                  "sinkhorn: NaN initial guess");
+    expect(f[0] == 3.0, "sinkhorn: f untouched after the NaN initial guess");
+
+    nks_sinkhorn_free(h);
+    nks_sinkhorn_free(NULL);
+}
+
 int main(void) {
     /* 3 x 3 tridiagonal [2 -1 0; -1 2 -1; 0 -1 2]. */
     int64_t rp[] = {0, 2, 5, 7}, ci[] = {0, 1, 0, 1, 2, 1, 2}, bad_ci[] = {0, 1, 0, 1, 3, 1, 2};
@@ -80,9 +236,11 @@ int main(void) {
     expect_status(nks_csr_new(3, 3, 7, NULL, ci, v, 0, &A), NKS_ERR_NULL_POINTER, "NULL row_ptr");
     expect_status(nks_csr_new(3, 3, 7, rp, ci, v, 0, NULL), NKS_ERR_NULL_POINTER, "NULL out");
     /* nnz must equal row_ptr[nrows] - index_base, checked before col_idx/values are read. */
-    expect_status(nks_csr_new(3, 3, 6, rp, ci, v, 0, &A), NKS_ERR_DIMENSION_MISMATCH, "nnz smaller than row_ptr declares");
+    expect_status(nks_csr_new(3, 3, 6, rp, ci, v, 0, &A), NKS_ERR_DIMENSION_MISMATCH,
+                  "nnz smaller than row_ptr declares");
     expect(strstr(nks_last_error_message(), "= 7 but nnz = 6") != NULL, "nnz message names both numbers");
-    expect_status(nks_csr_new(3, 3, 8, rp, ci, v, 0, &A), NKS_ERR_DIMENSION_MISMATCH, "nnz larger than row_ptr declares");
+    expect_status(nks_csr_new(3, 3, 8, rp, ci, v, 0, &A), NKS_ERR_DIMENSION_MISMATCH,
+                  "nnz larger than row_ptr declares");
     expect_status(nks_csr_new(3, 3, 7, rp, ci, v, 0, &A), NKS_OK, "valid matrix");
 
     expect_status(nks_krylov_new(&h), NKS_OK, "new");
@@ -158,6 +316,8 @@ int main(void) {
     nks_krylov_free(h);
     nks_krylov_free(NULL);
     nks_csr_free(NULL);
+
+    sinkhorn_errors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

@@ -1,7 +1,8 @@
 """Python binding of nksolve: Krylov solvers (CG, GMRES(m), FGMRES(m), and the recycling
 GCRO-DR(m, k) and recycled CG) on sparse matrices or matrix-free operators, single systems or
-sequences of systems, and SOR whose relaxation parameter is learned across a sequence of
-systems, through the library's C ABI (ctypes + numpy, no compiled extension).
+sequences of systems, SOR whose relaxation parameter is learned across a sequence of systems,
+and entropic optimal transport (log-domain Sinkhorn, Sinkhorn-Newton-Sparse), through the
+library's C ABI (ctypes + numpy, no compiled extension).
 
 Quick start::
 
@@ -27,9 +28,18 @@ SOR with omega learned per system from a context (here the shift c of ``A = L + 
         x, report = bandit.solve(L + c * I, b, context=c)   # report.omega, report.iterations
     state = bandit.save()                  # bytes; nksolve.SorBandit.load(state) resumes
 
+Entropic optimal transport between two point clouds (one point per row) or from a cost matrix::
+
+    sk = nksolve.Sinkhorn(eps=0.01, tol=1e-9)          # method="sns" for Sinkhorn-Newton-Sparse
+    f, g = sk.solve_points(a, b, x, y, p=2)            # x: (n, d), y: (m, d); cost |x_i - y_j|^2
+    sk.report.transport_cost                           # <C, P>; also regularized_cost, iterations
+    P = sk.plan_dense()                                # (n, m); sk.plan_sparse(1e-6): rows, cols, values
+    f, g = sk.solve_dense(a, b, C)                     # C: (n, m), Fortran order passes without copy
+
 Conventions
 -----------
-* Indices are 0-based, as in the C API: system indices of sequences, SOR-bandit arms.
+* Indices are 0-based, as in the C API: system indices of sequences, SOR-bandit arms, the rows
+  and columns of :meth:`Sinkhorn.plan_sparse`.
 * Failures of a call raise :class:`NKSolveError`, carrying the library's :class:`Status` and its
   detailed message (which argument, what was wrong, the valid range).
 * A solve that finishes without reaching the tolerance (iteration or time limit, stagnation) does
@@ -71,6 +81,9 @@ __all__ = [
     "SorLearner",
     "SorBandit",
     "SorReport",
+    "OtMethod",
+    "Sinkhorn",
+    "SinkhornReport",
     "set_num_threads",
     "get_num_threads",
     "version",
@@ -1497,3 +1510,378 @@ class SorBandit(_Handle):
 
     def __repr__(self) -> str:
         return "<nksolve.SorBandit (closed)>" if self._h is None else f"<nksolve.SorBandit num_arms={self.num_arms}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Entropic optimal transport
+# ---------------------------------------------------------------------------------------------
+
+
+class OtMethod(enum.IntEnum):
+    """The methods of :class:`Sinkhorn` (``nks_ot_method``); option ``method`` also takes their
+    names in lower case (``"sinkhorn"``, ``"sns"``)."""
+
+    #: Log-domain Sinkhorn (the default).
+    SINKHORN = 0
+    #: Sinkhorn-Newton-Sparse: Sinkhorn warm-up (option ``newton_warmup``), then Newton steps
+    #: with a sparsified Hessian.
+    SNS = 1
+
+
+_OT_METHODS = {"sinkhorn": OtMethod.SINKHORN, "sns": OtMethod.SNS}
+
+
+@dataclass(frozen=True)
+class SinkhornReport:
+    """What the last :meth:`Sinkhorn.solve_dense` / :meth:`Sinkhorn.solve_points` did (mirror
+    of ``nks_sinkhorn_report``; :func:`dataclasses.asdict` turns it into a ``dict``)."""
+
+    status: Status  #: The status the solve returned (``OK``, ``MAX_ITERATIONS``, ``TIME_LIMIT``).
+    #: Why it stopped: ``CONVERGED_ATOL`` (the marginal error reached ``tol``),
+    #: ``MAX_ITERATIONS``, ``TIME_LIMIT``; ``NOT_STARTED`` before the first solve.
+    termination: Termination
+    method: OtMethod  #: The method that ran.
+    iterations: int  #: All iterations: ``sinkhorn_iterations + newton_iterations``.
+    #: Sinkhorn iterations (one update of ``f`` and one of ``g``): epsilon-scaling stages, the
+    #: SNS warm-up and SNS fallbacks included.
+    sinkhorn_iterations: int
+    newton_iterations: int  #: Newton iterations (SNS).
+    fallback_steps: int  #: Sinkhorn steps SNS took because a Newton step did not help.
+    cg_iterations: int  #: CG iterations over all Newton systems (SNS).
+    #: Plan entries kept in the last sparsified Hessian, as a fraction of the ``n m`` entries.
+    hessian_density: float
+    marginal_error: float  #: ``||P 1 - a||_1 + ||P^T 1 - b||_1`` of the returned potentials.
+    #: ``<C, P>``: the unregularised transport cost of the plan (W_p^p for a point-cloud cost).
+    transport_cost: float
+    #: ``<C, P> + eps KL(P | a b^T)``: the entropic objective (``<a, f> + <b, g>`` at the optimum).
+    regularized_cost: float
+    eps: float  #: The regularisation ``eps`` of the solve.
+    exact_lines: int  #: Potential updates redone by an exact log-sum-exp because the fast one underflowed.
+    seconds: float  #: Wall-clock seconds.
+
+    @property
+    def converged(self) -> bool:
+        """``True`` when the marginal error reached ``tol``."""
+        return self.termination == Termination.CONVERGED_ATOL
+
+    @classmethod
+    def _from_c(cls, r: _lib.nks_sinkhorn_report) -> "SinkhornReport":
+        return cls(
+            status=_enum_or_int(Status, r.status),
+            termination=_enum_or_int(Termination, r.termination),
+            method=_enum_or_int(OtMethod, r.method),
+            iterations=int(r.iterations),
+            sinkhorn_iterations=int(r.sinkhorn_iterations),
+            newton_iterations=int(r.newton_iterations),
+            fallback_steps=int(r.fallback_steps),
+            cg_iterations=int(r.cg_iterations),
+            hessian_density=float(r.hessian_density),
+            marginal_error=float(r.marginal_error),
+            transport_cost=float(r.transport_cost),
+            regularized_cost=float(r.regularized_cost),
+            eps=float(r.eps),
+            exact_lines=int(r.exact_lines),
+            seconds=float(r.seconds),
+        )
+
+
+def _points(x, name: str, function: str) -> Tuple[np.ndarray, int, int]:
+    """A point cloud of shape ``(count, d)`` (one point per ROW; a 1-D array is ``d = 1``) as
+    ``(array, d, ld)`` for the C API, which reads it as the column-major ``d x count`` matrix
+    ``x.T`` with leading dimension ``ld``.
+
+    A C-contiguous array, or any view whose coordinates are adjacent in memory
+    (``strides[1] == 8``, e.g. ``X[:, :2]`` of a C-ordered ``X``), is passed as it is with
+    ``ld = strides[0] / 8``; anything else is copied into a new C-ordered array first.
+    """
+    try:
+        p = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{function}: {name} must be convertible to a float64 array of points ({e})") from None
+    if p.ndim == 1:
+        p = p.reshape(-1, 1)
+    if p.ndim != 2:
+        _fail(Status.DIMENSION_MISMATCH, f"{name} must be a (count, d) array, one point per row; it has shape {p.shape}", function)
+    t, ld = _column_major(p.T, name, function)
+    return t, p.shape[1], ld
+
+
+class Sinkhorn(_Handle):
+    """Entropic optimal transport by log-domain Sinkhorn or Sinkhorn-Newton-Sparse
+    (``nks_sinkhorn``). Use one handle from one thread at a time.
+
+    A solve computes the dual potentials ``f`` (length ``n``) and ``g`` (length ``m``) of
+
+        ``min_P <C, P> + eps KL(P | a b^T)`` subject to ``P 1 = a``, ``P^T 1 = b``,
+
+    whose solution is ``P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps)``, from a dense cost
+    (:meth:`solve_dense`) or from two point clouds with ``C_ij = |x_i - y_j|^p``
+    (:meth:`solve_points`, computed on the fly without an ``n x m`` matrix). The handle keeps
+    the last problem, so that :meth:`plan_dense` and :meth:`plan_sparse` can read its plan.
+
+    Args:
+        method: ``"sinkhorn"`` (default) or ``"sns"`` (or an :class:`OtMethod`).
+        **options: options set by name with :meth:`set_option`, in the order given (e.g.
+            ``eps=0.01, tol=1e-9, eps_scaling=0.5``).
+
+    Raises:
+        NKSolveError: ``INVALID_ARGUMENT`` for a bad option value, ``UNKNOWN_OPTION`` for an
+            unknown option name.
+    """
+
+    _free_fn = "nks_sinkhorn_free"
+
+    def __init__(self, method: Union[str, OtMethod, int, None] = None, **options):
+        self._h = None
+        self._dims = None  # (n, m) of the last problem solved, for plan_dense
+        h = _lib.nks_sinkhorn_p()
+        _check(_lib.nks_sinkhorn_new(ctypes.byref(h)), "nks_sinkhorn_new")
+        self._h = h
+        if method is not None:
+            self.set_option("method", method)
+        for name, value in options.items():
+            self.set_option(name, value)
+
+    # -- options -------------------------------------------------------------------------------
+
+    def set_option(self, name: str, value) -> None:
+        """Sets an option by name (``nks_sinkhorn_set_option``): ``"eps"`` ``> 0`` (default
+        0.01, in the units of the cost), ``"tol"`` in ``(0, 1)`` (default 1e-9; stop at
+        ``||P 1 - a||_1 + ||P^T 1 - b||_1 <= tol``), ``"max_iterations"`` ``>= 1`` (default
+        100000, all stages together), ``"method"`` (``"sinkhorn"``, ``"sns"``, an
+        :class:`OtMethod` or its code), ``"check_interval"`` ``>= 1`` (default 1),
+        ``"eps_scaling"`` (0: off, the default; a factor in ``(0, 1)``: start at
+        ``eps = max |C|`` and shrink by it down to ``eps``), ``"use_initial_guess"`` (0 / 1 or
+        ``False`` / ``True``: start from ``f0``, ``g0``, see :meth:`solve_dense`),
+        ``"newton_warmup"`` ``>= 0`` (default 20), ``"hessian_density"`` (-1: adaptive, the
+        default; or a fraction in ``(0, 1]``), ``"hessian_mass"`` in ``(0, 1]`` (default
+        ``1 - 1e-9``), ``"cg_max_iterations"`` ``>= 1`` (default 500), ``"max_seconds"`` ``>= 0``
+        (0: no limit, the default).
+
+        Raises:
+            NKSolveError: ``UNKNOWN_OPTION`` (the message lists the names), ``INVALID_ARGUMENT``
+                for a value out of range (the option keeps its value).
+        """
+        fn = "nks_sinkhorn_set_option"
+        if name == "method" and isinstance(value, (str, OtMethod)):
+            value = _choice(value, _OT_METHODS, OtMethod, "method", fn)
+        if isinstance(value, str):
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        _check(_lib.nks_sinkhorn_set_option(self._handle(), str(name).encode("utf-8"), float(value)), fn)
+
+    def get_option(self, name: str) -> float:
+        """Reads an option by name (``nks_sinkhorn_get_option``), as a float in the encoding
+        :meth:`set_option` takes (``"method"``: 0 Sinkhorn, 1 SNS), so
+        ``set_option(name, get_option(name))`` changes nothing. An unknown name raises
+        ``NKSolveError`` with status ``UNKNOWN_OPTION``."""
+        fn = "nks_sinkhorn_get_option"
+        value = ctypes.c_double()
+        _check(_lib.nks_sinkhorn_get_option(self._handle(), str(name).encode("utf-8"), ctypes.byref(value)), fn)
+        return value.value
+
+    @property
+    def method(self):
+        """The method of the next solve (option ``"method"``), an :class:`OtMethod`."""
+        return _enum_or_int(OtMethod, int(self.get_option("method")))
+
+    @property
+    def eps(self) -> float:
+        """The regularisation of the next solve (option ``"eps"``)."""
+        return self.get_option("eps")
+
+    # -- solving ---------------------------------------------------------------------------------
+
+    def _potentials(self, n: int, m: int, f0, g0, function: str) -> Tuple[np.ndarray, np.ndarray]:
+        """New arrays for ``f`` and ``g``: copies of ``f0``, ``g0`` when option
+        ``use_initial_guess`` is 1 (then both are required), else zeros (then giving them is an
+        error, as they would be ignored)."""
+        start_from_guess = self.get_option("use_initial_guess") == 1.0
+        if f0 is None and g0 is None:
+            if start_from_guess:
+                _fail(Status.INVALID_ARGUMENT, "option use_initial_guess is 1 but no f0, g0 were given", function)
+            return np.zeros(n, dtype=np.float64), np.zeros(m, dtype=np.float64)
+        if not start_from_guess:
+            _fail(Status.INVALID_ARGUMENT, "f0 / g0 were given but option use_initial_guess is 0 (the solve starts from zero)", function)
+        if f0 is None or g0 is None:
+            _fail(Status.INVALID_ARGUMENT, "give both f0 and g0 (or neither)", function)
+        f = np.array(_vector(f0, "f0", function), dtype=np.float64, copy=True)
+        g = np.array(_vector(g0, "g0", function), dtype=np.float64, copy=True)
+        if f.size != n:
+            _fail(Status.DIMENSION_MISMATCH, f"f0 has length {f.size} but a has length {n}", function)
+        if g.size != m:
+            _fail(Status.DIMENSION_MISMATCH, f"g0 has length {g.size} but b has length {m}", function)
+        return f, g
+
+    def _solved(self, status: int, n: int, m: int, function: str) -> None:
+        _check(status, function)
+        self._dims = (n, m)
+
+    def solve_dense(self, a, b, C, f0=None, g0=None) -> Tuple[np.ndarray, np.ndarray]:
+        """Solves the transport problem between the histograms ``a`` (length ``n``) and ``b``
+        (length ``m``) with the dense cost ``C`` of shape ``(n, m)`` (``nks_sinkhorn_solve_dense``).
+
+        ``C`` may be in any order: a Fortran-ordered array, or a view whose rows are adjacent
+        in memory (e.g. ``F[:, 2:7]`` of a Fortran array, or ``D.T`` of a C-ordered ``D``), is
+        passed without a copy with its leading dimension; anything else (a C-ordered array,
+        other strides or dtypes) is copied to Fortran order first. The library copies the cost
+        (it keeps it for :meth:`plan_dense`), so ``C`` may be changed afterwards.
+
+        ``a`` and ``b`` must be finite, non-negative, not all zero and of equal total mass
+        (relative 1e-9). The solve starts from ``f0``, ``g0`` when option
+        ``use_initial_guess`` is 1 (then both are required), else from zero (then passing them
+        is an error, as they would be ignored).
+
+        Returns:
+            ``(f, g)``, new arrays holding the dual potentials, with the plan
+            ``P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps)``; costs and counts are in
+            :attr:`report`. A solve that stops at ``max_iterations`` or ``max_seconds`` does
+            NOT raise: ``(f, g)`` are the last potentials and ``report.status`` is
+            ``MAX_ITERATIONS`` / ``TIME_LIMIT`` (check ``report.converged``).
+
+        Raises:
+            NKSolveError: ``DIMENSION_MISMATCH`` (``C`` is not ``len(a) x len(b)``),
+                ``INVALID_ARGUMENT`` (negative or all-zero weights, unequal masses),
+                ``NON_FINITE`` (NaN / infinite weights or costs); nothing is solved and the
+                previous problem is kept.
+        """
+        fn = "nks_sinkhorn_solve_dense"
+        h = self._handle()
+        av, bv = _vector(a, "a", fn), _vector(b, "b", fn)
+        n, m = av.size, bv.size
+        if np.ndim(C) != 2:
+            _fail(Status.DIMENSION_MISMATCH, f"C must be a ({n}, {m}) matrix; it has shape {np.shape(C)}", fn)
+        c, ldc = _column_major(C, "C", fn)
+        if c.shape != (n, m):
+            _fail(Status.DIMENSION_MISMATCH, f"C has shape {c.shape} but a and b have lengths {n} and {m}: C must be ({n}, {m})", fn)
+        f, g = self._potentials(n, m, f0, g0, fn)
+        status = _lib.nks_sinkhorn_solve_dense(h, n, m, _dptr(av), _dptr(bv), _dptr(c), ldc, _dptr(f), _dptr(g))
+        self._solved(status, n, m, fn)
+        return f, g
+
+    def solve_points(self, a, b, x, y, p: float = 2, f0=None, g0=None) -> Tuple[np.ndarray, np.ndarray]:
+        """Solves the transport problem between the point clouds ``x`` (shape ``(n, d)``, one
+        point per row) and ``y`` (shape ``(m, d)``) weighted by ``a`` and ``b``, with the cost
+        ``C_ij = |x_i - y_j|^p`` (``p`` = 1 or 2, Euclidean norm) computed on the fly
+        (``nks_sinkhorn_solve_points``): memory stays O((n + m) d).
+
+        A C-contiguous ``(n, d)`` array is the C API's column-major ``d x n`` matrix with
+        leading dimension ``d`` and is passed without a copy (so is any view whose coordinates
+        are adjacent in memory, e.g. ``X[:, :2]``); anything else is copied first. A 1-D array
+        is a cloud of ``d = 1`` points. For ``p = 2`` the report's ``transport_cost`` is the
+        entropic estimate of W_2^2. Everything else is as :meth:`solve_dense`.
+
+        Raises:
+            NKSolveError: as :meth:`solve_dense`; ``DIMENSION_MISMATCH`` also when ``x`` and
+                ``y`` differ in dimension or have other counts than ``a`` and ``b``,
+                ``INVALID_ARGUMENT`` for ``p`` other than 1 or 2.
+        """
+        fn = "nks_sinkhorn_solve_points"
+        h = self._handle()
+        av, bv = _vector(a, "a", fn), _vector(b, "b", fn)
+        n, m = av.size, bv.size
+        xs, d, ldx = _points(x, "x", fn)
+        ys, dy, ldy = _points(y, "y", fn)
+        if xs.shape[1] != n:
+            _fail(Status.DIMENSION_MISMATCH, f"x has {xs.shape[1]} points (rows) but a has length {n}", fn)
+        if ys.shape[1] != m:
+            _fail(Status.DIMENSION_MISMATCH, f"y has {ys.shape[1]} points (rows) but b has length {m}", fn)
+        if dy != d:
+            _fail(Status.DIMENSION_MISMATCH, f"x has dimension {d} but y has dimension {dy}; they must be equal", fn)
+        if isinstance(p, (str, bytes)) or isinstance(p, bool):
+            _fail(Status.INVALID_ARGUMENT, f"p = {p!r} must be the number 1 or 2", fn)
+        f, g = self._potentials(n, m, f0, g0, fn)
+        status = _lib.nks_sinkhorn_solve_points(
+            h, n, m, d, _dptr(av), _dptr(bv), _dptr(xs), ldx, _dptr(ys), ldy, float(p), _dptr(f), _dptr(g))
+        self._solved(status, n, m, fn)
+        return f, g
+
+    @property
+    def report(self) -> SinkhornReport:
+        """The report of the last solve that ran (converged or stopped at a limit;
+        ``nks_sinkhorn_get_report``). A solve refused for bad input leaves the previous report
+        in place."""
+        r = _lib.nks_sinkhorn_report()
+        _check(_lib.nks_sinkhorn_get_report(self._handle(), ctypes.byref(r)), "nks_sinkhorn_get_report")
+        return SinkhornReport._from_c(r)
+
+    # -- the plan --------------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> Optional[Tuple[int, int]]:
+        """``(n, m)`` of the last problem solved (the shape of :meth:`plan_dense`), or ``None``
+        before any solve."""
+        self._handle()
+        return self._dims
+
+    def plan_dense(self, out: Optional[np.ndarray] = None) -> np.ndarray:
+        """The plan of the last solve, ``P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps)``, as an
+        ``(n, m)`` array (``nks_sinkhorn_plan_dense``).
+
+        Args:
+            out: a writeable ``float64`` array of shape ``(n, m)`` to write into, Fortran-ordered
+                or a view with adjacent rows (e.g. ``F[:, 1:4]`` of a Fortran array);
+                ``None``: a new Fortran-ordered array.
+
+        Raises:
+            NKSolveError: ``INVALID_STATE`` before any successful solve; ``DIMENSION_MISMATCH``
+                when ``out`` has another shape.
+        """
+        fn = "nks_sinkhorn_plan_dense"
+        h = self._handle()
+        if self._dims is None:
+            # The library says why (no problem solved yet).
+            probe = np.zeros(1, dtype=np.float64)
+            _check(_lib.nks_sinkhorn_plan_dense(h, 0, 0, _dptr(probe), 1), fn)
+            _fail(Status.INVALID_STATE, "no problem has been solved yet; call solve_dense or solve_points first", fn)
+        n, m = self._dims
+        if out is None:
+            out = np.empty((n, m), dtype=np.float64, order="F")
+        elif not isinstance(out, np.ndarray) or out.dtype != np.float64 or not out.flags.writeable:
+            raise TypeError(f"{fn}: out must be a writeable float64 numpy array")
+        if out.shape != (n, m):
+            _fail(Status.DIMENSION_MISMATCH, f"out has shape {out.shape} but the plan is ({n}, {m})", fn)
+        target, ldp = _column_major(out, "out", fn)
+        if target is not out:
+            raise TypeError(f"{fn}: out must be column-major (Fortran order, or a view with adjacent rows)")
+        _check(_lib.nks_sinkhorn_plan_dense(h, n, m, _dptr(out), ldp), fn)
+        return out
+
+    def plan_nnz(self, threshold: float = 0.0) -> int:
+        """The number of entries of the last solve's plan that are ``>= threshold`` and
+        nonzero (``nks_sinkhorn_plan_nnz``)."""
+        fn = "nks_sinkhorn_plan_nnz"
+        count = ctypes.c_size_t()
+        _check(_lib.nks_sinkhorn_plan_nnz(self._handle(), float(threshold), ctypes.byref(count)), fn)
+        return count.value
+
+    def plan_sparse(self, threshold: float = 0.0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries of the last solve's plan that are ``>= threshold`` and nonzero, as
+        coordinates (``nks_sinkhorn_plan_nnz`` + ``nks_sinkhorn_plan_sparse``).
+
+        Returns:
+            ``(rows, cols, values)``: 0-based ``int64`` row and column indices and the
+            ``float64`` values, in row-major order (``scipy.sparse.coo_matrix((values, (rows,
+            cols)), shape=sinkhorn.shape)`` builds the sparse plan).
+
+        Raises:
+            NKSolveError: ``INVALID_STATE`` before any successful solve, ``INVALID_ARGUMENT``
+                for a negative or non-finite threshold.
+        """
+        fn = "nks_sinkhorn_plan_sparse"
+        h = self._handle()
+        threshold = float(threshold)
+        nnz = self.plan_nnz(threshold)
+        rows = np.empty(nnz, dtype=np.int64)
+        cols = np.empty(nnz, dtype=np.int64)
+        values = np.empty(nnz, dtype=np.float64)
+        _check(_lib.nks_sinkhorn_plan_sparse(
+            h, threshold, 0, rows.ctypes.data_as(_lib.c_int64_p), cols.ctypes.data_as(_lib.c_int64_p),
+            _dptr(values), nnz), fn)
+        return rows, cols, values
+
+    def __repr__(self) -> str:
+        if self._h is None:
+            return "<nksolve.Sinkhorn (closed)>"
+        method = self.method
+        name = method.name.lower() if isinstance(method, OtMethod) else method
+        return f"<nksolve.Sinkhorn method={name} eps={self.eps:g}>"

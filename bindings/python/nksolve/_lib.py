@@ -91,6 +91,7 @@ nks_status = c_int32
 nks_csr_p = c_void_p  # opaque `nks_csr *`
 nks_krylov_p = c_void_p  # opaque `nks_krylov *`
 nks_sor_bandit_p = c_void_p  # opaque `nks_sor_bandit *`
+nks_sinkhorn_p = c_void_p  # opaque `nks_sinkhorn *`
 c_double_p = POINTER(c_double)
 c_int64_p = POINTER(c_int64)
 c_size_t_p = POINTER(c_size_t)
@@ -136,6 +137,30 @@ class nks_sor_report(Structure):
         ("cost", c_double),
         ("initial_residual_norm", c_double),
         ("residual_norm", c_double),
+        ("seconds", c_double),
+    ]
+
+
+class nks_sinkhorn_report(Structure):
+    """Mirror of the C struct ``nks_sinkhorn_report`` (same field order and types; on x86_64
+    ``iterations`` is at offset 16 after four bytes of padding, ``seconds`` at 104 and the size
+    is 112)."""
+
+    _fields_ = [
+        ("status", c_int32),
+        ("termination", c_int32),
+        ("method", c_int32),
+        ("iterations", c_size_t),
+        ("sinkhorn_iterations", c_size_t),
+        ("newton_iterations", c_size_t),
+        ("fallback_steps", c_size_t),
+        ("cg_iterations", c_size_t),
+        ("hessian_density", c_double),
+        ("marginal_error", c_double),
+        ("transport_cost", c_double),
+        ("regularized_cost", c_double),
+        ("eps", c_double),
+        ("exact_lines", c_size_t),
         ("seconds", c_double),
     ]
 
@@ -284,6 +309,38 @@ nks_sor_bandit_save_file = _declare(
 )
 nks_sor_bandit_load_file = _declare(
     "nks_sor_bandit_load_file", nks_status, c_char_p, POINTER(nks_sor_bandit_p)
+)
+
+# nks_sinkhorn
+nks_sinkhorn_new = _declare("nks_sinkhorn_new", nks_status, POINTER(nks_sinkhorn_p))
+nks_sinkhorn_free = _declare("nks_sinkhorn_free", None, nks_sinkhorn_p)
+nks_sinkhorn_set_option = _declare(
+    "nks_sinkhorn_set_option", nks_status, nks_sinkhorn_p, c_char_p, c_double
+)
+nks_sinkhorn_get_option = _declare(
+    "nks_sinkhorn_get_option", nks_status, nks_sinkhorn_p, c_char_p, POINTER(c_double)
+)
+nks_sinkhorn_solve_dense = _declare(
+    "nks_sinkhorn_solve_dense", nks_status,
+    nks_sinkhorn_p, c_size_t, c_size_t, c_double_p, c_double_p, c_double_p, c_size_t, c_double_p, c_double_p,
+)
+nks_sinkhorn_solve_points = _declare(
+    "nks_sinkhorn_solve_points", nks_status,
+    nks_sinkhorn_p, c_size_t, c_size_t, c_size_t, c_double_p, c_double_p, c_double_p, c_size_t,
+    c_double_p, c_size_t, c_double, c_double_p, c_double_p,
+)
+nks_sinkhorn_get_report = _declare(
+    "nks_sinkhorn_get_report", nks_status, nks_sinkhorn_p, POINTER(nks_sinkhorn_report)
+)
+nks_sinkhorn_plan_dense = _declare(
+    "nks_sinkhorn_plan_dense", nks_status, nks_sinkhorn_p, c_size_t, c_size_t, c_double_p, c_size_t
+)
+nks_sinkhorn_plan_nnz = _declare(
+    "nks_sinkhorn_plan_nnz", nks_status, nks_sinkhorn_p, c_double, c_size_t_p
+)
+nks_sinkhorn_plan_sparse = _declare(
+    "nks_sinkhorn_plan_sparse", nks_status,
+    nks_sinkhorn_p, c_double, c_int32, c_int64_p, c_int64_p, c_double_p, c_size_t,
 )
 
 # library-wide

@@ -2,8 +2,9 @@
     NKSolve
 
 Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m), and the
-recycling GCRO-DR(m, k) and recycled CG for sequences of systems) and of SOR whose relaxation
-parameter is learned across a sequence of systems, with a stable C ABI (`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
+recycling GCRO-DR(m, k) and recycled CG for sequences of systems), of SOR whose relaxation
+parameter is learned across a sequence of systems, and of entropic optimal transport
+(log-domain Sinkhorn, Sinkhorn-Newton-Sparse), with a stable C ABI (`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
 one literal `ccall` on [`libnksolve`](@ref); handles live in mutable structs with finalizers;
 Julia callbacks are reached through non-closure `@cfunction` trampolines that recover the
 solver from `user_data`, so nothing is copied and no Julia exception ever crosses into the
@@ -26,13 +27,18 @@ h = SorBandit(:chebcb, 20, 1.0, 1.95; seed = 7, context_min = 0.0, context_max =
 status = solve!(h, x, A, b, c)            # omega chosen for the context c, then learned from
 r = report(h)                             # r.omega, r.arm, r.iterations, ...
 h2 = load_bandit(save_bandit(h))          # makes the choices h would make next
+
+ot = Sinkhorn(method = :sinkhorn, eps = 0.01, tol = 1e-9)   # or method = :sns
+status = solve_points!(ot, a, b, x, y, 2, f, g)   # x: d × n, y: d × m (columns are points)
+report(ot).transport_cost                 # ⟨C, P⟩; P = plan_dense(ot), or plan_sparse(ot, 1e-6)
 ```
 
 Indices are 1-based everywhere in this package, as in Julia: CSR arrays, the solve order of
 [`solve_sequence!`](@ref) and [`skr_order`](@ref), the system index a sequence callback
-receives, `reports[i]` for system `i` (column `i` of `B`), and the arms of a
-[`SorBandit`](@ref) (arm `k` is the `k`-th omega of its grid, `probabilities(h, c)[k]`). The
-C API's 0-based system indices and arms are converted (subtract 1 to print them as C does).
+receives, `reports[i]` for system `i` (column `i` of `B`), the arms of a
+[`SorBandit`](@ref) (arm `k` is the `k`-th omega of its grid, `probabilities(h, c)[k]`), and
+the rows and columns of [`plan_sparse`](@ref). The C API's 0-based system indices and arms are
+converted (subtract 1 to print them as C does).
 
 The library is `ENV["NKSOLVE_LIBRARY"]` when that is set (a full path), else `libnksolve`
 found by the dynamic loader (`LD_LIBRARY_PATH`, `Libdl.DL_LOAD_PATH`, system folders).
@@ -49,7 +55,8 @@ export CSR, KrylovSolver, KrylovReport, NKSolveError,
        solve_sequence!, skr_order, operator_changed!, clear_recycled!,
        save_recycled, load_recycled!, save_recycled_file, load_recycled_file!,
        SorBandit, SorReport, choose!, observe!, probabilities, probabilities!,
-       save_bandit, load_bandit, save_bandit_file, load_bandit_file
+       save_bandit, load_bandit, save_bandit_file, load_bandit_file,
+       Sinkhorn, SinkhornReport, solve_points!, solve_dense!, plan_dense, plan_dense!, plan_sparse
 
 """
     NKSolve.libnksolve
@@ -165,6 +172,12 @@ const NKS_SOR_FIXED = Int32(3)
 (`:young`; one arm); `rho` is option `"young_rho"`, or the context when that is -1."""
 const NKS_SOR_YOUNG = Int32(4)
 
+"""`nks_ot_method`: log-domain Sinkhorn (`:sinkhorn`, the default)."""
+const NKS_OT_SINKHORN = Int32(0)
+"""`nks_ot_method`: Sinkhorn-Newton-Sparse (`:sns`): Sinkhorn warm-up, then Newton steps with a
+sparsified Hessian."""
+const NKS_OT_SNS = Int32(1)
+
 # The enums above by Julia symbol.
 const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES,
                   gcrodr = NKS_KRYLOV_GCRODR, recycled_cg = NKS_KRYLOV_RECYCLED_CG)
@@ -172,6 +185,7 @@ const _PRECONDITIONERS = (none = NKS_PRECOND_NONE, jacobi = NKS_PRECOND_JACOBI, 
 const _SIDES = (left = NKS_SIDE_LEFT, right = NKS_SIDE_RIGHT)
 const _SOR_LEARNERS = (tsallis_inf = NKS_SOR_TSALLIS_INF, chebcb = NKS_SOR_CHEBCB, binned = NKS_SOR_BINNED,
                        fixed = NKS_SOR_FIXED, young = NKS_SOR_YOUNG)
+const _OT_METHODS = (sinkhorn = NKS_OT_SINKHORN, sns = NKS_OT_SNS)
 
 function _lookup(table::NamedTuple, key::Symbol, what::String)
     haskey(table, key) && return table[key]
@@ -374,6 +388,7 @@ Base.unsafe_convert(::Type{Ptr{Cvoid}}, A::CSR) = A.ptr
     free!(A::CSR)
     free!(s::KrylovSolver)
     free!(h::SorBandit)
+    free!(s::Sinkhorn)
 
 Frees the library handle now instead of waiting for the garbage collector. Calling it twice is
 harmless; using the object afterwards throws an [`NKSolveError`](@ref)
@@ -1474,6 +1489,322 @@ load_bandit_file(path::AbstractString) =
     _created_bandit("nks_sor_bandit_load_file") do out
         ccall((:nks_sor_bandit_load_file, libnksolve), Int32, (Cstring, Ref{Ptr{Cvoid}}), String(path), out)
     end
+
+# ---------------------------------------------------------------------------------------------
+# Entropic optimal transport
+# ---------------------------------------------------------------------------------------------
+
+"""
+    SinkhornReport
+
+What the last [`solve_points!`](@ref) / [`solve_dense!`](@ref) of a [`Sinkhorn`](@ref) did: an
+`isbits` mirror of the C struct `nks_sinkhorn_report`, field for field. Read it with
+[`report`](@ref)`(s)`.
+
+- `status::Int32`: the status the solve returned (`NKSolve.NKS_OK`, `NKS_MAX_ITERATIONS`,
+  `NKS_TIME_LIMIT`).
+- `termination::Int32`: why it stopped: `NKSolve.NKS_TERMINATION_CONVERGED_ATOL` (the marginal
+  error reached `"tol"`), `NKS_TERMINATION_MAX_ITERATIONS`, `NKS_TERMINATION_TIME_LIMIT`, or
+  `NKS_TERMINATION_NOT_STARTED` before any solve.
+- `method::Int32`: the method that ran (`NKSolve.NKS_OT_SINKHORN` or `NKS_OT_SNS`).
+- `iterations::Csize_t`: all iterations, `sinkhorn_iterations + newton_iterations`.
+- `sinkhorn_iterations::Csize_t`: Sinkhorn iterations (one update of `f` and one of `g`):
+  epsilon-scaling stages, the SNS warm-up and SNS fallbacks included.
+- `newton_iterations::Csize_t`: Newton iterations (SNS).
+- `fallback_steps::Csize_t`: Sinkhorn steps SNS took because a Newton step did not help.
+- `cg_iterations::Csize_t`: CG iterations over all Newton systems (SNS).
+- `hessian_density::Cdouble`: plan entries kept in the last sparsified Hessian, as a fraction of
+  the `n m` entries.
+- `marginal_error::Cdouble`: `‖P 1 - a‖₁ + ‖Pᵀ 1 - b‖₁` of the returned potentials.
+- `transport_cost::Cdouble`: `⟨C, P⟩`, the unregularised transport cost of the plan (W_p^p for
+  a point-cloud cost).
+- `regularized_cost::Cdouble`: `⟨C, P⟩ + eps KL(P | a bᵀ)`, the entropic objective (equal to
+  `⟨a, f⟩ + ⟨b, g⟩` at the optimum).
+- `eps::Cdouble`: the regularisation of the solve.
+- `exact_lines::Csize_t`: potential updates redone by an exact log-sum-exp because the fast
+  one underflowed.
+- `seconds::Cdouble`: wall-clock seconds.
+"""
+struct SinkhornReport
+    status::Int32
+    termination::Int32
+    method::Int32
+    iterations::Csize_t
+    sinkhorn_iterations::Csize_t
+    newton_iterations::Csize_t
+    fallback_steps::Csize_t
+    cg_iterations::Csize_t
+    hessian_density::Cdouble
+    marginal_error::Cdouble
+    transport_cost::Cdouble
+    regularized_cost::Cdouble
+    eps::Cdouble
+    exact_lines::Csize_t
+    seconds::Cdouble
+end
+
+"""
+    converged(r::SinkhornReport) -> Bool
+
+Whether the solve's marginal error reached `"tol"`.
+"""
+converged(r::SinkhornReport) = r.termination == NKS_TERMINATION_CONVERGED_ATOL
+
+"""
+    Sinkhorn(; method = :sinkhorn, options...)
+
+Entropic optimal transport by log-domain Sinkhorn or Sinkhorn-Newton-Sparse (`nks_sinkhorn`).
+A solve computes the dual potentials `f` (length `n`) and `g` (length `m`) of
+
+    min_P ⟨C, P⟩ + eps KL(P | a bᵀ)   subject to   P 1 = a,  Pᵀ 1 = b,
+
+whose solution is `P[i, j] = a[i] b[j] exp((f[i] + g[j] - C[i, j]) / eps)`, from a dense cost
+([`solve_dense!`](@ref)) or from two point clouds with `C[i, j] = ‖x[:, i] - y[:, j]‖^p`
+([`solve_points!`](@ref), computed on the fly without an `n × m` matrix). The solver keeps the
+last problem, so that [`plan_dense`](@ref) and [`plan_sparse`](@ref) can read its plan.
+
+- `method`: `:sinkhorn` (the default) or `:sns` (or an `NKSolve.NKS_OT_*` code).
+- `options...`: options set with [`set_option!`](@ref) in the order given, e.g.
+  `eps = 0.01, tol = 1e-9, eps_scaling = 0.5`.
+
+Throws an [`NKSolveError`](@ref) (`NKS_ERR_INVALID_ARGUMENT`) for a bad option value,
+`NKS_ERR_UNKNOWN_OPTION` for an unknown option name, and an `ArgumentError` for an unknown
+method symbol. The handle is freed by the garbage collector or at once by [`free!`](@ref).
+Use one solver from one task at a time.
+"""
+mutable struct Sinkhorn
+    ptr::Ptr{Cvoid}
+    n::Int  # source points of the last problem solved (0 before any solve)
+    m::Int  # target points of the last problem solved
+
+    function Sinkhorn(; method::Union{Symbol, Integer, Nothing} = nothing, options...)
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        _check(ccall((:nks_sinkhorn_new, libnksolve), Int32, (Ref{Ptr{Cvoid}},), out), "nks_sinkhorn_new")
+        s = finalizer(free!, new(out[], 0, 0))
+        method === nothing || set_option!(s, "method", method)
+        for (name, value) in options
+            set_option!(s, String(name), value)
+        end
+        return s
+    end
+end
+
+# Passing a Sinkhorn to ccall passes its handle (and keeps the solver alive during the call).
+Base.unsafe_convert(::Type{Ptr{Cvoid}}, s::Sinkhorn) = s.ptr
+
+function free!(s::Sinkhorn)
+    if s.ptr != C_NULL
+        ccall((:nks_sinkhorn_free, libnksolve), Cvoid, (Ptr{Cvoid},), s.ptr)
+        s.ptr = C_NULL
+    end
+    return nothing
+end
+
+Base.show(io::IO, s::Sinkhorn) =
+    print(io, s.ptr == C_NULL ? "NKSolve.Sinkhorn(freed)" :
+              "NKSolve.Sinkhorn(method = $(get_option(s, "method") == NKS_OT_SNS ? ":sns" : ":sinkhorn"), eps = $(get_option(s, "eps")))")
+
+"""
+    set_option!(s::Sinkhorn, name::AbstractString, value::Real)
+    set_option!(s::Sinkhorn, "method", method::Symbol)
+
+Sets an option of an optimal-transport solver by name (`nks_sinkhorn_set_option`): `"eps"`
+`> 0` (default 0.01, in the units of the cost), `"tol"` in `(0, 1)` (default `1e-9`; stop at
+`‖P 1 - a‖₁ + ‖Pᵀ 1 - b‖₁ ≤ tol`), `"max_iterations"` `≥ 1` (default 100000, all stages
+together), `"method"` (`:sinkhorn` / `:sns`, or `NKSolve.NKS_OT_SINKHORN` /
+`NKSolve.NKS_OT_SNS`), `"check_interval"` `≥ 1` (default 1), `"eps_scaling"` (0: off, the
+default; a factor in `(0, 1)`: start at `eps = max |C|` and shrink by it down to `eps`),
+`"use_initial_guess"` (0: potentials start at zero, the default; 1: from the `f`, `g` given to
+the solve), `"newton_warmup"` `≥ 0` (default 20), `"hessian_density"` (-1: adaptive, the
+default; or a fraction in `(0, 1]`), `"hessian_mass"` in `(0, 1]` (default `1 - 1e-9`),
+`"cg_max_iterations"` `≥ 1` (default 500), `"max_seconds"` `≥ 0` (0: no limit, the default).
+
+Throws an [`NKSolveError`](@ref): `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+`NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+"""
+function set_option!(s::Sinkhorn, name::AbstractString, value::Real)
+    _check(ccall((:nks_sinkhorn_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), s, String(name), value),
+           "nks_sinkhorn_set_option")
+    return s
+end
+
+function set_option!(s::Sinkhorn, name::AbstractString, value::Symbol)
+    name == "method" || throw(ArgumentError("option \"$name\" takes a number, got :$value"))
+    return set_option!(s, name, _lookup(_OT_METHODS, value, "optimal-transport method"))
+end
+
+"""
+    get_option(s::Sinkhorn, name::AbstractString) -> Float64
+
+Reads an option of an optimal-transport solver by name (`nks_sinkhorn_get_option`), in the
+encoding [`set_option!`](@ref) takes (`"method"`: 0 Sinkhorn, 1 SNS). An unknown name throws an
+[`NKSolveError`](@ref) listing the known ones.
+"""
+function get_option(s::Sinkhorn, name::AbstractString)
+    value = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_sinkhorn_get_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Ref{Cdouble}),
+                 s, String(name), value),
+           "nks_sinkhorn_get_option")
+    return value[]
+end
+
+# The histograms as contiguous Float64 vectors and the potentials checked against them.
+function _ot_vectors(a::AbstractVector{<:Real}, b::AbstractVector{<:Real},
+                     f::StridedVector{Float64}, g::StridedVector{Float64})
+    aa = a isa StridedVector{Float64} && stride(a, 1) == 1 ? a : Vector{Float64}(a)
+    bb = b isa StridedVector{Float64} && stride(b, 1) == 1 ? b : Vector{Float64}(b)
+    length(f) == length(aa) || throw(DimensionMismatch("length(f) = $(length(f)) but length(a) = $(length(aa))"))
+    length(g) == length(bb) || throw(DimensionMismatch("length(g) = $(length(g)) but length(b) = $(length(bb))"))
+    _unit_stride(f, "f")
+    _unit_stride(g, "g")
+    return aa, bb
+end
+
+# Records the size of the problem a solve kept (a solve that failed keeps the previous one).
+function _solved!(s::Sinkhorn, status::Int32, func::String, n::Integer, m::Integer)
+    _check(status, func)
+    s.n, s.m = n, m
+    return status
+end
+
+"""
+    solve_points!(s::Sinkhorn, a, b, x, y, p, f, g) -> status::Int32
+
+Solves the transport problem between the point clouds `x` (`d × n`: point `i` is column
+`x[:, i]`) and `y` (`d × m`) weighted by `a` (length `n`) and `b` (length `m`), with the cost
+`‖x[:, i] - y[:, j]‖^p` (`p` = 1 or 2, Euclidean norm) computed on the fly
+(`nks_sinkhorn_solve_points`): memory stays O((n + m) d). A `Matrix{Float64}` (or a view with
+unit stride down its columns, such as `view(X, 1:2, :)`) is the C API's column-major layout
+and passes without a copy; other matrices are copied first. A vector is a cloud of `d = 1`
+points.
+
+`a` and `b` must be finite, non-negative, not all zero and of equal total mass (relative
+1e-9). `f` (length `n`) and `g` (length `m`), contiguous `Float64` vectors, receive the dual
+potentials, with the plan `P[i, j] = a[i] b[j] exp((f[i] + g[j] - C[i, j]) / eps)`; with option
+`"use_initial_guess" = 1` they are read first as the starting point. For `p = 2` the report's
+`transport_cost` is the entropic estimate of W₂². Returns
+
+- `NKSolve.NKS_OK` (0): converged;
+- `NKSolve.NKS_MAX_ITERATIONS` / `NKS_TIME_LIMIT`: stopped at a limit; `f`, `g` hold the last
+  potentials (usable, not converged).
+
+Throws an [`NKSolveError`](@ref) for bad input (`NKS_ERR_INVALID_ARGUMENT`: negative or
+all-zero weights, unequal masses, `p` not 1 or 2; `NKS_ERR_NON_FINITE`: NaN or infinite
+weights or coordinates), which writes nothing and keeps the previous problem, and a
+`DimensionMismatch` when the sizes of `a`, `b`, `x`, `y`, `f`, `g` disagree.
+"""
+function solve_points!(s::Sinkhorn, a::AbstractVector{<:Real}, b::AbstractVector{<:Real},
+                       x::AbstractMatrix{<:Real}, y::AbstractMatrix{<:Real}, p::Real,
+                       f::StridedVector{Float64}, g::StridedVector{Float64})
+    aa, bb = _ot_vectors(a, b, f, g)
+    n, m = length(aa), length(bb)
+    size(x, 2) == n || throw(DimensionMismatch("x has $(size(x, 2)) points (columns) but length(a) = $n"))
+    size(y, 2) == m || throw(DimensionMismatch("y has $(size(y, 2)) points (columns) but length(b) = $m"))
+    size(x, 1) == size(y, 1) ||
+        throw(DimensionMismatch("x has dimension $(size(x, 1)) but y has dimension $(size(y, 1)); they must be equal"))
+    X, ldx = _column_major(x)
+    Y, ldy = _column_major(y)
+    status = ccall((:nks_sinkhorn_solve_points, libnksolve), Int32,
+                   (Ptr{Cvoid}, Csize_t, Csize_t, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t,
+                    Ptr{Cdouble}, Csize_t, Cdouble, Ptr{Cdouble}, Ptr{Cdouble}),
+                   s, n, m, size(X, 1), aa, bb, X, ldx, Y, ldy, p, f, g)
+    return _solved!(s, status, "nks_sinkhorn_solve_points", n, m)
+end
+
+solve_points!(s::Sinkhorn, a::AbstractVector{<:Real}, b::AbstractVector{<:Real}, x::AbstractVector{<:Real},
+              y::AbstractVector{<:Real}, p::Real, f::StridedVector{Float64}, g::StridedVector{Float64}) =
+    solve_points!(s, a, b, reshape(x, 1, :), reshape(y, 1, :), p, f, g)
+
+"""
+    solve_dense!(s::Sinkhorn, a, b, C, f, g) -> status::Int32
+
+Solves the transport problem between the histograms `a` (length `n`) and `b` (length `m`) with
+the dense cost `C` (`n × m`; `nks_sinkhorn_solve_dense`). A `Matrix{Float64}` or a view with
+unit stride down its columns (e.g. `view(B, 2:41, :)`) passes without a copy, with its leading
+dimension; other matrices are copied first. The library copies the cost (it keeps it for the
+plan). Everything else is as [`solve_points!`](@ref); a NaN or infinite cost throws an
+[`NKSolveError`](@ref) (`NKS_ERR_NON_FINITE`).
+"""
+function solve_dense!(s::Sinkhorn, a::AbstractVector{<:Real}, b::AbstractVector{<:Real}, C::AbstractMatrix{<:Real},
+                      f::StridedVector{Float64}, g::StridedVector{Float64})
+    aa, bb = _ot_vectors(a, b, f, g)
+    n, m = length(aa), length(bb)
+    size(C) == (n, m) || throw(DimensionMismatch("size(C) = $(size(C)) but length(a), length(b) = ($n, $m)"))
+    CC, ldc = _column_major(C)
+    status = ccall((:nks_sinkhorn_solve_dense, libnksolve), Int32,
+                   (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}),
+                   s, n, m, aa, bb, CC, ldc, f, g)
+    return _solved!(s, status, "nks_sinkhorn_solve_dense", n, m)
+end
+
+"""
+    report(s::Sinkhorn) -> SinkhornReport
+
+The report of the last solve on `s` that ran (converged or stopped at a limit;
+`nks_sinkhorn_get_report`): see [`SinkhornReport`](@ref). A solve refused for bad input leaves
+the previous report in place.
+"""
+function report(s::Sinkhorn)
+    out = Ref{SinkhornReport}()
+    _check(ccall((:nks_sinkhorn_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{SinkhornReport}), s, out),
+           "nks_sinkhorn_get_report")
+    return out[]
+end
+
+"""
+    plan_dense!(P, s::Sinkhorn) -> P
+    plan_dense(s::Sinkhorn) -> Matrix{Float64}
+
+The plan of the last solve, `P[i, j] = a[i] b[j] exp((f[i] + g[j] - C[i, j]) / eps)`, an
+`n × m` matrix (`nks_sinkhorn_plan_dense`). `plan_dense!` writes into `P`, a `Matrix{Float64}`
+or a view with unit stride down its columns. Throws an [`NKSolveError`](@ref):
+`NKS_ERR_INVALID_STATE` before any successful solve, `NKS_ERR_DIMENSION_MISMATCH` when `P` is
+not `n × m`.
+"""
+function plan_dense!(P::StridedMatrix{Float64}, s::Sinkhorn)
+    _is_column_major(P) || throw(ArgumentError("P must have unit stride down its columns (a Matrix or a column-major view)"))
+    _check(ccall((:nks_sinkhorn_plan_dense, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cdouble}, Csize_t),
+                 s, size(P, 1), size(P, 2), P, _leading_dimension(P)),
+           "nks_sinkhorn_plan_dense")
+    return P
+end
+
+plan_dense(s::Sinkhorn) = plan_dense!(Matrix{Float64}(undef, s.n, s.m), s)
+
+"""
+    NKSolve.plan_nnz(s::Sinkhorn, threshold::Real = 0.0) -> Int
+
+The number of entries of the last solve's plan that are `≥ threshold` and nonzero
+(`nks_sinkhorn_plan_nnz`).
+"""
+function plan_nnz(s::Sinkhorn, threshold::Real = 0.0)
+    nnz = Ref{Csize_t}(0)
+    _check(ccall((:nks_sinkhorn_plan_nnz, libnksolve), Int32, (Ptr{Cvoid}, Cdouble, Ref{Csize_t}), s, threshold, nnz),
+           "nks_sinkhorn_plan_nnz")
+    return Int(nnz[])
+end
+
+"""
+    plan_sparse(s::Sinkhorn, threshold::Real = 0.0) -> (rows, cols, values)
+
+The entries of the last solve's plan that are `≥ threshold` and nonzero, as coordinates
+(`nks_sinkhorn_plan_sparse`): 1-based `Vector{Int64}` row and column indices and the
+`Vector{Float64}` values, in row-major order (with `SparseArrays`,
+`sparse(rows, cols, values, n, m)` builds the sparse plan). Throws an [`NKSolveError`](@ref):
+`NKS_ERR_INVALID_STATE` before any successful solve, `NKS_ERR_INVALID_ARGUMENT` for a negative
+or non-finite threshold.
+"""
+function plan_sparse(s::Sinkhorn, threshold::Real = 0.0)
+    nnz = plan_nnz(s, threshold)
+    rows = Vector{Int64}(undef, nnz)
+    cols = Vector{Int64}(undef, nnz)
+    values = Vector{Float64}(undef, nnz)
+    _check(ccall((:nks_sinkhorn_plan_sparse, libnksolve), Int32,
+                 (Ptr{Cvoid}, Cdouble, Int32, Ptr{Int64}, Ptr{Int64}, Ptr{Cdouble}, Csize_t),
+                 s, threshold, Int32(1), rows, cols, values, nnz),
+           "nks_sinkhorn_plan_sparse")
+    return rows, cols, values
+end
 
 # ---------------------------------------------------------------------------------------------
 # Loading
