@@ -929,7 +929,11 @@ void nks_sinkhorn_free(nks_sinkhorn *h);
  * not sparse; dropping more, e.g. 0.999, can cut the weak links the Newton step needs and make
  * convergence slow);
  * `"cg_max_iterations"` >= 1 (default 500) per Newton system;
- * `"max_seconds"` >= 0 (0 = no limit, default).
+ * `"max_seconds"` >= 0 (0 = no limit, default);
+ * `"kernel_memory_mb"` >= 0 (default 1024): Sinkhorn stores the stabilised kernel (`8 n m`
+ * bytes, freed when the solve returns) when it fits, and then iterates by matrix-vector
+ * products; beyond it, or with 0, exponentials are computed on the fly (point clouds then
+ * need only O((n + m) d) memory).
  *
  * Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
  * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).

@@ -305,3 +305,24 @@ fn warm_start_limits_and_scaling_behave() {
     assert!(scaled.termination.converged() && (scaled.transport_cost - plain.transport_cost).abs() < 1e-9);
     assert!(scaled.iterations < plain.iterations, "scaling {} vs plain {}", scaled.iterations, plain.iterations);
 }
+
+#[test]
+fn stored_kernel_and_on_the_fly_exponentials_agree() {
+    // The stored stabilised kernel (default for small problems) and the on-the-fly log-domain
+    // updates are the same iteration: same counts, same potentials to rounding, at a moderate and
+    // at a small eps (where absorptions and exact lines occur), with epsilon scaling too.
+    for (eps, scaling) in [(0.01, 0.0), (1e-3, 0.0), (1e-3, 0.5)] {
+        let mut runs = Vec::new();
+        for kernel_mb in [1024.0, 0.0] {
+            let mut o = options(eps, OtMethod::Sinkhorn);
+            o.set("kernel_memory_mb", kernel_mb).unwrap().set("eps_scaling", scaling).unwrap();
+            runs.push(solve(cloud_problem(150, 12), o));
+        }
+        let ((k, fk, gk, _), (e, fe, ge, _)) = (&runs[0], &runs[1]);
+        assert!(k.termination.converged() && e.termination.converged(), "eps {eps}: {k:?} {e:?}");
+        assert!(k.iterations.abs_diff(e.iterations) <= 1, "eps {eps}: {} vs {} iterations", k.iterations, e.iterations);
+        let gap = fk.iter().zip(fe).chain(gk.iter().zip(ge)).fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+        assert!(gap < 1e-10, "eps {eps}, scaling {scaling}: potentials differ by {gap}");
+        assert!((k.transport_cost - e.transport_cost).abs() < 1e-12, "{} vs {}", k.transport_cost, e.transport_cost);
+    }
+}

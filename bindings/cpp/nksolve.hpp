@@ -1297,7 +1297,8 @@ public:
      * (>= 1, default 100000), `"method"` (see `OtMethod`), `"check_interval"` (>= 1),
      * `"eps_scaling"` (0 = off, or a factor in (0, 1)), `"use_initial_guess"` (0/1),
      * `"newton_warmup"` (>= 0), `"hessian_density"` (-1 = adaptive, or (0, 1]),
-     * `"hessian_mass"` ((0, 1]), `"cg_max_iterations"` (>= 1), `"max_seconds"` (0 = no limit).
+     * `"hessian_mass"` ((0, 1]), `"cg_max_iterations"` (>= 1), `"max_seconds"` (0 = no limit),
+     * `"kernel_memory_mb"` (>= 0, default 1024; 0 = exponentials on the fly).
      * @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names) or
      *         `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
      */

@@ -802,7 +802,8 @@ module nksolve
     !> C `nks_sinkhorn_set_option`: an option by name (`"eps"`, `"tol"`, `"max_iterations"`,
     !> `"method"` (an `NKS_OT_*` value), `"check_interval"`, `"eps_scaling"`,
     !> `"use_initial_guess"`, `"newton_warmup"`, `"hessian_density"`, `"hessian_mass"`,
-    !> `"cg_max_iterations"`, `"max_seconds"`); `name` must end with `c_null_char`.
+    !> `"cg_max_iterations"`, `"max_seconds"`, `"kernel_memory_mb"`); `name` must end with
+    !> `c_null_char`.
     function nks_sinkhorn_set_option(h, name, value) bind(c, name="nks_sinkhorn_set_option") result(status)
       import :: c_ptr, c_char, c_double, c_int32_t
       type(c_ptr), value :: h
@@ -1426,7 +1427,8 @@ module nksolve
     !> `"eps_scaling"` (0 off, or a factor in (0, 1)), `"use_initial_guess"` (0: potentials
     !> start at zero, 1: from `f`, `g`), `"newton_warmup"` >= 0, `"hessian_density"` (-1
     !> adaptive, or a fraction in (0, 1]), `"hessian_mass"` in (0, 1], `"cg_max_iterations"`
-    !> >= 1, `"max_seconds"` >= 0 (0: no limit). `NKS_ERR_UNKNOWN_OPTION` lists the names;
+    !> >= 1, `"max_seconds"` >= 0 (0: no limit), `"kernel_memory_mb"` >= 0 (default 1024: the
+    !> stored kernel's memory budget). `NKS_ERR_UNKNOWN_OPTION` lists the names;
     !> `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
     procedure :: set_option => sinkhorn_set_option
     !> `value = ot%get_option(name [, stat])`: reads an option by name in the encoding

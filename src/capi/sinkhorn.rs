@@ -139,7 +139,11 @@ pub unsafe extern "C" fn nks_sinkhorn_free(h: *mut nks_sinkhorn) {
 /// not sparse; dropping more, e.g. 0.999, can cut the weak links the Newton step needs and make
 /// convergence slow);
 /// `"cg_max_iterations"` >= 1 (default 500) per Newton system;
-/// `"max_seconds"` >= 0 (0 = no limit, default).
+/// `"max_seconds"` >= 0 (0 = no limit, default);
+/// `"kernel_memory_mb"` >= 0 (default 1024): Sinkhorn stores the stabilised kernel (`8 n m`
+/// bytes, freed when the solve returns) when it fits, and then iterates by matrix-vector
+/// products; beyond it, or with 0, exponentials are computed on the fly (point clouds then
+/// need only O((n + m) d) memory).
 ///
 /// Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
 /// `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
@@ -303,8 +307,9 @@ pub unsafe extern "C" fn nks_sinkhorn_plan_nnz(h: *const nks_sinkhorn, threshold
         if nnz.is_null() {
             return Err(null_error("nnz"));
         }
-        let entries = s.plan_sparse(threshold)?;
-        write_out(nnz, entries.len(), "nnz")?;
+        let mut count = 0usize;
+        s.for_each_plan_entry(threshold, |_, _, _| count += 1)?;
+        write_out(nnz, count, "nnz")?;
         Ok(nks_status::NKS_OK)
     })
 }
@@ -328,11 +333,11 @@ pub unsafe extern "C" fn nks_sinkhorn_plan_sparse(
         if index_base != 0 && index_base != 1 {
             return Err(Error::invalid(format!("index_base = {index_base} is out of range; use 0 (C) or 1 (Fortran, Julia)")).into());
         }
-        let entries = s.plan_sparse(threshold)?;
-        if len != entries.len() {
+        let mut count = 0usize;
+        s.for_each_plan_entry(threshold, |_, _, _| count += 1)?;
+        if len != count {
             return Err(Error::dims(format!(
-                "len = {len} but the plan has {} entries >= {threshold}; size the arrays with nks_sinkhorn_plan_nnz",
-                entries.len()
+                "len = {len} but the plan has {count} entries >= {threshold}; size the arrays with nks_sinkhorn_plan_nnz"
             ))
             .into());
         }
@@ -342,11 +347,13 @@ pub unsafe extern "C" fn nks_sinkhorn_plan_sparse(
         for (x, y) in [(0, 1), (0, 2), (1, 2)] {
             check_disjoint_spans(std::slice::from_raw_parts(spans[x].0, len), spans[y].0, len, spans[x].1, spans[y].1)?;
         }
-        for (k, &(i, j, p)) in entries.iter().enumerate() {
+        let mut k = 0;
+        s.for_each_plan_entry(threshold, |i, j, p| {
             r[k] = i as i64 + index_base as i64;
             c[k] = j as i64 + index_base as i64;
             v[k] = p;
-        }
+            k += 1;
+        })?;
         Ok(nks_status::NKS_OK)
     })
 }

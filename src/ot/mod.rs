@@ -13,10 +13,13 @@
 //!   start) or Sinkhorn-Newton-Sparse, returning the potentials and a [`SinkhornReport`]; the
 //!   plan is read afterwards, dense or as its entries above a threshold.
 //!
-//! Every pass over the plan is one vectorised exponential per entry, parallel over rows or
-//! columns in fixed blocks, so results are bit-identical for any number of threads.
+//! Sinkhorn iterates by products with a stored, stabilised kernel when it fits the memory
+//! allowed (option `kernel_memory_mb`), else by one vectorised exponential per entry computed
+//! on the fly. Every pass runs in parallel over rows or columns in fixed blocks, so results
+//! are bit-identical for any number of threads.
 
 mod cost;
+mod kernel;
 mod lse;
 mod options;
 mod plan;

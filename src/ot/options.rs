@@ -69,6 +69,10 @@ pub struct SinkhornOptions {
     pub cg_max_iterations: usize,
     /// Wall-clock limit in seconds (0 = none, the default).
     pub max_seconds: f64,
+    /// Memory Sinkhorn may use for a stored, stabilised kernel (`8 n m` bytes), in MB (default
+    /// 1024). Within it an iteration is two matrix-vector products; beyond it (or with 0)
+    /// the exponentials are computed on the fly and memory stays O((n + m) d).
+    pub kernel_memory_mb: f64,
 }
 
 impl Default for SinkhornOptions {
@@ -86,13 +90,14 @@ impl Default for SinkhornOptions {
             hessian_mass: 1.0 - 1e-9,
             cg_max_iterations: 500,
             max_seconds: 0.0,
+            kernel_memory_mb: 1024.0,
         }
     }
 }
 
 /// The option names `set` and `get` accept.
 pub const OPTION_NAMES: &str = "eps, tol, max_iterations, method, check_interval, eps_scaling, use_initial_guess, \
-     newton_warmup, hessian_density, hessian_mass, cg_max_iterations, max_seconds";
+     newton_warmup, hessian_density, hessian_mass, cg_max_iterations, max_seconds, kernel_memory_mb";
 
 fn count(name: &str, value: f64, min: f64, max: f64) -> Result<usize, Error> {
     if value.fract() == 0.0 && value >= min && value <= max {
@@ -153,6 +158,12 @@ impl SinkhornOptions {
                 }
                 self.max_seconds = value;
             }
+            "kernel_memory_mb" => {
+                if !(value >= 0.0 && value.is_finite()) {
+                    return bad("a finite number of MB >= 0 (0: never store the kernel)");
+                }
+                self.kernel_memory_mb = value;
+            }
             _ => {
                 return Err(Error::UnknownOption(format!("no Sinkhorn option is named \"{name}\"; the options are {OPTION_NAMES}")))
             }
@@ -175,6 +186,7 @@ impl SinkhornOptions {
             "hessian_mass" => self.hessian_mass,
             "cg_max_iterations" => self.cg_max_iterations as f64,
             "max_seconds" => self.max_seconds,
+            "kernel_memory_mb" => self.kernel_memory_mb,
             _ => {
                 return Err(Error::UnknownOption(format!("no Sinkhorn option is named \"{name}\"; the options are {OPTION_NAMES}")))
             }

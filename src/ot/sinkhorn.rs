@@ -11,12 +11,13 @@
 //! for any `eps > 0`.
 
 use super::cost::Side;
+use super::kernel::StabilisedKernel;
 use super::lse;
 use super::problem::OtProblem;
 use crate::linalg::par::{Par, SharedMut};
 
 /// Below this a shifted sum is recomputed exactly (it lost too many digits, or underflowed).
-const TINY_SUM: f64 = 1e-200;
+pub(crate) const TINY_SUM: f64 = 1e-200;
 
 /// Lines per parallel block of a pass (fixed, so results do not depend on the thread count).
 pub(crate) const LINES_PER_BLOCK: usize = 16;
@@ -103,7 +104,8 @@ pub(crate) struct SinkhornRun {
 /// Runs at most `max_iterations` Sinkhorn iterations at `eps`, stopping (before an update, so
 /// that the potentials returned are the ones measured) when the marginal error is `<= tol`,
 /// measured every `check_interval` iterations; `keep_going` is asked before each iteration
-/// (the time limit).
+/// (the time limit). With a `kernel` the updates are products with the stored stabilised
+/// kernel (see [`StabilisedKernel`]); without, exponentials computed on the fly.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     problem: &OtProblem,
@@ -114,6 +116,7 @@ pub(crate) fn run(
     check_interval: usize,
     par: &Par,
     keep_going: &mut dyn FnMut() -> bool,
+    mut kernel: Option<&mut StabilisedKernel>,
 ) -> SinkhornRun {
     let (n, m) = (problem.n(), problem.m());
     let mut next_f = vec![0.0; n];
@@ -124,8 +127,16 @@ pub(crate) fn run(
     // The error a row update measures is the whole marginal error only once columns are exact.
     let mut columns_exact = false;
     while out.iterations < max_iterations && keep_going() {
-        fold_weights(pot.g, problem.b(), eps, &mut h_g);
-        let rows = half_step(problem, Side::Rows, pot.f, &h_g, eps, par, &mut next_f);
+        let rows = match kernel.as_deref_mut() {
+            Some(k) => {
+                k.prepare(problem, pot.f, pot.g, eps, par);
+                k.half_step(problem, Side::Rows, pot.f, pot.g, eps, par, &mut next_f)
+            }
+            None => {
+                fold_weights(pot.g, problem.b(), eps, &mut h_g);
+                half_step(problem, Side::Rows, pot.f, &h_g, eps, par, &mut next_f)
+            }
+        };
         out.exact_lines += rows.exact_lines;
         if columns_exact && out.iterations % check_interval == 0 {
             out.error = rows.error;
@@ -135,8 +146,16 @@ pub(crate) fn run(
             }
         }
         pot.f.copy_from_slice(&next_f);
-        fold_weights(pot.f, problem.a(), eps, &mut h_f);
-        let cols = half_step(problem, Side::Cols, pot.g, &h_f, eps, par, &mut next_g);
+        let cols = match kernel.as_deref_mut() {
+            Some(k) => {
+                k.prepare(problem, pot.f, pot.g, eps, par);
+                k.half_step(problem, Side::Cols, pot.g, pot.f, eps, par, &mut next_g)
+            }
+            None => {
+                fold_weights(pot.f, problem.a(), eps, &mut h_f);
+                half_step(problem, Side::Cols, pot.g, &h_f, eps, par, &mut next_g)
+            }
+        };
         out.exact_lines += cols.exact_lines;
         pot.g.copy_from_slice(&next_g);
         columns_exact = true;

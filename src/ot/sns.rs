@@ -176,7 +176,7 @@ pub(crate) fn run(
             }
         }
         if !accepted {
-            let s = sinkhorn::run(problem, pot, eps, limits.tol, 1, 1, par, &mut || true);
+            let s = sinkhorn::run(problem, pot, eps, limits.tol, 1, 1, par, &mut || true, None);
             out.sinkhorn_iterations += s.iterations;
             out.fallback_steps += 1;
             out.exact_lines += s.exact_lines;

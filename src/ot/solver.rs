@@ -3,6 +3,7 @@
 
 use super::plan::{plan_pass, plan_row_folded, RowSelect};
 use super::problem::OtProblem;
+use super::kernel::StabilisedKernel;
 use super::sinkhorn::{self, fold_weights, Potentials};
 use super::sns::{self, NewtonLimits};
 use super::{OtMethod, OtTermination, SinkhornOptions, SinkhornReport};
@@ -97,11 +98,13 @@ impl SinkhornSolver {
         };
         let mut pot = Potentials { f, g };
         let mut used = 0usize;
+        let kernel_bytes = 8.0 * n as f64 * m as f64;
+        let mut kernel = (kernel_bytes <= o.kernel_memory_mb * 1e6).then(|| StabilisedKernel::new(&problem));
         // Epsilon scaling stages, then the target eps.
         if o.eps_scaling > 0.0 {
             let mut stage_eps = problem.max_abs_cost().max(o.eps);
             while stage_eps > o.eps && used < o.max_iterations {
-                let r = sinkhorn::run(&problem, &mut pot, stage_eps, SCALING_STAGE_TOL.max(o.tol), o.max_iterations - used, o.check_interval, &par, &mut keep_going);
+                let r = sinkhorn::run(&problem, &mut pot, stage_eps, SCALING_STAGE_TOL.max(o.tol), o.max_iterations - used, o.check_interval, &par, &mut keep_going, kernel.as_mut());
                 used += r.iterations;
                 report.exact_lines += r.exact_lines;
                 stage_eps = (stage_eps * o.eps_scaling).max(o.eps);
@@ -114,7 +117,8 @@ impl SinkhornSolver {
             OtMethod::Sinkhorn => (o.max_iterations.saturating_sub(used), o.tol),
             OtMethod::SinkhornNewtonSparse => (o.newton_warmup.min(o.max_iterations.saturating_sub(used)), o.tol),
         };
-        let r = sinkhorn::run(&problem, &mut pot, o.eps, warmup_tol, warmup_iterations, o.check_interval, &par, &mut keep_going);
+        let r = sinkhorn::run(&problem, &mut pot, o.eps, warmup_tol, warmup_iterations, o.check_interval, &par, &mut keep_going, kernel.as_mut());
+        drop(kernel);
         used += r.iterations;
         report.exact_lines += r.exact_lines;
         let mut converged = r.converged;
@@ -185,9 +189,9 @@ impl SinkhornSolver {
         Ok(())
     }
 
-    /// The entries of the plan of the last solve that are `>= threshold`, as `(i, j, P_ij)` in
-    /// row-major order.
-    pub fn plan_sparse(&self, threshold: f64) -> Result<Vec<(usize, usize, f64)>, Error> {
+    /// Calls `visit(i, j, P_ij)` for the entries of the last solve's plan that are
+    /// `>= threshold` and nonzero, in row-major order, without storing the plan.
+    pub fn for_each_plan_entry(&self, threshold: f64, mut visit: impl FnMut(usize, usize, f64)) -> Result<(), Error> {
         if !(threshold >= 0.0 && threshold.is_finite()) {
             return Err(Error::invalid(format!("threshold = {threshold} is out of range; it must be finite and >= 0")));
         }
@@ -196,11 +200,18 @@ impl SinkhornSolver {
         let mut h_g = vec![0.0; m];
         fold_weights(&s.g, s.problem.b(), s.eps, &mut h_g);
         let mut row = vec![0.0; m];
-        let mut out = Vec::new();
         for i in 0..s.problem.n() {
             plan_row_folded(&s.problem, &s.f, &h_g, s.eps, i, &mut row);
-            out.extend(row.iter().enumerate().filter(|(_, v)| **v >= threshold && **v > 0.0).map(|(j, v)| (i, j, *v)));
+            row.iter().enumerate().filter(|(_, v)| **v >= threshold && **v > 0.0).for_each(|(j, v)| visit(i, j, *v));
         }
+        Ok(())
+    }
+
+    /// The entries of the plan of the last solve that are `>= threshold`, as `(i, j, P_ij)` in
+    /// row-major order.
+    pub fn plan_sparse(&self, threshold: f64) -> Result<Vec<(usize, usize, f64)>, Error> {
+        let mut out = Vec::new();
+        self.for_each_plan_entry(threshold, |i, j, v| out.push((i, j, v)))?;
         Ok(out)
     }
 

@@ -1656,7 +1656,8 @@ class Sinkhorn(_Handle):
         ``"newton_warmup"`` ``>= 0`` (default 20), ``"hessian_density"`` (-1: adaptive, the
         default; or a fraction in ``(0, 1]``), ``"hessian_mass"`` in ``(0, 1]`` (default
         ``1 - 1e-9``), ``"cg_max_iterations"`` ``>= 1`` (default 500), ``"max_seconds"`` ``>= 0``
-        (0: no limit, the default).
+        (0: no limit, the default), ``"kernel_memory_mb"`` ``>= 0`` (default 1024: memory for
+        the stored kernel; 0: exponentials on the fly).
 
         Raises:
             NKSolveError: ``UNKNOWN_OPTION`` (the message lists the names), ``INVALID_ARGUMENT``

@@ -45,6 +45,7 @@ DEFAULTS = {
     "eps": 0.01, "tol": 1e-9, "max_iterations": 100000, "method": 0, "check_interval": 1,
     "eps_scaling": 0.0, "use_initial_guess": 0, "newton_warmup": 20, "hessian_density": -1.0,
     "hessian_mass": 1.0 - 1e-9, "cg_max_iterations": 500, "max_seconds": 0.0,
+    "kernel_memory_mb": 1024.0,
 }
 
 

@@ -1617,7 +1617,8 @@ default; a factor in `(0, 1)`: start at `eps = max |C|` and shrink by it down to
 `"use_initial_guess"` (0: potentials start at zero, the default; 1: from the `f`, `g` given to
 the solve), `"newton_warmup"` `≥ 0` (default 20), `"hessian_density"` (-1: adaptive, the
 default; or a fraction in `(0, 1]`), `"hessian_mass"` in `(0, 1]` (default `1 - 1e-9`),
-`"cg_max_iterations"` `≥ 1` (default 500), `"max_seconds"` `≥ 0` (0: no limit, the default).
+`"cg_max_iterations"` `≥ 1` (default 500), `"max_seconds"` `≥ 0` (0: no limit, the default),
+`"kernel_memory_mb"` `≥ 0` (default 1024: memory for the stored kernel; 0 = on the fly).
 
 Throws an [`NKSolveError`](@ref): `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
 `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
