@@ -169,6 +169,15 @@ impl Cost {
         self.line_len(side.other())
     }
 
+    /// The scratch [`Self::line`] needs for lines of `side`: empty for a stored cost, a line's
+    /// length for point clouds.
+    pub fn line_buffer(&self, side: Side) -> Vec<f64> {
+        match self {
+            Cost::Dense { .. } => Vec::new(),
+            Cost::Points { .. } => vec![0.0; self.line_len(side)],
+        }
+    }
+
     /// Line `k` of `side`: `C[k, ..]` for rows, `C[.., k]` for columns. Dense costs return a
     /// slice of the stored matrix; point clouds compute the line into `buf` (of length at least
     /// the line's) and return it.

@@ -10,10 +10,10 @@
 //! log-domain iteration), so `u` and `v` never over- or underflow. A line whose sum still
 //! underflows (the first iterations at small eps) is redone by the exact log-sum-exp.
 
-use super::cost::{Cost, Side};
+use super::cost::Side;
 use super::lse;
 use super::problem::OtProblem;
-use super::sinkhorn::{fold_weights, HalfStep, LINES_PER_BLOCK, TINY_SUM};
+use super::sinkhorn::{fold_weights, settle, HalfStep, LINES_PER_BLOCK};
 use crate::linalg::par::{Par, SharedMut};
 
 /// Drift of a potential from the kernel's base, in units of eps, that triggers an absorption
@@ -57,7 +57,7 @@ impl StabilisedKernel {
         let mut unused = [0.0; 0];
         par.for_blocks(n.div_ceil(LINES_PER_BLOCK), 0, &mut unused, |blk, _| {
             let r = blk * LINES_PER_BLOCK..((blk + 1) * LINES_PER_BLOCK).min(n);
-            let mut buf = if matches!(cost, Cost::Points { .. }) { vec![0.0; m] } else { Vec::new() };
+            let mut buf = cost.line_buffer(Side::Rows);
             for i in r {
                 // SAFETY: row i belongs to this block only.
                 let row = unsafe { out.range(i * m..(i + 1) * m) };
@@ -87,27 +87,21 @@ impl StabilisedKernel {
         let cost = problem.cost();
         let len = cost.line_len(side);
         let mut h_other: Option<Vec<f64>> = None;
-        let mut error = 0.0;
-        let mut exact_lines = 0;
+        let mut buf = cost.line_buffer(side);
+        let mut sums = [0.0; 2];
         for k in 0..cost.lines(side) {
             let s = ((pot[k] - base[k]) * inv_eps).exp() * products[k];
-            if s.is_finite() && s >= TINY_SUM {
-                next[k] = pot[k] - eps * s.ln();
-                error += w[k] * (s - 1.0).abs();
-            } else {
+            let exact_lse = || {
                 let h = h_other.get_or_insert_with(|| {
                     let mut h = vec![0.0; len];
                     fold_weights(other, w_other, eps, &mut h);
                     h
                 });
-                let mut buf = vec![0.0; if matches!(cost, Cost::Points { .. }) { len } else { 0 }];
-                let l = lse::log_sum_exp(h, cost.line(side, k, &mut buf), inv_eps);
-                next[k] = -eps * l;
-                error += w[k] * ((pot[k] * inv_eps + l).exp() - 1.0).abs();
-                exact_lines += 1;
-            }
+                lse::log_sum_exp(h, cost.line(side, k, &mut buf), inv_eps)
+            };
+            next[k] = settle(pot[k], s, w[k], eps, exact_lse, &mut sums);
         }
-        HalfStep { error, exact_lines }
+        HalfStep { error: sums[0], exact_lines: sums[1] as usize }
     }
 
     /// `K x` (length n).

@@ -2,7 +2,7 @@
 //! potentials: its marginals, total mass, transport cost and the largest entries of each row
 //! (the sparsity pattern of the Newton Hessian), in one sweep that never stores `P`.
 
-use super::cost::{Cost, Side};
+use super::cost::Side;
 use super::lse;
 use super::problem::OtProblem;
 use super::sinkhorn::fold_weights;
@@ -79,7 +79,7 @@ pub fn plan_pass(problem: &OtProblem, f: &[f64], g: &[f64], eps: f64, par: &Par,
             let r = blk * rows_per_block..((blk + 1) * rows_per_block).min(n);
             // SAFETY: blocks own disjoint row ranges.
             let row_sums = unsafe { rows_out.range(r.clone()) };
-            let mut buf = if matches!(cost, Cost::Points { .. }) { vec![0.0; m] } else { Vec::new() };
+            let mut buf = cost.line_buffer(Side::Rows);
             let mut p = vec![0.0; m];
             let mut mine = Vec::new();
             let (cols, tail) = part.split_at_mut(m);
@@ -170,14 +170,20 @@ fn largest_into(p: &[f64], slots: &mut [(usize, f64)]) {
     }
 }
 
-/// Row `i` of the plan into `out` (length m), with `g` already folded with the weights `b`
-/// (see [`fold_weights`]).
-pub fn plan_row_folded(problem: &OtProblem, f: &[f64], h_g: &[f64], eps: f64, i: usize, out: &mut [f64]) {
-    let mut buf = vec![0.0; if matches!(problem.cost(), Cost::Points { .. }) { problem.m() } else { 0 }];
-    let c = problem.cost().line(Side::Rows, i, &mut buf);
-    let ai = problem.a()[i];
-    lse::exp_into(h_g, c, f[i], 1.0 / eps, out);
-    out.iter_mut().for_each(|v| *v *= ai);
+/// Calls `visit(i, P[i, ..])` for every row of the plan, in order, computing one row at a time
+/// (the plan is never stored).
+pub fn for_each_row(problem: &OtProblem, f: &[f64], g: &[f64], eps: f64, mut visit: impl FnMut(usize, &[f64])) {
+    let m = problem.m();
+    let mut h_g = vec![0.0; m];
+    fold_weights(g, problem.b(), eps, &mut h_g);
+    let mut buf = problem.cost().line_buffer(Side::Rows);
+    let mut row = vec![0.0; m];
+    for (i, ai) in problem.a().iter().enumerate() {
+        let c = problem.cost().line(Side::Rows, i, &mut buf);
+        lse::exp_into(&h_g, c, f[i], 1.0 / eps, &mut row);
+        row.iter_mut().for_each(|v| *v *= ai);
+        visit(i, &row);
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use super::problem::OtProblem;
 use crate::linalg::par::{Par, SharedMut};
 
 /// Below this a shifted sum is recomputed exactly (it lost too many digits, or underflowed).
-pub(crate) const TINY_SUM: f64 = 1e-200;
+const TINY_SUM: f64 = 1e-200;
 
 /// Lines per parallel block of a pass (fixed, so results do not depend on the thread count).
 pub(crate) const LINES_PER_BLOCK: usize = 16;
@@ -38,6 +38,24 @@ pub(crate) struct HalfStep {
     pub exact_lines: usize,
 }
 
+/// The update of one potential `pot_k` (weight `w_k`) from its shifted sum
+/// `s = sum_l exp((pot_k + h_l - C_kl) / eps)`: `pot_k - eps ln s`, or, when `s` underflowed or
+/// lost its digits, `-eps exact_lse()` with `exact_lse` the max-shifted
+/// `ln sum_l exp((h_l - C_kl) / eps)`. Adds `w_k |s - 1|` (the line's marginal error before the
+/// update) to `part[0]` and counts an exact line in `part[1]`. Both ways of forming `s` (on the
+/// fly, or from the stored kernel) go through here.
+pub(crate) fn settle(pot_k: f64, s: f64, w_k: f64, eps: f64, exact_lse: impl FnOnce() -> f64, part: &mut [f64]) -> f64 {
+    if s.is_finite() && s >= TINY_SUM {
+        part[0] += w_k * (s - 1.0).abs();
+        pot_k - eps * s.ln()
+    } else {
+        let l = exact_lse();
+        part[0] += w_k * ((pot_k * (1.0 / eps) + l).exp() - 1.0).abs();
+        part[1] += 1.0;
+        -eps * l
+    }
+}
+
 /// Computes the update of the potential `pot` of `side` into `next`, given the other side's
 /// folded potential `h_other` (see [`fold_weights`]).
 pub(crate) fn half_step(
@@ -52,7 +70,6 @@ pub(crate) fn half_step(
     let cost = problem.cost();
     let w = problem.weights(side);
     let lines = cost.lines(side);
-    let len = cost.line_len(side);
     let inv_eps = 1.0 / eps;
     let nblocks = lines.div_ceil(LINES_PER_BLOCK);
     let out = SharedMut::new(next);
@@ -61,20 +78,11 @@ pub(crate) fn half_step(
         let r = blk * LINES_PER_BLOCK..((blk + 1) * LINES_PER_BLOCK).min(lines);
         // SAFETY: blocks own disjoint line ranges.
         let dst = unsafe { out.range(r.clone()) };
-        let mut buf = if matches!(cost, super::cost::Cost::Points { .. }) { vec![0.0; len] } else { Vec::new() };
+        let mut buf = cost.line_buffer(side);
         for (k, d) in r.zip(dst.iter_mut()) {
             let c = cost.line(side, k, &mut buf);
             let s = lse::sum_exp(h_other, c, pot[k], inv_eps);
-            if s.is_finite() && s >= TINY_SUM {
-                *d = pot[k] - eps * s.ln();
-                part[0] += w[k] * (s - 1.0).abs();
-            } else {
-                let l = lse::log_sum_exp(h_other, c, inv_eps);
-                *d = -eps * l;
-                let s_exact = (pot[k] * inv_eps + l).exp();
-                part[0] += w[k] * (s_exact - 1.0).abs();
-                part[1] += 1.0;
-            }
+            *d = settle(pot[k], s, w[k], eps, || lse::log_sum_exp(h_other, c, inv_eps), part);
         }
     });
     HalfStep { error: sums[0], exact_lines: sums[1] as usize }
@@ -93,19 +101,50 @@ pub(crate) struct Potentials<'a> {
 pub(crate) struct SinkhornRun {
     /// Iterations done.
     pub iterations: usize,
-    /// The last measured marginal error (`INFINITY` if none was measured).
-    pub error: f64,
-    /// Whether `error <= tol` was reached.
+    /// Whether the marginal error reached `tol`.
     pub converged: bool,
     /// Lines redone exactly.
     pub exact_lines: usize,
 }
 
+/// One half iteration: the update of `side`'s potential `pot` into `next` given the other side's
+/// potential, by products with the stored stabilised `kernel` (see [`StabilisedKernel`]) or,
+/// without one, by exponentials computed on the fly (`h` is the scratch for the folded other
+/// potential).
+#[allow(clippy::too_many_arguments)]
+fn update(
+    kernel: Option<&mut StabilisedKernel>,
+    problem: &OtProblem,
+    side: Side,
+    pot: &[f64],
+    other: &[f64],
+    eps: f64,
+    par: &Par,
+    h: &mut [f64],
+    next: &mut [f64],
+) -> HalfStep {
+    let (f, g) = match side {
+        Side::Rows => (pot, other),
+        Side::Cols => (other, pot),
+    };
+    match kernel {
+        Some(k) => {
+            k.prepare(problem, f, g, eps, par);
+            k.half_step(problem, side, pot, other, eps, par, next)
+        }
+        None => {
+            fold_weights(other, problem.weights(side.other()), eps, h);
+            half_step(problem, side, pot, h, eps, par, next)
+        }
+    }
+}
+
 /// Runs at most `max_iterations` Sinkhorn iterations at `eps`, stopping (before an update, so
 /// that the potentials returned are the ones measured) when the marginal error is `<= tol`,
 /// measured every `check_interval` iterations; `keep_going` is asked before each iteration
-/// (the time limit). With a `kernel` the updates are products with the stored stabilised
-/// kernel (see [`StabilisedKernel`]); without, exponentials computed on the fly.
+/// (the time limit). A run that stops at its cap does not measure its last iterate (the
+/// caller's next pass over the plan does). With a `kernel` the updates are products with the
+/// stored stabilised kernel; without, exponentials computed on the fly.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     problem: &OtProblem,
@@ -123,48 +162,24 @@ pub(crate) fn run(
     let mut next_g = vec![0.0; m];
     let mut h_g = vec![0.0; m];
     let mut h_f = vec![0.0; n];
-    let mut out = SinkhornRun { error: f64::INFINITY, ..Default::default() };
+    let mut out = SinkhornRun::default();
     // The error a row update measures is the whole marginal error only once columns are exact.
     let mut columns_exact = false;
     while out.iterations < max_iterations && keep_going() {
-        let rows = match kernel.as_deref_mut() {
-            Some(k) => {
-                k.prepare(problem, pot.f, pot.g, eps, par);
-                k.half_step(problem, Side::Rows, pot.f, pot.g, eps, par, &mut next_f)
-            }
-            None => {
-                fold_weights(pot.g, problem.b(), eps, &mut h_g);
-                half_step(problem, Side::Rows, pot.f, &h_g, eps, par, &mut next_f)
-            }
-        };
+        let rows = update(kernel.as_deref_mut(), problem, Side::Rows, pot.f, pot.g, eps, par, &mut h_g, &mut next_f);
         out.exact_lines += rows.exact_lines;
         if columns_exact && out.iterations % check_interval == 0 {
-            out.error = rows.error;
             if rows.error <= tol {
                 out.converged = true;
                 return out;
             }
         }
         pot.f.copy_from_slice(&next_f);
-        let cols = match kernel.as_deref_mut() {
-            Some(k) => {
-                k.prepare(problem, pot.f, pot.g, eps, par);
-                k.half_step(problem, Side::Cols, pot.g, pot.f, eps, par, &mut next_g)
-            }
-            None => {
-                fold_weights(pot.f, problem.a(), eps, &mut h_f);
-                half_step(problem, Side::Cols, pot.g, &h_f, eps, par, &mut next_g)
-            }
-        };
+        let cols = update(kernel.as_deref_mut(), problem, Side::Cols, pot.g, pot.f, eps, par, &mut h_f, &mut next_g);
         out.exact_lines += cols.exact_lines;
         pot.g.copy_from_slice(&next_g);
         columns_exact = true;
         out.iterations += 1;
-    }
-    if columns_exact {
-        fold_weights(pot.g, problem.b(), eps, &mut h_g);
-        out.error = half_step(problem, Side::Rows, pot.f, &h_g, eps, par, &mut next_f).error;
-        out.converged = out.error <= tol;
     }
     out
 }

@@ -1,10 +1,10 @@
 //! The solver a `nks_sinkhorn` handle wraps: options in, potentials and a report out, and the
 //! last problem kept so that its plan can be read afterwards.
 
-use super::plan::{plan_pass, plan_row_folded, RowSelect};
+use super::plan::{for_each_row, plan_pass, RowSelect};
 use super::problem::OtProblem;
 use super::kernel::StabilisedKernel;
-use super::sinkhorn::{self, fold_weights, Potentials};
+use super::sinkhorn::{self, Potentials};
 use super::sns::{self, NewtonLimits};
 use super::{OtMethod, OtTermination, SinkhornOptions, SinkhornReport};
 use crate::error::{check_finite, check_len, Error};
@@ -108,21 +108,18 @@ impl SinkhornSolver {
                 used += r.iterations;
                 report.exact_lines += r.exact_lines;
                 stage_eps = (stage_eps * o.eps_scaling).max(o.eps);
-                if stage_eps <= o.eps {
-                    break;
-                }
             }
         }
-        let (warmup_iterations, warmup_tol) = match o.method {
-            OtMethod::Sinkhorn => (o.max_iterations.saturating_sub(used), o.tol),
-            OtMethod::SinkhornNewtonSparse => (o.newton_warmup.min(o.max_iterations.saturating_sub(used)), o.tol),
+        let left = o.max_iterations.saturating_sub(used);
+        let sinkhorn_iterations = match o.method {
+            OtMethod::Sinkhorn => left,
+            OtMethod::SinkhornNewtonSparse => o.newton_warmup.min(left),
         };
-        let r = sinkhorn::run(&problem, &mut pot, o.eps, warmup_tol, warmup_iterations, o.check_interval, &par, &mut keep_going, kernel.as_mut());
+        let r = sinkhorn::run(&problem, &mut pot, o.eps, o.tol, sinkhorn_iterations, o.check_interval, &par, &mut keep_going, kernel.as_mut());
         drop(kernel);
         used += r.iterations;
         report.exact_lines += r.exact_lines;
         let mut converged = r.converged;
-        report.marginal_error = r.error;
         if o.method == OtMethod::SinkhornNewtonSparse && !converged && used < o.max_iterations {
             let limits = NewtonLimits {
                 tol: o.tol,
@@ -137,14 +134,16 @@ impl SinkhornSolver {
             report.cg_iterations = nr.cg_iterations;
             report.hessian_density = nr.hessian_density;
             report.exact_lines += nr.exact_lines;
-            report.marginal_error = nr.error;
             converged = nr.converged;
         }
         report.sinkhorn_iterations = used;
         report.iterations = used + report.newton_iterations;
         report.eps = o.eps;
+        // One pass for the costs; it also measures the returned potentials, which settles a run
+        // that stopped at a cap with its last iterate already within the tolerance.
         let (sums, _) = plan_pass(&problem, pot.f, pot.g, o.eps, &par, RowSelect::Nothing);
         report.marginal_error = sums.marginal_error(&problem);
+        converged |= report.marginal_error <= o.tol;
         report.transport_cost = sums.transport;
         report.regularized_cost = sums.regularized(&problem, pot.f, pot.g, o.eps);
         report.termination = if converged {
@@ -177,15 +176,11 @@ impl SinkhornSolver {
         if out.nrows() != n || out.ncols() != m {
             return Err(Error::dims(format!("the plan is {n} x {m} but the output is {} x {}", out.nrows(), out.ncols())));
         }
-        let mut h_g = vec![0.0; m];
-        fold_weights(&s.g, s.problem.b(), s.eps, &mut h_g);
-        let mut row = vec![0.0; m];
-        for i in 0..n {
-            plan_row_folded(&s.problem, &s.f, &h_g, s.eps, i, &mut row);
+        for_each_row(&s.problem, &s.f, &s.g, s.eps, |i, row| {
             for (j, v) in row.iter().enumerate() {
                 out.col_mut(j)[i] = *v;
             }
-        }
+        });
         Ok(())
     }
 
@@ -196,14 +191,9 @@ impl SinkhornSolver {
             return Err(Error::invalid(format!("threshold = {threshold} is out of range; it must be finite and >= 0")));
         }
         let s = self.solved()?;
-        let m = s.problem.m();
-        let mut h_g = vec![0.0; m];
-        fold_weights(&s.g, s.problem.b(), s.eps, &mut h_g);
-        let mut row = vec![0.0; m];
-        for i in 0..s.problem.n() {
-            plan_row_folded(&s.problem, &s.f, &h_g, s.eps, i, &mut row);
+        for_each_row(&s.problem, &s.f, &s.g, s.eps, |i, row| {
             row.iter().enumerate().filter(|(_, v)| **v >= threshold && **v > 0.0).for_each(|(j, v)| visit(i, j, *v));
-        }
+        });
         Ok(())
     }
 
