@@ -20,15 +20,10 @@ fn python() -> String {
     std::env::var("NKS_PYTHON").unwrap_or_else(|_| "python3".to_string())
 }
 
-/// `true` when the interpreter and the modules the binding's tests need are present; otherwise
-/// skips (prints why) or, under `CI=true`, fails.
-fn require_python() -> bool {
-    let py = python();
-    if !common::require_tool(&py, "the Python binding") {
-        return false;
-    }
-    let probe = Command::new(&py).args(["-c", "import numpy, scipy, pytest"]).output();
-    match probe {
+/// `true` when `python -c "import <modules>"` works; otherwise prints why the tests needing them
+/// (`what`) are skipped, or, under `CI=true`, fails.
+fn have_modules(py: &str, modules: &str, what: &str) -> bool {
+    match Command::new(py).args(["-c", &format!("import {modules}")]).output() {
         Ok(o) if o.status.success() => true,
         other => {
             let why = match other {
@@ -37,12 +32,19 @@ fn require_python() -> bool {
                 Err(e) => e.to_string(),
             };
             if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
-                panic!("`{py}` lacks numpy, scipy or pytest, required under CI=true for the Python binding: {why}");
+                panic!("`{py}` lacks one of {modules}, required under CI=true for {what}: {why}");
             }
-            eprintln!("SKIP: `{py}` lacks numpy, scipy or pytest ({why}), so the Python binding is not tested here (it fails under CI=true)");
+            eprintln!("SKIP: `{py}` lacks one of {modules} ({why}), so {what} is not tested here (it fails under CI=true)");
             false
         }
     }
+}
+
+/// `true` when the interpreter and the modules the binding's tests need are present; otherwise
+/// skips (prints why) or, under `CI=true`, fails.
+fn require_python() -> bool {
+    let py = python();
+    common::require_tool(&py, "the Python binding") && have_modules(&py, "numpy, scipy, pytest", "the Python binding")
 }
 
 /// A Python command in the repository root that loads the library of this test build.
@@ -58,15 +60,20 @@ fn python_cmd() -> Command {
     cmd
 }
 
+/// Runs `examples/python/<name>.py` and returns (and echoes) what it printed.
+fn run_example(name: &str) -> String {
+    let out = common::run_ok(python_cmd().arg(format!("examples/python/{name}.py")));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    print!("{stdout}");
+    stdout
+}
+
 #[test]
 fn python_poisson_example_prints_the_core_numbers() {
     if !require_python() {
         return;
     }
-    let out = common::run_ok(python_cmd().arg("examples/python/poisson.py"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    print!("{stdout}");
-    common::check_poisson_output("Python", &stdout);
+    common::check_poisson_output("Python", &run_example("poisson"));
 }
 
 #[test]
@@ -74,10 +81,7 @@ fn python_recycling_example_prints_the_core_numbers() {
     if !require_python() {
         return;
     }
-    let out = common::run_ok(python_cmd().arg("examples/python/recycling.py"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    print!("{stdout}");
-    common::check_recycling_output("Python", &stdout);
+    common::check_recycling_output("Python", &run_example("recycling"));
 }
 
 #[test]
@@ -85,10 +89,7 @@ fn python_sor_bandit_example_prints_the_core_numbers() {
     if !require_python() {
         return;
     }
-    let out = common::run_ok(python_cmd().arg("examples/python/sor_bandit.py"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    print!("{stdout}");
-    common::check_sor_bandit_output("Python", &stdout);
+    common::check_sor_bandit_output("Python", &run_example("sor_bandit"));
 }
 
 #[test]
@@ -96,31 +97,14 @@ fn python_sinkhorn_example_prints_the_core_numbers() {
     if !require_python() {
         return;
     }
-    let out = common::run_ok(python_cmd().arg("examples/python/sinkhorn.py"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    print!("{stdout}");
-    common::check_sinkhorn_output("Python", &stdout);
+    common::check_sinkhorn_output("Python", &run_example("sinkhorn"));
 }
 
-/// `true` when the interpreter can import POT (`ot`), the reference of the Sinkhorn tests.
-/// Without it those tests skip (pytest prints why), and this says so here too; under `CI=true`
-/// it fails, as the pytest module itself does.
+/// `true` when the interpreter can import POT (`ot`, `pip install pot`), the reference of the
+/// Sinkhorn tests. Without it those tests skip (pytest prints why), and this says so here too;
+/// under `CI=true` it fails, as the pytest module itself does.
 fn have_pot() -> bool {
-    let py = python();
-    match python_cmd().args(["-c", "import ot"]).output() {
-        Ok(o) if o.status.success() => true,
-        other => {
-            let why = match other {
-                Ok(o) => String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("").trim().to_string(),
-                Err(e) => e.to_string(),
-            };
-            if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
-                panic!("`{py}` lacks POT (module `ot`, `pip install pot`), required under CI=true for the Sinkhorn tests: {why}");
-            }
-            eprintln!("SKIP: `{py}` lacks POT (module `ot`: {why}), so the Sinkhorn-against-POT tests are skipped (they fail under CI=true)");
-            false
-        }
-    }
+    have_modules(&python(), "ot", "the Sinkhorn binding against POT")
 }
 
 #[test]
