@@ -11,9 +11,9 @@ use super::par::{chunk_range, Par, SharedMut, CHUNK};
 /// order is fixed, so results stay reproducible.
 const LANES: usize = 8;
 
-/// `sum_i a_i * b_i` over one chunk, in `LANES` fixed lanes.
+/// `sum_i a_i * b_i` over one chunk (or one row), in `LANES` fixed lanes, on the calling thread.
 #[inline]
-fn lane_dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn lane_dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
     let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
     let tail: f64 = ac.remainder().iter().zip(bc.remainder()).map(|(x, y)| x * y).sum();

@@ -14,6 +14,7 @@ use super::cost::Side;
 use super::lse;
 use super::problem::OtProblem;
 use super::sinkhorn::{fold_weights, settle, HalfStep, LINES_PER_BLOCK};
+use crate::linalg::kernels::lane_dot;
 use crate::linalg::par::{Par, SharedMut};
 
 /// Drift of a potential from the kernel's base, in units of eps, that triggers an absorption
@@ -115,7 +116,7 @@ impl StabilisedKernel {
             // SAFETY: blocks own disjoint row ranges.
             let dst = unsafe { out.range(r.clone()) };
             for (i, d) in r.zip(dst.iter_mut()) {
-                *d = dot(&self.k[i * m..(i + 1) * m], x);
+                *d = lane_dot(&self.k[i * m..(i + 1) * m], x);
             }
         });
         y
@@ -135,21 +136,4 @@ impl StabilisedKernel {
         });
         y
     }
-}
-
-/// `sum_j a_j b_j` with fixed lanes (vectorises; the order does not depend on the machine).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    const LANES: usize = 8;
-    let mut acc = [0.0; LANES];
-    let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ar, br) = (ac.remainder(), bc.remainder());
-    for (x, y) in ac.zip(bc) {
-        for l in 0..LANES {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    for (l, (x, y)) in ar.iter().zip(br).enumerate() {
-        acc[l] += x * y;
-    }
-    acc.iter().sum()
 }
