@@ -136,12 +136,11 @@ pub(crate) fn run(
         for (k, (r, w)) in sums.rows.iter().zip(problem.a()).chain(sums.cols.iter().zip(problem.b())).enumerate() {
             rhs[k] = eps * (w - r);
         }
-        let h = sparse_hessian(&sums, &kept, n);
+        let mut h = sparse_hessian(&sums, &kept, n);
         out.hessian_density = kept.len() as f64 / (n as f64 * m as f64);
         let mut jacobi = Jacobi::new(&h).expect("the shifted diagonal is positive");
         let _ = cg.options_mut().set_rtol((out.error * 0.1).clamp(1e-12, 1e-2));
         d.iter_mut().for_each(|v| *v = 0.0);
-        let mut h = h;
         let solved = cg.solve(&mut h, &mut jacobi, &rhs, &mut d, None);
         out.newton_iterations += 1;
         let mut accepted = false;
@@ -155,10 +154,9 @@ pub(crate) fn run(
             // optimum (L itself is O(|f|), its gains O(gradient^2)).
             let linear: f64 = problem.a().iter().chain(problem.b()).zip(&d).map(|(w, v)| w * v).sum();
             let mut t = 1.0;
-            for _ in 0..MAX_BACKTRACKS {
-                if !(slope > 0.0) {
-                    break;
-                }
+            // A direction that is not an ascent one (CG lost it to rounding) goes to the fallback.
+            let tries = if slope > 0.0 { MAX_BACKTRACKS } else { 0 };
+            for _ in 0..tries {
                 step(pot.f, &d[..n], t, &mut f_try);
                 step(pot.g, &d[n..], t, &mut g_try);
                 let (s_try, kept_try) = plan_pass(problem, &f_try, &g_try, eps, par, limits.select);
