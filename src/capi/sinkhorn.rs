@@ -58,14 +58,19 @@ pub struct nks_sinkhorn_report {
     pub seconds: f64,
 }
 
-fn to_c_report(r: &SinkhornReport) -> nks_sinkhorn_report {
+/// The termination code and the status a solve that stopped this way returns.
+fn outcome(t: OtTermination) -> (nks_termination, nks_status) {
     use nks_termination::*;
-    let (termination, status) = match r.termination {
+    match t {
         OtTermination::NotStarted => (NKS_TERMINATION_NOT_STARTED, nks_status::NKS_OK),
         OtTermination::Converged => (NKS_TERMINATION_CONVERGED_ATOL, nks_status::NKS_OK),
         OtTermination::MaxIterations => (NKS_TERMINATION_MAX_ITERATIONS, nks_status::NKS_MAX_ITERATIONS),
         OtTermination::TimeLimit => (NKS_TERMINATION_TIME_LIMIT, nks_status::NKS_TIME_LIMIT),
-    };
+    }
+}
+
+fn to_c_report(r: &SinkhornReport) -> nks_sinkhorn_report {
+    let (termination, status) = outcome(r.termination);
     nks_sinkhorn_report {
         status: status as i32,
         termination: termination as i32,
@@ -181,9 +186,7 @@ unsafe fn run(h: *mut nks_sinkhorn, problem: impl FnOnce() -> Result<OtProblem, 
     let f = try_slice_mut(f, n, "f")?;
     check_disjoint(f, g, m, "f", "g")?;
     let g = try_slice_mut(g, m, "g")?;
-    let report = s.solve(problem, f, g)?;
-    let c = to_c_report(&report);
-    Ok(nks_status::from_raw(c.status).unwrap_or(nks_status::NKS_ERR_INTERNAL))
+    Ok(outcome(s.solve(problem, f, g)?.termination).1)
 }
 
 /// Solves the transport problem between the histograms `a` (length `n`) and `b` (length `m`)
