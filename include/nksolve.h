@@ -249,6 +249,19 @@ enum nks_termination
    * The method broke down (e.g. CG on an indefinite operator).
    */
   NKS_TERMINATION_BREAKDOWN = 9,
+  /**
+   * Newton: an accepted step was below `xtol`.
+   */
+  NKS_TERMINATION_CONVERGED_STEP = 10,
+  /**
+   * Newton: an accepted step changed `f` by less than `ftol`.
+   */
+  NKS_TERMINATION_CONVERGED_FTOL = 11,
+  /**
+   * Newton: the oracle-call limit `max_evaluations` was reached (status
+   * `NKS_MAX_ITERATIONS`).
+   */
+  NKS_TERMINATION_MAX_EVALUATIONS = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -325,6 +338,44 @@ typedef int32_t nks_ot_method;
 #endif // __cplusplus
 
 /**
+ * The methods of option `"method"`.
+ */
+enum nks_newton_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Trust-region Newton-CG (Steihaug-Toint), the default.
+   */
+  NKS_NEWTON_TRUST_REGION = 0,
+  /**
+   * Line-search Newton-CG (Eisenstat-Walker forcing; Armijo or strong Wolfe).
+   */
+  NKS_NEWTON_LINE_SEARCH = 1,
+  /**
+   * Lazy-Hessian Newton: Hessian sampled every `"lazy_period"` steps, cubic or gradient
+   * regularisation.
+   */
+  NKS_NEWTON_LAZY = 2,
+  /**
+   * Damped Newton with the AICN step size (convex `f`).
+   */
+  NKS_NEWTON_DAMPED = 3,
+  /**
+   * Gradient-regularised Newton (Gradient-Normalized Smoothness).
+   */
+  NKS_NEWTON_GRADIENT_REGULARIZED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum nks_newton_method nks_newton_method;
+#else
+typedef int32_t nks_newton_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An immutable sparse matrix in compressed-sparse-row form, owned by the library.
  *
  * Solver handles that are given an `nks_csr` keep their own reference to it, so the caller may
@@ -338,6 +389,13 @@ typedef struct nks_csr nks_csr;
  * callbacks (such calls return `NKS_ERR_INVALID_STATE`).
  */
 typedef struct nks_krylov nks_krylov;
+
+/**
+ * A Newton minimiser: options, the host's oracles, and the report and last point of the
+ * last solve. Use from one thread at a time, and not from inside its own callbacks (such
+ * calls return `NKS_ERR_INVALID_STATE`).
+ */
+typedef struct nks_newton nks_newton;
 
 /**
  * An optimal-transport solver: options, and the last problem solved (its cost is kept so that
@@ -449,6 +507,158 @@ typedef struct {
  * stops the solve, which then returns `NKS_ERR_ABORTED` and leaves `x` untouched.
  */
 typedef int (*nks_krylov_monitor_fn)(const nks_krylov_report *report, void *user_data);
+
+/**
+ * Objective: write `*f = f(x)` for `x` of length `n`. Return 0 on success, `> 0` when `x`
+ * cannot be evaluated (the solver shrinks its step and retries), `< 0` to abort the solve
+ * (`NKS_ERR_CALLBACK`). A NaN or Inf result counts as `> 0`.
+ */
+typedef int (*nks_objective_fn)(const double *x, size_t n, double *f, void *user_data);
+
+/**
+ * Gradient: write `g = grad f(x)` (length `n`). Return codes as for `nks_objective_fn`.
+ */
+typedef int (*nks_gradient_fn)(const double *x, size_t n, double *g, void *user_data);
+
+/**
+ * Objective and gradient at once: `*f = f(x)`, `g = grad f(x)`. Return codes as for
+ * `nks_objective_fn`.
+ */
+typedef int (*nks_objective_gradient_fn)(const double *x,
+                                         size_t n,
+                                         double *f,
+                                         double *g,
+                                         void *user_data);
+
+/**
+ * Hessian-vector product: write `hv = H(x) v` (length `n`). Return codes as for
+ * `nks_objective_fn` (`> 0` here makes the inner solve stop early and use what it has).
+ */
+typedef int (*nks_hessian_vector_fn)(const double *x,
+                                     const double *v,
+                                     size_t n,
+                                     double *hv,
+                                     void *user_data);
+
+/**
+ * Preconditioner of the inner CG: write `z = M(x)^{-1} r` for a symmetric positive definite
+ * `M(x)` approximating the Hessian at `x`. Return codes as for `nks_objective_fn` (`> 0`:
+ * that CG iteration runs unpreconditioned).
+ */
+typedef int (*nks_newton_precond_fn)(const double *x,
+                                     const double *r,
+                                     size_t n,
+                                     double *z,
+                                     void *user_data);
+
+/**
+ * What the last `nks_newton_solve` did (read with `nks_newton_get_report`); also passed to
+ * the monitor after every iteration (then `status` is 0 and `termination` is
+ * `NKS_TERMINATION_NOT_STARTED`).
+ */
+typedef struct {
+  /**
+   * The status the solve returned (an `nks_status` value).
+   */
+  int32_t status;
+  /**
+   * Why it stopped (an `nks_termination` value): `NKS_TERMINATION_CONVERGED_ATOL`
+   * (`||g|| <= gatol`), `_CONVERGED_RTOL` (`||g|| <= grtol ||g0||`), `_CONVERGED_STEP`,
+   * `_CONVERGED_FTOL`, `_MAX_ITERATIONS`, `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`,
+   * `_MONITOR_STOP`, `_CALLBACK_FAILED` or `_NON_FINITE`.
+   */
+  int32_t termination;
+  /**
+   * The method that ran (an `nks_newton_method` value).
+   */
+  int32_t method;
+  /**
+   * Outer iterations, rejected trial steps included.
+   */
+  size_t iterations;
+  /**
+   * Accepted steps.
+   */
+  size_t accepted_steps;
+  /**
+   * Objective callback calls.
+   */
+  size_t value_calls;
+  /**
+   * Gradient callback calls.
+   */
+  size_t gradient_calls;
+  /**
+   * Combined objective + gradient callback calls.
+   */
+  size_t value_gradient_calls;
+  /**
+   * Hessian-vector product calls.
+   */
+  size_t hessian_vector_calls;
+  /**
+   * Preconditioner calls.
+   */
+  size_t preconditioner_calls;
+  /**
+   * Inner CG / Lanczos iterations over all steps.
+   */
+  size_t cg_iterations;
+  /**
+   * Lazy Hessian: times the Hessian was sampled.
+   */
+  size_t hessian_refreshes;
+  /**
+   * Trial points rejected (ratio, decrease test, line-search backtracks).
+   */
+  size_t rejected_steps;
+  /**
+   * Trial points a callback could not evaluate (code `> 0`, NaN or Inf), which made the
+   * solver shrink its step.
+   */
+  size_t failed_evaluations;
+  /**
+   * The code of the callback that stopped the solve (0 if none).
+   */
+  int32_t callback_code;
+  /**
+   * `f` at the start.
+   */
+  double initial_value;
+  /**
+   * `f` at the returned point.
+   */
+  double value;
+  /**
+   * `||g||` at the start.
+   */
+  double initial_gradient_norm;
+  /**
+   * `||g||` at the returned point.
+   */
+  double gradient_norm;
+  /**
+   * Length of the last accepted step.
+   */
+  double step_norm;
+  /**
+   * The method's adaptive parameter at the end: trust radius, lazy `M`, AICN `L` or `gamma`.
+   */
+  double parameter;
+  /**
+   * Wall-clock seconds.
+   */
+  double seconds;
+} nks_newton_report;
+
+/**
+ * Called after every iteration with the running report and the current point (length `n`).
+ * Return 0 to continue; any other value stops the solve with `NKS_ERR_ABORTED`.
+ */
+typedef int (*nks_newton_monitor_fn)(const nks_newton_report *report,
+                                     const double *x,
+                                     size_t n,
+                                     void *user_data);
 
 /**
  * Matrix-free operator of system `system` of a sequence: write `y = A_system x` for vectors of
@@ -789,6 +999,107 @@ nks_status nks_set_num_threads(size_t threads);
  * The number of threads the parallel kernels use now.
  */
 size_t nks_get_num_threads(void);
+
+/**
+ * Creates a minimiser with the default options (trust-region Newton-CG, stop at
+ * `||g|| <= 1e-8`, 1000 iterations). Set the oracles with `nks_newton_set_oracles` before
+ * solving.
+ */
+nks_status nks_newton_new(nks_newton **out);
+
+/**
+ * Frees a minimiser. `nks_newton_free(NULL)` does nothing.
+ */
+void nks_newton_free(nks_newton *h);
+
+/**
+ * Sets the oracles, all called with the same `user_data` on the thread that calls
+ * `nks_newton_solve`. `hessian_vector` is required; the value and gradient come from
+ * `objective` and `gradient`, or from `objective_gradient` (used wherever both are needed at
+ * one point, and for each alone when the separate callback is NULL). Errors:
+ * `NKS_ERR_NULL_POINTER` naming what is missing.
+ */
+nks_status nks_newton_set_oracles(nks_newton *h,
+                                  nks_objective_fn objective,
+                                  nks_gradient_fn gradient,
+                                  nks_objective_gradient_fn objective_gradient,
+                                  nks_hessian_vector_fn hessian_vector,
+                                  void *user_data);
+
+/**
+ * Sets (or with NULL removes) the preconditioner of the inner CG, called with its own
+ * `user_data`. The trust region is then measured in the preconditioner's norm.
+ */
+nks_status nks_newton_set_preconditioner(nks_newton *h,
+                                         nks_newton_precond_fn preconditioner,
+                                         void *user_data);
+
+/**
+ * Sets (or with NULL removes) the per-iteration monitor.
+ */
+nks_status nks_newton_set_monitor(nks_newton *h, nks_newton_monitor_fn monitor, void *user_data);
+
+/**
+ * Sets an option by name:
+ * `"method"` an `nks_newton_method` (default trust region);
+ * `"gatol"` >= 0 (default 1e-8): stop at `||g|| <= gatol`;
+ * `"grtol"` >= 0 (default 0 = off): stop at `||g|| <= grtol ||g0||`;
+ * `"xtol"` >= 0 (default 0 = off): stop when an accepted step is `<= xtol max(1, ||x||)`;
+ * `"ftol"` >= 0 (default 0 = off): stop when an accepted step changes `f` by
+ * `<= ftol max(1, |f|)`;
+ * `"max_iterations"` >= 1 (default 1000); `"max_evaluations"` >= 0 (all oracle calls; default
+ * 0 = no limit); `"max_seconds"` >= 0 (default 0 = no limit);
+ * `"forcing"` 0 Eisenstat-Walker (default), 1 `min(0.5, sqrt ||g||)`, 2 fixed
+ * `"forcing_value"` in (0, 1) (default 0.1); `"forcing_min"` in (0, 1) (default 1e-10);
+ * `"cg_max_iterations"` >= 0 (default 0: `n`, at most 10000);
+ * `"initial_radius"` > 0 (default 1), `"max_radius"` > 0 (default 1e10) (trust region);
+ * `"line_search"` 0 Armijo backtracking (default) / 1 strong Wolfe, `"c1"` in (0, 0.5)
+ * (default 1e-4), `"c2"` in (c1, 1) (default 0.9) (line search);
+ * `"lazy_period"` >= 1 (default 5), `"lazy_rank"` in 1..=1000 (default 20; memory
+ * `lazy_rank n` doubles), `"lazy_regularization"` 0 gradient (convex) / 1 cubic (default),
+ * `"regularization"` > 0 (initial `M`, default 1) (lazy Hessian);
+ * `"lipschitz"` >= 0 (AICN's `L`; default 0: found by backtracking) (damped);
+ * `"gamma"` > 0 (default 1) (gradient-regularised).
+ *
+ * Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+ * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+ */
+nks_status nks_newton_set_option(nks_newton *h, const char *name, double value);
+
+/**
+ * Reads an option by name into `*value` (in the encoding `nks_newton_set_option` takes);
+ * `*value` is written only on success.
+ */
+nks_status nks_newton_get_option(const nks_newton *h, const char *name, double *value);
+
+/**
+ * Minimises `f` from `x` (length `n >= 1`).
+ *
+ * Returns `NKS_OK` when a tolerance test passed, with the minimiser in `x`;
+ * `NKS_MAX_ITERATIONS` (iteration or oracle-call limit), `NKS_TIME_LIMIT` or `NKS_STAGNATION`
+ * (no acceptable step: `f` is at its rounding level or every trial point failed) with the
+ * last accepted point, the lowest `f` found, in `x` (for damped Newton with a given
+ * `"lipschitz"`: the last iterate). Failures leave `x` untouched:
+ * `NKS_ERR_CALLBACK` (a callback returned `< 0`, or `> 0` at the starting point; the code is
+ * in the report), `NKS_ERR_NON_FINITE` (NaN / Inf in `x`, or from the oracles at the
+ * starting point), `NKS_ERR_ABORTED` (the monitor), `NKS_ERR_INVALID_STATE` (no oracles
+ * set). After any solve that started, `nks_newton_get_point` gives the last accepted point,
+ * so an aborted run loses nothing.
+ */
+nks_status nks_newton_solve(nks_newton *h, size_t n, double *x);
+
+/**
+ * Copies the report of the last solve into `*out`.
+ */
+nks_status nks_newton_get_report(const nks_newton *h, nks_newton_report *out);
+
+/**
+ * Writes the last accepted point of the last solve into `x` (length `n`): the result after
+ * a failed solve (the monitor, a callback abort) left the caller's array untouched.
+ * Errors: `NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `n` is
+ * not the last solve's.
+ */
+nks_status nks_newton_get_point(const nks_newton *h, size_t n, double *x);
 
 /**
  * Solves the `count` systems `A_i x_i = b_i` given as CSR matrices, keeping the recycle space

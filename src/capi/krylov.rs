@@ -78,6 +78,13 @@ pub enum nks_termination {
     NKS_TERMINATION_NON_FINITE = 8,
     /// The method broke down (e.g. CG on an indefinite operator).
     NKS_TERMINATION_BREAKDOWN = 9,
+    /// Newton: an accepted step was below `xtol`.
+    NKS_TERMINATION_CONVERGED_STEP = 10,
+    /// Newton: an accepted step changed `f` by less than `ftol`.
+    NKS_TERMINATION_CONVERGED_FTOL = 11,
+    /// Newton: the oracle-call limit `max_evaluations` was reached (status
+    /// `NKS_MAX_ITERATIONS`).
+    NKS_TERMINATION_MAX_EVALUATIONS = 12,
 }
 
 /// What a Krylov solve did. Read with `nks_krylov_get_report` after a solve, and passed to the

@@ -13,6 +13,7 @@ pub mod csr;
 pub mod ffi;
 pub mod krylov;
 pub mod library;
+pub mod newton;
 pub mod recycle;
 pub mod sinkhorn;
 pub mod sor;

@@ -260,9 +260,25 @@ pub mod sinkhorn_example;
 /// that builds the Halton points with a different rounding).
 #[allow(dead_code)]
 pub fn check_sinkhorn_output(lang: &str, stdout: &str) {
-    let reference = sinkhorn_example::run();
-    let (want, got) = (parse_lines(&reference), parse_lines(stdout));
-    assert_eq!(want.len(), 4, "the reference prints 4 lines:\n{reference}");
+    check_against_reference(lang, &sinkhorn_example::run(), 4, stdout);
+}
+
+#[allow(dead_code)]
+#[path = "../../examples/rust/newton.rs"]
+pub mod newton_example;
+
+/// Checks that an example in `lang` printed the Newton reference's lines.
+#[allow(dead_code)]
+pub fn check_newton_output(lang: &str, stdout: &str) {
+    check_against_reference(lang, &newton_example::run(), 4, stdout);
+}
+
+/// Checks `stdout` against the Rust reference example's output `reference` (`lines` lines of
+/// `name key=value ...`): counts must agree exactly, reals to 1e-9 relative.
+#[allow(dead_code)]
+pub fn check_against_reference(lang: &str, reference: &str, lines: usize, stdout: &str) {
+    let (want, got) = (parse_lines(reference), parse_lines(stdout));
+    assert_eq!(want.len(), lines, "the reference prints {lines} lines:\n{reference}");
     for (name, fields) in &want {
         let line = got.get(name).unwrap_or_else(|| panic!("{lang}: no `{name}` line in output:\n{stdout}"));
         for (k, v) in fields {
