@@ -10,6 +10,7 @@ use nksolve::capi::krylov::*;
 use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
 use nksolve::capi::bytes::*;
 use nksolve::capi::library::*;
+use nksolve::capi::newton::*;
 use nksolve::capi::recycle::*;
 use nksolve::capi::sinkhorn::*;
 use nksolve::capi::sor::*;
@@ -706,6 +707,114 @@ fn sinkhorn_calls_reject_bad_input_and_write_nothing() {
     }
 }
 
+/// `f = sum (x_i - 1)^2`, with the behaviour chosen by `*user_data` (an `i32`): 0 normal,
+/// `c != 0` the objective returns `c` at every point but the start, once.
+unsafe extern "C" fn quad_value(x: *const f64, n: usize, f: *mut f64, ud: *mut c_void) -> c_int {
+    let x = std::slice::from_raw_parts(x, n);
+    let mode = &mut *(ud as *mut i32);
+    if *mode != 0 && x.iter().any(|v| *v != 0.0) {
+        let code = *mode;
+        *mode = 0;
+        return code;
+    }
+    *f = x.iter().map(|v| (v - 1.0) * (v - 1.0)).sum();
+    0
+}
+unsafe extern "C" fn quad_gradient(x: *const f64, n: usize, g: *mut f64, _ud: *mut c_void) -> c_int {
+    for i in 0..n {
+        *g.add(i) = 2.0 * (*x.add(i) - 1.0);
+    }
+    0
+}
+unsafe extern "C" fn quad_hv(_x: *const f64, v: *const f64, n: usize, hv: *mut f64, _ud: *mut c_void) -> c_int {
+    for i in 0..n {
+        *hv.add(i) = 2.0 * *v.add(i);
+    }
+    0
+}
+unsafe extern "C" fn quad_nan_gradient(_x: *const f64, n: usize, g: *mut f64, _ud: *mut c_void) -> c_int {
+    std::slice::from_raw_parts_mut(g, n).fill(f64::NAN);
+    0
+}
+unsafe extern "C" fn stop_monitor(_r: *const nks_newton_report, _x: *const f64, _n: usize, _ud: *mut c_void) -> c_int {
+    1
+}
+
+#[test]
+fn newton_calls_reject_bad_input_and_write_nothing() {
+    unsafe {
+        fails(nks_newton_new(null_mut()), NKS_ERR_NULL_POINTER, "out");
+        nks_newton_free(null_mut());
+        let mut h = null_mut();
+        assert_eq!(nks_newton_new(&mut h), NKS_OK);
+        let nh: *mut nks_newton = null_mut();
+        let mut mode = 0i32;
+        let ud = &mut mode as *mut i32 as *mut c_void;
+        let mut x = [0.0; 3];
+        let mut v = 0.0;
+        let mut rep = std::mem::MaybeUninit::<nks_newton_report>::uninit();
+        fails(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_ERR_INVALID_STATE, "nks_newton_set_oracles");
+        fails(nks_newton_get_point(h, 3, x.as_mut_ptr()), NKS_ERR_INVALID_STATE, "no solve");
+        fails(nks_newton_set_oracles(nh, Some(quad_value), Some(quad_gradient), None, Some(quad_hv), ud), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_set_oracles(h, Some(quad_value), Some(quad_gradient), None, None, ud), NKS_ERR_NULL_POINTER, "hessian_vector");
+        fails(nks_newton_set_oracles(h, None, Some(quad_gradient), None, Some(quad_hv), ud), NKS_ERR_NULL_POINTER, "objective");
+        fails(nks_newton_set_oracles(h, Some(quad_value), None, None, Some(quad_hv), ud), NKS_ERR_NULL_POINTER, "gradient");
+        fails(nks_newton_set_preconditioner(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_set_monitor(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_set_option(nh, c"gatol".as_ptr(), 1.0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_set_option(h, null(), 1.0), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_newton_set_option(h, c"gtol".as_ptr(), 1.0), NKS_ERR_UNKNOWN_OPTION, "gatol");
+        for (name, bad) in [(c"method", 9.0), (c"gatol", -1.0), (c"max_iterations", 0.5), (c"c2", 1e-9), (c"forcing_value", 1.0), (c"lazy_rank", 0.0), (c"gamma", f64::INFINITY)] {
+            fails(nks_newton_set_option(h, name.as_ptr(), bad), NKS_ERR_INVALID_ARGUMENT, name.to_str().unwrap());
+        }
+        assert_eq!(nks_newton_get_option(h, c"gatol".as_ptr(), &mut v), NKS_OK);
+        assert_eq!(v, 1e-8);
+        fails(nks_newton_get_option(nh, c"gatol".as_ptr(), &mut v), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_get_option(h, c"gatol".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "value");
+        fails(nks_newton_get_option(h, c"radius".as_ptr(), &mut v), NKS_ERR_UNKNOWN_OPTION, "initial_radius");
+        assert_eq!(nks_newton_set_oracles(h, Some(quad_value), Some(quad_gradient), None, Some(quad_hv), ud), NKS_OK);
+        fails(nks_newton_solve(nh, 3, x.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_solve(h, 0, x.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "n = 0");
+        fails(nks_newton_solve(h, 3, null_mut()), NKS_ERR_NULL_POINTER, "x");
+        let mut bad = [0.0, f64::NAN, 0.0];
+        fails(nks_newton_solve(h, 3, bad.as_mut_ptr()), NKS_ERR_NON_FINITE, "x[1]");
+        assert!(bad[1].is_nan() && bad[0] == 0.0);
+        // A callback abort (< 0) at the first trial point: x untouched, the code reported.
+        mode = -7;
+        fails(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_ERR_CALLBACK, "-7");
+        assert_eq!(x, [0.0; 3]);
+        assert_eq!(nks_newton_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        assert_eq!(rep.assume_init().callback_code, -7);
+        let mut last = [9.0; 3];
+        fails(nks_newton_get_point(h, 2, last.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "n = 2");
+        fails(nks_newton_get_point(nh, 3, last.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_get_point(h, 3, null_mut()), NKS_ERR_NULL_POINTER, "x");
+        assert_eq!(nks_newton_get_point(h, 3, last.as_mut_ptr()), NKS_OK);
+        assert_eq!(last, [0.0; 3]);
+        // A recoverable failure (> 0) at the first trial point does not stop the solve.
+        mode = 4;
+        assert_eq!(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_OK);
+        assert_eq!(x, [1.0; 3]);
+        assert_eq!(nks_newton_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        assert_eq!(rep.assume_init().failed_evaluations, 1);
+        fails(nks_newton_get_report(nh, rep.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_newton_get_report(h, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        // NaN from the oracles at the start cannot be shrunk away.
+        x = [0.0; 3];
+        assert_eq!(nks_newton_set_oracles(h, Some(quad_value), Some(quad_nan_gradient), None, Some(quad_hv), ud), NKS_OK);
+        fails(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_ERR_NON_FINITE, "gradient");
+        assert_eq!(x, [0.0; 3]);
+        // The monitor stops the run: NKS_ERR_ABORTED, x untouched.
+        assert_eq!(nks_newton_set_oracles(h, Some(quad_value), Some(quad_gradient), None, Some(quad_hv), ud), NKS_OK);
+        assert_eq!(nks_newton_set_monitor(h, Some(stop_monitor), null_mut()), NKS_OK);
+        fails(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_ERR_ABORTED, "monitor");
+        assert_eq!(x, [0.0; 3]);
+        assert_eq!(nks_newton_set_monitor(h, None, null_mut()), NKS_OK);
+        assert_eq!(nks_newton_set_preconditioner(h, None, null_mut()), NKS_OK);
+        nks_newton_free(h);
+    }
+}
+
 /// The functions exercised above; a new export without bad-input coverage fails here.
 const COVERED: &[&str] = &[
     "nks_csr_new", "nks_csr_free", "nks_csr_get_size", "nks_csr_matvec",
@@ -729,6 +838,9 @@ const COVERED: &[&str] = &[
     "nks_sinkhorn_new", "nks_sinkhorn_free", "nks_sinkhorn_set_option", "nks_sinkhorn_get_option",
     "nks_sinkhorn_solve_dense", "nks_sinkhorn_solve_points", "nks_sinkhorn_get_report",
     "nks_sinkhorn_plan_dense", "nks_sinkhorn_plan_nnz", "nks_sinkhorn_plan_sparse",
+    "nks_newton_new", "nks_newton_free", "nks_newton_set_oracles", "nks_newton_set_preconditioner",
+    "nks_newton_set_monitor", "nks_newton_set_option", "nks_newton_get_option", "nks_newton_solve",
+    "nks_newton_get_report", "nks_newton_get_point",
 ];
 
 #[test]
