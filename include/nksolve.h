@@ -230,7 +230,8 @@ enum nks_termination
    */
   NKS_TERMINATION_TIME_LIMIT = 4,
   /**
-   * A GMRES restart cycle made no progress.
+   * No progress: a GMRES restart cycle made none, or (Newton) no acceptable step could be
+   * found (the trust radius or step at the rounding level, every trial point unevaluable).
    */
   NKS_TERMINATION_STAGNATION = 5,
   /**
@@ -238,7 +239,8 @@ enum nks_termination
    */
   NKS_TERMINATION_MONITOR_STOP = 6,
   /**
-   * A matvec or preconditioner callback returned non-zero (see `callback_code`).
+   * A callback (matvec, preconditioner; Newton: an oracle returning `< 0`, or `> 0` at the
+   * starting point) stopped the solve (see `callback_code`).
    */
   NKS_TERMINATION_CALLBACK_FAILED = 7,
   /**
@@ -513,36 +515,36 @@ typedef int (*nks_krylov_monitor_fn)(const nks_krylov_report *report, void *user
  * cannot be evaluated (the solver shrinks its step and retries), `< 0` to abort the solve
  * (`NKS_ERR_CALLBACK`). A NaN or Inf result counts as `> 0`.
  */
-typedef int (*nks_objective_fn)(const double *x, size_t n, double *f, void *user_data);
+typedef int (*nks_newton_objective_fn)(const double *x, size_t n, double *f, void *user_data);
 
 /**
- * Gradient: write `g = grad f(x)` (length `n`). Return codes as for `nks_objective_fn`.
+ * Gradient: write `g = grad f(x)` (length `n`). Return codes as for `nks_newton_objective_fn`.
  */
-typedef int (*nks_gradient_fn)(const double *x, size_t n, double *g, void *user_data);
+typedef int (*nks_newton_gradient_fn)(const double *x, size_t n, double *g, void *user_data);
 
 /**
  * Objective and gradient at once: `*f = f(x)`, `g = grad f(x)`. Return codes as for
- * `nks_objective_fn`.
+ * `nks_newton_objective_fn`.
  */
-typedef int (*nks_objective_gradient_fn)(const double *x,
-                                         size_t n,
-                                         double *f,
-                                         double *g,
-                                         void *user_data);
+typedef int (*nks_newton_objective_gradient_fn)(const double *x,
+                                                size_t n,
+                                                double *f,
+                                                double *g,
+                                                void *user_data);
 
 /**
  * Hessian-vector product: write `hv = H(x) v` (length `n`). Return codes as for
- * `nks_objective_fn` (`> 0` here makes the inner solve stop early and use what it has).
+ * `nks_newton_objective_fn` (`> 0` here makes the inner solve stop early and use what it has).
  */
-typedef int (*nks_hessian_vector_fn)(const double *x,
-                                     const double *v,
-                                     size_t n,
-                                     double *hv,
-                                     void *user_data);
+typedef int (*nks_newton_hessian_vector_fn)(const double *x,
+                                            const double *v,
+                                            size_t n,
+                                            double *hv,
+                                            void *user_data);
 
 /**
  * Preconditioner of the inner CG: write `z = M(x)^{-1} r` for a symmetric positive definite
- * `M(x)` approximating the Hessian at `x`. Return codes as for `nks_objective_fn` (`> 0`:
+ * `M(x)` approximating the Hessian at `x`. Return codes as for `nks_newton_objective_fn` (`> 0`:
  * that CG iteration runs unpreconditioned).
  */
 typedef int (*nks_newton_precond_fn)(const double *x,
@@ -1008,27 +1010,31 @@ size_t nks_get_num_threads(void);
 nks_status nks_newton_new(nks_newton **out);
 
 /**
- * Frees a minimiser. `nks_newton_free(NULL)` does nothing.
+ * Frees a minimiser. `nks_newton_free(NULL)` does nothing. Called from inside one of the
+ * handle's own callbacks (while its solve runs) it frees nothing and sets the last error
+ * message: freeing there would pull the solver from under the running solve.
  */
 void nks_newton_free(nks_newton *h);
 
 /**
  * Sets the oracles, all called with the same `user_data` on the thread that calls
- * `nks_newton_solve`. `hessian_vector` is required; the value and gradient come from
- * `objective` and `gradient`, or from `objective_gradient` (used wherever both are needed at
- * one point, and for each alone when the separate callback is NULL). Errors:
- * `NKS_ERR_NULL_POINTER` naming what is missing.
+ * `nks_newton_solve`. `hessian_vector` is required. The value and gradient come from
+ * `objective` and `gradient`, or from `objective_gradient`: when that is given it serves every
+ * value and gradient request (a value-only request then computes the gradient too, which
+ * hosts that evaluate both in one pass want) and `objective`, `gradient` may be NULL.
+ * Errors: `NKS_ERR_NULL_POINTER` naming what is missing.
  */
 nks_status nks_newton_set_oracles(nks_newton *h,
-                                  nks_objective_fn objective,
-                                  nks_gradient_fn gradient,
-                                  nks_objective_gradient_fn objective_gradient,
-                                  nks_hessian_vector_fn hessian_vector,
+                                  nks_newton_objective_fn objective,
+                                  nks_newton_gradient_fn gradient,
+                                  nks_newton_objective_gradient_fn objective_gradient,
+                                  nks_newton_hessian_vector_fn hessian_vector,
                                   void *user_data);
 
 /**
  * Sets (or with NULL removes) the preconditioner of the inner CG, called with its own
- * `user_data`. The trust region is then measured in the preconditioner's norm.
+ * `user_data`. The trust region is then measured in the preconditioner's norm. The
+ * lazy-Hessian method does not use it (it samples the Hessian by Lanczos, not CG).
  */
 nks_status nks_newton_set_preconditioner(nks_newton *h,
                                          nks_newton_precond_fn preconditioner,
@@ -1094,8 +1100,10 @@ nks_status nks_newton_solve(nks_newton *h, size_t n, double *x);
 nks_status nks_newton_get_report(const nks_newton *h, nks_newton_report *out);
 
 /**
- * Writes the last accepted point of the last solve into `x` (length `n`): the result after
- * a failed solve (the monitor, a callback abort) left the caller's array untouched.
+ * Writes the last accepted point of the last solve that started into `x` (length `n`, that
+ * solve's `n`): the result after a failed solve (the monitor, a callback abort) left the
+ * caller's array untouched. A solve refused before it started (bad arguments, NaN in `x`)
+ * changes neither this point nor the report.
  * Errors: `NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `n` is
  * not the last solve's.
  */

@@ -4,9 +4,10 @@
 //! Krylov methods (CG, GMRES(m), FGMRES(m) with Jacobi / SSOR / ILU(0) / user
 //! preconditioning, Krylov recycling), SOR and SSOR-PCG with a bandit-learned relaxation
 //! parameter ([`sor`]), entropic optimal transport by log-domain Sinkhorn and
-//! Sinkhorn-Newton-Sparse ([`ot`]), with the Newton family to follow.
+//! Sinkhorn-Newton-Sparse ([`ot`]), and unconstrained minimisation by Newton-type methods
+//! with matrix-free oracles ([`newton`]).
 //!
-//! The crate is a pure-Rust core ([`linalg`], [`precond`], [`krylov`], [`sor`], [`ot`], [`problems`]) and a thin
+//! The crate is a pure-Rust core ([`linalg`], [`precond`], [`krylov`], [`sor`], [`ot`], [`newton`], [`problems`]) and a thin
 //! C layer (`capi`, exported as `nks_*` symbols, header `include/nksolve.h`). The C layer only
 //! converts, validates and catches panics; the core never knows about C.
 
@@ -15,6 +16,7 @@
 pub mod error;
 pub mod krylov;
 pub mod linalg;
+pub mod newton;
 pub mod ot;
 pub mod persist;
 pub mod precond;

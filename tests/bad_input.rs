@@ -749,6 +749,7 @@ fn newton_calls_reject_bad_input_and_write_nothing() {
         assert_eq!(nks_newton_new(&mut h), NKS_OK);
         let nh: *mut nks_newton = null_mut();
         let mut mode = 0i32;
+        // The oracles read the mode through user_data; it is set through the same pointer.
         let ud = &mut mode as *mut i32 as *mut c_void;
         let mut x = [0.0; 3];
         let mut v = 0.0;
@@ -780,7 +781,7 @@ fn newton_calls_reject_bad_input_and_write_nothing() {
         fails(nks_newton_solve(h, 3, bad.as_mut_ptr()), NKS_ERR_NON_FINITE, "x[1]");
         assert!(bad[1].is_nan() && bad[0] == 0.0);
         // A callback abort (< 0) at the first trial point: x untouched, the code reported.
-        mode = -7;
+        *(ud as *mut i32) = -7;
         fails(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_ERR_CALLBACK, "-7");
         assert_eq!(x, [0.0; 3]);
         assert_eq!(nks_newton_get_report(h, rep.as_mut_ptr()), NKS_OK);
@@ -792,7 +793,7 @@ fn newton_calls_reject_bad_input_and_write_nothing() {
         assert_eq!(nks_newton_get_point(h, 3, last.as_mut_ptr()), NKS_OK);
         assert_eq!(last, [0.0; 3]);
         // A recoverable failure (> 0) at the first trial point does not stop the solve.
-        mode = 4;
+        *(ud as *mut i32) = 4;
         assert_eq!(nks_newton_solve(h, 3, x.as_mut_ptr()), NKS_OK);
         assert_eq!(x, [1.0; 3]);
         assert_eq!(nks_newton_get_report(h, rep.as_mut_ptr()), NKS_OK);

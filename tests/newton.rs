@@ -275,10 +275,10 @@ fn a_preconditioner_cuts_cg_iterations_and_keeps_the_answer() {
             Ok(())
         }
     }
-    // gatol 1e-7: below it the unpreconditioned run's decreases sink under the rounding level of
-    // f on the stiff components (|f| ~ 4, curvature up to 1e6).
+    // gatol 1e-6: the unpreconditioned run (condition 1e6) stalls near ||g|| = 3e-7, where its
+    // decreases of f are below the rounding of f and its gradient no longer falls reliably.
     let mut o = options(NewtonMethod::LineSearch);
-    o.gatol = 1e-7;
+    o.gatol = 1e-6;
     let (mut x0, mut x1) = (vec![0.0; 100], vec![0.0; 100]);
     let plain = solve(&mut Spread(false), &mut x0, o.clone());
     let pre = solve(&mut Spread(true), &mut x1, o);
@@ -288,7 +288,7 @@ fn a_preconditioner_cuts_cg_iterations_and_keeps_the_answer() {
     // The minimiser is x_i = 1 / d_i; |d_i x_i - 1| is the gradient's component.
     for (i, (a, b)) in x0.iter().zip(&x1).enumerate() {
         let d = 10f64.powf(6.0 * i as f64 / 99.0);
-        assert!((d * a - 1.0).abs() <= 1e-7 && (d * b - 1.0).abs() <= 1e-7, "{i}: {a} {b} {}", 1.0 / d);
+        assert!((d * a - 1.0).abs() <= 1e-6 && (d * b - 1.0).abs() <= 1e-6, "{i}: {a} {b} {}", 1.0 / d);
     }
 }
 

@@ -68,11 +68,13 @@ pub enum nks_termination {
     NKS_TERMINATION_MAX_ITERATIONS = 3,
     /// The time limit was reached.
     NKS_TERMINATION_TIME_LIMIT = 4,
-    /// A GMRES restart cycle made no progress.
+    /// No progress: a GMRES restart cycle made none, or (Newton) no acceptable step could be
+    /// found (the trust radius or step at the rounding level, every trial point unevaluable).
     NKS_TERMINATION_STAGNATION = 5,
     /// The monitor callback asked to stop.
     NKS_TERMINATION_MONITOR_STOP = 6,
-    /// A matvec or preconditioner callback returned non-zero (see `callback_code`).
+    /// A callback (matvec, preconditioner; Newton: an oracle returning `< 0`, or `> 0` at the
+    /// starting point) stopped the solve (see `callback_code`).
     NKS_TERMINATION_CALLBACK_FAILED = 7,
     /// A NaN or infinity appeared.
     NKS_TERMINATION_NON_FINITE = 8,

@@ -84,23 +84,23 @@ pub struct nks_newton_report {
 /// Objective: write `*f = f(x)` for `x` of length `n`. Return 0 on success, `> 0` when `x`
 /// cannot be evaluated (the solver shrinks its step and retries), `< 0` to abort the solve
 /// (`NKS_ERR_CALLBACK`). A NaN or Inf result counts as `> 0`.
-pub type nks_objective_fn = Option<unsafe extern "C" fn(x: *const f64, n: usize, f: *mut f64, user_data: *mut c_void) -> c_int>;
+pub type nks_newton_objective_fn = Option<unsafe extern "C" fn(x: *const f64, n: usize, f: *mut f64, user_data: *mut c_void) -> c_int>;
 
-/// Gradient: write `g = grad f(x)` (length `n`). Return codes as for `nks_objective_fn`.
-pub type nks_gradient_fn = Option<unsafe extern "C" fn(x: *const f64, n: usize, g: *mut f64, user_data: *mut c_void) -> c_int>;
+/// Gradient: write `g = grad f(x)` (length `n`). Return codes as for `nks_newton_objective_fn`.
+pub type nks_newton_gradient_fn = Option<unsafe extern "C" fn(x: *const f64, n: usize, g: *mut f64, user_data: *mut c_void) -> c_int>;
 
 /// Objective and gradient at once: `*f = f(x)`, `g = grad f(x)`. Return codes as for
-/// `nks_objective_fn`.
-pub type nks_objective_gradient_fn =
+/// `nks_newton_objective_fn`.
+pub type nks_newton_objective_gradient_fn =
     Option<unsafe extern "C" fn(x: *const f64, n: usize, f: *mut f64, g: *mut f64, user_data: *mut c_void) -> c_int>;
 
 /// Hessian-vector product: write `hv = H(x) v` (length `n`). Return codes as for
-/// `nks_objective_fn` (`> 0` here makes the inner solve stop early and use what it has).
-pub type nks_hessian_vector_fn =
+/// `nks_newton_objective_fn` (`> 0` here makes the inner solve stop early and use what it has).
+pub type nks_newton_hessian_vector_fn =
     Option<unsafe extern "C" fn(x: *const f64, v: *const f64, n: usize, hv: *mut f64, user_data: *mut c_void) -> c_int>;
 
 /// Preconditioner of the inner CG: write `z = M(x)^{-1} r` for a symmetric positive definite
-/// `M(x)` approximating the Hessian at `x`. Return codes as for `nks_objective_fn` (`> 0`:
+/// `M(x)` approximating the Hessian at `x`. Return codes as for `nks_newton_objective_fn` (`> 0`:
 /// that CG iteration runs unpreconditioned).
 pub type nks_newton_precond_fn =
     Option<unsafe extern "C" fn(x: *const f64, r: *const f64, n: usize, z: *mut f64, user_data: *mut c_void) -> c_int>;
@@ -290,27 +290,33 @@ pub unsafe extern "C" fn nks_newton_new(out: *mut *mut nks_newton) -> nks_status
     })
 }
 
-/// Frees a minimiser. `nks_newton_free(NULL)` does nothing.
+/// Frees a minimiser. `nks_newton_free(NULL)` does nothing. Called from inside one of the
+/// handle's own callbacks (while its solve runs) it frees nothing and sets the last error
+/// message: freeing there would pull the solver from under the running solve.
 #[no_mangle]
 pub unsafe extern "C" fn nks_newton_free(h: *mut nks_newton) {
     let _ = guard(|| {
+        if !h.is_null() {
+            state(h)?;
+        }
         free_handle(h);
         Ok(nks_status::NKS_OK)
     });
 }
 
 /// Sets the oracles, all called with the same `user_data` on the thread that calls
-/// `nks_newton_solve`. `hessian_vector` is required; the value and gradient come from
-/// `objective` and `gradient`, or from `objective_gradient` (used wherever both are needed at
-/// one point, and for each alone when the separate callback is NULL). Errors:
-/// `NKS_ERR_NULL_POINTER` naming what is missing.
+/// `nks_newton_solve`. `hessian_vector` is required. The value and gradient come from
+/// `objective` and `gradient`, or from `objective_gradient`: when that is given it serves every
+/// value and gradient request (a value-only request then computes the gradient too, which
+/// hosts that evaluate both in one pass want) and `objective`, `gradient` may be NULL.
+/// Errors: `NKS_ERR_NULL_POINTER` naming what is missing.
 #[no_mangle]
 pub unsafe extern "C" fn nks_newton_set_oracles(
     h: *mut nks_newton,
-    objective: nks_objective_fn,
-    gradient: nks_gradient_fn,
-    objective_gradient: nks_objective_gradient_fn,
-    hessian_vector: nks_hessian_vector_fn,
+    objective: nks_newton_objective_fn,
+    gradient: nks_newton_gradient_fn,
+    objective_gradient: nks_newton_objective_gradient_fn,
+    hessian_vector: nks_newton_hessian_vector_fn,
     user_data: *mut c_void,
 ) -> nks_status {
     guard(|| {
@@ -335,7 +341,8 @@ pub unsafe extern "C" fn nks_newton_set_oracles(
 }
 
 /// Sets (or with NULL removes) the preconditioner of the inner CG, called with its own
-/// `user_data`. The trust region is then measured in the preconditioner's norm.
+/// `user_data`. The trust region is then measured in the preconditioner's norm. The
+/// lazy-Hessian method does not use it (it samples the Hessian by Lanczos, not CG).
 #[no_mangle]
 pub unsafe extern "C" fn nks_newton_set_preconditioner(h: *mut nks_newton, preconditioner: nks_newton_precond_fn, user_data: *mut c_void) -> nks_status {
     guard(|| {
@@ -455,8 +462,10 @@ pub unsafe extern "C" fn nks_newton_get_report(h: *const nks_newton, out: *mut n
     })
 }
 
-/// Writes the last accepted point of the last solve into `x` (length `n`): the result after
-/// a failed solve (the monitor, a callback abort) left the caller's array untouched.
+/// Writes the last accepted point of the last solve that started into `x` (length `n`, that
+/// solve's `n`): the result after a failed solve (the monitor, a callback abort) left the
+/// caller's array untouched. A solve refused before it started (bad arguments, NaN in `x`)
+/// changes neither this point nor the report.
 /// Errors: `NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `n` is
 /// not the last solve's.
 #[no_mangle]

@@ -139,13 +139,25 @@ impl<'a> Context<'a> {
                 Err(e) => (Err(e), "objective"),
             }
         };
-        let bad = res.is_ok().then(|| Self::check_value(p.f).or_else(|| Self::check_vector(&p.g))).flatten();
-        let ok = self.settle(res, oracle, bad)?;
-        if ok {
+        self.settle_gradient(res, oracle, p)
+    }
+
+    /// Settles a gradient evaluation: the norm the point needs doubles as the finiteness check
+    /// (a NaN or Inf entry makes it non-finite), so only a bad gradient is scanned again.
+    fn settle_gradient(&mut self, res: Result<(), OracleFailure>, oracle: &'static str, p: &mut Point) -> Eval {
+        let mut bad = None;
+        if res.is_ok() {
             p.gnorm = self.norm(&p.g);
-            p.has_gradient = true;
+            bad = Self::check_value(p.f).or_else(|| (!p.gnorm.is_finite()).then(|| Self::describe_non_finite(&p.g)));
         }
+        let ok = self.settle(res, oracle, bad)?;
+        p.has_gradient = ok;
         Ok(ok)
+    }
+
+    /// What is wrong with a vector whose norm or inner product came out non-finite.
+    fn describe_non_finite(v: &[f64]) -> String {
+        Self::check_vector(v).unwrap_or_else(|| "wrote values whose squares overflow".to_string())
     }
 
     /// Completes a point whose value is known with its gradient.
@@ -155,21 +167,25 @@ impl<'a> Context<'a> {
         }
         self.report.gradient_calls += 1;
         let res = self.objective.gradient(&p.x, &mut p.g);
-        let bad = res.is_ok().then(|| Self::check_vector(&p.g)).flatten();
-        let ok = self.settle(res, "gradient", bad)?;
-        if ok {
-            p.gnorm = self.norm(&p.g);
-            p.has_gradient = true;
-        }
-        Ok(ok)
+        self.settle_gradient(res, "gradient", p)
     }
 
-    /// `hv = H(x) v`.
-    pub fn hessian_vector(&mut self, x: &[f64], v: &[f64], hv: &mut [f64]) -> Eval {
+    /// `hv = H(x) v`; returns `v^T hv` (what every caller needs next, and the finiteness
+    /// check of `hv`), or `None` when the product cannot be evaluated.
+    pub fn hessian_vector(&mut self, x: &[f64], v: &[f64], hv: &mut [f64]) -> Result<Option<f64>, Stop> {
         self.report.hessian_vector_calls += 1;
         let res = self.objective.hessian_vector(x, v, hv);
-        let bad = res.is_ok().then(|| Self::check_vector(hv)).flatten();
-        self.settle(res, "Hessian-vector", bad)
+        let mut curvature = f64::NAN;
+        let mut bad = None;
+        if res.is_ok() {
+            curvature = self.dot(v, hv);
+            bad = (!curvature.is_finite()).then(|| Self::describe_non_finite(hv));
+        }
+        Ok(self.settle(res, "Hessian-vector", bad)?.then_some(curvature))
+    }
+
+    pub fn has_preconditioner(&self) -> bool {
+        self.objective.has_preconditioner()
     }
 
     /// `z = M(x)^{-1} r` (a copy without a preconditioner).
@@ -192,17 +208,20 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Whether `trial` is no worse than `cur` up to the rounding level of `f`
-    /// (`16 eps max(|f|, |f_0|)`: an objective summed from terms of the size of `f_0` carries
-    /// that much noise) and has a smaller gradient. Near a minimiser the decreases of `f` sink
-    /// below its rounding level and every ratio or decrease test turns into noise; there the
-    /// gradient, which Newton steps still reduce, decides. Evaluates the trial's gradient.
+    /// Whether `trial` is no worse than `cur` up to the noise level of `f` and has a gradient
+    /// at least 10% smaller. Near a minimiser the decreases of `f` sink below the noise of its
+    /// evaluation and every ratio or decrease test turns into noise; there the gradient, which
+    /// Newton steps still reduce, decides. The noise level is
+    /// `max(1e-10 |f|, 16 eps |f_0|)`: an objective computed with cancellation
+    /// (`x^T A x / 2 - b^T x` with `||A|| ||x||^2 >> |f|`) carries far more than `eps |f|`, and
+    /// one summed from terms of the size of `f_0` keeps their rounding when `f` reaches 0. Requiring the gradient to fall keeps this from accepting ascent: it can
+    /// only fire finitely often between decreases of `f`. Evaluates the trial's gradient.
     pub fn accept_at_noise_level(&mut self, cur: &Point, trial: &mut Point) -> Result<bool, Stop> {
-        let noise = 16.0 * f64::EPSILON * cur.f.abs().max(self.f_scale);
+        let noise = (1e-10 * cur.f.abs()).max(16.0 * f64::EPSILON * self.f_scale);
         if !(trial.f <= cur.f + noise) || cur.f - trial.f > noise {
             return Ok(false);
         }
-        Ok(self.complete_gradient(trial)? && trial.gnorm < cur.gnorm)
+        Ok(self.complete_gradient(trial)? && trial.gnorm <= 0.9 * cur.gnorm)
     }
 
     /// Seconds since the solve started.

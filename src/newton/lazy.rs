@@ -135,11 +135,11 @@ impl Lazy {
         let (mut alpha, mut beta) = (Vec::new(), Vec::new());
         let mut w = vec![0.0; n];
         for j in 0..self.rank {
-            if !ctx.hessian_vector(&cur.x, &v[j * n..(j + 1) * n], &mut w)? {
+            let Some(vhv) = ctx.hessian_vector(&cur.x, &v[j * n..(j + 1) * n], &mut w)? else {
                 break;
-            }
+            };
             ctx.report.cg_iterations += 1;
-            alpha.push(ctx.dot(&v[j * n..(j + 1) * n], &w));
+            alpha.push(vhv);
             // Full reorthogonalisation (twice is enough): the basis stays orthonormal to
             // rounding, so the Ritz values are not duplicated.
             for _ in 0..2 {

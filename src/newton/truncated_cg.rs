@@ -5,6 +5,8 @@
 
 use super::context::{Context, Stop};
 use super::options::Forcing;
+use crate::linalg::par::SharedMut;
+use crate::linalg::Par;
 
 /// What the CG solve is asked to do.
 pub(crate) struct CgRequest {
@@ -52,7 +54,6 @@ impl CgResult {
 #[derive(Default)]
 pub(crate) struct CgWork {
     pub d: Vec<f64>,
-    hd: Vec<f64>,
     r: Vec<f64>,
     z: Vec<f64>,
     p: Vec<f64>,
@@ -62,7 +63,7 @@ pub(crate) struct CgWork {
 impl CgWork {
     pub fn new(n: usize) -> Self {
         let v = || vec![0.0; n];
-        CgWork { d: v(), hd: v(), r: v(), z: v(), p: v(), q: v() }
+        CgWork { d: v(), r: v(), z: v(), p: v(), q: v() }
     }
 }
 
@@ -77,50 +78,80 @@ fn to_boundary(dmd: f64, dmp: f64, pmp: f64, radius: f64) -> f64 {
     }
 }
 
+/// `d += alpha p`, `r += alpha q`; returns the local `r . r` (one pass over the four vectors).
+fn cg_step(par: &Par, alpha: f64, p: &[f64], q: &[f64], d: &mut [f64], r: &mut [f64]) -> f64 {
+    let n = d.len();
+    let (ds, rs) = (SharedMut::new(d), SharedMut::new(r));
+    par.chunk_sums(n, |rg| {
+        // SAFETY: chunk ranges are disjoint and d, r are distinct vectors.
+        let (dc, rc) = unsafe { (ds.range(rg.clone()), rs.range(rg.clone())) };
+        let (pc, qc) = (&p[rg.clone()], &q[rg]);
+        let mut rr = 0.0;
+        for i in 0..dc.len() {
+            dc[i] += alpha * pc[i];
+            rc[i] += alpha * qc[i];
+            rr += rc[i] * rc[i];
+        }
+        [rr]
+    })[0]
+}
+
 /// Runs truncated CG at `x` with gradient `g`; the step is left in `w.d`.
+///
+/// The model change needs `d^T (H + sigma) d`, which comes from dot products the iteration
+/// has, not from a stored `H d`: with `r = g + (H + sigma) d` (the CG residual, orthogonal to
+/// the CG iterate `d`), `d^T (H + sigma) d = d^T r - g^T d`, and for a last partial step
+/// `d + tau p` the cross term is `p^T (r - g)`.
 pub(crate) fn truncated_cg(ctx: &mut Context, x: &[f64], g: &[f64], req: &CgRequest, w: &mut CgWork) -> Result<CgResult, Stop> {
-    let CgWork { d, hd, r, z, p, q } = w;
+    let CgWork { d, r, z, p, q } = w;
+    let preconditioned = ctx.has_preconditioner();
     d.fill(0.0);
-    hd.fill(0.0);
     r.copy_from_slice(g);
-    if !ctx.precondition(x, r, z)? {
-        // A preconditioner that cannot be applied here: run unpreconditioned rather than fail.
+    // Without a preconditioner z is r itself and never copied.
+    if preconditioned && !ctx.precondition(x, r, z)? {
+        // A preconditioner that cannot be applied here: this iteration runs unpreconditioned.
         z.copy_from_slice(r);
     }
-    for (pi, zi) in p.iter_mut().zip(z.iter()) {
-        *pi = -zi;
+    {
+        let zr: &[f64] = if preconditioned { z } else { r };
+        for (pi, zi) in p.iter_mut().zip(zr) {
+            *pi = -zi;
+        }
     }
-    let mut rz = ctx.dot(r, z);
+    let mut rz = if preconditioned { ctx.dot(r, z) } else { ctx.dot(r, r) };
     let (mut dmd, mut dmp, mut pmp) = (0.0, 0.0, rz);
     let mut k = 0;
+    // A partial last step d += tau p whose curvature p^T (H + sigma) p is `curvature`.
+    let mut partial: Option<(f64, f64)> = None;
     let exit = loop {
         if k >= req.max_iterations {
             break CgExit::MaxIterations;
         }
-        let evaluated = ctx.hessian_vector(x, p, q)?;
-        if !evaluated {
+        let Some(pq) = ctx.hessian_vector(x, p, q)? else {
             if k == 0 {
                 // No curvature known: a steepest descent step (to the boundary if there is one).
                 let scale = req.radius.map_or(1.0, |radius| radius / pmp.sqrt());
                 ctx.axpy(scale, p, d);
             }
             break CgExit::HessianFailed;
-        }
-        ctx.axpy(req.shift, p, q);
+        };
+        // p^T (H + sigma) p = p^T H p + sigma p^T p, and p^T p = p^T M p without a preconditioner.
+        let curvature = if req.shift != 0.0 {
+            ctx.axpy(req.shift, p, q);
+            pq + req.shift * if preconditioned { ctx.dot(p, p) } else { pmp }
+        } else {
+            pq
+        };
         k += 1;
-        let curvature = ctx.dot(p, q);
         if !(curvature > 0.0) {
             match req.radius {
                 Some(radius) => {
-                    let tau = to_boundary(dmd, dmp, pmp, radius);
-                    ctx.axpy(tau, p, d);
-                    ctx.axpy(tau, q, hd);
+                    partial = Some((to_boundary(dmd, dmp, pmp, radius), curvature));
                     break CgExit::Boundary;
                 }
                 None => {
                     if k == 1 {
-                        d.copy_from_slice(p);
-                        hd.copy_from_slice(q);
+                        partial = Some((1.0, curvature));
                     }
                     break CgExit::NegativeCurvature;
                 }
@@ -130,33 +161,43 @@ pub(crate) fn truncated_cg(ctx: &mut Context, x: &[f64], g: &[f64], req: &CgRequ
         let dmd_next = dmd + 2.0 * alpha * dmp + alpha * alpha * pmp;
         if let Some(radius) = req.radius {
             if dmd_next >= radius * radius {
-                let tau = to_boundary(dmd, dmp, pmp, radius);
-                ctx.axpy(tau, p, d);
-                ctx.axpy(tau, q, hd);
+                partial = Some((to_boundary(dmd, dmp, pmp, radius), curvature));
                 break CgExit::Boundary;
             }
         }
-        ctx.axpy(alpha, p, d);
-        ctx.axpy(alpha, q, hd);
-        ctx.axpy(alpha, q, r);
-        if ctx.norm(r) <= req.tol {
+        let rr = cg_step(&ctx.par, alpha, p, q, d, r);
+        if rr.sqrt() <= req.tol {
             break CgExit::Converged;
         }
-        if !ctx.precondition(x, r, z)? {
-            z.copy_from_slice(r);
-        }
-        let rz_next = ctx.dot(r, z);
+        let rz_next = if preconditioned {
+            if !ctx.precondition(x, r, z)? {
+                z.copy_from_slice(r);
+            }
+            ctx.dot(r, z)
+        } else {
+            rr
+        };
         let beta = rz_next / rz;
         dmd = dmd_next;
         dmp = beta * (dmp + alpha * pmp);
         pmp = rz_next + beta * beta * pmp;
         rz = rz_next;
-        for (pi, zi) in p.iter_mut().zip(z.iter()) {
+        let zr: &[f64] = if preconditioned { z } else { r };
+        for (pi, zi) in p.iter_mut().zip(zr) {
             *pi = beta * *pi - zi;
         }
     };
     ctx.report.cg_iterations += k;
-    Ok(CgResult { exit, gd: ctx.dot(g, d), dhd: ctx.dot(d, hd) })
+    let mut gd = ctx.dot(g, d);
+    let mut dhd = if exit == CgExit::HessianFailed { 0.0 } else { ctx.dot(d, r) - gd };
+    if let Some((tau, curvature)) = partial {
+        // (d + tau p)^T A (d + tau p) = d^T A d + 2 tau p^T (r - g) + tau^2 p^T A p.
+        let (pr, pg) = (ctx.dot(p, r), ctx.dot(p, g));
+        dhd += 2.0 * tau * (pr - pg) + tau * tau * curvature;
+        gd += tau * pg;
+        ctx.axpy(tau, p, d);
+    }
+    Ok(CgResult { exit, gd, dhd })
 }
 
 /// The forcing terms `eta_k` of successive Newton systems.
