@@ -25,6 +25,13 @@
 //!   cost, the plan from the potentials, the sparse plan = the dense plan's large entries), SNS,
 //!   the iteration cap, the errors of all of these with the library's status and message, the
 //!   1D closed form (the sorted matching's W_2^2 and W_1), and moves.
+//! - `examples/cpp/newton.cpp` must print the lines of the Rust Newton example (exact counts).
+//! - `tests/cpp/newton.cpp` checks `nks::Newton`: options (by name and typed), convergence on a
+//!   tridiagonal quadratic for three methods, with separate and combined oracles and a
+//!   preconditioner, checked against a direct solve to 1e-8, the iteration cap and the monitor;
+//!   the exception path (an exception thrown by any oracle or the monitor reaches the caller
+//!   with its type, `x` untouched; `nks::CannotEvaluate` only refuses its point; re-entrant
+//!   calls), the errors with the library's status and message, and moves.
 
 mod common;
 
@@ -183,5 +190,31 @@ fn cpp_sinkhorn_wrappers() {
         let stdout = run(&compile("tests/cpp/sinkhorn.cpp", &dir, link), &[]);
         // (a) construction and options, (b) solves and plans, (c) errors, (d) 1D closed form, (e) moves.
         check_summary("sinkhorn", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 60);
+    }
+}
+
+#[test]
+fn cpp_newton_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/newton-example");
+    for link in Link::BOTH {
+        let stdout = run(&compile("examples/cpp/newton.cpp", &dir, link), &[]);
+        common::check_newton_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
+    }
+}
+
+#[test]
+fn cpp_newton_wrappers() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/newton");
+    for link in Link::BOTH {
+        let stdout = run(&compile("tests/cpp/newton.cpp", &dir, link), &[]);
+        // (a) construction and options, (b) convergence, (c) exceptions, (d) errors, (e) moves.
+        check_summary("newton", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 60);
     }
 }

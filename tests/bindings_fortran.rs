@@ -1,10 +1,11 @@
 //! The Fortran binding (`bindings/fortran/nksolve.f90`): it mirrors every function, constant and
-//! struct of `include/nksolve.h` (its report types, `nks_krylov_report`, `nks_sor_report` and
-//! `nks_sinkhorn_report`, have the C fields in order and the C layout), the Poisson, recycling,
-//! SOR-bandit and Sinkhorn examples print the Rust core's numbers linked against both the shared
-//! and the static library (the Poisson one also checks which library each build loads), and the
-//! error-path programs (`tests/fortran/errors.f90`, recycling and SOR-bandit wrappers included,
-//! and [`SINKHORN_CHECKS`] for the optimal-transport solver) pass.
+//! struct of `include/nksolve.h` (its report types, `nks_krylov_report`, `nks_sor_report`,
+//! `nks_sinkhorn_report` and `nks_newton_report`, have the C fields in order and the C layout),
+//! the Poisson, recycling, SOR-bandit, Sinkhorn and Newton examples print the Rust core's numbers
+//! linked against both the shared and the static library (the Poisson one also checks which
+//! library each build loads), and the error-path programs (`tests/fortran/errors.f90`, recycling,
+//! SOR-bandit and Newton-minimiser wrappers included, and [`SINKHORN_CHECKS`] for the
+//! optimal-transport solver) pass.
 //!
 //! Needs `gfortran` (skipped with a message when missing, a failure under `CI=true`).
 
@@ -239,8 +240,10 @@ fn fortran_example_and_error_paths() {
     let out = run(&dir, &errors);
     check_summary(&out, "tests/fortran/errors.f90", 150);
 
-    // type(nks_krylov_report) and type(nks_sor_report) have the C structs' sizes and offsets.
+    // type(nks_krylov_report), type(nks_sor_report) and type(nks_newton_report) have the C
+    // structs' sizes and offsets.
     use nksolve::capi::krylov::nks_krylov_report as R;
+    use nksolve::capi::newton::nks_newton_report as N;
     use nksolve::capi::sor::nks_sor_report as S;
     use std::mem::{offset_of, size_of};
     check_layout(&out, "layout", &[
@@ -275,6 +278,31 @@ fn fortran_example_and_error_paths() {
         ("residual_norm", offset_of!(S, residual_norm)),
         ("seconds", offset_of!(S, seconds)),
     ]);
+    check_layout(&out, "newton_layout", &[
+        ("size", size_of::<N>()),
+        ("status", offset_of!(N, status)),
+        ("termination", offset_of!(N, termination)),
+        ("method", offset_of!(N, method)),
+        ("iterations", offset_of!(N, iterations)),
+        ("accepted_steps", offset_of!(N, accepted_steps)),
+        ("value_calls", offset_of!(N, value_calls)),
+        ("gradient_calls", offset_of!(N, gradient_calls)),
+        ("value_gradient_calls", offset_of!(N, value_gradient_calls)),
+        ("hessian_vector_calls", offset_of!(N, hessian_vector_calls)),
+        ("preconditioner_calls", offset_of!(N, preconditioner_calls)),
+        ("cg_iterations", offset_of!(N, cg_iterations)),
+        ("hessian_refreshes", offset_of!(N, hessian_refreshes)),
+        ("rejected_steps", offset_of!(N, rejected_steps)),
+        ("failed_evaluations", offset_of!(N, failed_evaluations)),
+        ("callback_code", offset_of!(N, callback_code)),
+        ("initial_value", offset_of!(N, initial_value)),
+        ("value", offset_of!(N, value)),
+        ("initial_gradient_norm", offset_of!(N, initial_gradient_norm)),
+        ("gradient_norm", offset_of!(N, gradient_norm)),
+        ("step_norm", offset_of!(N, step_norm)),
+        ("parameter", offset_of!(N, parameter)),
+        ("seconds", offset_of!(N, seconds)),
+    ]);
 }
 
 #[test]
@@ -308,6 +336,21 @@ fn fortran_sinkhorn_example() {
     let out = common::run_ok(Command::new(dir.join("sinkhorn_shared")).current_dir(&dir));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("array temporary"), "examples/fortran/sinkhorn.f90 copies an array:\n{stderr}");
+}
+
+/// The Newton example (extended Rosenbrock, n = 100000, oracles as `bind(c)` functions reaching
+/// the host's data through `user_data`) prints the Rust reference's lines, the same iteration and
+/// oracle counts, linked either way. Its point reaches the library and the oracles without a copy
+/// (`-fcheck=all` reports every array temporary on standard error, and there is none).
+#[test]
+fn fortran_newton_example() {
+    if !common::require_tool("gfortran", "the Fortran binding") {
+        return;
+    }
+    let dir = check_example_with_both_links("fortran_newton", "examples/fortran/newton.f90", common::check_newton_output);
+    let out = common::run_ok(Command::new(dir.join("newton_shared")).current_dir(&dir));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("array temporary"), "examples/fortran/newton.f90 copies an array:\n{stderr}");
 }
 
 /// `type(nks_sinkhorn_report)` has the C struct's size and offsets, and the error paths and plan

@@ -1,13 +1,15 @@
 //! The Julia binding (`bindings/julia/NKSolve`) and its examples (`examples/julia/poisson.jl`,
-//! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`, `examples/julia/sinkhorn.jl`).
+//! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`, `examples/julia/sinkhorn.jl`,
+//! `examples/julia/newton.jl`).
 //!
 //! Julia cannot be installed on the build machines, so the binding is checked statically:
 //! `tests/julia_ccall_check.py` parses every `.jl` file with tree-sitter-julia and checks each
 //! `ccall`, `@cfunction`, `NKS_*` constant and struct mirror (`KrylovReport` of
 //! `nks_krylov_report`, `SorReport` of `nks_sor_report`, `SinkhornReport` of
-//! `nks_sinkhorn_report`) against `include/nksolve.h`. Where `julia` is on PATH, the examples
-//! and the binding's error paths (sequences, saved recycle spaces, the SOR bandit and optimal
-//! transport included) also run against the freshly built library.
+//! `nks_sinkhorn_report`, `NewtonReport` of `nks_newton_report`) against `include/nksolve.h`.
+//! Where `julia` is on PATH, the examples and the binding's error paths (sequences, saved recycle
+//! spaces, the SOR bandit, optimal transport and the Newton minimiser included) also run against
+//! the freshly built library.
 
 mod common;
 
@@ -96,8 +98,10 @@ fn julia_binding_matches_the_header_statically() {
         "every struct of include/nksolve.h must have an exact Julia mirror: {summary}"
     );
     assert!(
-        summary.contains(" 4 cfunctions"),
-        "matvec, preconditioner, monitor and indexed (sequence) matvec trampolines expected: {summary}"
+        summary.contains(" 10 cfunctions"),
+        "matvec, preconditioner, monitor and indexed (sequence) matvec trampolines of the Krylov solver, and \
+         value, gradient, value-gradient, Hessian-vector, preconditioner and monitor trampolines of the Newton \
+         minimiser expected: {summary}"
     );
     println!("{summary}");
 
@@ -198,6 +202,42 @@ fn julia_binding_matches_the_header_statically() {
             "NKS_OT_SNS = 2 but include/nksolve.h has 1",
         ),
         (
+            "Newton report fields swapped",
+            "    value_calls::Csize_t\n    gradient_calls::Csize_t\n",
+            "    gradient_calls::Csize_t\n    value_calls::Csize_t\n",
+            "NewtonReport fields (status, termination, method, iterations, accepted_steps, gradient_calls, value_calls",
+        ),
+        (
+            "a Newton report field of the wrong width",
+            "    callback_code::Int32\n    initial_value::Cdouble\n",
+            "    callback_code::Csize_t\n    initial_value::Cdouble\n",
+            "NewtonReport.callback_code is Csize_t but nks_newton_report.callback_code is int32_t",
+        ),
+        (
+            "a Newton solve argument dropped",
+            "(Ptr{Cvoid}, Csize_t, Ptr{Cdouble}),\n                               h.ptr, n, x)",
+            "(Ptr{Cvoid}, Ptr{Cdouble}),\n                               h.ptr, n, x)",
+            "nks_newton_solve: 2 argument types but the C prototype has 3 parameters",
+        ),
+        (
+            "a Newton method code off",
+            "const NKS_NEWTON_LAZY = Int32(2)",
+            "const NKS_NEWTON_LAZY = Int32(3)",
+            "NKS_NEWTON_LAZY = 3 but include/nksolve.h has 2",
+        ),
+        (
+            "a Newton termination code off",
+            "const NKS_TERMINATION_MAX_EVALUATIONS = Int32(12)",
+            "const NKS_TERMINATION_MAX_EVALUATIONS = Int32(11)",
+            "NKS_TERMINATION_MAX_EVALUATIONS = 11 but include/nksolve.h has 12",
+        ),
+        (
+            "a Hessian-vector trampoline with the preconditioner's argument order",
+            "@cfunction(_newton_hessvec_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))",
+            "@cfunction(_newton_hessvec_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cvoid}))",
+            "no method of _newton_hessvec_trampoline takes these arguments",
+        ),
+        (
             "an enum value off",
             "const NKS_ERR_ABORTED = Int32(-10)",
             "const NKS_ERR_ABORTED = Int32(-11)",
@@ -284,6 +324,16 @@ fn julia_sinkhorn_example_matches_the_rust_core() {
     common::check_sinkhorn_output("Julia", &stdout);
 }
 
+#[test]
+fn julia_newton_example_matches_the_rust_core() {
+    let Some(mut cmd) = julia("julia_newton_depot") else { return };
+    cmd.arg(common::root().join("examples").join("julia").join("newton.jl"));
+    let out = common::run_ok(&mut cmd);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_newton_output("Julia", &stdout);
+}
+
 /// The binding's failure paths, run where Julia exists: library errors carry status and message,
 /// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve;
 /// and the sequence / recycling wrappers: results against single solves, 1-based orders, saved
@@ -291,7 +341,10 @@ fn julia_sinkhorn_example_matches_the_rust_core() {
 /// bandit: a solve checked by its true residual, errors with the library's message, 1-based arms
 /// through choose! / observe!, saved learners (bytes and file) that resume exactly; and optimal
 /// transport: the plan against the potentials and the marginals, dense and point-cloud modes and
-/// their layouts, 1-based sparse plans, warm starts, iteration caps, bad input.
+/// their layouts, 1-based sparse plans, warm starts, iteration caps, bad input; and the Newton
+/// minimiser: the report layout, options, oracle counts, Julia exceptions and `CannotEvaluate`
+/// from the oracles, the monitor (stopping, misbehaving, re-entering), the combined oracle, a
+/// preconditioner, the methods and limits, `last_point` after an aborted solve.
 const ERROR_PATHS_JL: &str = r#"
 using NKSolve, Test
 
@@ -661,6 +714,163 @@ end
     @test_throws ArgumentError Sinkhorn(method = :newton)
     free!(s)
     @test_throws NKSolveError get_option(s, "eps")
+end
+
+@testset "NKSolve Newton" begin
+    @test sizeof(NewtonReport) == 168
+    @test fieldoffset(NewtonReport, 4) == 16 && fieldoffset(NewtonReport, 15) == 104   # iterations, callback_code
+    @test fieldoffset(NewtonReport, 16) == 112 && fieldoffset(NewtonReport, 22) == 160  # initial_value, seconds
+    nn = 6
+    start = [isodd(i) ? -1.2 : 1.0 for i in 1:nn]          # extended Rosenbrock, f(start) = 72.6
+    calls = Dict(:value => 0, :gradient => 0, :hessvec => 0)
+    function rosen(x)
+        calls[:value] += 1
+        f = 0.0
+        for k in 1:2:length(x)
+            f += 100.0 * (x[k+1] - x[k]^2)^2 + (1.0 - x[k])^2
+        end
+        return f
+    end
+    function rosen_grad!(g, x)
+        calls[:gradient] += 1
+        for k in 1:2:length(x)
+            g[k] = -400.0 * x[k] * (x[k+1] - x[k]^2) - 2.0 * (1.0 - x[k])
+            g[k+1] = 200.0 * (x[k+1] - x[k]^2)
+        end
+        return nothing
+    end
+    function rosen_hv!(hv, x, v)
+        calls[:hessvec] += 1
+        for k in 1:2:length(x)
+            hv[k] = (1200.0 * x[k]^2 - 400.0 * x[k+1] + 2.0) * v[k] - 400.0 * x[k] * v[k+1]
+            hv[k+1] = -400.0 * x[k] * v[k] + 200.0 * v[k+1]
+        end
+        return nothing
+    end
+
+    # Options, and what a minimiser without oracles or solves refuses.
+    h = Newton()
+    @test get_option(h, "gatol") == 1e-8 && get_option(h, "method") == NKSolve.NKS_NEWTON_TRUST_REGION
+    @test report(h).termination == NKSolve.NKS_TERMINATION_NOT_STARTED
+    x = copy(start)
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE && x == start
+    @test err.func == "nks_newton_solve" && occursin("nks_newton_set_oracles", err.message)
+    err = try last_point(h); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE
+    err = try set_option!(h, "tolerance", 1e-6); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_UNKNOWN_OPTION && occursin("gatol", err.message)
+    err = try set_option!(h, "gatol", -1.0); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && get_option(h, "gatol") == 1e-8
+    @test_throws ArgumentError set_option!(h, "method", :bfgs)
+    @test_throws ArgumentError Newton(method = :bfgs)
+    @test get_option(Newton(method = :lazy, lazy_period = 3), "lazy_period") == 3.0
+    err = try set_oracles!(h, rosen, rosen_grad!, nothing); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NULL_POINTER && occursin("hessian_vector", err.message)
+
+    # A solve that converges; the report counts the calls the oracles saw.
+    set_oracles!(h, rosen, rosen_grad!, rosen_hv!)
+    @test solve!(h, x) == NKSolve.NKS_OK
+    r = report(h)
+    @test converged(r) && r.termination == NKSolve.NKS_TERMINATION_CONVERGED_ATOL && r.gradient_norm <= 1e-8
+    @test maximum(abs.(x .- 1.0)) <= 1e-6 && isapprox(r.initial_value, 72.6; rtol = 1e-14)
+    @test r.value_calls == calls[:value] && r.gradient_calls == calls[:gradient] && r.hessian_vector_calls == calls[:hessvec]
+    @test r.value_gradient_calls == 0 && r.method == NKSolve.NKS_NEWTON_TRUST_REGION
+    @test last_point(h) == x
+    err = try last_point!(zeros(nn - 1), h); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+
+    # A Julia exception in an oracle: the trampoline returns -1, solve! rethrows it, x untouched,
+    # and the last accepted point stays readable.
+    k = Ref(0)
+    set_oracles!(h, y -> (k[] += 1; k[] == 3 && throw(Boom()); rosen(y)), rosen_grad!, rosen_hv!)
+    x = copy(start)
+    @test_throws Boom solve!(h, x)
+    @test x == start
+    r = report(h)
+    @test r.termination == NKSolve.NKS_TERMINATION_CALLBACK_FAILED && r.callback_code == -1 && k[] == 3
+    @test length(last_point(h)) == nn && all(isfinite, last_point(h))
+    set_oracles!(h, rosen, rosen_grad!, rosen_hv!)
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK         # the exception is not kept
+    set_oracles!(h, rosen, (g, y) -> error("gradient failed"), rosen_hv!)
+    @test_throws ErrorException solve!(h, x)
+
+    # CannotEvaluate: at the start it stops the solve with its code; later the step shrinks.
+    set_oracles!(h, y -> throw(CannotEvaluate(2)), rosen_grad!, rosen_hv!)
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_CALLBACK && report(h).callback_code == 2
+    @test x == start
+    @test_throws ArgumentError CannotEvaluate(0)
+    k[] = 0
+    set_oracles!(h, y -> (k[] += 1; k[] == 4 && throw(CannotEvaluate()); rosen(y)), rosen_grad!, rosen_hv!)
+    @test solve!(h, x) == NKSolve.NKS_OK && report(h).failed_evaluations == 1
+
+    # The monitor: sees the running report and the point; false stops the solve; it cannot use h.
+    set_oracles!(h, rosen, rosen_grad!, rosen_hv!)
+    seen = Int[]
+    set_monitor!(h, (rep, y) -> (push!(seen, Int(rep.iterations)); length(y) == nn && rep.iterations < 3))
+    x = copy(start)
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_ABORTED
+    @test seen == [1, 2, 3] && x == start
+    @test report(h).termination == NKSolve.NKS_TERMINATION_MONITOR_STOP && last_point(h) != start
+    set_monitor!(h, (rep, y) -> (report(h); true))
+    @test_throws ArgumentError solve!(h, x)
+    set_monitor!(h, (rep, y) -> error("monitor failed"))
+    @test_throws ErrorException solve!(h, x)
+    set_monitor!(h, (rep, y) -> 1)
+    @test_throws ArgumentError solve!(h, x)
+    set_monitor!(h, nothing)
+
+    # The combined oracle alone.
+    set_oracles!(h, nothing, nothing, rosen_hv!; value_gradient = (g, y) -> (rosen_grad!(g, y); rosen(y)))
+    x = copy(start)
+    @test solve!(h, x) == NKSolve.NKS_OK && maximum(abs.(x .- 1.0)) <= 1e-6
+    r = report(h)
+    @test r.value_calls == 0 && r.gradient_calls == 0 && r.value_gradient_calls > 0
+
+    # A preconditioner, then none.
+    set_oracles!(h, rosen, rosen_grad!, rosen_hv!)
+    npc = Ref(0)
+    set_preconditioner!(h, (z, y, r) -> begin
+        npc[] += 1
+        for i in 1:2:length(y)
+            z[i] = r[i] / (abs(1200.0 * y[i]^2 - 400.0 * y[i+1] + 2.0) + 1.0)
+            z[i+1] = r[i+1] / 201.0
+        end
+    end)
+    x = copy(start)
+    @test solve!(h, x) == NKSolve.NKS_OK
+    @test report(h).preconditioner_calls == npc[] > 0
+    set_preconditioner!(h, nothing)
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK && report(h).preconditioner_calls == 0
+
+    # The other methods; the iteration and evaluation limits; bad input.
+    for method in (:line_search, :lazy)
+        set_option!(h, "method", method)
+        x = copy(start)
+        @test solve!(h, x) == NKSolve.NKS_OK && maximum(abs.(x .- 1.0)) <= 1e-6
+        @test report(h).method == NKSolve.NKS_NEWTON_LINE_SEARCH + (method == :lazy)
+    end
+    set_option!(h, "method", :trust_region)
+    set_option!(h, "max_iterations", 2)
+    x = copy(start)
+    @test solve!(h, x) == NKSolve.NKS_MAX_ITERATIONS && report(h).iterations == 2 && x != start
+    set_option!(h, "max_iterations", 1000)
+    set_option!(h, "max_evaluations", 5)
+    @test solve!(h, copy(start)) == NKSolve.NKS_MAX_ITERATIONS
+    @test report(h).termination == NKSolve.NKS_TERMINATION_MAX_EVALUATIONS && !converged(report(h))
+    set_option!(h, "max_evaluations", 0)
+    bad = copy(start); bad[3] = NaN
+    err = try solve!(h, bad); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NON_FINITE
+    @test length(last_point(h)) == nn                     # a refused solve keeps the last point
+    err = try solve!(h, Float64[]); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+    @test_throws ArgumentError solve!(h, view(zeros(2nn), 1:2:2nn))
+    free!(h)
+    free!(h)
+    @test_throws NKSolveError get_option(h, "gatol")
 end
 "#;
 

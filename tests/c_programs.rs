@@ -1,4 +1,4 @@
-//! The C examples (poisson, recycling, sor_bandit, sinkhorn) and the C error-path program,
+//! The C examples (poisson, recycling, sor_bandit, sinkhorn, newton) and the C error-path program,
 //! compiled as strict C99 against the freshly built shared AND static library, run, checked, and
 //! run again under valgrind memcheck.
 
@@ -76,6 +76,18 @@ fn c_sinkhorn_example_matches_the_rust_core() {
 }
 
 #[test]
+fn c_newton_example_matches_the_rust_core() {
+    if !common::require_tool("cc", "compiling the C examples") {
+        return;
+    }
+    for exe in build("examples/c/newton.c", "newton") {
+        let out = stdout_of(&exe);
+        common::check_newton_output(&format!("C ({})", exe.display()), &out);
+        assert_eq!(out.lines().count(), 4, "C ({}): exactly the four result lines expected:\n{out}", exe.display());
+    }
+}
+
+#[test]
 fn c_example_recycles_krylov_spaces_with_shared_and_static_library() {
     if !common::require_tool("cc", "compiling the C examples") {
         return;
@@ -108,6 +120,9 @@ fn c_programs_are_valgrind_clean() {
         // The Sinkhorn example (a few million exponentials, minutes under memcheck) is left
         // out: errors.c drives every nks_sinkhorn_* call, solves and plans included, on small
         // problems.
+        // The Newton example runs at full size (n = 1e5, about 15 s under memcheck), so the
+        // reference's exact counts are checked under valgrind too.
+        ("examples/c/newton.c", "newton"),
         ("tests/c/errors.c", "errors"),
     ];
     for (source, name) in programs {
@@ -117,6 +132,7 @@ fn c_programs_are_valgrind_clean() {
                 "poisson" => common::check_poisson_output("C under valgrind", &out),
                 "recycling" => common::check_recycling_output("C under valgrind", &out),
                 "sor_bandit" => common::check_sor_bandit_output("C under valgrind", &out),
+                "newton" => common::check_newton_output("C under valgrind", &out),
                 _ => assert!(out.trim_end().ends_with(" 0 failed"), "{out}"),
             }
         }

@@ -12,14 +12,16 @@
  *   the library's detailed message (`nks_last_error_message()`).
  * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
  *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve`, `SorBandit::solve` and
- *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points` (and in `SequenceResult::status` by
- *   `Krylov::solve_sequence`), never thrown.
- * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`) are move-only; a moved-from object throws
- *   `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be destroyed or assigned to.
- * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor) never let an exception
- *   reach the library: the exception is caught, the solve is stopped, and `Krylov::solve` /
- *   `Krylov::solve_sequence` rethrow the very same exception object (its original type) once
- *   the library has returned.
+ *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points`, `Newton::solve` (and in
+ *   `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
+ * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`, `Newton`) are move-only; a moved-from
+ *   object throws `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be destroyed or
+ *   assigned to.
+ * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor, Newton oracles) never let an
+ *   exception reach the library: the exception is caught, the solve is stopped, and
+ *   `Krylov::solve` / `Krylov::solve_sequence` / `Newton::solve` rethrow the very same
+ *   exception object (its original type) once the library has returned. (A Newton oracle
+ *   throwing `nks::CannotEvaluate` only refuses its point: the solver steps back.)
  * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices;
  *   the SOR bandit's arms (`SorChoice::arm`, `SorReport::arm`, `SorBandit::observe`) are
  *   0-based indices into its omega grid, as in the C API. Dense matrices (a Sinkhorn cost, a
@@ -41,6 +43,7 @@
 
 #include "nksolve.h"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -113,6 +116,12 @@ enum class Termination : std::int32_t {
     NonFinite = NKS_TERMINATION_NON_FINITE,
     /// The method broke down (e.g. CG on an indefinite operator).
     Breakdown = NKS_TERMINATION_BREAKDOWN,
+    /// Newton: an accepted step was at most `xtol max(1, ||x||)`.
+    ConvergedStep = NKS_TERMINATION_CONVERGED_STEP,
+    /// Newton: an accepted step changed `f` by at most `ftol max(1, |f|)`.
+    ConvergedFtol = NKS_TERMINATION_CONVERGED_FTOL,
+    /// Newton: the limit on oracle calls was reached.
+    MaxEvaluations = NKS_TERMINATION_MAX_EVALUATIONS,
 };
 
 /// What a Krylov solve did (iterations, operator and preconditioner applications, norms,
@@ -1515,6 +1524,403 @@ private:
     /// `n`, `m` of the last problem solved through this object (0 before any).
     std::size_t n_ = 0;
     std::size_t m_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Newton: unconstrained minimisation with callback oracles
+// ---------------------------------------------------------------------------------------------
+
+/// The algorithm of `Newton` (option `"method"`); mirrors `nks_newton_method`.
+enum class NewtonMethod : std::int32_t {
+    /// Trust-region Newton-CG (Steihaug-Toint), the default.
+    TrustRegion = NKS_NEWTON_TRUST_REGION,
+    /// Line-search Newton-CG (Eisenstat-Walker forcing; Armijo or strong Wolfe).
+    LineSearch = NKS_NEWTON_LINE_SEARCH,
+    /// Lazy-Hessian Newton: the Hessian sampled every `"lazy_period"` steps, cubic or gradient
+    /// regularisation.
+    Lazy = NKS_NEWTON_LAZY,
+    /// Damped Newton with the AICN step size (convex `f`).
+    Damped = NKS_NEWTON_DAMPED,
+    /// Gradient-regularised Newton.
+    GradientRegularized = NKS_NEWTON_GRADIENT_REGULARIZED,
+};
+
+/// What the last `Newton::solve` did (status, termination, method, iterations, accepted and
+/// rejected steps, oracle calls by kind, CG iterations, failed evaluations, the callback code,
+/// initial and final `f` and `||g||`, last step length, the method's adaptive parameter,
+/// seconds); the C struct `nks_newton_report` itself. The monitor gets the running one.
+using NewtonReport = nks_newton_report;
+
+/// The termination reason of a Newton report as a scoped enum (`ConvergedAtol`: `||g|| <=
+/// gatol`; `ConvergedRtol`, `ConvergedStep`, `ConvergedFtol`: the other tolerance tests).
+inline Termination termination(const NewtonReport& r) noexcept { return static_cast<Termination>(r.termination); }
+
+/// The method that produced a Newton report.
+inline NewtonMethod method(const NewtonReport& r) noexcept { return static_cast<NewtonMethod>(r.method); }
+
+/**
+ * Thrown by a `Newton` oracle (objective, gradient, Hessian-vector product, preconditioner) that
+ * cannot evaluate the point it was given (outside the model's domain, a simulation that failed
+ * there). It is not an error: the library is told so (a positive callback code) and shrinks its
+ * step and tries again (a refused Hessian-vector product ends that inner solve early, a
+ * refused preconditioner application runs that CG iteration unpreconditioned). Thrown at the
+ * starting point, the solve fails with `NKS_ERR_CALLBACK`. Returning a NaN or infinite value
+ * from the objective means the same. Any other exception stops the solve and is rethrown.
+ */
+class CannotEvaluate : public std::runtime_error {
+public:
+    /// With an optional explanation (for the host's own logs; the library does not see it).
+    explicit CannotEvaluate(const std::string& why = "the point cannot be evaluated") : std::runtime_error(why) {}
+};
+
+/// Objective: return `f(x)`, `x` of length `n`. Throw `nks::CannotEvaluate` (or return NaN /
+/// infinity) where `f` cannot be evaluated; any other exception stops the solve.
+using NewtonValue = std::function<double(const double* x, std::size_t n)>;
+
+/// Gradient: write `g = grad f(x)` (length `n`). Exceptions as for `NewtonValue`.
+using NewtonGradient = std::function<void(const double* x, double* g, std::size_t n)>;
+
+/// Objective and gradient at once: write `g = grad f(x)` and return `f(x)`. Exceptions as for
+/// `NewtonValue`.
+using NewtonValueGradient = std::function<double(const double* x, double* g, std::size_t n)>;
+
+/// Hessian-vector product: write `hv = H(x) v` (length `n`). Exceptions as for `NewtonValue`.
+using NewtonHessianVector = std::function<void(const double* x, const double* v, double* hv, std::size_t n)>;
+
+/// Preconditioner of the inner CG: write `z = M(x)^{-1} r` for a symmetric positive definite
+/// `M(x)` approximating the Hessian at `x`. Exceptions as for `NewtonValue`.
+using NewtonPreconditioner = std::function<void(const double* x, const double* r, double* z, std::size_t n)>;
+
+/// Monitor, called after every iteration with the running report (its `status` is 0 and its
+/// termination `NotStarted`) and the current point (length `n`): return true to continue,
+/// false to stop the solve (which then throws `nks::Error` with `NKS_ERR_ABORTED`).
+using NewtonMonitor = std::function<bool(const NewtonReport& report, const double* x, std::size_t n)>;
+
+namespace detail {
+
+/**
+ * The C++ oracles of one `Newton` handle and the exception the first failing one threw.
+ *
+ * Heap-allocated and owned by the `Newton` object, so its address (the `user_data` given to
+ * the library) stays the same when the `Newton` object is moved.
+ */
+struct NewtonCallbacks {
+    NewtonValue value{};
+    NewtonGradient gradient{};
+    NewtonValueGradient value_gradient{};
+    NewtonHessianVector hessian_vector{};
+    NewtonPreconditioner precond{};
+    NewtonMonitor monitor{};
+    /// The exception an oracle threw during the current solve (rethrown after it returns).
+    std::exception_ptr error{};
+
+    /// Trampoline for `nks_newton_objective_fn`; never lets an exception out.
+    static int value_trampoline(const double* x, std::size_t n, double* f, void* user_data) noexcept {
+        auto* self = static_cast<NewtonCallbacks*>(user_data);
+        return self->call([&] { *f = self->value(x, n); });
+    }
+
+    /// Trampoline for `nks_newton_gradient_fn`; never lets an exception out.
+    static int gradient_trampoline(const double* x, std::size_t n, double* g, void* user_data) noexcept {
+        auto* self = static_cast<NewtonCallbacks*>(user_data);
+        return self->call([&] { self->gradient(x, g, n); });
+    }
+
+    /// Trampoline for `nks_newton_objective_gradient_fn`; never lets an exception out.
+    static int value_gradient_trampoline(const double* x, std::size_t n, double* f, double* g,
+                                         void* user_data) noexcept {
+        auto* self = static_cast<NewtonCallbacks*>(user_data);
+        return self->call([&] { *f = self->value_gradient(x, g, n); });
+    }
+
+    /// Trampoline for `nks_newton_hessian_vector_fn`; never lets an exception out.
+    static int hessian_vector_trampoline(const double* x, const double* v, std::size_t n, double* hv,
+                                         void* user_data) noexcept {
+        auto* self = static_cast<NewtonCallbacks*>(user_data);
+        return self->call([&] { self->hessian_vector(x, v, hv, n); });
+    }
+
+    /// Trampoline for `nks_newton_precond_fn`; never lets an exception out.
+    static int precond_trampoline(const double* x, const double* r, std::size_t n, double* z,
+                                  void* user_data) noexcept {
+        auto* self = static_cast<NewtonCallbacks*>(user_data);
+        return self->call([&] { self->precond(x, r, z, n); });
+    }
+
+    /// Trampoline for `nks_newton_monitor_fn`: 0 to continue, 1 to stop. Never lets an
+    /// exception out.
+    static int monitor_trampoline(const nks_newton_report* report, const double* x, std::size_t n,
+                                  void* user_data) noexcept {
+        auto* self = static_cast<NewtonCallbacks*>(user_data);
+        bool keep_going = false;
+        const int rc = self->call([&] { keep_going = self->monitor(*report, x, n); });
+        return (rc == 0 && keep_going) ? 0 : 1;
+    }
+
+    /// Runs `f`: 0 on success, 1 for `nks::CannotEvaluate` (the library steps back), -1 for any
+    /// other exception, which is stored (the first one wins) and stops the solve.
+    template <class F>
+    int call(F&& f) noexcept {
+        if (error) return -1;  // an oracle already failed in this solve: stop at once
+        try {
+            f();
+            return 0;
+        } catch (const CannotEvaluate&) {
+            return 1;
+        } catch (...) {
+            error = std::current_exception();
+            return -1;
+        }
+    }
+
+    /// To be called right after a solve returned `status`: rethrows the exception an oracle
+    /// threw during it (clearing it), else throws `nks::Error` for a negative status, else
+    /// returns `status`.
+    nks_status finish(nks_status status, const char* where) {
+        if (error) {
+            std::exception_ptr e = std::move(error);
+            error = nullptr;
+            std::rethrow_exception(e);
+        }
+        return check(status, where);
+    }
+};
+
+}  // namespace detail
+
+/**
+ * An unconstrained minimiser with C++ oracles (trust-region or line-search Newton-CG,
+ * lazy-Hessian, damped or gradient-regularised Newton): RAII over `nks_newton`. Move-only.
+ *
+ * Minimises a smooth `f` given by callables: its value and gradient (separately, or one
+ * callable for both) and Hessian-vector products, optionally a preconditioner of the inner CG
+ * and a monitor. An oracle that cannot evaluate a point throws `nks::CannotEvaluate` (the
+ * solver steps back); any other exception stops the solve and `solve` rethrows it, the very
+ * same object, once the library has returned, leaving `x` untouched. The callables are stored
+ * in this object and live as long as it does; moving the object keeps them working. Setters
+ * return `*this` for chaining and throw `nks::Error` on invalid input, leaving the previous
+ * setting in place. Use one object from one thread at a time (the oracles run on the thread
+ * that calls `solve`), and do not call its methods from inside its own callables: the library
+ * refuses with `NKS_ERR_INVALID_STATE`, which, thrown inside a callable, stops the solve.
+ *
+ * @code
+ *   nks::Newton solver;
+ *   solver.set_oracles(f, grad, hess_vec).set_gatol(1e-8);
+ *   std::vector<double> x = start;
+ *   solver.solve(x);                           // NKS_OK: the minimiser is in x
+ *   std::printf("%zu iterations\n", solver.report().iterations);
+ * @endcode
+ */
+class Newton {
+public:
+    /// A minimiser with the defaults: trust-region Newton-CG, stop at `||g|| <= 1e-8`, 1000
+    /// iterations; set the oracles before solving (`nks_newton_new`).
+    Newton() : callbacks_(std::make_unique<detail::NewtonCallbacks>()) {
+        detail::check(nks_newton_new(&ptr_), "nks_newton_new");
+    }
+
+    /// Frees the minimiser (`nks_newton_free`), then its callables.
+    ~Newton() { nks_newton_free(ptr_); }
+
+    Newton(const Newton&) = delete;             ///< Not copyable: the library owns the state.
+    Newton& operator=(const Newton&) = delete;  ///< Not copyable: the library owns the state.
+
+    /// Takes over `other`'s minimiser and callables; `other` is left empty.
+    Newton(Newton&& other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)),
+          callbacks_(std::move(other.callbacks_)),
+          n_(std::exchange(other.n_, 0)) {}
+
+    /// Frees this minimiser and takes over `other`'s; `other` is left empty.
+    Newton& operator=(Newton&& other) noexcept {
+        if (this != &other) {
+            nks_newton_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+            callbacks_ = std::move(other.callbacks_);
+            n_ = std::exchange(other.n_, 0);
+        }
+        return *this;
+    }
+
+    /**
+     * Sets the oracles (`nks_newton_set_oracles`): `value(x, n)` returns `f(x)`,
+     * `gradient(x, g, n)` writes `grad f(x)`, `hessian_vector(x, v, hv, n)` writes `H(x) v`;
+     * `value_gradient(x, g, n)` (optional) does both of the first two at once and is then used
+     * wherever both are needed at one point. `value` or `gradient` may be empty when
+     * `value_gradient` is given. They replace the previous oracles.
+     * @throws nks::Error with `NKS_ERR_NULL_POINTER` naming what is missing (an empty
+     *         `hessian_vector`, or neither `value` nor `value_gradient`, ...).
+     */
+    Newton& set_oracles(NewtonValue value, NewtonGradient gradient, NewtonHessianVector hessian_vector,
+                        NewtonValueGradient value_gradient = NewtonValueGradient()) {
+        using CB = detail::NewtonCallbacks;
+        detail::check(nks_newton_set_oracles(get(), value ? &CB::value_trampoline : nullptr,
+                                             gradient ? &CB::gradient_trampoline : nullptr,
+                                             value_gradient ? &CB::value_gradient_trampoline : nullptr,
+                                             hessian_vector ? &CB::hessian_vector_trampoline : nullptr,
+                                             callbacks_.get()),
+                      "nks_newton_set_oracles");
+        callbacks_->value.swap(value);
+        callbacks_->gradient.swap(gradient);
+        callbacks_->value_gradient.swap(value_gradient);
+        callbacks_->hessian_vector.swap(hessian_vector);
+        return *this;
+    }
+
+    /// Sets the oracles from one callable for the value and gradient, `value_gradient(x, g, n)`
+    /// writing `grad f(x)` and returning `f(x)`, and the Hessian-vector product (see the
+    /// four-callable overload).
+    Newton& set_oracles(NewtonValueGradient value_gradient, NewtonHessianVector hessian_vector) {
+        return set_oracles(NewtonValue(), NewtonGradient(), std::move(hessian_vector), std::move(value_gradient));
+    }
+
+    /// Sets the preconditioner of the inner CG, `apply(x, r, z, n)` writing `z = M(x)^{-1} r`
+    /// for a symmetric positive definite `M(x)`; an empty `apply` removes it
+    /// (`nks_newton_set_preconditioner`). The trust region is then measured in `M`'s norm.
+    Newton& set_preconditioner(NewtonPreconditioner apply) {
+        detail::check(nks_newton_set_preconditioner(
+                          get(), apply ? &detail::NewtonCallbacks::precond_trampoline : nullptr, callbacks_.get()),
+                      "nks_newton_set_preconditioner");
+        callbacks_->precond.swap(apply);
+        return *this;
+    }
+
+    /// Removes the preconditioner.
+    Newton& clear_preconditioner() { return set_preconditioner(NewtonPreconditioner()); }
+
+    /// Installs a monitor called after every iteration with the running report and the current
+    /// point; returning false stops the solve (`solve` throws `nks::Error` with
+    /// `NKS_ERR_ABORTED`; `point()` has the last accepted point). An empty `monitor` removes it
+    /// (`nks_newton_set_monitor`).
+    Newton& set_monitor(NewtonMonitor monitor) {
+        detail::check(nks_newton_set_monitor(
+                          get(), monitor ? &detail::NewtonCallbacks::monitor_trampoline : nullptr, callbacks_.get()),
+                      "nks_newton_set_monitor");
+        callbacks_->monitor.swap(monitor);
+        return *this;
+    }
+
+    /// Removes the monitor.
+    Newton& clear_monitor() { return set_monitor(NewtonMonitor()); }
+
+    /**
+     * Sets an option by name (`nks_newton_set_option`): `"method"` (see `NewtonMethod`),
+     * `"gatol"` (>= 0, default 1e-8), `"grtol"`, `"xtol"`, `"ftol"` (>= 0, default 0 = off),
+     * `"max_iterations"` (>= 1, default 1000), `"max_evaluations"`, `"max_seconds"` (0 = no
+     * limit), `"forcing"`, `"forcing_value"`, `"forcing_min"`, `"cg_max_iterations"`,
+     * `"initial_radius"`, `"max_radius"` (trust region), `"line_search"`, `"c1"`, `"c2"` (line
+     * search), `"lazy_period"`, `"lazy_rank"`, `"lazy_regularization"`, `"regularization"`
+     * (lazy Hessian), `"lipschitz"` (damped), `"gamma"` (gradient-regularised); see `nksolve.h`
+     * for the ranges.
+     * @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names) or
+     *         `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+     */
+    Newton& set_option(const std::string& name, double value) {
+        detail::check(nks_newton_set_option(get(), name.c_str(), value), "nks_newton_set_option");
+        return *this;
+    }
+
+    /// Reads an option by name, in the encoding `set_option` takes (`nks_newton_get_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names).
+    double get_option(const std::string& name) const {
+        double value = 0.0;
+        detail::check(nks_newton_get_option(get(), name.c_str(), &value), "nks_newton_get_option");
+        return value;
+    }
+
+    /// The method, default trust region (option `"method"`).
+    Newton& set_method(NewtonMethod method) { return set_option("method", static_cast<double>(method)); }
+
+    /// Stop at `||g|| <= gatol`; >= 0, default 1e-8 (option `"gatol"`).
+    Newton& set_gatol(double gatol) { return set_option("gatol", gatol); }
+
+    /// Stop at `||g|| <= grtol ||g0||`; >= 0, default 0 = off (option `"grtol"`).
+    Newton& set_grtol(double grtol) { return set_option("grtol", grtol); }
+
+    /// Iteration limit (rejected trial steps included), >= 1, default 1000; reaching it makes
+    /// `solve` return `NKS_MAX_ITERATIONS` with the best point found (option `"max_iterations"`).
+    Newton& set_max_iterations(std::size_t max_iterations) {
+        return set_option("max_iterations", static_cast<double>(max_iterations));
+    }
+
+    /// The first trust radius, > 0, default 1 (option `"initial_radius"`).
+    Newton& set_initial_radius(double radius) { return set_option("initial_radius", radius); }
+
+    /**
+     * Minimises `f` from `x` (length `n >= 1`) (`nks_newton_solve`).
+     * @returns `NKS_OK` when a tolerance test passed, with the minimiser in `x`;
+     *          `NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the best point
+     *          found in `x` (usable, not converged).
+     * @throws the exception an oracle or the monitor threw (same type, same object), or
+     *         nks::Error: `NKS_ERR_INVALID_STATE` (no oracles), `NKS_ERR_INVALID_ARGUMENT`
+     *         (`n = 0`), `NKS_ERR_NON_FINITE` (NaN / infinity in `x`, or from the oracles at
+     *         the start), `NKS_ERR_CALLBACK` (`nks::CannotEvaluate` at the start),
+     *         `NKS_ERR_ABORTED` (the monitor returned false). On a throw, `x` is untouched;
+     *         once the solve started, `point()` gives the last accepted point and `report()`
+     *         describes the failed solve.
+     */
+    nks_status solve(double* x, std::size_t n) {
+        nks_newton* h = get();
+        // The library keeps the last point of a solve that started; a refused one keeps the
+        // previous solve's. Tell them apart to know the length of point().
+        bool finite = x != nullptr;
+        for (std::size_t i = 0; finite && i < n; ++i) finite = std::isfinite(x[i]);
+        callbacks_->error = nullptr;
+        const nks_status status = nks_newton_solve(h, n, x);
+        const auto s = static_cast<std::int32_t>(status);
+        if (n > 0 && finite && (s >= 0 || status == NKS_ERR_CALLBACK || status == NKS_ERR_NON_FINITE ||
+                                status == NKS_ERR_ABORTED)) {
+            n_ = n;
+        }
+        return callbacks_->finish(status, "nks_newton_solve");
+    }
+
+    /// Minimises `f` from `x` (see the pointer overload).
+    nks_status solve(std::vector<double>& x) { return solve(x.data(), x.size()); }
+
+    /// The report of the last solve (`nks_newton_get_report`).
+    NewtonReport report() const {
+        NewtonReport r{};
+        detail::check(nks_newton_get_report(get(), &r), "nks_newton_get_report");
+        return r;
+    }
+
+    /// Writes the last accepted point of the last solve that started into `x` (length `n`):
+    /// the result when a failed solve left the caller's array untouched
+    /// (`nks_newton_get_point`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve,
+    ///         `NKS_ERR_DIMENSION_MISMATCH` when `n` is not the last solve's.
+    void point(double* x, std::size_t n) const {
+        detail::check(nks_newton_get_point(get(), n, x), "nks_newton_get_point");
+    }
+
+    /// The last accepted point of the last solve made through this object that started (see
+    /// the pointer overload).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve.
+    std::vector<double> point() const {
+        std::vector<double> x(n_);
+        point(x.empty() ? nullptr : x.data(), n_);
+        return x;
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap; a solve
+    /// made through it is not seen by `point()`, which uses the length of this object's last
+    /// solve).
+    nks_newton* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from minimiser.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    nks_newton* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::Newton");
+        return ptr_;
+    }
+
+    nks_newton* ptr_ = nullptr;
+    std::unique_ptr<detail::NewtonCallbacks> callbacks_;
+    /// `n` of the last solve made through this object that started (0 before any).
+    std::size_t n_ = 0;
 };
 
 }  // namespace nks

@@ -4,14 +4,17 @@
 !>
 !> * the raw layer: one `bind(c)` interface per C function, named exactly as in the header
 !>   (`nks_csr_new`, `nks_krylov_solve`, ...), the named constants of every status and enum
-!>   value, and `type(nks_krylov_report)`, `type(nks_sor_report)` and
-!>   `type(nks_sinkhorn_report)`, laid out exactly as the C structs;
+!>   value, and `type(nks_krylov_report)`, `type(nks_sor_report)`,
+!>   `type(nks_sinkhorn_report)` and `type(nks_newton_report)`, laid out exactly as the C
+!>   structs;
 !> * the friendly layer: `type(nks_csr_t)`, `type(nks_krylov_t)`, `type(nks_sor_bandit_t)`
-!>   (SOR with a learned omega) and `type(nks_sinkhorn_t)` (entropic optimal transport),
-!>   derived types with type-bound procedures and `final` destructors. Ordinary Fortran
-!>   procedures serve as the matrix-free operator (also the per-system operator of a
-!>   sequence), the preconditioner and the monitor; one `bind(c)` trampoline per callback kind
-!>   calls them.
+!>   (SOR with a learned omega), `type(nks_sinkhorn_t)` (entropic optimal transport) and
+!>   `type(nks_newton_t)` (unconstrained minimisation), derived types with type-bound
+!>   procedures and `final` destructors. For the Krylov solver, ordinary Fortran procedures
+!>   serve as the matrix-free operator (also the per-system operator of a sequence), the
+!>   preconditioner and the monitor; one `bind(c)` trampoline per callback kind calls them.
+!>   The minimiser's oracles are `bind(c)` functions of the host (interfaces
+!>   `nks_newton_objective_fn`, ...) that the library calls directly with a `type(c_ptr)` user_data.
 !>
 !> Numbering. The friendly layer counts from 1 where C counts from 0: the systems of a Krylov
 !> sequence, the arms (omega grid indices) of a SOR bandit and the rows and columns of a
@@ -22,19 +25,21 @@
 !> program goes on; without it a failure prints the status and the library's message to
 !> `error_unit` and stops the program with `error stop`, as `allocate` does without `stat=`.
 !> `solve`, the `solve_sequence*` calls and the transport solves (`solve_points`,
-!> `solve_dense`) always return their status instead. After a failed call, `obj%last_error()`
-!> returns the library's detailed message (which argument, what was wrong, the valid range),
-!> copied at the time of the failure so later calls cannot overwrite it.
+!> `solve_dense`) always return their status instead (a minimiser's `solve` too). After a
+!> failed call, `obj%last_error()` returns the library's detailed message (which argument, what
+!> was wrong, the valid range), copied at the time of the failure so later calls cannot
+!> overwrite it.
 !>
 !> Callbacks. A callback must never execute `stop`, `error stop` or anything else that leaves
-!> it other than by returning: report failure by setting its `ierr` argument to a non-zero value
-!> instead (the solve then returns `NKS_ERR_CALLBACK` and keeps the code in the report's
-!> `callback_code`). Callbacks run on the thread that called the solve.
+!> it other than by returning: report failure by setting its `ierr` argument (an oracle of
+!> `nks_newton_t`: its result) to a non-zero value instead (the solve then returns
+!> `NKS_ERR_CALLBACK` and keeps the code in the report's `callback_code`). Callbacks run on the
+!> thread that called the solve.
 !>
-!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t` and `nks_sinkhorn_t` own a library
-!> handle; they cannot be copied by assignment (a copy would free the handle twice). Assigning
-!> one that holds a handle stops the program with a message; pass the objects by reference
-!> instead (or hand one over with `move_alloc` when they are allocatable).
+!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t`, `nks_sinkhorn_t` and `nks_newton_t`
+!> own a library handle; they cannot be copied by assignment (a copy would free the handle
+!> twice). Assigning one that holds a handle stops the program with a message; pass the objects
+!> by reference instead (or hand one over with `move_alloc` when they are allocatable).
 !>
 !> Build: compile this file with your code (`gfortran -c nksolve.f90`) and link with
 !> `-lnksolve`. Main-program variables are never finalized (Fortran saves them), so call
@@ -142,6 +147,12 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_NON_FINITE = 8_c_int32_t
   !> The method broke down (e.g. CG on an indefinite operator).
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_BREAKDOWN = 9_c_int32_t
+  !> Newton: an accepted step was below `xtol`.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_STEP = 10_c_int32_t
+  !> Newton: an accepted step changed `f` by less than `ftol`.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_FTOL = 11_c_int32_t
+  !> Newton: the oracle-call limit `max_evaluations` was reached (status `NKS_MAX_ITERATIONS`).
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_MAX_EVALUATIONS = 12_c_int32_t
 
   ! nks_sor_learner
   !> Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the best
@@ -163,6 +174,19 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_OT_SINKHORN = 0_c_int32_t
   !> Sinkhorn-Newton-Sparse: Sinkhorn warm-up, then Newton steps with a sparsified Hessian.
   integer(c_int32_t), parameter, public :: NKS_OT_SNS = 1_c_int32_t
+
+  ! nks_newton_method (option "method" of an nks_newton)
+  !> Trust-region Newton-CG (Steihaug-Toint), the default.
+  integer(c_int32_t), parameter, public :: NKS_NEWTON_TRUST_REGION = 0_c_int32_t
+  !> Line-search Newton-CG (Eisenstat-Walker forcing; Armijo or strong Wolfe).
+  integer(c_int32_t), parameter, public :: NKS_NEWTON_LINE_SEARCH = 1_c_int32_t
+  !> Lazy-Hessian Newton: Hessian sampled every `"lazy_period"` steps, cubic or gradient
+  !> regularisation.
+  integer(c_int32_t), parameter, public :: NKS_NEWTON_LAZY = 2_c_int32_t
+  !> Damped Newton with the AICN step size (convex `f`).
+  integer(c_int32_t), parameter, public :: NKS_NEWTON_DAMPED = 3_c_int32_t
+  !> Gradient-regularised Newton (Gradient-Normalized Smoothness).
+  integer(c_int32_t), parameter, public :: NKS_NEWTON_GRADIENT_REGULARIZED = 4_c_int32_t
 
   ! ---------------------------------------------------------------------------------------------
   ! The report struct (C layout)
@@ -278,6 +302,60 @@ module nksolve
     real(c_double) :: seconds = 0.0_c_double
   end type nks_sinkhorn_report
 
+  !> What the last minimisation did (C `nks_newton_report`, same layout). Read it with
+  !> `opt%get_report(report)` after `opt%solve`; a monitor receives the running report after
+  !> every iteration (then `status` is 0 and `termination` is `NKS_TERMINATION_NOT_STARTED`).
+  type, bind(c), public :: nks_newton_report
+    !> The status the solve returned (an `NKS_*` status value).
+    integer(c_int32_t) :: status = 0_c_int32_t
+    !> Why it stopped (an `NKS_TERMINATION_*` value): `NKS_TERMINATION_CONVERGED_ATOL`
+    !> (`||g|| <= gatol`), `_CONVERGED_RTOL` (`||g|| <= grtol ||g0||`), `_CONVERGED_STEP`,
+    !> `_CONVERGED_FTOL`, `_MAX_ITERATIONS`, `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`,
+    !> `_MONITOR_STOP`, `_CALLBACK_FAILED` or `_NON_FINITE`.
+    integer(c_int32_t) :: termination = 0_c_int32_t
+    !> The method that ran (an `NKS_NEWTON_*` value).
+    integer(c_int32_t) :: method = 0_c_int32_t
+    !> Outer iterations, rejected trial steps included.
+    integer(c_size_t) :: iterations = 0_c_size_t
+    !> Accepted steps.
+    integer(c_size_t) :: accepted_steps = 0_c_size_t
+    !> Objective callback calls.
+    integer(c_size_t) :: value_calls = 0_c_size_t
+    !> Gradient callback calls.
+    integer(c_size_t) :: gradient_calls = 0_c_size_t
+    !> Combined objective + gradient callback calls.
+    integer(c_size_t) :: value_gradient_calls = 0_c_size_t
+    !> Hessian-vector product calls.
+    integer(c_size_t) :: hessian_vector_calls = 0_c_size_t
+    !> Preconditioner calls.
+    integer(c_size_t) :: preconditioner_calls = 0_c_size_t
+    !> Inner CG / Lanczos iterations over all steps.
+    integer(c_size_t) :: cg_iterations = 0_c_size_t
+    !> Lazy Hessian: times the Hessian was sampled.
+    integer(c_size_t) :: hessian_refreshes = 0_c_size_t
+    !> Trial points rejected (ratio, decrease test, line-search backtracks).
+    integer(c_size_t) :: rejected_steps = 0_c_size_t
+    !> Trial points a callback could not evaluate (code `> 0`, NaN or Inf), which made the
+    !> solver shrink its step.
+    integer(c_size_t) :: failed_evaluations = 0_c_size_t
+    !> The code of the callback that stopped the solve (0 if none).
+    integer(c_int32_t) :: callback_code = 0_c_int32_t
+    !> `f` at the start.
+    real(c_double) :: initial_value = 0.0_c_double
+    !> `f` at the returned point.
+    real(c_double) :: value = 0.0_c_double
+    !> `||g||` at the start.
+    real(c_double) :: initial_gradient_norm = 0.0_c_double
+    !> `||g||` at the returned point.
+    real(c_double) :: gradient_norm = 0.0_c_double
+    !> Length of the last accepted step.
+    real(c_double) :: step_norm = 0.0_c_double
+    !> The method's adaptive parameter at the end: trust radius, lazy `M`, AICN `L` or `gamma`.
+    real(c_double) :: parameter = 0.0_c_double
+    !> Wall-clock seconds.
+    real(c_double) :: seconds = 0.0_c_double
+  end type nks_newton_report
+
   ! ---------------------------------------------------------------------------------------------
   ! Raw C interfaces: one per function of include/nksolve.h, same names and arguments
   ! ---------------------------------------------------------------------------------------------
@@ -304,6 +382,9 @@ module nksolve
   public :: nks_sinkhorn_new, nks_sinkhorn_free, nks_sinkhorn_set_option, nks_sinkhorn_get_option, &
     nks_sinkhorn_solve_dense, nks_sinkhorn_solve_points, nks_sinkhorn_get_report, nks_sinkhorn_plan_dense, &
     nks_sinkhorn_plan_nnz, nks_sinkhorn_plan_sparse
+  public :: nks_newton_new, nks_newton_free, nks_newton_set_oracles, nks_newton_set_preconditioner, &
+    nks_newton_set_monitor, nks_newton_set_option, nks_newton_get_option, nks_newton_solve, &
+    nks_newton_get_report, nks_newton_get_point
 
   interface
     !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `nnz` is the
@@ -915,6 +996,118 @@ module nksolve
       integer(c_int32_t) :: status
     end function nks_sinkhorn_plan_sparse
 
+    !> C `nks_newton_new`: a minimiser with the default options (trust-region Newton-CG, stop
+    !> at `||g|| <= 1e-8`, 1000 iterations). `out` is written only on success. Set the oracles
+    !> with `nks_newton_set_oracles` before solving.
+    function nks_newton_new(out) bind(c, name="nks_newton_new") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_newton_new
+
+    !> C `nks_newton_free`: frees a minimiser; `c_null_ptr` does nothing.
+    subroutine nks_newton_free(h) bind(c, name="nks_newton_free")
+      import :: c_ptr
+      type(c_ptr), value :: h
+    end subroutine nks_newton_free
+
+    !> C `nks_newton_set_oracles`: the `c_funloc`s of `bind(c)` functions with the interfaces
+    !> `nks_newton_objective_fn`, `nks_newton_gradient_fn`, `nks_newton_objective_gradient_fn` and
+    !> `nks_newton_hessian_vector_fn` (`c_null_funptr` for one left out), all called with `user_data`.
+    !> `hessian_vector` is required, and the objective and the gradient come from their own
+    !> functions or from `objective_gradient`; else `NKS_ERR_NULL_POINTER` naming what is missing.
+    function nks_newton_set_oracles(h, objective, gradient, objective_gradient, hessian_vector, user_data) &
+        bind(c, name="nks_newton_set_oracles") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: objective
+      type(c_funptr), value :: gradient
+      type(c_funptr), value :: objective_gradient
+      type(c_funptr), value :: hessian_vector
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_newton_set_oracles
+
+    !> C `nks_newton_set_preconditioner`: the `c_funloc` of a `bind(c)` function with the
+    !> interface `nks_newton_precond_fn` (`z = M(x)^{-1} r`), called with its own `user_data`;
+    !> `c_null_funptr` removes it.
+    function nks_newton_set_preconditioner(h, preconditioner, user_data) &
+        bind(c, name="nks_newton_set_preconditioner") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: preconditioner
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_newton_set_preconditioner
+
+    !> C `nks_newton_set_monitor`: the `c_funloc` of a `bind(c)` function with the interface
+    !> `nks_newton_monitor_fn`, called after every iteration; `c_null_funptr` removes it.
+    function nks_newton_set_monitor(h, monitor, user_data) bind(c, name="nks_newton_set_monitor") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: monitor
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_newton_set_monitor
+
+    !> C `nks_newton_set_option`: an option by name (`"method"` (an `NKS_NEWTON_*` value),
+    !> `"gatol"`, `"grtol"`, `"xtol"`, `"ftol"`, `"max_iterations"`, `"max_evaluations"`,
+    !> `"max_seconds"`, `"forcing"`, `"forcing_value"`, `"forcing_min"`, `"cg_max_iterations"`,
+    !> `"initial_radius"`, `"max_radius"`, `"line_search"`, `"c1"`, `"c2"`, `"lazy_period"`,
+    !> `"lazy_rank"`, `"lazy_regularization"`, `"regularization"`, `"lipschitz"`, `"gamma"`);
+    !> `name` must end with `c_null_char`.
+    function nks_newton_set_option(h, name, value) bind(c, name="nks_newton_set_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), value :: value
+      integer(c_int32_t) :: status
+    end function nks_newton_set_option
+
+    !> C `nks_newton_get_option`: reads an option by name (same names and encoding as
+    !> `nks_newton_set_option`) into `value`, written only on success; `name` must end with
+    !> `c_null_char`.
+    function nks_newton_get_option(h, name, value) bind(c, name="nks_newton_get_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), intent(inout) :: value
+      integer(c_int32_t) :: status
+    end function nks_newton_get_option
+
+    !> C `nks_newton_solve`: minimises `f` from `x(1:n)`, `n >= 1`. `NKS_OK` when a tolerance
+    !> test passed, with the minimiser in `x`; `NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT` or
+    !> `NKS_STAGNATION` with the last accepted point in `x`; failures (`NKS_ERR_CALLBACK`,
+    !> `NKS_ERR_NON_FINITE`, `NKS_ERR_ABORTED`, `NKS_ERR_INVALID_STATE` without oracles) leave
+    !> `x` untouched.
+    function nks_newton_solve(h, n, x) bind(c, name="nks_newton_solve") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      real(c_double), intent(inout) :: x(*)
+      integer(c_int32_t) :: status
+    end function nks_newton_solve
+
+    !> C `nks_newton_get_report`: copies the report of the last solve into `out`.
+    function nks_newton_get_report(h, out) bind(c, name="nks_newton_get_report") result(status)
+      import :: c_ptr, c_int32_t, nks_newton_report
+      type(c_ptr), value :: h
+      type(nks_newton_report), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_newton_get_report
+
+    !> C `nks_newton_get_point`: the last accepted point of the last solve into `x(1:n)` (the
+    !> result after a solve that failed and left the caller's array untouched).
+    !> `NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `n` is not
+    !> the last solve's.
+    function nks_newton_get_point(h, n, x) bind(c, name="nks_newton_get_point") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      real(c_double), intent(inout) :: x(*)
+      integer(c_int32_t) :: status
+    end function nks_newton_get_point
+
     !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
     function nks_version() bind(c, name="nks_version") result(version)
       import :: c_int32_t
@@ -1047,6 +1240,91 @@ module nksolve
       integer(c_int), intent(inout) :: ierr
       class(*), intent(inout) :: ctx
     end subroutine nks_indexed_matvec_ctx_proc
+  end interface
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Interfaces of the oracles of nks_newton_t: `bind(c)` functions the library calls directly
+  ! ---------------------------------------------------------------------------------------------
+
+  public :: nks_newton_objective_fn, nks_newton_gradient_fn, nks_newton_objective_gradient_fn, nks_newton_hessian_vector_fn, &
+    nks_newton_precond_fn, nks_newton_monitor_fn
+
+  !> The oracles of a minimiser are `bind(c)` functions written to these interfaces (the C
+  !> typedefs of the same names), passed to `nks_newton_t%set_oracles` and friends, which hand
+  !> their `c_funloc` to the library: no Fortran layer runs between the library and them. Each
+  !> gets the `user_data` given with it (`c_loc` of the caller's own object, which must have the
+  !> `target` attribute and stay alive during the solve; `c_f_pointer` turns it back into a
+  !> Fortran pointer) and returns an `integer(c_int)` code: 0 on success, `> 0` when `x` cannot
+  !> be evaluated (the solver shrinks its step and retries; a NaN or Inf result counts the same),
+  !> `< 0` to abort the solve (`NKS_ERR_CALLBACK`, the code kept in the report's
+  !> `callback_code`). A callback must return: never `stop` inside one.
+  abstract interface
+    !> Objective: `f = f(x)`.
+    function nks_newton_objective_fn(x, n, f, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(out) :: f
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_newton_objective_fn
+
+    !> Gradient: `g = grad f(x)`.
+    function nks_newton_gradient_fn(x, n, g, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(out) :: g(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_newton_gradient_fn
+
+    !> Objective and gradient at once: `f = f(x)`, `g = grad f(x)`.
+    function nks_newton_objective_gradient_fn(x, n, f, g, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(out) :: f
+      real(c_double), intent(out) :: g(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_newton_objective_gradient_fn
+
+    !> Hessian-vector product: `hv = H(x) v` (`> 0`: the inner solve stops early and uses what
+    !> it has).
+    function nks_newton_hessian_vector_fn(x, v, n, hv, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: v(n)
+      real(c_double), intent(out) :: hv(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_newton_hessian_vector_fn
+
+    !> Preconditioner of the inner CG: `z = M(x)^{-1} r`, `M(x)` symmetric positive definite
+    !> (`> 0`: that CG iteration runs unpreconditioned).
+    function nks_newton_precond_fn(x, r, n, z, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: r(n)
+      real(c_double), intent(out) :: z(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_newton_precond_fn
+
+    !> Monitor, called after every iteration with the running report and the current point:
+    !> return 0 to continue; any other value stops the solve with `NKS_ERR_ABORTED` (`x` of the
+    !> solve untouched; `get_point` has the last accepted point).
+    function nks_newton_monitor_fn(report, x, n, user_data) bind(c) result(code)
+      import :: nks_newton_report, c_size_t, c_double, c_ptr, c_int
+      type(nks_newton_report), intent(in) :: report
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_newton_monitor_fn
   end interface
 
   ! Heap-allocated holders passed to the library as `user_data` (`c_loc` of the holder). The
@@ -1481,6 +1759,97 @@ module nksolve
     !> Frees the solver when the object goes out of scope or is deallocated.
     final :: sinkhorn_final
   end type nks_sinkhorn_t
+
+  !> An unconstrained minimiser (`nks_newton`): matrix-free Newton methods for `min f(x)` that
+  !> see `f` only through oracles the host writes, `bind(c)` functions with the interfaces
+  !> `nks_newton_objective_fn`, `nks_newton_gradient_fn` (or together `nks_newton_objective_gradient_fn`) and
+  !> `nks_newton_hessian_vector_fn`, plus optionally a preconditioner of the inner CG
+  !> (`nks_newton_precond_fn`) and a monitor (`nks_newton_monitor_fn`). The library calls them
+  !> directly with the `user_data` given with them: pass `c_loc(obj)` of your own problem object
+  !> (declared `target`, alive during the solve) and turn it back with `c_f_pointer`.
+  !> Methods (option `"method"`): `NKS_NEWTON_TRUST_REGION` (default), `NKS_NEWTON_LINE_SEARCH`,
+  !> `NKS_NEWTON_LAZY`, `NKS_NEWTON_DAMPED`, `NKS_NEWTON_GRADIENT_REGULARIZED`.
+  !> `call opt%create()` first; freed by `free` or when finalized. Not copyable. The oracles must
+  !> not use the object itself (its calls then fail with `NKS_ERR_INVALID_STATE`), and must
+  !> never free it.
+  type, public :: nks_newton_t
+    private
+    !> The library handle (`c_null_ptr` before `create` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    !> `call opt%create([stat])`: a minimiser with the default options: trust-region Newton-CG,
+    !> stop at `||g|| <= 1e-8`, 1000 iterations, no oracles. On success it replaces (and frees)
+    !> any minimiser held before.
+    procedure :: create => newton_create
+    !> `call opt%set_oracles([objective] [, gradient] [, hessian_vector] [, user_data]
+    !> [, objective_gradient] [, stat])`: the oracles (`bind(c)` functions, see the type's
+    !> description), all called with `user_data` (default `c_null_ptr`) on the thread that calls
+    !> `solve`. `hessian_vector` is required; the value and the gradient come from `objective`
+    !> and `gradient`, or from `objective_gradient` (used wherever both are needed at one point,
+    !> and for each alone when its own oracle is left out). Missing oracles:
+    !> `NKS_ERR_NULL_POINTER` naming them, and the oracles set before stay.
+    procedure :: set_oracles => newton_set_oracles
+    !> `call opt%set_preconditioner(apply [, user_data] [, stat])`: a preconditioner of the
+    !> inner CG (`nks_newton_precond_fn`, `z = M(x)^{-1} r`, `M(x)` symmetric positive definite),
+    !> called with its own `user_data`. The trust region is then measured in its norm.
+    procedure :: set_preconditioner => newton_set_preconditioner
+    !> `call opt%clear_preconditioner([stat])`: removes the preconditioner.
+    procedure :: clear_preconditioner => newton_clear_preconditioner
+    !> `call opt%set_monitor(monitor [, user_data] [, stat])`: a function
+    !> (`nks_newton_monitor_fn`) called after every iteration with the running report and the
+    !> current point; a non-zero return stops the solve with `NKS_ERR_ABORTED`.
+    procedure :: set_monitor => newton_set_monitor
+    !> `call opt%clear_monitor([stat])`: removes the monitor.
+    procedure :: clear_monitor => newton_clear_monitor
+    !> `call opt%set_option(name, value [, stat])`: an option by name: `"method"` (an
+    !> `NKS_NEWTON_*` value), `"gatol"` >= 0 (default 1e-8: stop at `||g|| <= gatol`), `"grtol"`
+    !> >= 0 (0 = off: `||g|| <= grtol ||g0||`), `"xtol"`, `"ftol"` >= 0 (0 = off),
+    !> `"max_iterations"` >= 1 (default 1000), `"max_evaluations"` >= 0 (all oracle calls; 0 =
+    !> no limit), `"max_seconds"` >= 0 (0 = no limit), `"forcing"` (0 Eisenstat-Walker, 1
+    !> `min(0.5, sqrt ||g||)`, 2 fixed `"forcing_value"`), `"forcing_value"`, `"forcing_min"`,
+    !> `"cg_max_iterations"` (0: `n`, at most 10000), `"initial_radius"`, `"max_radius"` (trust
+    !> region), `"line_search"` (0 Armijo, 1 strong Wolfe), `"c1"`, `"c2"` (line search),
+    !> `"lazy_period"`, `"lazy_rank"`, `"lazy_regularization"`, `"regularization"` (lazy
+    !> Hessian), `"lipschitz"` (damped), `"gamma"` (gradient-regularised).
+    !> `NKS_ERR_UNKNOWN_OPTION` lists the names; `NKS_ERR_INVALID_ARGUMENT` for a value out of
+    !> range (the option keeps its value).
+    procedure :: set_option => newton_set_option
+    !> `value = opt%get_option(name [, stat])`: reads an option by name in the encoding
+    !> `set_option` takes; a quiet NaN on failure (e.g. `NKS_ERR_UNKNOWN_OPTION`).
+    procedure :: get_option => newton_get_option
+    !> `status = opt%solve(x)`: minimises `f` from `x` (`size(x) >= 1`). Returns `NKS_OK` when a
+    !> tolerance test passed, with the minimiser in `x`; `NKS_MAX_ITERATIONS` (iteration or
+    !> oracle-call limit), `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last accepted point in
+    !> `x`; a negative status on failure, with `x` untouched and the reason in
+    !> `opt%last_error()`: `NKS_ERR_CALLBACK` (an oracle returned `< 0`, or `> 0` at the start;
+    !> the code is in the report), `NKS_ERR_NON_FINITE`, `NKS_ERR_ABORTED` (the monitor),
+    !> `NKS_ERR_INVALID_STATE` (no oracles). Never stops the program. A contiguous `x` reaches
+    !> the library (and the oracles) without a copy.
+    procedure :: solve => newton_solve
+    !> `call opt%get_report(report [, stat])`: the report (`nks_newton_report`) of the last solve
+    !> (termination `NKS_TERMINATION_NOT_STARTED` before any).
+    procedure :: get_report => newton_get_report
+    !> `call opt%get_point(x [, stat])`: the last accepted point of the last solve that started
+    !> (what a failed or aborted solve reached) into `x`; `NKS_ERR_INVALID_STATE` before any,
+    !> `NKS_ERR_DIMENSION_MISMATCH` when `size(x)` is not the last solve's `n`. `x` is written
+    !> only on success.
+    procedure :: get_point => newton_get_point
+    !> `opt%is_created()`: whether the object holds a minimiser.
+    procedure :: is_created => newton_is_created
+    !> `opt%c_handle()`: the `nks_newton *` for the raw interface (still owned by this object).
+    procedure :: c_handle => newton_c_handle
+    !> `opt%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => newton_last_error
+    !> `call opt%free()`: frees the minimiser; safe to call again or on an object never created.
+    procedure :: free => newton_free
+    procedure, private :: newton_assign
+    !> Assignment is only allowed between objects holding no minimiser (see the module notes).
+    generic :: assignment(=) => newton_assign
+    !> Frees the minimiser when the object goes out of scope or is deallocated.
+    final :: newton_final
+  end type nks_newton_t
 
   public :: nks_last_error, nks_status_text, nks_version_text, nks_skr_solve_order
 
@@ -2975,5 +3344,182 @@ contains
     call nks_sinkhorn_free(self%handle)
     self%handle = c_null_ptr
   end subroutine sinkhorn_final
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_newton_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> A minimiser with the default options; replaces the one held only on success.
+  subroutine newton_create(self, stat)
+    class(nks_newton_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    integer(c_int32_t) :: s
+    out = c_null_ptr
+    s = nks_newton_new(out)
+    if (s == NKS_OK) then
+      call nks_newton_free(self%handle)
+      self%handle = out
+    end if
+    call finish(s, self%errmsg, 'nks_newton_t%create', stat)
+  end subroutine newton_create
+
+  !> The oracles; each one left out is passed as NULL (the library names what is missing).
+  subroutine newton_set_oracles(self, objective, gradient, hessian_vector, user_data, objective_gradient, stat)
+    class(nks_newton_t), intent(inout) :: self
+    procedure(nks_newton_objective_fn), optional :: objective
+    procedure(nks_newton_gradient_fn), optional :: gradient
+    procedure(nks_newton_hessian_vector_fn), optional :: hessian_vector
+    type(c_ptr), intent(in), optional :: user_data
+    procedure(nks_newton_objective_gradient_fn), optional :: objective_gradient
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_funptr) :: f, g, fg, hv
+    type(c_ptr) :: data
+    f = c_null_funptr
+    g = c_null_funptr
+    fg = c_null_funptr
+    hv = c_null_funptr
+    data = c_null_ptr
+    if (present(objective)) f = c_funloc(objective)
+    if (present(gradient)) g = c_funloc(gradient)
+    if (present(objective_gradient)) fg = c_funloc(objective_gradient)
+    if (present(hessian_vector)) hv = c_funloc(hessian_vector)
+    if (present(user_data)) data = user_data
+    call finish(nks_newton_set_oracles(self%handle, f, g, fg, hv, data), self%errmsg, 'nks_newton_t%set_oracles', stat)
+  end subroutine newton_set_oracles
+
+  !> The preconditioner of the inner CG.
+  subroutine newton_set_preconditioner(self, apply, user_data, stat)
+    class(nks_newton_t), intent(inout) :: self
+    procedure(nks_newton_precond_fn) :: apply
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: data
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    call finish(nks_newton_set_preconditioner(self%handle, c_funloc(apply), data), self%errmsg, &
+                'nks_newton_t%set_preconditioner', stat)
+  end subroutine newton_set_preconditioner
+
+  !> Removes the preconditioner.
+  subroutine newton_clear_preconditioner(self, stat)
+    class(nks_newton_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_newton_set_preconditioner(self%handle, c_null_funptr, c_null_ptr), self%errmsg, &
+                'nks_newton_t%clear_preconditioner', stat)
+  end subroutine newton_clear_preconditioner
+
+  !> The per-iteration monitor.
+  subroutine newton_set_monitor(self, monitor, user_data, stat)
+    class(nks_newton_t), intent(inout) :: self
+    procedure(nks_newton_monitor_fn) :: monitor
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: data
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    call finish(nks_newton_set_monitor(self%handle, c_funloc(monitor), data), self%errmsg, &
+                'nks_newton_t%set_monitor', stat)
+  end subroutine newton_set_monitor
+
+  !> Removes the monitor.
+  subroutine newton_clear_monitor(self, stat)
+    class(nks_newton_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_newton_set_monitor(self%handle, c_null_funptr, c_null_ptr), self%errmsg, &
+                'nks_newton_t%clear_monitor', stat)
+  end subroutine newton_clear_monitor
+
+  !> An option by name (trailing blanks of `name` are ignored).
+  subroutine newton_set_option(self, name, value, stat)
+    class(nks_newton_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    real(c_double), intent(in) :: value
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_newton_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
+                'nks_newton_t%set_option("'//trim(name)//'")', stat)
+  end subroutine newton_set_option
+
+  !> An option by name (trailing blanks of `name` are ignored); a quiet NaN on failure.
+  function newton_get_option(self, name, stat) result(value)
+    class(nks_newton_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double) :: value
+    real(c_double) :: got
+    integer(c_int32_t) :: s
+    value = ieee_value(1.0_c_double, ieee_quiet_nan)
+    got = value
+    s = nks_newton_get_option(self%handle, trim(name)//c_null_char, got)
+    if (s == NKS_OK) value = got
+    call finish(s, self%errmsg, 'nks_newton_t%get_option("'//trim(name)//'")', stat)
+  end function newton_get_option
+
+  !> Minimises from `x`; returns the status (never stops the program).
+  function newton_solve(self, x) result(status)
+    class(nks_newton_t), intent(inout) :: self
+    real(c_double), intent(inout) :: x(:)
+    integer(c_int32_t) :: status
+    call finish(nks_newton_solve(self%handle, size(x, kind=c_size_t), x), self%errmsg, 'nks_newton_t%solve', status)
+  end function newton_solve
+
+  !> The report of the last solve.
+  subroutine newton_get_report(self, report, stat)
+    class(nks_newton_t), intent(inout) :: self
+    type(nks_newton_report), intent(out) :: report
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_newton_get_report(self%handle, report), self%errmsg, 'nks_newton_t%get_report', stat)
+  end subroutine newton_get_report
+
+  !> The last accepted point of the last solve into `x`.
+  subroutine newton_get_point(self, x, stat)
+    class(nks_newton_t), intent(inout) :: self
+    real(c_double), intent(inout) :: x(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_newton_get_point(self%handle, size(x, kind=c_size_t), x), self%errmsg, &
+                'nks_newton_t%get_point', stat)
+  end subroutine newton_get_point
+
+  !> Whether the object holds a minimiser.
+  logical function newton_is_created(self)
+    class(nks_newton_t), intent(in) :: self
+    newton_is_created = c_associated(self%handle)
+  end function newton_is_created
+
+  !> The raw handle.
+  function newton_c_handle(self) result(h)
+    class(nks_newton_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function newton_c_handle
+
+  !> The message of the last failed call on this object.
+  function newton_last_error(self) result(msg)
+    class(nks_newton_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    msg = message_or_empty(self%errmsg)
+  end function newton_last_error
+
+  !> Frees the minimiser (idempotent).
+  subroutine newton_free(self)
+    class(nks_newton_t), intent(inout) :: self
+    call nks_newton_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine newton_free
+
+  !> Assignment: allowed only when neither side holds a minimiser.
+  subroutine newton_assign(lhs, rhs)
+    class(nks_newton_t), intent(inout) :: lhs
+    class(nks_newton_t), intent(in) :: rhs
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_newton_t', 'a minimiser')
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine newton_assign
+
+  !> Finalizer.
+  impure elemental subroutine newton_final(self)
+    type(nks_newton_t), intent(inout) :: self
+    call nks_newton_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine newton_final
 
 end module nksolve

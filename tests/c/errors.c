@@ -214,6 +214,208 @@ static void sinkhorn_errors(void) {
     nks_sinkhorn_free(NULL);
 }
 
+/* The nks_newton oracles of f(x) = sum_i (x_i - c_i)^2, c = (1, 2, 3), for the error paths: the
+   objective can fail once with a chosen code, and can call back into its own handle. */
+typedef struct {
+    int calls;           /* objective calls so far */
+    int fail_call;       /* the objective returns fail_code at this call (1-based); 0: never */
+    int fail_code;
+    nks_newton *reenter; /* when set, the objective calls nks_newton_get_report on it */
+    nks_status reenter_status;
+    int reenter_message; /* whether that refusal left a non-empty message */
+} newton_problem;
+
+static const double newton_c[3] = {1.0, 2.0, 3.0};
+
+static int newton_value(const double *x, size_t n, double *f, void *user_data) {
+    newton_problem *p = (newton_problem *)user_data;
+    double sum = 0.0;
+    size_t i;
+    if (++p->calls == p->fail_call) return p->fail_code;
+    if (p->reenter != NULL) {
+        nks_newton_report inner;
+        p->reenter_status = nks_newton_get_report(p->reenter, &inner);
+        p->reenter_message = strlen(nks_last_error_message()) > 0;
+    }
+    for (i = 0; i < n; ++i) sum += (x[i] - newton_c[i]) * (x[i] - newton_c[i]);
+    *f = sum;
+    return 0;
+}
+
+static int newton_gradient(const double *x, size_t n, double *g, void *user_data) {
+    size_t i;
+    (void)user_data;
+    for (i = 0; i < n; ++i) g[i] = 2.0 * (x[i] - newton_c[i]);
+    return 0;
+}
+
+static int newton_hessian_vector(const double *x, const double *v, size_t n, double *hv, void *user_data) {
+    size_t i;
+    (void)x;
+    (void)user_data;
+    for (i = 0; i < n; ++i) hv[i] = 2.0 * v[i];
+    return 0;
+}
+
+static int newton_precond(const double *x, const double *r, size_t n, double *z, void *user_data) {
+    size_t i;
+    (void)x;
+    (void)user_data;
+    for (i = 0; i < n; ++i) z[i] = 0.5 * r[i];
+    return 0;
+}
+
+static int newton_stop(const nks_newton_report *r, const double *x, size_t n, void *user_data) {
+    (void)r;
+    (void)x;
+    (void)n;
+    (void)user_data;
+    return 1;
+}
+
+static void newton_reset(double *x, newton_problem *p) {
+    size_t i;
+    for (i = 0; i < 3; ++i) x[i] = 0.5;
+    p->calls = 0;
+    p->fail_call = 0;
+    p->fail_code = 0;
+    p->reenter = NULL;
+    p->reenter_status = NKS_OK;
+    p->reenter_message = 0;
+}
+
+static int newton_is_solution(const double *x) {
+    return fabs(x[0] - 1.0) < 1e-8 && fabs(x[1] - 2.0) < 1e-8 && fabs(x[2] - 3.0) < 1e-8;
+}
+
+/* The nks_newton error paths on a 3-variable quadratic: refusals return their status with a
+   message and leave x untouched; callback failures and refusals behave as documented. */
+static void newton_errors(void) {
+    double x[3], nan_x[3] = {0.5, NAN, 0.5}, point[3], got = -1.0;
+    newton_problem p;
+    nks_newton *h = NULL;
+    nks_newton_report rep;
+    size_t i;
+
+    newton_reset(x, &p);
+    expect_status(nks_newton_new(NULL), NKS_ERR_NULL_POINTER, "newton: NULL out");
+    expect_status(nks_newton_new(&h), NKS_OK, "newton: new");
+
+    /* No oracles yet. */
+    expect_status(nks_newton_solve(h, 3, x), NKS_ERR_INVALID_STATE, "newton: solve with no oracles");
+    expect(strstr(nks_last_error_message(), "nks_newton_set_oracles") != NULL,
+           "newton: message says to set the oracles");
+    expect_status(nks_newton_get_point(h, 3, point), NKS_ERR_INVALID_STATE, "newton: get_point before any solve");
+
+    /* Oracles. */
+    expect_status(nks_newton_set_oracles(h, newton_value, newton_gradient, NULL, NULL, &p), NKS_ERR_NULL_POINTER,
+                  "newton: NULL hessian_vector");
+    expect(strstr(nks_last_error_message(), "hessian_vector") != NULL, "newton: message names hessian_vector");
+    expect_status(nks_newton_set_oracles(h, NULL, newton_gradient, NULL, newton_hessian_vector, &p),
+                  NKS_ERR_NULL_POINTER, "newton: no objective");
+    expect_status(nks_newton_set_oracles(h, newton_value, NULL, NULL, newton_hessian_vector, &p),
+                  NKS_ERR_NULL_POINTER, "newton: no gradient");
+    expect_status(nks_newton_set_oracles(NULL, newton_value, newton_gradient, NULL, newton_hessian_vector, &p),
+                  NKS_ERR_NULL_POINTER, "newton: set_oracles NULL handle");
+    expect_status(nks_newton_solve(h, 3, x), NKS_ERR_INVALID_STATE, "newton: refused oracles are not set");
+    expect_status(nks_newton_set_oracles(h, newton_value, newton_gradient, NULL, newton_hessian_vector, &p), NKS_OK,
+                  "newton: set_oracles");
+
+    /* Options. */
+    expect_status(nks_newton_set_option(h, "no_such_option", 1.0), NKS_ERR_UNKNOWN_OPTION, "newton: unknown option");
+    expect(strstr(nks_last_error_message(), "gatol") != NULL, "newton: unknown option message lists the names");
+    expect_status(nks_newton_get_option(h, "no_such_option", &got), NKS_ERR_UNKNOWN_OPTION,
+                  "newton: get unknown option");
+    expect(got == -1.0, "newton: value untouched on failure");
+    expect_status(nks_newton_get_option(h, "gatol", NULL), NKS_ERR_NULL_POINTER, "newton: get_option NULL value");
+    expect_status(nks_newton_set_option(h, NULL, 1.0), NKS_ERR_NULL_POINTER, "newton: NULL option name");
+    expect_status(nks_newton_set_option(h, "gatol", -1.0), NKS_ERR_INVALID_ARGUMENT, "newton: gatol -1");
+    expect(strstr(nks_last_error_message(), "gatol") != NULL, "newton: message names gatol");
+    expect_status(nks_newton_get_option(h, "gatol", &got), NKS_OK, "newton: get gatol");
+    expect(got == 1e-8, "newton: a refused value keeps the default gatol 1e-8");
+    expect_status(nks_newton_set_option(h, "method", 7), NKS_ERR_INVALID_ARGUMENT, "newton: method 7");
+    expect_status(nks_newton_set_option(h, "max_iterations", 0), NKS_ERR_INVALID_ARGUMENT,
+                  "newton: max_iterations 0");
+    expect_status(nks_newton_set_option(h, "initial_radius", NAN), NKS_ERR_INVALID_ARGUMENT,
+                  "newton: initial_radius NaN");
+    expect_status(nks_newton_get_option(h, "method", &got), NKS_OK, "newton: get method");
+    expect(got == NKS_NEWTON_TRUST_REGION, "newton: a refused method keeps the trust region");
+    expect_status(nks_newton_set_option(h, "method", NKS_NEWTON_LINE_SEARCH), NKS_OK, "newton: method line search");
+    expect_status(nks_newton_get_option(h, "method", &got), NKS_OK, "newton: get method");
+    expect(got == NKS_NEWTON_LINE_SEARCH, "newton: get_option reads back the line search");
+    expect_status(nks_newton_set_option(h, "method", NKS_NEWTON_TRUST_REGION), NKS_OK, "newton: method trust region");
+
+    /* Bad x, refused before any oracle call. */
+    expect_status(nks_newton_solve(h, 0, x), NKS_ERR_INVALID_ARGUMENT, "newton: n = 0");
+    expect_status(nks_newton_solve(h, 3, NULL), NKS_ERR_NULL_POINTER, "newton: NULL x");
+    expect_status(nks_newton_solve(h, 3, nan_x), NKS_ERR_NON_FINITE, "newton: NaN in x");
+    expect(nan_x[0] == 0.5 && isnan(nan_x[1]) && nan_x[2] == 0.5, "newton: x untouched after the NaN refusal");
+    expect(p.calls == 0, "newton: no oracle called by the refusals");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "newton: x untouched after refusals");
+    expect_status(nks_newton_get_point(h, 3, point), NKS_ERR_INVALID_STATE, "newton: still no point after refusals");
+
+    /* The objective aborts (-7) at the first trial point: x untouched, the start is the last
+       accepted point. */
+    newton_reset(x, &p);
+    p.fail_call = 2; /* call 1 evaluates the start */
+    p.fail_code = -7;
+    expect_status(nks_newton_solve(h, 3, x), NKS_ERR_CALLBACK, "newton: objective returns -7");
+    expect(strstr(nks_last_error_message(), "-7") != NULL, "newton: message has the code");
+    expect_status(nks_newton_get_report(h, &rep), NKS_OK, "newton: report after the abort");
+    expect(rep.callback_code == -7 && rep.status == NKS_ERR_CALLBACK
+           && rep.termination == NKS_TERMINATION_CALLBACK_FAILED, "newton: the code is in the report");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "newton: x untouched after the callback abort");
+    for (i = 0; i < 3; ++i) point[i] = -1.0;
+    expect_status(nks_newton_get_point(h, 2, point), NKS_ERR_DIMENSION_MISMATCH, "newton: get_point with n = 2");
+    expect(point[0] == -1.0, "newton: point untouched by the refusal");
+    expect_status(nks_newton_get_point(h, 3, NULL), NKS_ERR_NULL_POINTER, "newton: get_point NULL x");
+    expect_status(nks_newton_get_point(h, 3, point), NKS_OK, "newton: get_point after the abort");
+    for (i = 0; i < 3; ++i) expect(point[i] == 0.5, "newton: the last accepted point is the start");
+
+    /* The objective cannot evaluate (+1) the first trial point: the solver steps back and
+       converges. */
+    newton_reset(x, &p);
+    p.fail_call = 2;
+    p.fail_code = 1;
+    expect_status(nks_newton_solve(h, 3, x), NKS_OK, "newton: objective returns +1 once");
+    expect_status(nks_newton_get_report(h, &rep), NKS_OK, "newton: report after the refused point");
+    expect(rep.failed_evaluations >= 1 && rep.callback_code == 0 && rep.gradient_norm <= 1e-8
+           && (rep.termination == NKS_TERMINATION_CONVERGED_ATOL || rep.termination == NKS_TERMINATION_CONVERGED_RTOL),
+           "newton: the refused point is counted and the solve converges");
+    expect(newton_is_solution(x), "newton: the minimiser (1, 2, 3)");
+    expect_status(nks_newton_get_point(h, 3, point), NKS_OK, "newton: get_point after the converged solve");
+    expect(point[0] == x[0] && point[1] == x[1] && point[2] == x[2], "newton: get_point gives the minimiser");
+
+    /* A preconditioner is called, and removed with NULL. */
+    newton_reset(x, &p);
+    expect_status(nks_newton_set_preconditioner(h, newton_precond, NULL), NKS_OK, "newton: preconditioner");
+    expect_status(nks_newton_solve(h, 3, x), NKS_OK, "newton: preconditioned solve");
+    expect_status(nks_newton_get_report(h, &rep), NKS_OK, "newton: report of the preconditioned solve");
+    expect(rep.preconditioner_calls > 0 && newton_is_solution(x), "newton: the preconditioner was used");
+    expect_status(nks_newton_set_preconditioner(h, NULL, NULL), NKS_OK, "newton: remove the preconditioner");
+
+    /* The monitor stops the solve: x untouched. */
+    newton_reset(x, &p);
+    expect_status(nks_newton_set_monitor(h, newton_stop, NULL), NKS_OK, "newton: monitor");
+    expect_status(nks_newton_solve(h, 3, x), NKS_ERR_ABORTED, "newton: monitor returns 1");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "newton: x untouched after the monitor stop");
+    expect_status(nks_newton_get_report(h, &rep), NKS_OK, "newton: report after the monitor stop");
+    expect(rep.status == NKS_ERR_ABORTED && rep.termination == NKS_TERMINATION_MONITOR_STOP,
+           "newton: report of the monitor stop");
+    expect_status(nks_newton_set_monitor(h, NULL, NULL), NKS_OK, "newton: remove the monitor");
+
+    /* A call into the handle from inside its own callback is refused; the solve goes on. */
+    newton_reset(x, &p);
+    p.reenter = h;
+    expect_status(nks_newton_solve(h, 3, x), NKS_OK, "newton: solve with a re-entrant objective");
+    expect(p.reenter_status == NKS_ERR_INVALID_STATE, "newton: get_report from inside a callback is refused");
+    expect(p.reenter_message, "newton: the re-entrant refusal leaves a message");
+    expect(newton_is_solution(x), "newton: the re-entrant solve still converges");
+
+    nks_newton_free(h);
+    nks_newton_free(NULL);
+}
+
 int main(void) {
     /* 3 x 3 tridiagonal [2 -1 0; -1 2 -1; 0 -1 2]. */
     int64_t rp[] = {0, 2, 5, 7}, ci[] = {0, 1, 0, 1, 2, 1, 2}, bad_ci[] = {0, 1, 0, 1, 3, 1, 2};
@@ -318,6 +520,7 @@ int main(void) {
     nks_csr_free(NULL);
 
     sinkhorn_errors();
+    newton_errors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

@@ -20,17 +20,32 @@
 !>       (arm 1: arms are 1-based in `choose`, `observe` and the report, the 0-based raw report
 !>       agrees); solves are checked against the recomputed true residual; a learner saved to
 !>       an array or a file loads back to the same bytes, probabilities and next choice.
-!> It also prints the layouts of `type(nks_krylov_report)` ("layout size=... field=offset") and
-!> `type(nks_sor_report)` ("sor_layout ...") for the Rust test to compare with the C structs,
-!> and ends with "N passed, M failed";
+!>   (f) the Newton minimiser (`nks_newton_t`, oracles as `bind(c)` functions reaching the
+!>       caller's object through `user_data` = `c_loc`): calls before `create` and after `free`
+!>       fail with NKS_ERR_NULL_POINTER; unknown option names and values out of range are
+!>       refused with the library's message; a solve without oracles is NKS_ERR_INVALID_STATE
+!>       and missing oracles NKS_ERR_NULL_POINTER naming them; a small extended Rosenbrock
+!>       problem converges, with the report's oracle counts equal to the caller's own;
+!>       `get_point` before any solve / of another length fails; an objective returning -3
+!>       (or 1 at the start) stops the solve with NKS_ERR_CALLBACK and the code, `x` untouched
+!>       and the last accepted point kept for `get_point`; a monitor stops it with
+!>       NKS_ERR_ABORTED (and cannot use the handle from inside: NKS_ERR_INVALID_STATE); the
+!>       combined oracle, a preconditioner and the iteration / evaluation limits report what
+!>       they did.
+!> It also prints the layouts of `type(nks_krylov_report)` ("layout size=... field=offset"),
+!> `type(nks_sor_report)` ("sor_layout ...") and `type(nks_newton_report)` ("newton_layout ...")
+!> for the Rust test to compare with the C structs, and ends with "N passed, M failed";
 !> any failure ends with `error stop`.
 module errors_support
-  use, intrinsic :: iso_c_binding, only: c_double, c_int
+  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_int32_t, c_size_t, c_ptr, c_null_ptr, c_f_pointer
+  use nksolve, only: nks_newton_report, nks_newton_get_report
   implicit none
   private
   public :: m, laplace1d, counter_t, counting_matvec, failing_matvec, failing_precond, &
     stopping_monitor, fail_code, laplace_proc, num_systems, system_feature, sequence_apply, &
     sequence_csr, system_counter_t, counting_sequence_matvec, spd_sequence_matvec, shifted_laplace_csr
+  public :: newton_problem_t, nt_value, nt_gradient, nt_value_gradient, nt_hessian_vector, nt_precond, &
+    nt_monitor
 
   !> Size of the 1D test problem.
   integer, parameter :: m = 20
@@ -53,6 +68,27 @@ module errors_support
   !> Feature (and convection strength) of each system; SKR order from system 1: 1, 4, 2, 3.
   real(c_double), parameter :: system_feature(num_systems) = &
     [0.30_c_double, 0.10_c_double, 0.45_c_double, 0.22_c_double]
+
+  !> The caller's object behind the `user_data` of the Newton test oracles (extended
+  !> Rosenbrock): its own counts of the oracle calls, the objective call that fails with
+  !> `fail_code` (-1: none), the iteration at which the monitor stops the solve (-1: never), what
+  !> the monitor saw, and the handle the monitor tries to use from inside the solve.
+  type :: newton_problem_t
+    integer :: value_calls = 0
+    integer :: gradient_calls = 0
+    integer :: value_gradient_calls = 0
+    integer :: hessian_vector_calls = 0
+    integer :: precond_calls = 0
+    integer :: fail_at = -1
+    integer(c_int) :: fail_code = 0
+    integer :: monitor_calls = 0
+    integer :: stop_at = -1
+    integer(c_size_t) :: last_iteration = 0
+    logical :: increasing = .true.
+    integer(c_size_t) :: monitor_n = 0
+    type(c_ptr) :: handle = c_null_ptr
+    integer(c_int32_t) :: reentry_status = 0
+  end type newton_problem_t
 
   !> Context of a sequence operator: operator applications per system (1-based), and the
   !> system whose first application fails with `code` (0: none).
@@ -234,6 +270,126 @@ contains
     end subroutine put
   end subroutine shifted_laplace_csr
 
+  !> Extended Rosenbrock f(x) into `f`; counts the call; returns `fail_code` on call `fail_at`.
+  function nt_value(x, n, f, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(out) :: f
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(newton_problem_t), pointer :: p
+    integer(c_size_t) :: k
+    call c_f_pointer(user_data, p)
+    p%value_calls = p%value_calls + 1
+    f = 0.0_c_double
+    code = 0
+    if (p%value_calls == p%fail_at) then
+      code = p%fail_code
+      return
+    end if
+    do k = 1, n, 2
+      f = f + 100.0_c_double*(x(k + 1) - x(k)**2)**2 + (1.0_c_double - x(k))**2
+    end do
+  end function nt_value
+
+  !> The gradient of extended Rosenbrock; counts the call.
+  function nt_gradient(x, n, g, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(out) :: g(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(newton_problem_t), pointer :: p
+    integer(c_size_t) :: k
+    call c_f_pointer(user_data, p)
+    p%gradient_calls = p%gradient_calls + 1
+    do k = 1, n, 2
+      g(k) = -400.0_c_double*x(k)*(x(k + 1) - x(k)**2) - 2.0_c_double*(1.0_c_double - x(k))
+      g(k + 1) = 200.0_c_double*(x(k + 1) - x(k)**2)
+    end do
+    code = 0
+  end function nt_gradient
+
+  !> Value and gradient at once (the combined oracle); counts the call.
+  function nt_value_gradient(x, n, f, g, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(out) :: f
+    real(c_double), intent(out) :: g(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(newton_problem_t), pointer :: p
+    integer(c_size_t) :: k
+    call c_f_pointer(user_data, p)
+    p%value_gradient_calls = p%value_gradient_calls + 1
+    f = 0.0_c_double
+    do k = 1, n, 2
+      f = f + 100.0_c_double*(x(k + 1) - x(k)**2)**2 + (1.0_c_double - x(k))**2
+      g(k) = -400.0_c_double*x(k)*(x(k + 1) - x(k)**2) - 2.0_c_double*(1.0_c_double - x(k))
+      g(k + 1) = 200.0_c_double*(x(k + 1) - x(k)**2)
+    end do
+    code = 0
+  end function nt_value_gradient
+
+  !> The Hessian-vector product of extended Rosenbrock; counts the call.
+  function nt_hessian_vector(x, v, n, hv, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(in) :: v(n)
+    real(c_double), intent(out) :: hv(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(newton_problem_t), pointer :: p
+    integer(c_size_t) :: k
+    call c_f_pointer(user_data, p)
+    p%hessian_vector_calls = p%hessian_vector_calls + 1
+    do k = 1, n, 2
+      hv(k) = (1200.0_c_double*x(k)**2 - 400.0_c_double*x(k + 1) + 2.0_c_double)*v(k) - 400.0_c_double*x(k)*v(k + 1)
+      hv(k + 1) = -400.0_c_double*x(k)*v(k) + 200.0_c_double*v(k + 1)
+    end do
+    code = 0
+  end function nt_hessian_vector
+
+  !> A positive diagonal preconditioner (|H(x)_kk| + 1); counts the call.
+  function nt_precond(x, r, n, z, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(in) :: r(n)
+    real(c_double), intent(out) :: z(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(newton_problem_t), pointer :: p
+    integer(c_size_t) :: k
+    call c_f_pointer(user_data, p)
+    p%precond_calls = p%precond_calls + 1
+    do k = 1, n, 2
+      z(k) = r(k)/(abs(1200.0_c_double*x(k)**2 - 400.0_c_double*x(k + 1) + 2.0_c_double) + 1.0_c_double)
+      z(k + 1) = r(k + 1)/201.0_c_double
+    end do
+    code = 0
+  end function nt_precond
+
+  !> Records the iterations and the point's length it sees, tries to read the report of the
+  !> handle that is solving (refused), and stops the solve at iteration `stop_at`.
+  function nt_monitor(report, x, n, user_data) bind(c) result(code)
+    type(nks_newton_report), intent(in) :: report
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(newton_problem_t), pointer :: p
+    type(nks_newton_report) :: inner
+    call c_f_pointer(user_data, p)
+    p%monitor_calls = p%monitor_calls + 1
+    p%increasing = p%increasing .and. report%iterations > p%last_iteration .and. report%status == 0
+    p%last_iteration = report%iterations
+    p%monitor_n = n
+    if (size(x) /= int(n)) p%increasing = .false.
+    p%reentry_status = nks_newton_get_report(p%handle, inner)
+    code = 0
+    if (int(report%iterations) == p%stop_at) code = 1
+  end function nt_monitor
+
 end module errors_support
 
 program errors
@@ -255,6 +411,7 @@ program errors
   call test_sequences()
   call test_recycled_state()
   call test_sor_bandit()
+  call test_newton()
 
   write (*, '(i0,a,i0,a)') passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
@@ -290,6 +447,7 @@ contains
   subroutine print_layout()
     type(nks_krylov_report), target :: r
     type(nks_sor_report), target :: sor
+    type(nks_newton_report), target :: nr
     type(c_ptr) :: b
     b = c_loc(r)
     write (*, '(a,18(a,i0))') 'layout', ' size=', c_sizeof(r), &
@@ -313,6 +471,24 @@ contains
       ' iterations=', offset(b, c_loc(sor%iterations)), ' cost=', offset(b, c_loc(sor%cost)), &
       ' initial_residual_norm=', offset(b, c_loc(sor%initial_residual_norm)), &
       ' residual_norm=', offset(b, c_loc(sor%residual_norm)), ' seconds=', offset(b, c_loc(sor%seconds))
+    b = c_loc(nr)
+    write (*, '(a,23(a,i0))') 'newton_layout', ' size=', c_sizeof(nr), &
+      ' status=', offset(b, c_loc(nr%status)), ' termination=', offset(b, c_loc(nr%termination)), &
+      ' method=', offset(b, c_loc(nr%method)), ' iterations=', offset(b, c_loc(nr%iterations)), &
+      ' accepted_steps=', offset(b, c_loc(nr%accepted_steps)), ' value_calls=', offset(b, c_loc(nr%value_calls)), &
+      ' gradient_calls=', offset(b, c_loc(nr%gradient_calls)), &
+      ' value_gradient_calls=', offset(b, c_loc(nr%value_gradient_calls)), &
+      ' hessian_vector_calls=', offset(b, c_loc(nr%hessian_vector_calls)), &
+      ' preconditioner_calls=', offset(b, c_loc(nr%preconditioner_calls)), &
+      ' cg_iterations=', offset(b, c_loc(nr%cg_iterations)), &
+      ' hessian_refreshes=', offset(b, c_loc(nr%hessian_refreshes)), &
+      ' rejected_steps=', offset(b, c_loc(nr%rejected_steps)), &
+      ' failed_evaluations=', offset(b, c_loc(nr%failed_evaluations)), &
+      ' callback_code=', offset(b, c_loc(nr%callback_code)), ' initial_value=', offset(b, c_loc(nr%initial_value)), &
+      ' value=', offset(b, c_loc(nr%value)), &
+      ' initial_gradient_norm=', offset(b, c_loc(nr%initial_gradient_norm)), &
+      ' gradient_norm=', offset(b, c_loc(nr%gradient_norm)), ' step_norm=', offset(b, c_loc(nr%step_norm)), &
+      ' parameter=', offset(b, c_loc(nr%parameter)), ' seconds=', offset(b, c_loc(nr%seconds))
   end subroutine print_layout
 
   subroutine test_version_and_strings()
@@ -1191,6 +1367,240 @@ contains
     end do
   end function same_distributions
 
+
+  !> (f) The Newton minimiser: error paths, oracle failures, the monitor, the combined oracle, a
+  !> preconditioner and the limits, on extended Rosenbrock with n = 6 from (-1.2, 1, ...).
+  subroutine test_newton()
+    use, intrinsic :: ieee_arithmetic, only: ieee_is_nan, ieee_is_finite
+    integer, parameter :: n = 6
+    type(nks_newton_t) :: opt, empty, other
+    type(nks_newton_report) :: r
+    type(newton_problem_t), target :: prob
+    real(c_double) :: x(n), start(n), y(n), short(n - 1), last(n)
+    integer(c_int32_t) :: s
+    integer :: i
+
+    do i = 1, n
+      start(i) = merge(-1.2_c_double, 1.0_c_double, mod(i, 2) == 1)
+    end do
+
+    ! Before create: every call fails with NKS_ERR_NULL_POINTER and writes nothing.
+    call check(.not. opt%is_created(), 'newton: a new object holds no minimiser')
+    call opt%set_option('gatol', 1.0e-6_c_double, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. len(opt%last_error()) > 0, &
+               'newton: set_option before create: NKS_ERR_NULL_POINTER')
+    x = start
+    s = opt%solve(x)
+    call check(s == NKS_ERR_NULL_POINTER .and. all(same(x, start)), &
+               'newton: solve before create: NKS_ERR_NULL_POINTER, x untouched')
+    call opt%get_report(r, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'newton: get_report before create: NKS_ERR_NULL_POINTER')
+    call opt%set_oracles(nt_value, nt_gradient, nt_hessian_vector, c_loc(prob), stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'newton: set_oracles before create: NKS_ERR_NULL_POINTER')
+
+    ! Options.
+    call opt%create()
+    call check(opt%is_created(), 'newton: create')
+    call check(same(opt%get_option('gatol'), 1.0e-8_c_double), 'newton: default gatol 1e-8')
+    call check(same(opt%get_option('max_iterations'), 1000.0_c_double), 'newton: default max_iterations 1000')
+    call check(same(opt%get_option('method'), real(NKS_NEWTON_TRUST_REGION, c_double)), &
+               'newton: default method trust region')
+    call opt%set_option('tolerance', 1.0e-6_c_double, stat=s)
+    call check(s == NKS_ERR_UNKNOWN_OPTION, 'newton: unknown option: NKS_ERR_UNKNOWN_OPTION')
+    call check(index(opt%last_error(), 'gatol') > 0 .and. index(opt%last_error(), 'lazy_period') > 0, &
+               'newton: unknown option: the message lists the names: '//opt%last_error())
+    call check(ieee_is_nan(opt%get_option('tolerance', stat=s)) .and. s == NKS_ERR_UNKNOWN_OPTION, &
+               'newton: get_option of an unknown name: NaN and NKS_ERR_UNKNOWN_OPTION')
+    call opt%set_option('gatol', -1.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. same(opt%get_option('gatol'), 1.0e-8_c_double), &
+               'newton: gatol = -1: NKS_ERR_INVALID_ARGUMENT, the option keeps its value')
+    call opt%set_option('method', 9.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'newton: method = 9: NKS_ERR_INVALID_ARGUMENT')
+
+    ! Before any solve: the report says so, there is no point, and there are no oracles.
+    call opt%get_report(r)
+    call check(r%termination == NKS_TERMINATION_NOT_STARTED, 'newton: report before any solve: not started')
+    y = 7.0_c_double
+    call opt%get_point(y, stat=s)
+    call check(s == NKS_ERR_INVALID_STATE .and. all(same(y, 7.0_c_double)), &
+               'newton: get_point before any solve: NKS_ERR_INVALID_STATE, y untouched')
+    x = start
+    s = opt%solve(x)
+    call check(s == NKS_ERR_INVALID_STATE .and. all(same(x, start)), &
+               'newton: solve without oracles: NKS_ERR_INVALID_STATE, x untouched')
+    call check(index(opt%last_error(), 'nks_newton_set_oracles') > 0, &
+               'newton: no oracles: the message says what to call: '// &
+               opt%last_error())
+
+    ! Missing oracles are named (friendly and raw layers).
+    call opt%set_oracles(nt_value, nt_gradient, user_data=c_loc(prob), stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. index(opt%last_error(), 'hessian_vector') > 0, &
+               'newton: no hessian_vector: NKS_ERR_NULL_POINTER naming it: '//opt%last_error())
+    call opt%set_oracles(objective=nt_value, hessian_vector=nt_hessian_vector, user_data=c_loc(prob), stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. index(opt%last_error(), 'gradient') > 0, &
+               'newton: no gradient: NKS_ERR_NULL_POINTER naming it: '//opt%last_error())
+    s = nks_newton_set_oracles(opt%c_handle(), c_null_funptr, c_funloc(nt_gradient), c_null_funptr, &
+                               c_funloc(nt_hessian_vector), c_loc(prob))
+    call check(s == NKS_ERR_NULL_POINTER .and. index(nks_last_error(), 'objective') > 0, &
+               'newton: raw set_oracles without an objective: NKS_ERR_NULL_POINTER naming it')
+    x = start
+    s = opt%solve(x)
+    call check(s == NKS_ERR_INVALID_STATE, 'newton: refused set_oracles calls set nothing')
+
+    ! A solve that converges; the report counts what the caller's own object counted.
+    call opt%set_oracles(nt_value, nt_gradient, nt_hessian_vector, c_loc(prob))
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_OK .and. r%status == NKS_OK, 'newton: extended Rosenbrock converges')
+    call check(r%termination == NKS_TERMINATION_CONVERGED_ATOL .and. r%gradient_norm <= 1.0e-8_c_double, &
+               'newton: converged by gatol')
+    call check(maxval(abs(x - 1.0_c_double)) <= 1.0e-6_c_double, 'newton: x is the minimiser (1, ..., 1)')
+    call check(r%method == NKS_NEWTON_TRUST_REGION .and. r%callback_code == 0, &
+               'newton: report method, no callback code')
+    call check(abs(r%initial_value - 72.6_c_double) <= 1.0e-12_c_double, &
+               'newton: report initial_value = f(start) = 72.6')
+    call check(r%value <= 1.0e-14_c_double .and. r%initial_gradient_norm > r%gradient_norm, &
+               'newton: report value, norms')
+    call check(int(r%value_calls) == prob%value_calls .and. int(r%gradient_calls) == prob%gradient_calls .and. &
+               int(r%hessian_vector_calls) == prob%hessian_vector_calls .and. r%value_gradient_calls == 0, &
+               'newton: the report counts the calls the caller''s object saw (user_data is its c_loc)')
+    call check(r%accepted_steps >= 1 .and. r%accepted_steps <= r%iterations .and. r%cg_iterations >= 1, &
+               'newton: accepted steps <= iterations, CG iterations')
+    y = 0.0_c_double
+    call opt%get_point(y)
+    call check(all(same(y, x)), 'newton: get_point after a solve: the returned x')
+    short = 7.0_c_double
+    call opt%get_point(short, stat=s)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. all(same(short, 7.0_c_double)), &
+               'newton: get_point of n - 1 entries: NKS_ERR_DIMENSION_MISMATCH, untouched')
+    call check(index(opt%last_error(), '5') > 0 .and. index(opt%last_error(), '6') > 0, &
+               'newton: the n mismatch message names both lengths: '//opt%last_error())
+
+    ! An objective aborting with -3 on its 5th call: NKS_ERR_CALLBACK, the code, x untouched;
+    ! the last accepted point stays readable.
+    prob = newton_problem_t(fail_at=5, fail_code=-3_c_int)
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_ERR_CALLBACK .and. r%status == NKS_ERR_CALLBACK, &
+               'newton: objective returning -3: NKS_ERR_CALLBACK')
+    call check(r%callback_code == -3 .and. r%termination == NKS_TERMINATION_CALLBACK_FAILED, &
+               'newton: objective returning -3: callback_code -3, termination CALLBACK_FAILED')
+    call check(all(same(x, start)), 'newton: objective returning -3: x untouched')
+    call check(prob%value_calls == 5, 'newton: no objective call after the failing one')
+    call check(index(opt%last_error(), '-3') > 0, 'newton: the message names the code: '//opt%last_error())
+    last = 0.0_c_double
+    call opt%get_point(last, stat=s)
+    call check(s == NKS_OK .and. all(ieee_is_finite(last)), &
+               'newton: get_point after the abort: the last accepted point')
+    ! ... and refusing (code 1) the starting point is an error too.
+    prob = newton_problem_t(fail_at=1, fail_code=1_c_int)
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_ERR_CALLBACK .and. r%callback_code == 1 .and. all(same(x, start)), &
+               'newton: objective refusing the start: NKS_ERR_CALLBACK, code 1, x untouched')
+    ! A refused trial point (code 1 later on) is not: the solver shrinks its step.
+    prob = newton_problem_t(fail_at=4, fail_code=1_c_int)
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_OK .and. r%failed_evaluations == 1, &
+               'newton: one refused trial point: converges, failed_evaluations 1')
+
+    ! A NaN in x and n = 0 are refused before any oracle runs.
+    prob = newton_problem_t()
+    x = start
+    x(3) = ieee_nan()
+    s = opt%solve(x)
+    call check(s == NKS_ERR_NON_FINITE .and. prob%value_calls == 0, &
+               'newton: NaN in x: NKS_ERR_NON_FINITE, no oracle call')
+    s = opt%solve(x(1:0))
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'newton: n = 0: NKS_ERR_INVALID_ARGUMENT')
+
+    ! A monitor that stops at iteration 3; from inside, the handle refuses to be used.
+    prob = newton_problem_t(stop_at=3)
+    prob%handle = opt%c_handle()
+    call opt%set_monitor(nt_monitor, c_loc(prob))
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_ERR_ABORTED .and. r%termination == NKS_TERMINATION_MONITOR_STOP, &
+               'newton: monitor stop: NKS_ERR_ABORTED, termination MONITOR_STOP')
+    call check(prob%monitor_calls == 3 .and. prob%last_iteration == 3 .and. prob%increasing, &
+               'newton: the monitor saw iterations 1, 2, 3 with status 0')
+    call check(prob%monitor_n == n, 'newton: the monitor receives the point (n entries)')
+    call check(prob%reentry_status == NKS_ERR_INVALID_STATE, &
+               'newton: the handle used from its monitor: NKS_ERR_INVALID_STATE')
+    call check(all(same(x, start)), 'newton: monitor stop: x untouched')
+    call opt%get_point(last)
+    call check(.not. all(same(last, start)), 'newton: monitor stop: get_point has the point reached')
+    call opt%clear_monitor()
+    prob = newton_problem_t()
+    s = opt%solve(x)
+    call check(s == NKS_OK .and. prob%monitor_calls == 0, 'newton: cleared monitor: converges, monitor not called')
+
+    ! The combined oracle alone.
+    call opt%set_oracles(hessian_vector=nt_hessian_vector, objective_gradient=nt_value_gradient, user_data=c_loc(prob))
+    prob = newton_problem_t()
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_OK .and. maxval(abs(x - 1.0_c_double)) <= 1.0e-6_c_double, 'newton: combined oracle: converges')
+    call check(r%value_calls == 0 .and. r%gradient_calls == 0 .and. r%value_gradient_calls > 0 .and. &
+               int(r%value_gradient_calls) == prob%value_gradient_calls .and. prob%value_calls == 0, &
+               'newton: combined oracle: only value_gradient calls')
+
+    ! A preconditioner with its own user_data; removing it.
+    call opt%set_oracles(nt_value, nt_gradient, nt_hessian_vector, c_loc(prob))
+    call opt%set_preconditioner(nt_precond, c_loc(prob))
+    prob = newton_problem_t()
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_OK .and. r%preconditioner_calls > 0 .and. int(r%preconditioner_calls) == prob%precond_calls, &
+               'newton: preconditioner: converges, preconditioner_calls = the caller''s count')
+    call opt%clear_preconditioner()
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_OK .and. r%preconditioner_calls == 0, 'newton: cleared preconditioner: not called')
+
+    ! Line search, then the iteration and evaluation limits: usable, unconverged results.
+    call opt%set_option('method', real(NKS_NEWTON_LINE_SEARCH, c_double))
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_OK .and. r%method == NKS_NEWTON_LINE_SEARCH, &
+               'newton: line search converges, the report says so')
+    call opt%set_option('max_iterations', 2.0_c_double)
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_MAX_ITERATIONS .and. r%termination == NKS_TERMINATION_MAX_ITERATIONS .and. r%iterations == 2, &
+               'newton: max_iterations 2: NKS_MAX_ITERATIONS after 2 iterations')
+    call check(.not. all(same(x, start)) .and. all(ieee_is_finite(x)), &
+               'newton: max_iterations: x holds the point reached')
+    call opt%set_option('max_iterations', 1000.0_c_double)
+    call opt%set_option('max_evaluations', 5.0_c_double)
+    x = start
+    s = opt%solve(x)
+    call opt%get_report(r)
+    call check(s == NKS_MAX_ITERATIONS .and. r%termination == NKS_TERMINATION_MAX_EVALUATIONS, &
+               'newton: max_evaluations 5: NKS_MAX_ITERATIONS, termination MAX_EVALUATIONS')
+
+    ! Copying and freeing.
+    other = empty
+    call check(.not. other%is_created(), 'newton: assigning an object that holds no minimiser')
+    call nks_newton_free(c_null_ptr)
+    call opt%free()
+    call opt%free()
+    call check(.not. opt%is_created(), 'newton: free twice')
+    s = opt%solve(x)
+    call check(s == NKS_ERR_NULL_POINTER, 'newton: solve after free: NKS_ERR_NULL_POINTER')
+    call opt%get_point(y, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'newton: get_point after free: NKS_ERR_NULL_POINTER')
+    call empty%free()
+  end subroutine test_newton
 
   !> A quiet NaN.
   function ieee_nan() result(v)

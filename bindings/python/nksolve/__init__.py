@@ -36,6 +36,12 @@ Entropic optimal transport between two point clouds (one point per row) or from 
     P = sk.plan_dense()                                # (n, m); sk.plan_sparse(1e-6): rows, cols, values
     f, g = sk.solve_dense(a, b, C)                     # C: (n, m), Fortran order passes without copy
 
+Unconstrained minimisation with Newton-type methods and Python oracles (scipy's conventions)::
+
+    nt = nksolve.Newton(method="trust_region", gatol=1e-8)   # or "line_search", "lazy", ...
+    x, report = nt.minimize(x0, fun, jac, hessp)              # hessp(x, v) -> H(x) @ v
+    report.converged, report.iterations, report.hessian_vector_calls
+
 Conventions
 -----------
 * Indices are 0-based, as in the C API: system indices of sequences, SOR-bandit arms, the rows
@@ -45,9 +51,9 @@ Conventions
 * A solve that finishes without reaching the tolerance (iteration or time limit, stagnation) does
   NOT raise: it returns the solver's last iterate with ``report.status`` > 0 and
   ``report.converged == False``. Check ``report.converged``.
-* Python callbacks (matvec, preconditioner, monitor) run on the thread that called
-  :meth:`Krylov.solve`. An exception raised inside one stops the solve and is re-raised by
-  :meth:`Krylov.solve` itself (its ``__context__`` is the library's :class:`NKSolveError`);
+* Python callbacks (matvec, preconditioner, monitor; the oracles of :meth:`Newton.minimize`)
+  run on the thread that called :meth:`Krylov.solve` (:meth:`Newton.minimize`). An exception
+  raised inside one stops the solve and is re-raised by :meth:`Krylov.solve` itself (its ``__context__`` is the library's :class:`NKSolveError`);
   nothing is ever propagated through the C library.
 * The shared library is found through the ``NKSOLVE_LIBRARY`` environment variable if set, else
   in the repository's ``target/release`` and ``target/release/deps``, else by
@@ -84,6 +90,10 @@ __all__ = [
     "OtMethod",
     "Sinkhorn",
     "SinkhornReport",
+    "NewtonMethod",
+    "Newton",
+    "NewtonReport",
+    "CannotEvaluate",
     "set_num_threads",
     "get_num_threads",
     "version",
@@ -158,6 +168,10 @@ class Termination(enum.IntEnum):
     CALLBACK_FAILED = 7  #: A matvec or preconditioner callback failed (see callback_code).
     NON_FINITE = 8  #: A NaN or infinity appeared.
     BREAKDOWN = 9  #: The method broke down (e.g. CG on an indefinite operator).
+    CONVERGED_STEP = 10  #: Newton: an accepted step was below ``xtol``.
+    CONVERGED_FTOL = 11  #: Newton: an accepted step changed ``f`` by less than ``ftol``.
+    #: Newton: the oracle-call limit ``max_evaluations`` was reached (status ``MAX_ITERATIONS``).
+    MAX_EVALUATIONS = 12
 
 
 def _enum_or_int(cls, value):
@@ -1886,3 +1900,479 @@ class Sinkhorn(_Handle):
         method = self.method
         name = method.name.lower() if isinstance(method, OtMethod) else method
         return f"<nksolve.Sinkhorn method={name} eps={self.eps:g}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Unconstrained minimisation (Newton-type methods with Python oracles)
+# ---------------------------------------------------------------------------------------------
+
+
+class NewtonMethod(enum.IntEnum):
+    """The methods of :class:`Newton` (``nks_newton_method``); option ``method`` also takes
+    their names in lower case (``"trust_region"``, ``"line_search"``, ``"lazy"``, ``"damped"``,
+    ``"gradient_regularized"``)."""
+
+    #: Trust-region Newton-CG (Steihaug-Toint truncated CG), the default.
+    TRUST_REGION = 0
+    #: Line-search Newton-CG (Eisenstat-Walker forcing; Armijo or strong Wolfe, option
+    #: ``line_search``).
+    LINE_SEARCH = 1
+    #: Lazy-Hessian Newton: the Hessian is sampled every ``lazy_period`` steps (``lazy_rank``
+    #: Lanczos vectors) and reused; cubic or gradient regularisation.
+    LAZY = 2
+    #: Damped Newton with the AICN step size (for convex ``f``; option ``lipschitz``).
+    DAMPED = 3
+    #: Gradient-regularised Newton (Gradient-Normalized Smoothness; option ``gamma``).
+    GRADIENT_REGULARIZED = 4
+
+
+_NEWTON_METHODS = {m.name.lower(): m for m in NewtonMethod}
+
+
+class CannotEvaluate(Exception):
+    """Raise inside an oracle of :meth:`Newton.minimize` (``fun``, ``jac``, ``fun_and_jac``,
+    ``hessp``, ``preconditioner``) to say "this point cannot be evaluated" (outside the domain,
+    a simulation that does not run there).
+
+    The solver then rejects the trial point and shrinks its step or trust radius, as it does
+    for a NaN or infinite result (returning ``nan`` is equivalent for ``fun``), and counts it
+    in ``report.failed_evaluations``. At the starting point nothing can be shrunk: the solve
+    raises :class:`NKSolveError` with status ``CALLBACK`` (``report.callback_code == 1``),
+    whose ``__cause__`` is this exception. In ``hessp`` it stops the inner CG early; in
+    ``preconditioner`` that CG iteration runs unpreconditioned. Any OTHER exception stops the
+    solve and is re-raised by :meth:`Newton.minimize`.
+    """
+
+
+@dataclass(frozen=True)
+class NewtonReport:
+    """What a :meth:`Newton.minimize` did (mirror of ``nks_newton_report``;
+    :func:`dataclasses.asdict` turns it into a ``dict``).
+
+    Passed to the ``callback`` of :meth:`Newton.minimize` after every iteration too; there
+    ``status`` is ``OK`` and ``termination`` is ``NOT_STARTED``, and the counters, ``value``
+    and ``gradient_norm`` are those of the running solve.
+    """
+
+    status: Status  #: The status the solve returned.
+    #: Why it stopped: ``CONVERGED_ATOL`` (``||g|| <= gatol``), ``CONVERGED_RTOL``
+    #: (``||g|| <= grtol ||g0||``), ``CONVERGED_STEP`` (``xtol``), ``CONVERGED_FTOL``
+    #: (``ftol``), ``MAX_ITERATIONS``, ``MAX_EVALUATIONS``, ``TIME_LIMIT``, ``STAGNATION``,
+    #: ``MONITOR_STOP``, ``CALLBACK_FAILED`` or ``NON_FINITE``; ``NOT_STARTED`` before the
+    #: first solve.
+    termination: Termination
+    method: NewtonMethod  #: The method that ran.
+    iterations: int  #: Outer iterations, rejected trial steps included.
+    accepted_steps: int  #: Accepted steps.
+    value_calls: int  #: ``fun`` calls.
+    gradient_calls: int  #: ``jac`` calls.
+    value_gradient_calls: int  #: ``fun_and_jac`` calls.
+    hessian_vector_calls: int  #: ``hessp`` calls.
+    preconditioner_calls: int  #: ``preconditioner`` calls.
+    cg_iterations: int  #: Inner CG / Lanczos iterations over all steps.
+    hessian_refreshes: int  #: Lazy Hessian: times the Hessian was sampled.
+    rejected_steps: int  #: Trial points rejected (ratio, decrease test, line-search backtracks).
+    #: Trial points an oracle could not evaluate (:class:`CannotEvaluate`, NaN or infinity),
+    #: which made the solver shrink its step.
+    failed_evaluations: int
+    callback_code: int  #: The code of the oracle that stopped the solve (0 if none; -1: it raised).
+    initial_value: float  #: ``f`` at the start.
+    value: float  #: ``f`` at the returned point.
+    initial_gradient_norm: float  #: ``||g||`` at the start.
+    gradient_norm: float  #: ``||g||`` at the returned point.
+    step_norm: float  #: Length of the last accepted step.
+    #: The method's adaptive parameter at the end: trust radius, lazy ``M``, AICN ``L`` or ``gamma``.
+    parameter: float
+    seconds: float  #: Wall-clock seconds.
+
+    @property
+    def converged(self) -> bool:
+        """``True`` when a tolerance test passed (``gatol``, ``grtol``, ``xtol`` or ``ftol``)."""
+        return self.termination in (Termination.CONVERGED_ATOL, Termination.CONVERGED_RTOL,
+                                    Termination.CONVERGED_STEP, Termination.CONVERGED_FTOL)
+
+    @classmethod
+    def _from_c(cls, r: _lib.nks_newton_report) -> "NewtonReport":
+        return cls(
+            status=_enum_or_int(Status, r.status),
+            termination=_enum_or_int(Termination, r.termination),
+            method=_enum_or_int(NewtonMethod, r.method),
+            iterations=int(r.iterations),
+            accepted_steps=int(r.accepted_steps),
+            value_calls=int(r.value_calls),
+            gradient_calls=int(r.gradient_calls),
+            value_gradient_calls=int(r.value_gradient_calls),
+            hessian_vector_calls=int(r.hessian_vector_calls),
+            preconditioner_calls=int(r.preconditioner_calls),
+            cg_iterations=int(r.cg_iterations),
+            hessian_refreshes=int(r.hessian_refreshes),
+            rejected_steps=int(r.rejected_steps),
+            failed_evaluations=int(r.failed_evaluations),
+            callback_code=int(r.callback_code),
+            initial_value=float(r.initial_value),
+            value=float(r.value),
+            initial_gradient_norm=float(r.initial_gradient_norm),
+            gradient_norm=float(r.gradient_norm),
+            step_norm=float(r.step_norm),
+            parameter=float(r.parameter),
+            seconds=float(r.seconds),
+        )
+
+
+class _NewtonSlot(_ErrorSlot):
+    """The first exception an oracle raised during one solve, and the last
+    :class:`CannotEvaluate` (the cause of a failure at the starting point)."""
+
+    __slots__ = ("refused",)
+
+    def __init__(self):
+        super().__init__()
+        self.refused = None
+
+
+def _view(ptr, n: int) -> np.ndarray:
+    """A read-only numpy view (no copy) of the library's vector ``ptr[0:n]``, valid only during
+    the callback."""
+    a = np.ctypeslib.as_array(ptr, shape=(n,))
+    a.flags.writeable = False
+    return a
+
+
+def _scalar(kind: str, value) -> float:
+    """An oracle's value as a float (NaN and infinity pass: the solver treats them as "cannot
+    evaluate")."""
+    if value is None:
+        raise TypeError(f"the {kind} callback returned None; it must return f(x) as a float")
+    v = np.asarray(value, dtype=np.float64)
+    if v.size != 1:
+        raise ValueError(f"the {kind} callback returned an array of shape {v.shape}; it must return a scalar")
+    return float(v.reshape(()))
+
+
+def _store(kind: str, value, out, n: int) -> None:
+    """Copies an oracle's vector result into the library's output ``out[0:n]``."""
+    if value is None:
+        raise TypeError(f"the {kind} callback returned None; it must return a vector of length {n}")
+    y = np.asarray(value, dtype=np.float64)
+    if y.shape != (n,):
+        raise ValueError(f"the {kind} callback returned an array of shape {y.shape}; expected ({n},)")
+    np.ctypeslib.as_array(out, shape=(n,))[:] = y
+
+
+def _guarded(cfunc_type, body: Callable, slot: _NewtonSlot):
+    """``cfunc_type(body)`` returning 0 when ``body`` returns, 1 when it raises
+    :class:`CannotEvaluate`, and -1 (the exception kept in ``slot``, re-raised after the solve)
+    for any other exception, KeyboardInterrupt included: nothing propagates into the library."""
+
+    def trampoline(*args):
+        try:
+            body(*args)
+            return 0
+        except CannotEvaluate as e:
+            slot.refused = e
+            return 1
+        except BaseException as e:  # noqa: BLE001 -- nothing may cross into the library
+            slot.store(e)
+            return -1
+
+    return cfunc_type(trampoline)
+
+
+def _newton_trampolines(fun, jac, hessp, fun_and_jac, preconditioner, slot: _NewtonSlot):
+    """The C callbacks of one :meth:`Newton.minimize`: ``(objective, gradient,
+    objective_gradient, hessian_vector, preconditioner)``, NULL where the Python one is None."""
+
+    def objective(x, n, f, _ud):
+        f[0] = _scalar("fun", fun(_view(x, n)))
+
+    def gradient(x, n, g, _ud):
+        _store("jac", jac(_view(x, n)), g, n)
+
+    def objective_gradient(x, n, f, g, _ud):
+        result = fun_and_jac(_view(x, n))
+        try:
+            value, grad = result
+        except (TypeError, ValueError):
+            raise TypeError("the fun_and_jac callback must return a pair (f, g)") from None
+        # The value is written only once the gradient is known good.
+        value = _scalar("fun_and_jac", value)
+        _store("fun_and_jac", grad, g, n)
+        f[0] = value
+
+    def hessian_vector(x, v, n, hv, _ud):
+        _store("hessp", hessp(_view(x, n), _view(v, n)), hv, n)
+
+    def precondition(x, r, n, z, _ud):
+        _store("preconditioner", preconditioner(_view(x, n), _view(r, n)), z, n)
+
+    def make(cfunc_type, python, body):
+        return _guarded(cfunc_type, body, slot) if python is not None else cfunc_type()
+
+    return (
+        make(_lib.nks_newton_objective_fn, fun, objective),
+        make(_lib.nks_newton_gradient_fn, jac, gradient),
+        make(_lib.nks_newton_objective_gradient_fn, fun_and_jac, objective_gradient),
+        make(_lib.nks_newton_hessian_vector_fn, hessp, hessian_vector),
+        make(_lib.nks_newton_precond_fn, preconditioner, precondition),
+    )
+
+
+def _newton_monitor_trampoline(callback: Callable, slot: _NewtonSlot):
+    """A C ``nks_newton_monitor_fn`` calling ``callback(x, report)``: a true result stops the
+    solve (``ABORTED``); an exception stops it and is re-raised after the solve."""
+
+    def trampoline(report_ptr, x, n, _ud):
+        try:
+            return 1 if callback(_view(x, n), NewtonReport._from_c(report_ptr.contents)) else 0
+        except BaseException as e:  # noqa: BLE001 -- CannotEvaluate included: it means nothing here
+            slot.store(e)
+            return -1
+
+    return _lib.nks_newton_monitor_fn(trampoline)
+
+
+class Newton(_Handle):
+    """Unconstrained minimisation of a smooth ``f: R^n -> R`` by Newton-type methods that need
+    only Hessian-vector products (``nks_newton``). Use one handle from one thread at a time.
+
+    The oracles follow :func:`scipy.optimize.minimize`: ``fun(x) -> float``,
+    ``jac(x) -> array``, ``hessp(x, v) -> array`` (``H(x) @ v``); see :meth:`minimize`.
+
+    Args:
+        method: ``"trust_region"`` (default), ``"line_search"``, ``"lazy"``, ``"damped"``,
+            ``"gradient_regularized"`` (or a :class:`NewtonMethod` or its code).
+        **options: options set by name with :meth:`set_option`, in the order given (e.g.
+            ``gatol=1e-10, max_iterations=200, initial_radius=10``).
+
+    Raises:
+        NKSolveError: ``UNKNOWN_OPTION`` for an unknown option name (the message lists the
+            names), ``INVALID_ARGUMENT`` for a bad value (the message names the option and its
+            range).
+    """
+
+    _free_fn = "nks_newton_free"
+
+    def __init__(self, method: Union[str, NewtonMethod, int, None] = None, **options):
+        self._h = None
+        self._slot = _NewtonSlot()
+        # The CFUNCTYPE objects the library holds pointers to, kept alive until replaced by the
+        # next minimize (the library never calls them outside a solve, but keeps the pointers).
+        self._callbacks = {}
+        self._point_n = None  # n of the last solve that started (for point())
+        h = _lib.nks_newton_p()
+        _check(_lib.nks_newton_new(ctypes.byref(h)), "nks_newton_new")
+        self._h = h
+        if method is not None:
+            self.set_option("method", method)
+        for name, value in options.items():
+            self.set_option(name, value)
+
+    def _after_close(self) -> None:
+        self._callbacks = {}
+
+    # -- options -------------------------------------------------------------------------------
+
+    def set_option(self, name: str, value) -> None:
+        """Sets an option by name (``nks_newton_set_option``):
+
+        * ``"method"``: a :class:`NewtonMethod`, its name or code (default trust region);
+        * ``"gatol"`` ``>= 0`` (default 1e-8): stop at ``||g|| <= gatol``; ``"grtol"`` ``>= 0``
+          (default 0 = off): stop at ``||g|| <= grtol ||g0||``; ``"xtol"`` ``>= 0`` (0 = off):
+          stop when an accepted step is ``<= xtol max(1, ||x||)``; ``"ftol"`` ``>= 0`` (0 =
+          off): stop when an accepted step changes ``f`` by ``<= ftol max(1, |f|)``;
+        * ``"max_iterations"`` ``>= 1`` (default 1000); ``"max_evaluations"`` ``>= 0`` (oracle
+          calls of all kinds; 0 = no limit); ``"max_seconds"`` ``>= 0`` (0 = no limit);
+        * inner CG: ``"forcing"`` (0 Eisenstat-Walker, the default; 1 ``min(0.5, sqrt ||g||)``;
+          2 fixed ``"forcing_value"`` in ``(0, 1)``, default 0.1), ``"forcing_min"`` in
+          ``(0, 1)`` (default 1e-10), ``"cg_max_iterations"`` ``>= 0`` (0: ``n``, at most 10000);
+        * trust region: ``"initial_radius"`` ``> 0`` (default 1), ``"max_radius"`` ``> 0``
+          (default 1e10);
+        * line search: ``"line_search"`` (0 Armijo, the default; 1 strong Wolfe), ``"c1"`` in
+          ``(0, 0.5)`` (default 1e-4), ``"c2"`` in ``(c1, 1)`` (default 0.9);
+        * lazy Hessian: ``"lazy_period"`` ``>= 1`` (default 5), ``"lazy_rank"`` ``1..=1000``
+          (default 20), ``"lazy_regularization"`` (0 gradient, for convex ``f``; 1 cubic, the
+          default), ``"regularization"`` ``> 0`` (initial ``M``, default 1);
+        * damped: ``"lipschitz"`` ``>= 0`` (AICN's ``L``; 0, the default: found by backtracking);
+        * gradient-regularised: ``"gamma"`` ``> 0`` (default 1).
+
+        Booleans count as 0 / 1.
+
+        Raises:
+            NKSolveError: ``UNKNOWN_OPTION`` (the message lists the names), ``INVALID_ARGUMENT``
+                for a value out of range (the message names the option; the option keeps its
+                value).
+        """
+        fn = "nks_newton_set_option"
+        if name == "method" and isinstance(value, (str, NewtonMethod)):
+            value = _choice(value, _NEWTON_METHODS, NewtonMethod, "method", fn)
+        if isinstance(value, (str, bytes)) or value is None:
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        _check(_lib.nks_newton_set_option(self._handle(), str(name).encode("utf-8"), number), fn)
+
+    def get_option(self, name: str) -> float:
+        """Reads an option by name (``nks_newton_get_option``), as a float in the encoding
+        :meth:`set_option` takes (``"method"``: a :class:`NewtonMethod` code), so
+        ``set_option(name, get_option(name))`` changes nothing. An unknown name raises
+        ``NKSolveError`` with status ``UNKNOWN_OPTION``."""
+        fn = "nks_newton_get_option"
+        value = ctypes.c_double()
+        _check(_lib.nks_newton_get_option(self._handle(), str(name).encode("utf-8"), ctypes.byref(value)), fn)
+        return value.value
+
+    @property
+    def method(self):
+        """The method of the next solve (option ``"method"``), a :class:`NewtonMethod`."""
+        return _enum_or_int(NewtonMethod, int(self.get_option("method")))
+
+    # -- solving ---------------------------------------------------------------------------------
+
+    def minimize(
+        self,
+        x0,
+        fun: Optional[Callable],
+        jac: Optional[Callable],
+        hessp: Callable,
+        *,
+        fun_and_jac: Optional[Callable] = None,
+        preconditioner: Optional[Callable] = None,
+        callback: Optional[Callable] = None,
+    ) -> Tuple[np.ndarray, NewtonReport]:
+        """Minimises ``f`` from ``x0`` (``nks_newton_solve``) and returns ``(x, report)``;
+        ``x`` is a new array, ``x0`` is never modified.
+
+        Args:
+            x0: the start, a vector of length ``n >= 1`` with finite entries.
+            fun: ``fun(x)`` returns ``f(x)`` (a float). May be ``None`` when ``fun_and_jac`` is
+                given.
+            jac: ``jac(x)`` returns the gradient, a vector of length ``n``. May be ``None`` when
+                ``fun_and_jac`` is given.
+            hessp: ``hessp(x, v)`` returns ``H(x) @ v``, the Hessian at ``x`` times ``v``
+                (scipy's ``hessp``). Required.
+            fun_and_jac: ``fun_and_jac(x)`` returns ``(f(x), gradient)`` in one call; when
+                given, the solver uses it for every evaluation that needs the value (so
+                ``fun`` is then not needed) and ``jac``, if given, where only a gradient is
+                missing.
+            preconditioner: ``preconditioner(x, r)`` returns ``M(x)^-1 r`` for a symmetric
+                positive definite ``M(x)`` approximating the Hessian at ``x``; used by the inner
+                CG (the trust region is then measured in ``M``'s norm).
+            callback: ``callback(x, report)`` after every iteration, with the current point and
+                the running :class:`NewtonReport`; return ``True`` to stop the solve, which
+                then raises ``NKSolveError`` with status ``ABORTED`` (:meth:`point` gives the
+                last accepted point). ``None`` / ``False`` continue.
+
+        Every array a callback receives (``x``, ``v``, ``r``) is a read-only numpy view of the
+        library's memory, not a copy, valid only during that call: copy it to keep it. The
+        results are checked (type and length) and copied into the library's arrays. Returning
+        ``nan`` (or infinity) from an oracle, or raising :class:`CannotEvaluate`, says "cannot
+        evaluate at this point": the solver shrinks its step and goes on. Any other exception
+        stops the solve and is re-raised here, with its original traceback (its
+        ``__context__`` is the library's ``NKSolveError``, status ``CALLBACK`` or ``ABORTED``).
+
+        Returns:
+            ``(x, report)``. On convergence ``report.status == Status.OK``. A solve that stops
+            at ``max_iterations`` / ``max_evaluations`` (``MAX_ITERATIONS``), ``max_seconds``
+            (``TIME_LIMIT``) or without an acceptable step (``STAGNATION``) does NOT raise:
+            ``x`` is the last accepted point, the lowest ``f`` found (check
+            ``report.converged``).
+
+        Raises:
+            NKSolveError: bad input (``x0`` not finite: ``NON_FINITE``; empty:
+                ``INVALID_ARGUMENT``; a missing oracle: ``NULL_POINTER``), ``CALLBACK`` (an
+                oracle failed at the starting point, e.g. :class:`CannotEvaluate` there),
+                ``NON_FINITE`` (NaN / infinity from the oracles at the starting point),
+                ``ABORTED`` (``callback`` returned ``True``).
+            Exception: whatever an oracle or the callback raised, re-raised as is.
+        """
+        fn = "nks_newton_solve"
+        h = self._handle()
+        x = np.array(_vector(x0, "x0", fn), dtype=np.float64, copy=True)
+        n = x.size
+        for name, f in (("fun", fun), ("jac", jac), ("hessp", hessp), ("fun_and_jac", fun_and_jac),
+                        ("preconditioner", preconditioner), ("callback", callback)):
+            if f is not None and not callable(f):
+                raise TypeError(f"Newton.minimize: {name} must be callable or None, got {type(f).__name__}")
+        if hessp is None:
+            _fail(Status.NULL_POINTER, "hessp is required: hessp(x, v) must return H(x) @ v", fn)
+        if fun is None and fun_and_jac is None:
+            _fail(Status.NULL_POINTER, "give fun (or fun_and_jac): the solver needs f(x)", fn)
+        if jac is None and fun_and_jac is None:
+            _fail(Status.NULL_POINTER, "give jac (or fun_and_jac): the solver needs the gradient", fn)
+        if n == 0:
+            _fail(Status.INVALID_ARGUMENT, "x0 is empty (n = 0); the problem needs at least one variable", fn)
+        slot = self._slot
+        objective, gradient, objective_gradient, hessian_vector, precond = _newton_trampolines(
+            fun, jac, hessp, fun_and_jac, preconditioner, slot)
+        monitor = _newton_monitor_trampoline(callback, slot) if callback is not None else _lib.nks_newton_monitor_fn()
+        # Each is kept on the handle once the library holds it (and not before: a call refused
+        # because the handle is busy must not drop the callbacks of the solve in progress).
+        _check(_lib.nks_newton_set_oracles(h, objective, gradient, objective_gradient, hessian_vector, None),
+               "nks_newton_set_oracles")
+        self._callbacks["oracles"] = (objective, gradient, objective_gradient, hessian_vector)
+        _check(_lib.nks_newton_set_preconditioner(h, precond, None), "nks_newton_set_preconditioner")
+        self._callbacks["preconditioner"] = precond
+        _check(_lib.nks_newton_set_monitor(h, monitor, None), "nks_newton_set_monitor")
+        self._callbacks["monitor"] = monitor
+
+        finite = bool(np.isfinite(x).all())
+        slot.take()  # nothing left over from an earlier, interrupted call
+        slot.refused = None
+        status = _lib.nks_newton_solve(h, n, _dptr(x))
+        pending, refused = slot.take(), slot.refused
+        slot.refused = None
+        # A solve that started records its last point (nks_newton_get_point); one refused
+        # before starting (NaN in x0, a busy handle) leaves the previous solve's.
+        not_started = (Status.INVALID_STATE, Status.INVALID_ARGUMENT, Status.NULL_POINTER, Status.INTERNAL)
+        if status not in not_started and not (status == Status.NON_FINITE and not finite):
+            self._point_n = n
+        if status < 0:
+            error = NKSolveError(status, _last_message(), fn)
+            if pending is not None:
+                try:
+                    raise error
+                except NKSolveError:
+                    raise pending  # the original traceback; __context__ is the library error
+            if refused is not None and status == Status.CALLBACK:
+                raise error from refused
+            raise error
+        if pending is not None:  # cannot happen with a conforming library; never swallow it
+            raise pending
+        return x, self.report
+
+    @property
+    def report(self) -> NewtonReport:
+        """The report of the last solve that started on this handle (``nks_newton_get_report``;
+        ``termination`` is ``NOT_STARTED`` before any). A solve refused before starting (``x0``
+        not finite) leaves the previous report in place."""
+        r = _lib.nks_newton_report()
+        _check(_lib.nks_newton_get_report(self._handle(), ctypes.byref(r)), "nks_newton_get_report")
+        return NewtonReport._from_c(r)
+
+    def point(self) -> np.ndarray:
+        """The last accepted point of the last solve that started (``nks_newton_get_point``), a
+        new array: the result of a solve that raised (``callback`` stopped it, an oracle
+        raised or failed) and so returned nothing; the returned ``x`` otherwise.
+
+        Raises:
+            NKSolveError: ``INVALID_STATE`` before any solve.
+        """
+        fn = "nks_newton_get_point"
+        h = self._handle()
+        if self._point_n is None:
+            # The library says why (no solve yet).
+            probe = np.zeros(1, dtype=np.float64)
+            _check(_lib.nks_newton_get_point(h, 0, _dptr(probe)), fn)
+            _fail(Status.INVALID_STATE, "no solve has run on this handle yet", fn)
+        x = np.empty(self._point_n, dtype=np.float64)
+        _check(_lib.nks_newton_get_point(h, x.size, _dptr(x)), fn)
+        return x
+
+    def __repr__(self) -> str:
+        if self._h is None:
+            return "<nksolve.Newton (closed)>"
+        method = self.method
+        name = method.name.lower() if isinstance(method, NewtonMethod) else method
+        return f"<nksolve.Newton method={name}>"

@@ -92,6 +92,7 @@ nks_csr_p = c_void_p  # opaque `nks_csr *`
 nks_krylov_p = c_void_p  # opaque `nks_krylov *`
 nks_sor_bandit_p = c_void_p  # opaque `nks_sor_bandit *`
 nks_sinkhorn_p = c_void_p  # opaque `nks_sinkhorn *`
+nks_newton_p = c_void_p  # opaque `nks_newton *`
 c_double_p = POINTER(c_double)
 c_int64_p = POINTER(c_int64)
 c_size_t_p = POINTER(c_size_t)
@@ -165,6 +166,37 @@ class nks_sinkhorn_report(Structure):
     ]
 
 
+class nks_newton_report(Structure):
+    """Mirror of the C struct ``nks_newton_report`` (same field order and types; on x86_64
+    ``iterations`` is at offset 16 after four bytes of padding, ``callback_code`` at 104,
+    ``initial_value`` at 112, ``seconds`` at 160 and the size is 168)."""
+
+    _fields_ = [
+        ("status", c_int32),
+        ("termination", c_int32),
+        ("method", c_int32),
+        ("iterations", c_size_t),
+        ("accepted_steps", c_size_t),
+        ("value_calls", c_size_t),
+        ("gradient_calls", c_size_t),
+        ("value_gradient_calls", c_size_t),
+        ("hessian_vector_calls", c_size_t),
+        ("preconditioner_calls", c_size_t),
+        ("cg_iterations", c_size_t),
+        ("hessian_refreshes", c_size_t),
+        ("rejected_steps", c_size_t),
+        ("failed_evaluations", c_size_t),
+        ("callback_code", c_int32),
+        ("initial_value", c_double),
+        ("value", c_double),
+        ("initial_gradient_norm", c_double),
+        ("gradient_norm", c_double),
+        ("step_norm", c_double),
+        ("parameter", c_double),
+        ("seconds", c_double),
+    ]
+
+
 #: ``int (*)(const double *x, double *y, size_t n, void *user_data)``
 nks_matvec_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
 #: ``int (*)(const double *r, double *z, size_t n, void *user_data)``
@@ -173,6 +205,19 @@ nks_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
 nks_krylov_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_krylov_report), c_void_p)
 #: ``int (*)(size_t system, const double *x, double *y, size_t n, void *user_data)``
 nks_indexed_matvec_fn = CFUNCTYPE(c_int, c_size_t, c_double_p, c_double_p, c_size_t, c_void_p)
+
+#: ``int (*)(const double *x, size_t n, double *f, void *user_data)``
+nks_newton_objective_fn = CFUNCTYPE(c_int, c_double_p, c_size_t, c_double_p, c_void_p)
+#: ``int (*)(const double *x, size_t n, double *g, void *user_data)``
+nks_newton_gradient_fn = CFUNCTYPE(c_int, c_double_p, c_size_t, c_double_p, c_void_p)
+#: ``int (*)(const double *x, size_t n, double *f, double *g, void *user_data)``
+nks_newton_objective_gradient_fn = CFUNCTYPE(c_int, c_double_p, c_size_t, c_double_p, c_double_p, c_void_p)
+#: ``int (*)(const double *x, const double *v, size_t n, double *hv, void *user_data)``
+nks_newton_hessian_vector_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_double_p, c_void_p)
+#: ``int (*)(const double *x, const double *r, size_t n, double *z, void *user_data)``
+nks_newton_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_double_p, c_void_p)
+#: ``int (*)(const nks_newton_report *report, const double *x, size_t n, void *user_data)``
+nks_newton_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_newton_report), c_double_p, c_size_t, c_void_p)
 
 
 def _declare(name, restype, *argtypes):
@@ -341,6 +386,33 @@ nks_sinkhorn_plan_nnz = _declare(
 nks_sinkhorn_plan_sparse = _declare(
     "nks_sinkhorn_plan_sparse", nks_status,
     nks_sinkhorn_p, c_double, c_int32, c_int64_p, c_int64_p, c_double_p, c_size_t,
+)
+
+# nks_newton
+nks_newton_new = _declare("nks_newton_new", nks_status, POINTER(nks_newton_p))
+nks_newton_free = _declare("nks_newton_free", None, nks_newton_p)
+nks_newton_set_oracles = _declare(
+    "nks_newton_set_oracles", nks_status,
+    nks_newton_p, nks_newton_objective_fn, nks_newton_gradient_fn, nks_newton_objective_gradient_fn, nks_newton_hessian_vector_fn, c_void_p,
+)
+nks_newton_set_preconditioner = _declare(
+    "nks_newton_set_preconditioner", nks_status, nks_newton_p, nks_newton_precond_fn, c_void_p
+)
+nks_newton_set_monitor = _declare(
+    "nks_newton_set_monitor", nks_status, nks_newton_p, nks_newton_monitor_fn, c_void_p
+)
+nks_newton_set_option = _declare(
+    "nks_newton_set_option", nks_status, nks_newton_p, c_char_p, c_double
+)
+nks_newton_get_option = _declare(
+    "nks_newton_get_option", nks_status, nks_newton_p, c_char_p, POINTER(c_double)
+)
+nks_newton_solve = _declare("nks_newton_solve", nks_status, nks_newton_p, c_size_t, c_double_p)
+nks_newton_get_report = _declare(
+    "nks_newton_get_report", nks_status, nks_newton_p, POINTER(nks_newton_report)
+)
+nks_newton_get_point = _declare(
+    "nks_newton_get_point", nks_status, nks_newton_p, c_size_t, c_double_p
 )
 
 # library-wide

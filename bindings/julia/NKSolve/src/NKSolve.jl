@@ -3,9 +3,11 @@
 
 Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m), and the
 recycling GCRO-DR(m, k) and recycled CG for sequences of systems), of SOR whose relaxation
-parameter is learned across a sequence of systems, and of entropic optimal transport
-(log-domain Sinkhorn, Sinkhorn-Newton-Sparse), with a stable C ABI (`include/nksolve.h`). Modelled on NLopt.jl: every C function is reached through
-one literal `ccall` on [`libnksolve`](@ref); handles live in mutable structs with finalizers;
+parameter is learned across a sequence of systems, of entropic optimal transport (log-domain
+Sinkhorn, Sinkhorn-Newton-Sparse) and of unconstrained minimisation by matrix-free Newton
+methods with callback oracles, with a stable C ABI (`include/nksolve.h`). Modelled on
+NLopt.jl: every C function is reached through one literal `ccall` on
+[`libnksolve`](@ref); handles live in mutable structs with finalizers;
 Julia callbacks are reached through non-closure `@cfunction` trampolines that recover the
 solver from `user_data`, so nothing is copied and no Julia exception ever crosses into the
 library (it is stored, the solve is stopped, and [`solve!`](@ref) rethrows it).
@@ -31,6 +33,11 @@ h2 = load_bandit(save_bandit(h))          # makes the choices h would make next
 ot = Sinkhorn(method = :sinkhorn, eps = 0.01, tol = 1e-9)   # or method = :sns
 status = solve_points!(ot, a, b, x, y, 2, f, g)   # x: d × n, y: d × m (columns are points)
 report(ot).transport_cost                 # ⟨C, P⟩; P = plan_dense(ot), or plan_sparse(ot, 1e-6)
+
+opt = Newton(method = :trust_region, gatol = 1e-8)       # or :line_search, :lazy, ...
+set_oracles!(opt, x -> f(x), (g, x) -> grad!(g, x), (hv, x, v) -> hessvec!(hv, x, v))
+status = solve!(opt, x)                   # x: the start, then the minimiser
+report(opt).iterations                    # also value_calls, gradient_norm, ...
 ```
 
 Indices are 1-based everywhere in this package, as in Julia: CSR arrays, the solve order of
@@ -56,7 +63,8 @@ export CSR, KrylovSolver, KrylovReport, NKSolveError,
        save_recycled, load_recycled!, save_recycled_file, load_recycled_file!,
        SorBandit, SorReport, choose!, observe!, probabilities, probabilities!,
        save_bandit, load_bandit, save_bandit_file, load_bandit_file,
-       Sinkhorn, SinkhornReport, solve_points!, solve_dense!, plan_dense, plan_dense!, plan_sparse
+       Sinkhorn, SinkhornReport, solve_points!, solve_dense!, plan_dense, plan_dense!, plan_sparse,
+       Newton, NewtonReport, CannotEvaluate, set_oracles!, last_point, last_point!
 
 """
     NKSolve.libnksolve
@@ -136,6 +144,13 @@ const NKS_TERMINATION_CALLBACK_FAILED = Int32(7)
 const NKS_TERMINATION_NON_FINITE = Int32(8)
 """`nks_termination`: the method broke down."""
 const NKS_TERMINATION_BREAKDOWN = Int32(9)
+"""`nks_termination`: Newton: an accepted step was below `"xtol"`."""
+const NKS_TERMINATION_CONVERGED_STEP = Int32(10)
+"""`nks_termination`: Newton: an accepted step changed `f` by less than `"ftol"`."""
+const NKS_TERMINATION_CONVERGED_FTOL = Int32(11)
+"""`nks_termination`: Newton: the oracle-call limit `"max_evaluations"` was reached (status
+`NKS_MAX_ITERATIONS`)."""
+const NKS_TERMINATION_MAX_EVALUATIONS = Int32(12)
 
 """`nks_krylov_method`: conjugate gradients (`:cg`)."""
 const NKS_KRYLOV_CG = Int32(0)
@@ -178,6 +193,19 @@ const NKS_OT_SINKHORN = Int32(0)
 sparsified Hessian."""
 const NKS_OT_SNS = Int32(1)
 
+"""`nks_newton_method`: trust-region Newton-CG (Steihaug-Toint; `:trust_region`, the default)."""
+const NKS_NEWTON_TRUST_REGION = Int32(0)
+"""`nks_newton_method`: line-search Newton-CG (Eisenstat-Walker forcing; Armijo or strong Wolfe;
+`:line_search`)."""
+const NKS_NEWTON_LINE_SEARCH = Int32(1)
+"""`nks_newton_method`: lazy-Hessian Newton (`:lazy`): Hessian sampled every `"lazy_period"`
+steps, cubic or gradient regularisation."""
+const NKS_NEWTON_LAZY = Int32(2)
+"""`nks_newton_method`: damped Newton with the AICN step size (`:damped`; convex `f`)."""
+const NKS_NEWTON_DAMPED = Int32(3)
+"""`nks_newton_method`: gradient-regularised Newton (`:gradient_regularized`)."""
+const NKS_NEWTON_GRADIENT_REGULARIZED = Int32(4)
+
 # The enums above by Julia symbol.
 const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES,
                   gcrodr = NKS_KRYLOV_GCRODR, recycled_cg = NKS_KRYLOV_RECYCLED_CG)
@@ -186,6 +214,9 @@ const _SIDES = (left = NKS_SIDE_LEFT, right = NKS_SIDE_RIGHT)
 const _SOR_LEARNERS = (tsallis_inf = NKS_SOR_TSALLIS_INF, chebcb = NKS_SOR_CHEBCB, binned = NKS_SOR_BINNED,
                        fixed = NKS_SOR_FIXED, young = NKS_SOR_YOUNG)
 const _OT_METHODS = (sinkhorn = NKS_OT_SINKHORN, sns = NKS_OT_SNS)
+const _NEWTON_METHODS = (trust_region = NKS_NEWTON_TRUST_REGION, line_search = NKS_NEWTON_LINE_SEARCH,
+                         lazy = NKS_NEWTON_LAZY, damped = NKS_NEWTON_DAMPED,
+                         gradient_regularized = NKS_NEWTON_GRADIENT_REGULARIZED)
 
 function _lookup(table::NamedTuple, key::Symbol, what::String)
     haskey(table, key) && return table[key]
@@ -389,6 +420,7 @@ Base.unsafe_convert(::Type{Ptr{Cvoid}}, A::CSR) = A.ptr
     free!(s::KrylovSolver)
     free!(h::SorBandit)
     free!(s::Sinkhorn)
+    free!(h::Newton)
 
 Frees the library handle now instead of waiting for the garbage collector. Calling it twice is
 harmless; using the object afterwards throws an [`NKSolveError`](@ref)
@@ -1806,6 +1838,473 @@ function plan_sparse(s::Sinkhorn, threshold::Real = 0.0)
            "nks_sinkhorn_plan_sparse")
     return rows, cols, values
 end
+
+# ---------------------------------------------------------------------------------------------
+# Unconstrained minimisation
+# ---------------------------------------------------------------------------------------------
+
+"""
+    NewtonReport
+
+What the last [`solve!`](@ref) of a [`Newton`](@ref) minimiser did: an `isbits` mirror of the C
+struct `nks_newton_report`, field for field. Read it with [`report`](@ref)`(h)`; a monitor
+receives the running report after every iteration (then `status` is 0 and `termination` is
+`NKS_TERMINATION_NOT_STARTED`).
+
+- `status::Int32`: the status the solve returned.
+- `termination::Int32`: why it stopped: `NKSolve.NKS_TERMINATION_CONVERGED_ATOL`
+  (`‖g‖ ≤ gatol`), `_CONVERGED_RTOL` (`‖g‖ ≤ grtol ‖g₀‖`), `_CONVERGED_STEP`, `_CONVERGED_FTOL`,
+  `_MAX_ITERATIONS`, `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`,
+  `_CALLBACK_FAILED` or `_NON_FINITE`; `NKS_TERMINATION_NOT_STARTED` before any solve.
+- `method::Int32`: the method that ran (`NKSolve.NKS_NEWTON_*`).
+- `iterations::Csize_t`: outer iterations, rejected trial steps included.
+- `accepted_steps::Csize_t`: accepted steps.
+- `value_calls`, `gradient_calls`, `value_gradient_calls`, `hessian_vector_calls`,
+  `preconditioner_calls` (all `Csize_t`): calls of each oracle.
+- `cg_iterations::Csize_t`: inner CG / Lanczos iterations over all steps.
+- `hessian_refreshes::Csize_t`: lazy Hessian: times the Hessian was sampled.
+- `rejected_steps::Csize_t`: trial points rejected (ratio, decrease test, backtracks).
+- `failed_evaluations::Csize_t`: trial points an oracle could not evaluate
+  ([`CannotEvaluate`](@ref), NaN or Inf), which made the solver shrink its step.
+- `callback_code::Int32`: the code of the oracle that stopped the solve (0 if none; -1 for a
+  Julia exception, which [`solve!`](@ref) rethrows).
+- `initial_value`, `value::Cdouble`: `f` at the start and at the returned point.
+- `initial_gradient_norm`, `gradient_norm::Cdouble`: `‖g‖` at the start and at the returned
+  point.
+- `step_norm::Cdouble`: length of the last accepted step.
+- `parameter::Cdouble`: the method's adaptive parameter at the end (trust radius, lazy `M`,
+  AICN `L` or `gamma`).
+- `seconds::Cdouble`: wall-clock seconds.
+"""
+struct NewtonReport
+    status::Int32
+    termination::Int32
+    method::Int32
+    iterations::Csize_t
+    accepted_steps::Csize_t
+    value_calls::Csize_t
+    gradient_calls::Csize_t
+    value_gradient_calls::Csize_t
+    hessian_vector_calls::Csize_t
+    preconditioner_calls::Csize_t
+    cg_iterations::Csize_t
+    hessian_refreshes::Csize_t
+    rejected_steps::Csize_t
+    failed_evaluations::Csize_t
+    callback_code::Int32
+    initial_value::Cdouble
+    value::Cdouble
+    initial_gradient_norm::Cdouble
+    gradient_norm::Cdouble
+    step_norm::Cdouble
+    parameter::Cdouble
+    seconds::Cdouble
+end
+
+"""
+    converged(r::NewtonReport) -> Bool
+
+Whether a tolerance test passed (`"gatol"`, `"grtol"`, `"xtol"` or `"ftol"`).
+"""
+converged(r::NewtonReport) =
+    r.termination == NKS_TERMINATION_CONVERGED_ATOL || r.termination == NKS_TERMINATION_CONVERGED_RTOL ||
+    r.termination == NKS_TERMINATION_CONVERGED_STEP || r.termination == NKS_TERMINATION_CONVERGED_FTOL
+
+"""
+    CannotEvaluate(code::Integer = 1) <: Exception
+
+Thrown by an oracle of a [`Newton`](@ref) minimiser that cannot evaluate the point it was
+given (outside the domain of `f`, a simulation that fails there): the oracle returns `code`
+(`> 0`) to the library, which counts a failed evaluation and shrinks its step instead of
+stopping, as it does for a NaN or Inf result. At the starting point it stops the solve
+([`solve!`](@ref) throws an [`NKSolveError`](@ref) with status `NKS_ERR_CALLBACK`, the code in
+the report's `callback_code`). Any other exception an oracle throws stops the solve and is
+rethrown by `solve!`.
+"""
+struct CannotEvaluate <: Exception
+    code::Int32
+
+    function CannotEvaluate(code::Integer = 1)
+        0 < code <= typemax(Int32) || throw(ArgumentError("CannotEvaluate needs a code in 1:typemax(Int32), got $code"))
+        return new(Int32(code))
+    end
+end
+
+"""
+    Newton(; method = :trust_region, options...)
+
+An unconstrained minimiser (`nks_newton`): matrix-free Newton methods for `min f(x)` that see
+`f` only through Julia functions (the *oracles*, set with [`set_oracles!`](@ref)): its value,
+its gradient and products of its Hessian with vectors, plus optionally a preconditioner of the
+inner CG ([`set_preconditioner!`](@ref)) and a monitor ([`set_monitor!`](@ref)).
+[`solve!`](@ref)`(h, x)` then minimises from `x`.
+
+- `method`: `:trust_region` (Newton-CG, Steihaug-Toint; the default), `:line_search`
+  (Newton-CG with Armijo or strong Wolfe), `:lazy` (the Hessian sampled every `"lazy_period"`
+  steps), `:damped` (AICN step size; convex `f`) or `:gradient_regularized` (or an
+  `NKSolve.NKS_NEWTON_*` code).
+- `options...`: options set with [`set_option!`](@ref) in the order given, e.g.
+  `gatol = 1e-8, max_iterations = 200, initial_radius = 10.0`.
+
+Defaults: stop at `‖g‖ ≤ 1e-8`, 1000 iterations. Throws an [`NKSolveError`](@ref) for a bad
+option value or name, and an `ArgumentError` for an unknown method symbol. The handle is freed
+by the garbage collector or at once by [`free!`](@ref). Use one minimiser from one task at a
+time; the oracles run on the task that calls `solve!` and must not use the minimiser itself.
+"""
+mutable struct Newton
+    ptr::Ptr{Cvoid}
+    n::Int              # length of x of the last solve that started (0 before any)
+    value::Any          # f(x) -> Real, or nothing
+    gradient::Any       # gradient!(g, x), or nothing
+    hessvec::Any        # hessvec!(hv, x, v)
+    value_gradient::Any # value_gradient!(g, x) -> f, or nothing
+    precond::Any        # precond!(z, x, r), or nothing
+    monitor::Any        # monitor(report::NewtonReport, x) -> Bool, or nothing
+    exception::Any      # what an oracle threw during the current solve, or nothing
+    solving::Bool       # inside solve!: the oracles must not use the handle
+
+    function Newton(; method::Union{Symbol, Integer, Nothing} = nothing, options...)
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        _check(ccall((:nks_newton_new, libnksolve), Int32, (Ref{Ptr{Cvoid}},), out), "nks_newton_new")
+        h = finalizer(free!, new(out[], 0, nothing, nothing, nothing, nothing, nothing, nothing, nothing, false))
+        method === nothing || set_option!(h, "method", method)
+        for (name, value) in options
+            set_option!(h, String(name), value)
+        end
+        return h
+    end
+end
+
+# Passing a Newton to ccall passes its handle and keeps the minimiser (and with it the Julia
+# oracles that user_data reaches) alive until the call returns. The oracles must not re-enter
+# the library on the handle that is solving (freeing it there would free memory in use).
+function Base.unsafe_convert(::Type{Ptr{Cvoid}}, h::Newton)
+    h.solving && _newton_busy()
+    return h.ptr
+end
+
+@noinline _newton_busy() = throw(ArgumentError("this Newton minimiser is inside solve!: its oracles cannot use it"))
+
+function free!(h::Newton)
+    h.solving && _newton_busy()
+    if h.ptr != C_NULL
+        ccall((:nks_newton_free, libnksolve), Cvoid, (Ptr{Cvoid},), h.ptr)
+        h.ptr = C_NULL
+    end
+    return nothing
+end
+
+Base.show(io::IO, h::Newton) =
+    print(io, h.ptr == C_NULL ? "NKSolve.Newton(freed)" :
+              "NKSolve.Newton(method = :$(keys(_NEWTON_METHODS)[Int(get_option(h, "method")) + 1]))")
+
+"""
+    set_option!(h::Newton, name::AbstractString, value::Real)
+    set_option!(h::Newton, "method", method::Symbol)
+
+Sets an option of a minimiser by name (`nks_newton_set_option`): `"method"` (`:trust_region`,
+`:line_search`, `:lazy`, `:damped`, `:gradient_regularized`, or an `NKSolve.NKS_NEWTON_*` code);
+`"gatol"` `≥ 0` (default `1e-8`: stop at `‖g‖ ≤ gatol`); `"grtol"` `≥ 0` (default 0 = off:
+`‖g‖ ≤ grtol ‖g₀‖`); `"xtol"` `≥ 0` (0 = off: stop when an accepted step is
+`≤ xtol max(1, ‖x‖)`); `"ftol"` `≥ 0` (0 = off: stop when an accepted step changes `f` by
+`≤ ftol max(1, |f|)`); `"max_iterations"` `≥ 1` (default 1000); `"max_evaluations"` `≥ 0` (all
+oracle calls; 0 = no limit); `"max_seconds"` `≥ 0` (0 = no limit); `"forcing"` (0
+Eisenstat-Walker, the default; 1 `min(0.5, √‖g‖)`; 2 fixed `"forcing_value"`),
+`"forcing_value"` in `(0, 1)` (default 0.1), `"forcing_min"` in `(0, 1)` (default `1e-10`);
+`"cg_max_iterations"` `≥ 0` (0: `n`, at most 10000); trust region: `"initial_radius"` `> 0`
+(default 1), `"max_radius"` `> 0` (default `1e10`); line search: `"line_search"` (0 Armijo
+backtracking, the default; 1 strong Wolfe), `"c1"` in `(0, 0.5)` (default `1e-4`), `"c2"` in
+`(c1, 1)` (default 0.9); lazy Hessian: `"lazy_period"` `≥ 1` (default 5), `"lazy_rank"` in
+`1:1000` (default 20), `"lazy_regularization"` (0 gradient, 1 cubic, the default),
+`"regularization"` `> 0` (default 1); damped: `"lipschitz"` `≥ 0` (0: found by backtracking);
+gradient-regularised: `"gamma"` `> 0` (default 1).
+
+Throws an [`NKSolveError`](@ref): `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+`NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+"""
+function set_option!(h::Newton, name::AbstractString, value::Real)
+    _check(ccall((:nks_newton_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), h, String(name), value),
+           "nks_newton_set_option")
+    return h
+end
+
+function set_option!(h::Newton, name::AbstractString, value::Symbol)
+    name == "method" || throw(ArgumentError("option \"$name\" takes a number, got :$value"))
+    return set_option!(h, name, _lookup(_NEWTON_METHODS, value, "Newton method"))
+end
+
+"""
+    get_option(h::Newton, name::AbstractString) -> Float64
+
+Reads an option of a minimiser by name (`nks_newton_get_option`), in the encoding
+[`set_option!`](@ref) takes (`"method"`: an `NKSolve.NKS_NEWTON_*` code). An unknown name throws
+an [`NKSolveError`](@ref) listing the known ones.
+"""
+function get_option(h::Newton, name::AbstractString)
+    value = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_newton_get_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Ref{Cdouble}),
+                 h, String(name), value),
+           "nks_newton_get_option")
+    return value[]
+end
+
+# ----- oracles -------------------------------------------------------------------------------
+#
+# As for KrylovSolver: plain, non-closure @cfunction trampolines, called with user_data = the
+# Newton object itself (pointer_from_objref), which is alive whenever the library can call them
+# (only inside nks_newton_solve, to which solve! passes the object under GC.@preserve; the
+# finalizer frees the handle, so the handle never outlives the object). Arrays are wrapped, not
+# copied. CannotEvaluate becomes its positive code (the library shrinks its step); anything
+# else an oracle throws is stored, the trampoline returns -1 (the solve stops) and solve!
+# rethrows it after the C call has returned: no Julia exception unwinds through the library.
+
+function _oracle_failure!(h::Newton, e)
+    e isa CannotEvaluate && return Cint(e.code)
+    h.exception === nothing && (h.exception = e)
+    return Cint(-1)
+end
+
+function _newton_value_trampoline(x::Ptr{Cdouble}, n::Csize_t, f::Ptr{Cdouble}, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Newton
+    try
+        unsafe_store!(f, Float64(h.value(unsafe_wrap(Array, x, Int(n)))))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _newton_gradient_trampoline(x::Ptr{Cdouble}, n::Csize_t, g::Ptr{Cdouble}, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Newton
+    try
+        len = Int(n)
+        h.gradient(unsafe_wrap(Array, g, len), unsafe_wrap(Array, x, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _newton_value_gradient_trampoline(x::Ptr{Cdouble}, n::Csize_t, f::Ptr{Cdouble}, g::Ptr{Cdouble},
+                                           user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Newton
+    try
+        len = Int(n)
+        unsafe_store!(f, Float64(h.value_gradient(unsafe_wrap(Array, g, len), unsafe_wrap(Array, x, len))))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _newton_hessvec_trampoline(x::Ptr{Cdouble}, v::Ptr{Cdouble}, n::Csize_t, hv::Ptr{Cdouble},
+                                    user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Newton
+    try
+        len = Int(n)
+        h.hessvec(unsafe_wrap(Array, hv, len), unsafe_wrap(Array, x, len), unsafe_wrap(Array, v, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _newton_precond_trampoline(x::Ptr{Cdouble}, r::Ptr{Cdouble}, n::Csize_t, z::Ptr{Cdouble},
+                                    user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Newton
+    try
+        len = Int(n)
+        h.precond(unsafe_wrap(Array, z, len), unsafe_wrap(Array, x, len), unsafe_wrap(Array, r, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _newton_monitor_trampoline(running::Ptr{NewtonReport}, x::Ptr{Cdouble}, n::Csize_t,
+                                    user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Newton
+    try
+        keep_going = h.monitor(unsafe_load(running), unsafe_wrap(Array, x, Int(n)))
+        keep_going isa Bool ||
+            throw(ArgumentError("a monitor must return true (continue) or false (stop), got $(repr(keep_going))"))
+        return keep_going ? Cint(0) : Cint(1)
+    catch e
+        e isa CannotEvaluate && (e = ArgumentError("a monitor cannot throw CannotEvaluate; return false to stop"))
+        return _oracle_failure!(h, e)
+    end
+end
+
+"""
+    set_oracles!(h::Newton, value, gradient!, hessvec!; value_gradient = nothing)
+
+Sets the oracles of `f`, replacing the previous ones (`nks_newton_set_oracles`):
+
+- `value(x) -> Real`: `f(x)`;
+- `gradient!(g, x)`: overwrites `g` with `∇f(x)`;
+- `hessvec!(hv, x, v)`: overwrites `hv` with `∇²f(x) v` (required);
+- `value_gradient = fg!`, `fg!(g, x) -> f`: both at once, used wherever both are needed at one
+  point (and for each alone when `value` or `gradient!` is `nothing`).
+
+`x`, `v` and the outputs are `Vector{Float64}` views of library memory, valid only during the
+call: do not keep them, and do not modify `x` or `v`. An oracle that cannot evaluate `x` throws
+[`CannotEvaluate`](@ref)`()` (or returns / writes NaN or Inf): the solver shrinks its step. Any
+other exception stops the solve and [`solve!`](@ref) rethrows it. Throws an
+[`NKSolveError`](@ref) (`NKS_ERR_NULL_POINTER`, naming it) when `hessvec!`, or both `value` and
+`value_gradient`, or both `gradient!` and `value_gradient`, are `nothing`; the previous oracles
+then stay.
+"""
+function set_oracles!(h::Newton, value, gradient!, hessvec!; value_gradient = nothing)
+    f = value === nothing ? C_NULL :
+        @cfunction(_newton_value_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    g = gradient! === nothing ? C_NULL :
+        @cfunction(_newton_gradient_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    fg = value_gradient === nothing ? C_NULL :
+         @cfunction(_newton_value_gradient_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cvoid}))
+    hv = hessvec! === nothing ? C_NULL :
+         @cfunction(_newton_hessvec_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    status = ccall((:nks_newton_set_oracles, libnksolve), Int32,
+                   (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, f, g, fg, hv, pointer_from_objref(h))
+    _check(status, "nks_newton_set_oracles")
+    # only now: on failure the handle keeps its previous oracles
+    h.value, h.gradient, h.hessvec, h.value_gradient = value, gradient!, hessvec!, value_gradient
+    return h
+end
+
+"""
+    set_preconditioner!(h::Newton, precond!)
+    set_preconditioner!(h::Newton, nothing)
+
+Sets the preconditioner of the inner CG (`nks_newton_set_preconditioner`):
+`precond!(z, x, r)` overwrites `z` with `M(x)⁻¹ r` for a symmetric positive definite `M(x)`
+approximating the Hessian at `x` (the trust region is then measured in its norm). Same rules
+as the oracles of [`set_oracles!`](@ref) ([`CannotEvaluate`](@ref): that CG iteration runs
+unpreconditioned). `nothing` removes it.
+"""
+function set_preconditioner!(h::Newton, precond!)
+    trampoline = @cfunction(_newton_precond_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    status = ccall((:nks_newton_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, trampoline, pointer_from_objref(h))
+    _check(status, "nks_newton_set_preconditioner")
+    h.precond = precond!
+    return h
+end
+
+function set_preconditioner!(h::Newton, ::Nothing)
+    _check(ccall((:nks_newton_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                 h, C_NULL, C_NULL),
+           "nks_newton_set_preconditioner")
+    h.precond = nothing
+    return h
+end
+
+"""
+    set_monitor!(h::Newton, monitor)
+    set_monitor!(h::Newton, nothing)
+
+Installs a monitor called after every iteration as `monitor(report::NewtonReport, x)` with the
+running report and the current point (`nks_newton_set_monitor`; `x` as in the oracles). It
+returns `true` to continue or `false` to stop: [`solve!`](@ref) then throws an
+[`NKSolveError`](@ref) with status `NKSolve.NKS_ERR_ABORTED`, `x` untouched, and
+[`last_point`](@ref)`(h)` holds the point reached. If it throws, `solve!` rethrows. `nothing`
+removes the monitor.
+"""
+function set_monitor!(h::Newton, monitor)
+    trampoline = @cfunction(_newton_monitor_trampoline, Cint, (Ptr{NewtonReport}, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_newton_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, trampoline, pointer_from_objref(h))
+    _check(status, "nks_newton_set_monitor")
+    h.monitor = monitor
+    return h
+end
+
+function set_monitor!(h::Newton, ::Nothing)
+    _check(ccall((:nks_newton_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}), h, C_NULL, C_NULL),
+           "nks_newton_set_monitor")
+    h.monitor = nothing
+    return h
+end
+
+"""
+    solve!(h::Newton, x) -> status::Int32
+
+Minimises `f` from `x` (a contiguous `Vector{Float64}` or unit-stride view, `length(x) ≥ 1`;
+`nks_newton_solve`); the oracles get `x`'s length. Returns
+
+- `NKSolve.NKS_OK` (0): a tolerance test passed; `x` holds the minimiser;
+- `NKSolve.NKS_MAX_ITERATIONS` (iteration or oracle-call limit), `NKS_TIME_LIMIT`,
+  `NKS_STAGNATION` (no acceptable step) (> 0): `x` holds the last accepted point, the lowest `f`
+  found.
+
+Any failure throws, with `x` untouched: the exception an oracle or the monitor threw, or an
+[`NKSolveError`](@ref) with the status and the library's message (`NKS_ERR_CALLBACK`: an oracle
+threw [`CannotEvaluate`](@ref) at the starting point; `NKS_ERR_NON_FINITE`: NaN or Inf in `x`
+or from the oracles at the start; `NKS_ERR_ABORTED`: the monitor returned `false`;
+`NKS_ERR_INVALID_STATE`: no oracles). After a solve that started, [`last_point`](@ref)`(h)`
+gives the last accepted point, so an aborted run loses nothing. Details are in
+[`report`](@ref)`(h)`.
+"""
+function solve!(h::Newton, x::StridedVector{Float64})
+    _unit_stride(x, "x")
+    h.solving && _newton_busy()
+    n = length(x)
+    h.exception = nothing
+    h.solving = true
+    status = try
+        # h.ptr is passed as it is (unsafe_convert refuses a solving handle); GC.@preserve keeps h,
+        # and with it the oracles that user_data reaches, alive during the call.
+        GC.@preserve h x ccall((:nks_newton_solve, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}),
+                               h.ptr, n, x)
+    finally
+        h.solving = false
+    end
+    message = status < 0 ? last_error_message() : ""   # read before anything else runs
+    # Whether the solve started (and so replaced the last point): all but the refusals of the
+    # input, which evaluate nothing (x is untouched on failure, so its NaN / Inf is still there).
+    refused = status == NKS_ERR_NULL_POINTER || status == NKS_ERR_INVALID_ARGUMENT ||
+              status == NKS_ERR_INVALID_STATE || (status == NKS_ERR_NON_FINITE && !all(isfinite, x))
+    refused || (h.n = n)
+    e = h.exception
+    if e !== nothing
+        h.exception = nothing
+        throw(e)
+    end
+    status < 0 && throw(NKSolveError(status, "nks_newton_solve", message))
+    return status
+end
+
+"""
+    report(h::Newton) -> NewtonReport
+
+The report of the last solve on `h` that started (`nks_newton_get_report`): see
+[`NewtonReport`](@ref). A solve refused for its input leaves the previous report in place.
+"""
+function report(h::Newton)
+    out = Ref{NewtonReport}()
+    _check(ccall((:nks_newton_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{NewtonReport}), h, out),
+           "nks_newton_get_report")
+    return out[]
+end
+
+"""
+    last_point!(x, h::Newton) -> x
+    last_point(h::Newton) -> Vector{Float64}
+
+The last accepted point of the last solve that started (`nks_newton_get_point`): the result of
+a solve that failed or was aborted and left its own `x` untouched. `last_point!` writes into
+`x` (contiguous, of the solve's length). Throws an [`NKSolveError`](@ref):
+`NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `length(x)` is not
+the last solve's.
+"""
+function last_point!(x::StridedVector{Float64}, h::Newton)
+    _unit_stride(x, "x")
+    _check(ccall((:nks_newton_get_point, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}), h, length(x), x),
+           "nks_newton_get_point")
+    return x
+end
+
+last_point(h::Newton) = last_point!(Vector{Float64}(undef, h.n), h)
 
 # ---------------------------------------------------------------------------------------------
 # Loading
