@@ -115,6 +115,8 @@ fn peer_row(case: &Case, method: &str) -> Option<Row> {
 }
 
 fn main() {
+    // One thread on both sides: scipy's numpy runs single-threaded (OMP/OPENBLAS_NUM_THREADS=1).
+    nksolve::linalg::set_num_threads(1).unwrap();
     let small = std::env::var("NKS_BENCH_NEWTON").is_ok_and(|v| v == "small");
     let scale = |n: usize, min: usize| if small { (n / 10).max(min) } else { n };
     let cases = [

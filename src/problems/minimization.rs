@@ -23,6 +23,7 @@
 //!
 //! [`standard_set`] is the set used by the solver tests.
 
+use crate::linalg::kernels::lane_dot;
 use crate::error::OracleFailure;
 use crate::newton::Objective;
 
@@ -540,7 +541,8 @@ impl TestFunction {
                 }
                 for i in 0..m {
                     let row = &data[i * d..(i + 1) * d];
-                    let z: f64 = row.iter().zip(x).map(|(a, b)| a * b).sum();
+                    // Lane-split dots: a single running sum would be bound by the add latency.
+                    let z = lane_dot(row, x);
                     let yz = labels[i] * z;
                     loss += softplus(-yz);
                     if let Some(g) = g.as_deref_mut() {
@@ -724,11 +726,7 @@ impl TestFunction {
                 hv.fill(0.0);
                 for i in 0..m {
                     let row = &data[i * d..(i + 1) * d];
-                    let (mut z, mut u) = (0.0, 0.0);
-                    for j in 0..d {
-                        z += row[j] * x[j];
-                        u += row[j] * v[j];
-                    }
+                    let (z, u) = (lane_dot(row, x), lane_dot(row, v));
                     let e = (-z.abs()).exp();
                     let s = e / ((1.0 + e) * (1.0 + e));
                     let c = s * u;
