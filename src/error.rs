@@ -74,6 +74,23 @@ pub fn check_finite(v: &[f64], what: &str) -> Result<(), Error> {
     }
 }
 
+/// An option given as a double that must be an integer in `min..=max` (the C API passes every
+/// option as a double), or the error naming it and the range.
+pub fn integer_option(name: &str, value: f64, min: f64, max: f64) -> Result<usize, Error> {
+    if value.fract() == 0.0 && value >= min && value <= max {
+        Ok(value as usize)
+    } else {
+        Err(Error::invalid(format!("{name} = {value} is out of range; it must be an integer in {min}..={max}")))
+    }
+}
+
+/// The message for a callback output `v` with a NaN or infinite entry, naming the callback and
+/// the first bad index; `None` when every entry is finite.
+pub fn non_finite_output(oracle: &str, v: &[f64]) -> Option<String> {
+    let i = v.iter().position(|t| !t.is_finite())?;
+    Some(format!("the {oracle} callback wrote a non-finite value ({}) at index {i}", v[i]))
+}
+
 /// Checks `len == expected`, naming both sides in the error.
 pub fn check_len(len: usize, expected: usize, what: &str, against: &str) -> Result<(), Error> {
     if len == expected {

@@ -201,7 +201,6 @@ struct NewtonState {
     oracles: Option<HostOracles>,
     preconditioner: Option<(ProductFn, *mut c_void)>,
     monitor: Option<(MonitorFn, *mut c_void)>,
-    solved: bool,
 }
 
 /// A Newton minimiser: options, the host's oracles, and the report and last point of the
@@ -283,7 +282,6 @@ pub unsafe extern "C" fn nks_newton_new(out: *mut *mut nks_newton) -> nks_status
             oracles: None,
             preconditioner: None,
             monitor: None,
-            solved: false,
         };
         write_handle(out, nks_newton { state: RefCell::new(state) });
         Ok(nks_status::NKS_OK)
@@ -443,7 +441,6 @@ pub unsafe extern "C" fn nks_newton_solve(h: *mut nks_newton, n: usize, x: *mut 
             }
         });
         let termination = s.solver.minimize(&mut oracles, x, host_monitor.as_mut().map(|m| m as &mut _))?.termination.clone();
-        s.solved = true;
         let status = outcome(&termination).1;
         if (status as i32) < 0 {
             return Err(CError::new(status, termination.describe()));
@@ -473,7 +470,8 @@ pub unsafe extern "C" fn nks_newton_get_point(h: *const nks_newton, n: usize, x:
     guard(|| {
         let s = state(h)?;
         let last = s.solver.last_point();
-        if !s.solved || last.is_empty() {
+        // Every solve that passes validation leaves its point; none has yet while it is empty.
+        if last.is_empty() {
             return Err(CError::new(nks_status::NKS_ERR_INVALID_STATE, "no solve has run on this handle yet"));
         }
         if n != last.len() {

@@ -3,7 +3,7 @@
 //! how to take a step, the executor owns the loop's bookkeeping).
 
 use super::{KrylovReport, Termination};
-use crate::error::OracleFailure;
+use crate::error::{non_finite_output, OracleFailure};
 use crate::linalg::{kernels, LinearOperator, VectorSpace};
 use crate::precond::Preconditioner;
 use std::ops::ControlFlow;
@@ -31,12 +31,9 @@ pub(crate) struct Run<'a, 'm> {
 }
 
 fn check_output(y: &[f64], oracle: &'static str) -> Step<()> {
-    match y.iter().position(|v| !v.is_finite()) {
+    match non_finite_output(oracle, y) {
         None => Ok(()),
-        Some(i) => Err(Termination::NonFinite(format!(
-            "the {oracle} callback wrote a non-finite value ({}) at index {i}",
-            y[i]
-        ))),
+        Some(message) => Err(Termination::NonFinite(message)),
     }
 }
 

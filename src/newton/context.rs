@@ -2,7 +2,7 @@
 //! and the point the methods move. Methods only describe how to find the next point.
 
 use super::{NewtonOptions, NewtonReport, NewtonTermination, Objective};
-use crate::error::OracleFailure;
+use crate::error::{non_finite_output, OracleFailure};
 use crate::linalg::{kernels, Par};
 use std::time::Instant;
 
@@ -39,7 +39,7 @@ pub(crate) struct Context<'a> {
     pub start: Instant,
     /// Why the last evaluation that returned `Ok(false)` failed.
     pub last_failure: Option<Failure>,
-    /// `|f|` at the start: the scale of the rounding error in `f` (see `within_noise`).
+    /// `|f|` at the start: the scale of the rounding error in `f` (see `accept_at_noise_level`).
     pub f_scale: f64,
 }
 
@@ -50,10 +50,6 @@ pub(crate) struct Failure {
     /// The oracle's code `> 0`, or 0 for a non-finite output.
     pub code: i32,
     pub message: String,
-}
-
-fn first_non_finite(v: &[f64]) -> Option<usize> {
-    v.iter().position(|t| !t.is_finite())
 }
 
 impl<'a> Context<'a> {
@@ -74,14 +70,14 @@ impl<'a> Context<'a> {
         kernels::axpy(&self.par, alpha, x, y)
     }
 
-    /// Maps an oracle's result: a recoverable failure is `Ok(false)` (and counted), an abort
-    /// is `Err`.
+    /// Maps an oracle's result: a recoverable failure (a code `> 0`, or `output_bad`, the
+    /// message for a non-finite output) is `Ok(false)` (and counted), an abort is `Err`.
     fn settle(&mut self, res: Result<(), OracleFailure>, oracle: &'static str, output_bad: Option<String>) -> Eval {
         match res {
             Ok(()) => match output_bad {
                 None => Ok(true),
-                Some(why) => {
-                    self.last_failure = Some(Failure { oracle, code: 0, message: format!("the {oracle} callback {why}") });
+                Some(message) => {
+                    self.last_failure = Some(Failure { oracle, code: 0, message });
                     self.report.failed_evaluations += 1;
                     Ok(false)
                 }
@@ -99,12 +95,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn check_vector(v: &[f64]) -> Option<String> {
-        first_non_finite(v).map(|i| format!("wrote a non-finite value ({}) at index {i}", v[i]))
-    }
-
-    fn check_value(f: f64) -> Option<String> {
-        (!f.is_finite()).then(|| format!("returned the non-finite value {f}"))
+    fn check_value(oracle: &str, f: f64) -> Option<String> {
+        (!f.is_finite()).then(|| format!("the {oracle} callback returned the non-finite value {f}"))
     }
 
     /// Evaluates `p.f` at `p.x`, and `p.g` too when `with_gradient` (or when a combined oracle
@@ -116,7 +108,7 @@ impl<'a> Context<'a> {
         }
         self.report.value_calls += 1;
         let res = self.objective.value(&p.x).map(|f| p.f = f);
-        let bad = res.is_ok().then(|| Self::check_value(p.f)).flatten();
+        let bad = res.is_ok().then(|| Self::check_value("objective", p.f)).flatten();
         self.settle(res, "objective", bad)
     }
 
@@ -129,7 +121,7 @@ impl<'a> Context<'a> {
             match self.objective.value(&p.x) {
                 Ok(f) if !f.is_finite() => {
                     p.f = f;
-                    return self.settle(Ok(()), "objective", Self::check_value(f));
+                    return self.settle(Ok(()), "objective", Self::check_value("objective", f));
                 }
                 Ok(f) => {
                     p.f = f;
@@ -148,7 +140,7 @@ impl<'a> Context<'a> {
         let mut bad = None;
         if res.is_ok() {
             p.gnorm = self.norm(&p.g);
-            bad = Self::check_value(p.f).or_else(|| (!p.gnorm.is_finite()).then(|| Self::describe_non_finite(&p.g)));
+            bad = Self::check_value(oracle, p.f).or_else(|| (!p.gnorm.is_finite()).then(|| Self::describe_non_finite(oracle, &p.g)));
         }
         let ok = self.settle(res, oracle, bad)?;
         p.has_gradient = ok;
@@ -156,8 +148,8 @@ impl<'a> Context<'a> {
     }
 
     /// What is wrong with a vector whose norm or inner product came out non-finite.
-    fn describe_non_finite(v: &[f64]) -> String {
-        Self::check_vector(v).unwrap_or_else(|| "wrote values whose squares overflow".to_string())
+    fn describe_non_finite(oracle: &str, v: &[f64]) -> String {
+        non_finite_output(oracle, v).unwrap_or_else(|| format!("the {oracle} callback wrote values whose squares overflow"))
     }
 
     /// Completes a point whose value is known with its gradient.
@@ -179,7 +171,7 @@ impl<'a> Context<'a> {
         let mut bad = None;
         if res.is_ok() {
             curvature = self.dot(v, hv);
-            bad = (!curvature.is_finite()).then(|| Self::describe_non_finite(hv));
+            bad = (!curvature.is_finite()).then(|| Self::describe_non_finite("Hessian-vector", hv));
         }
         Ok(self.settle(res, "Hessian-vector", bad)?.then_some(curvature))
     }
@@ -196,7 +188,7 @@ impl<'a> Context<'a> {
         }
         self.report.preconditioner_calls += 1;
         let res = self.objective.precondition(x, r, z);
-        let bad = res.is_ok().then(|| Self::check_vector(z)).flatten();
+        let bad = res.is_ok().then(|| non_finite_output("preconditioner", z)).flatten();
         self.settle(res, "preconditioner", bad)
     }
 

@@ -1,7 +1,7 @@
 //! What a Newton solve is asked to do, with the validating `set(name, value)` / `get(name)`
 //! table the C API exposes.
 
-use crate::error::Error;
+use crate::error::{integer_option as count, Error};
 
 /// The method, option `"method"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,14 +183,6 @@ impl Default for NewtonOptions {
 pub const OPTION_NAMES: &str = "method, gatol, grtol, xtol, ftol, max_iterations, max_evaluations, max_seconds, \
      forcing, forcing_value, forcing_min, cg_max_iterations, initial_radius, max_radius, line_search, c1, c2, \
      lazy_period, lazy_rank, lazy_regularization, regularization, lipschitz, gamma";
-
-fn count(name: &str, value: f64, min: f64, max: f64) -> Result<usize, Error> {
-    if value.fract() == 0.0 && value >= min && value <= max {
-        Ok(value as usize)
-    } else {
-        Err(Error::invalid(format!("{name} = {value} is out of range; it must be an integer in {min}..={max}")))
-    }
-}
 
 fn unknown(name: &str) -> Error {
     Error::UnknownOption(format!("no Newton option is named \"{name}\"; the options are {OPTION_NAMES}"))

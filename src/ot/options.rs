@@ -1,7 +1,7 @@
 //! What a Sinkhorn / Sinkhorn-Newton-Sparse solve is asked to do, with the validating
 //! `set(name, value)` / `get(name)` table the C API exposes.
 
-use crate::error::Error;
+use crate::error::{integer_option as count, Error};
 
 /// The algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,14 +98,6 @@ impl Default for SinkhornOptions {
 /// The option names `set` and `get` accept.
 pub const OPTION_NAMES: &str = "eps, tol, max_iterations, method, check_interval, eps_scaling, use_initial_guess, \
      newton_warmup, hessian_density, hessian_mass, cg_max_iterations, max_seconds, kernel_memory_mb";
-
-fn count(name: &str, value: f64, min: f64, max: f64) -> Result<usize, Error> {
-    if value.fract() == 0.0 && value >= min && value <= max {
-        Ok(value as usize)
-    } else {
-        Err(Error::invalid(format!("{name} = {value} is out of range; it must be an integer in {min}..={max}")))
-    }
-}
 
 fn flag(name: &str, value: f64) -> Result<bool, Error> {
     Ok(count(name, value, 0.0, 1.0)? == 1)
