@@ -65,6 +65,16 @@ void run(const char* name, F&& body) {
     }
 }
 
+/// Whether the header this program was built with matches the library it runs against;
+/// prints the mismatch when not (the program should then exit with status 2).
+inline bool header_matches() {
+    if (nks::header_matches_library()) {
+        return true;
+    }
+    std::printf("header version %d does not match library %u\n", NKS_VERSION, nks::version());
+    return false;
+}
+
 /// Prints the final "N passed, M failed" line and returns the exit status: 0 only when no
 /// check failed and at least one passed, 1 otherwise.
 inline int summary() {

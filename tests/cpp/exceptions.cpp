@@ -328,8 +328,7 @@ void moves() {
 }  // namespace
 
 int main() {
-    if (!nks::header_matches_library()) {
-        std::printf("header version %d does not match library %u\n", NKS_VERSION, nks::version());
+    if (!nks_test::header_matches()) {
         return 2;
     }
     run("callback_exceptions", callback_exceptions);
