@@ -264,6 +264,10 @@ enum nks_termination
    * `NKS_MAX_ITERATIONS`).
    */
   NKS_TERMINATION_MAX_EVALUATIONS = 12,
+  /**
+   * Levenberg-Marquardt: a stationary point of `||F||^2` (`||J^T F|| <= gatol`).
+   */
+  NKS_TERMINATION_CONVERGED_STATIONARY = 13,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -378,6 +382,31 @@ typedef int32_t nks_newton_method;
 #endif // __cplusplus
 
 /**
+ * The methods of option `"method"`.
+ */
+enum nks_nonlinear_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Jacobian-free Newton-Krylov for square systems (the default).
+   */
+  NKS_NONLINEAR_NEWTON_KRYLOV = 0,
+  /**
+   * Levenberg-Marquardt for least squares (needs the `J^T w` callback).
+   */
+  NKS_NONLINEAR_LEVENBERG_MARQUARDT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum nks_nonlinear_method nks_nonlinear_method;
+#else
+typedef int32_t nks_nonlinear_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An immutable sparse matrix in compressed-sparse-row form, owned by the library.
  *
  * Solver handles that are given an `nks_csr` keep their own reference to it, so the caller may
@@ -398,6 +427,14 @@ typedef struct nks_krylov nks_krylov;
  * calls return `NKS_ERR_INVALID_STATE`).
  */
 typedef struct nks_newton nks_newton;
+
+/**
+ * A nonlinear solver: options, the host's oracles, the recycle space carried from one solve
+ * to the next, and the report, step records and last point of the last solve. Use from one
+ * thread at a time, and not from inside its own callbacks (such calls return
+ * `NKS_ERR_INVALID_STATE`).
+ */
+typedef struct nks_nonlinear nks_nonlinear;
 
 /**
  * An optimal-transport solver: options, and the last problem solved (its cost is kept so that
@@ -661,6 +698,192 @@ typedef int (*nks_newton_monitor_fn)(const nks_newton_report *report,
                                      const double *x,
                                      size_t n,
                                      void *user_data);
+
+/**
+ * Residual: write `f = F(x)` (`x` of length `n`, `f` of length `m`; `m = n` for a square
+ * system). Return 0 on success, `> 0` when `x` cannot be evaluated (the solver shortens its
+ * step and retries), `< 0` to abort the solve (`NKS_ERR_CALLBACK`). NaN or Inf in `f` counts as
+ * `> 0`.
+ */
+typedef int (*nks_nonlinear_residual_fn)(const double *x,
+                                         size_t n,
+                                         double *f,
+                                         size_t m,
+                                         void *user_data);
+
+/**
+ * Jacobian-vector product: write `jv = J(x) v` (`v` of length `n`, `jv` of length `m`).
+ * Return 0 on success, non-zero stops the solve (`NKS_ERR_CALLBACK`): it is called at
+ * accepted points only, where shortening a step cannot help.
+ */
+typedef int (*nks_nonlinear_jacobian_vector_fn)(const double *x,
+                                                const double *v,
+                                                size_t n,
+                                                double *jv,
+                                                size_t m,
+                                                void *user_data);
+
+/**
+ * Transposed Jacobian-vector product: write `jtw = J(x)^T w` (`w` of length `m`, `jtw` of
+ * length `n`). Return codes as for `nks_nonlinear_jacobian_vector_fn`.
+ */
+typedef int (*nks_nonlinear_jacobian_transpose_fn)(const double *x,
+                                                   const double *w,
+                                                   size_t m,
+                                                   double *jtw,
+                                                   size_t n,
+                                                   void *user_data);
+
+/**
+ * Preconditioner of the Newton-Krylov inner solve (right preconditioning): write
+ * `z = M(x)^{-1} r` (length `n`) for an approximation `M(x)` of the Jacobian at the Newton
+ * iterate `x`. Return codes as for `nks_nonlinear_jacobian_vector_fn`.
+ */
+typedef int (*nks_nonlinear_precond_fn)(const double *x,
+                                        const double *r,
+                                        size_t n,
+                                        double *z,
+                                        void *user_data);
+
+/**
+ * What the last `nks_nonlinear_solve` did (read with `nks_nonlinear_get_report`); also passed
+ * to the monitor after every step (then `status` is 0 and `termination` is
+ * `NKS_TERMINATION_NOT_STARTED`).
+ */
+typedef struct {
+  /**
+   * The status the solve returned (an `nks_status` value).
+   */
+  int32_t status;
+  /**
+   * Why it stopped (an `nks_termination` value): `NKS_TERMINATION_CONVERGED_ATOL`
+   * (`||F|| <= fatol`), `_CONVERGED_RTOL` (`||F|| <= frtol ||F0||`), `_CONVERGED_STATIONARY`
+   * (Levenberg-Marquardt: `||J^T F|| <= gatol`), `_CONVERGED_STEP`, `_MAX_ITERATIONS`,
+   * `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`, `_CALLBACK_FAILED` or
+   * `_NON_FINITE`.
+   */
+  int32_t termination;
+  /**
+   * The method that ran (an `nks_nonlinear_method` value).
+   */
+  int32_t method;
+  /**
+   * Steps taken (rejected Levenberg-Marquardt steps included).
+   */
+  size_t iterations;
+  /**
+   * Residual callback calls, those of finite-difference products and line searches included.
+   */
+  size_t residual_evaluations;
+  /**
+   * Jacobian-vector products done by finite differences (one residual call each).
+   */
+  size_t fd_products;
+  /**
+   * Jacobian-vector callback calls.
+   */
+  size_t jacobian_vector_calls;
+  /**
+   * Transposed-Jacobian-vector callback calls.
+   */
+  size_t jacobian_transpose_calls;
+  /**
+   * Preconditioner callback calls.
+   */
+  size_t preconditioner_calls;
+  /**
+   * Inner Krylov (GMRES / GCRO-DR) or CGLS iterations over all steps.
+   */
+  size_t inner_iterations;
+  /**
+   * Trial points rejected (line-search backtracks, rejected Levenberg-Marquardt steps).
+   */
+  size_t rejected_steps;
+  /**
+   * Trial points a callback could not evaluate (code `> 0`, NaN or Inf).
+   */
+  size_t failed_evaluations;
+  /**
+   * Step records kept (read them with `nks_nonlinear_get_step`).
+   */
+  size_t steps;
+  /**
+   * Recycled vectors kept for the next solve (GCRO-DR).
+   */
+  size_t recycled_vectors;
+  /**
+   * The code of the callback that stopped the solve (0 if none).
+   */
+  int32_t callback_code;
+  /**
+   * `||F||` at the start.
+   */
+  double initial_residual_norm;
+  /**
+   * `||F||` at the returned point.
+   */
+  double residual_norm;
+  /**
+   * `||J^T F||` at the returned point (Levenberg-Marquardt; NaN for Newton-Krylov).
+   */
+  double gradient_norm;
+  /**
+   * Length of the last accepted step.
+   */
+  double step_norm;
+  /**
+   * Wall-clock seconds.
+   */
+  double seconds;
+} nks_nonlinear_report;
+
+/**
+ * Called after every step with the running report and the current point (length `n`).
+ * Return 0 to continue; any other value stops the solve with `NKS_ERR_ABORTED`.
+ */
+typedef int (*nks_nonlinear_monitor_fn)(const nks_nonlinear_report *report,
+                                        const double *x,
+                                        size_t n,
+                                        void *user_data);
+
+/**
+ * One step of the last solve (read with `nks_nonlinear_get_step`): how inexact its linear
+ * solve was and what recycling did.
+ */
+typedef struct {
+  /**
+   * `||F||` at the start of the step.
+   */
+  double residual_norm;
+  /**
+   * The forcing term the inner solve was asked for (relative residual).
+   */
+  double forcing;
+  /**
+   * The relative residual the inner solve reached.
+   */
+  double linear_residual;
+  /**
+   * Inner Krylov / CGLS iterations.
+   */
+  size_t inner_iterations;
+  /**
+   * Jacobian applications of the inner solve (the recycle space's re-fit included).
+   */
+  size_t jacobian_products;
+  /**
+   * Recycled vectors the inner solve started with.
+   */
+  size_t recycled_vectors;
+  /**
+   * Step length taken (1 = full step; 0 = a rejected Levenberg-Marquardt step).
+   */
+  double step_length;
+  /**
+   * Levenberg-Marquardt parameter `mu` of the step (0 for Newton-Krylov).
+   */
+  double lm_parameter;
+} nks_nonlinear_step;
 
 /**
  * Matrix-free operator of system `system` of a sequence: write `y = A_system x` for vectors of
@@ -1108,6 +1331,121 @@ nks_status nks_newton_get_report(const nks_newton *h, nks_newton_report *out);
  * not the last solve's.
  */
 nks_status nks_newton_get_point(const nks_newton *h, size_t n, double *x);
+
+/**
+ * Creates a nonlinear solver with the default options (Newton-Krylov with GCRO-DR(30, 10)
+ * recycling, finite-difference Jacobian products, Eisenstat-Walker forcing, backtracking; stop
+ * at `||F|| <= max(1e-10, 1e-8 ||F0||)`, 100 steps). Set the oracles with
+ * `nks_nonlinear_set_oracles` before solving.
+ */
+nks_status nks_nonlinear_new(nks_nonlinear **out);
+
+/**
+ * Frees a nonlinear solver. `nks_nonlinear_free(NULL)` does nothing. Called from inside one of
+ * the handle's own callbacks it frees nothing and sets the last error message.
+ */
+void nks_nonlinear_free(nks_nonlinear *h);
+
+/**
+ * Sets the oracles, all called with the same `user_data` on the thread that calls
+ * `nks_nonlinear_solve`. `residual` is required; `m` is the number of residuals (0 means
+ * `m = n`, a square system, which Newton-Krylov needs). `jacobian_vector` may be NULL
+ * (Newton-Krylov then uses the finite difference `(F(x + h v) - F(x)) / h`,
+ * `h = fd_error sqrt(1 + ||x||) / ||v||`); `jacobian_transpose` may be NULL except for
+ * Levenberg-Marquardt. Errors: `NKS_ERR_NULL_POINTER` when `residual` is NULL.
+ */
+nks_status nks_nonlinear_set_oracles(nks_nonlinear *h,
+                                     size_t m,
+                                     nks_nonlinear_residual_fn residual,
+                                     nks_nonlinear_jacobian_vector_fn jacobian_vector,
+                                     nks_nonlinear_jacobian_transpose_fn jacobian_transpose,
+                                     void *user_data);
+
+/**
+ * Sets (or with NULL removes) the preconditioner of the Newton-Krylov inner solve (right
+ * preconditioning), called with its own `user_data`.
+ */
+nks_status nks_nonlinear_set_preconditioner(nks_nonlinear *h,
+                                            nks_nonlinear_precond_fn preconditioner,
+                                            void *user_data);
+
+/**
+ * Sets (or with NULL removes) the per-step monitor.
+ */
+nks_status nks_nonlinear_set_monitor(nks_nonlinear *h,
+                                     nks_nonlinear_monitor_fn monitor,
+                                     void *user_data);
+
+/**
+ * Sets an option by name:
+ * `"method"` an `nks_nonlinear_method` (default Newton-Krylov);
+ * `"fatol"` >= 0 (default 1e-10): stop at `||F|| <= fatol`;
+ * `"frtol"` >= 0 (default 1e-8): stop at `||F|| <= frtol ||F0||`;
+ * `"gatol"` >= 0 (default 1e-10): Levenberg-Marquardt stops at `||J^T F|| <= gatol`;
+ * `"xtol"` >= 0 (default 0 = off): stop when an accepted step is `<= xtol max(1, ||x||)`;
+ * `"max_iterations"` >= 1 (default 100); `"max_evaluations"` >= 0 (residual calls; default 0 =
+ * no limit); `"max_seconds"` >= 0 (default 0 = no limit);
+ * `"forcing"` 0 Eisenstat-Walker (default), 1 `min(0.5, sqrt ||F||)`, 2 fixed;
+ * `"forcing_value"` in (0, 1) (default 0.1); `"forcing_min"` in (0, 1) (default 1e-10);
+ * `"c1"` in (0, 0.5) (default 1e-4); `"line_search"` 0 backtracking (default) / 1 full steps;
+ * `"krylov_method"` 1 GMRES / 3 GCRO-DR (default); `"restart"` >= 2 (default 30);
+ * `"recycle_dim"` >= 0 (default 10); `"keep_recycle_space"` 0 / 1 (default 1: carried from one
+ * solve to the next); `"inner_max_iterations"` >= 1 (default 1000);
+ * `"fd_error"` in (0, 1) (default `sqrt(eps)`);
+ * `"lm_xi"` > 0 (default 1), `"lm_omega"` >= 0 (default 0), `"lm_eta"` in (0, 2] (default 1):
+ * the Levenberg-Marquardt parameter `mu = xi ||F||^eta + omega ||J^T F||^eta`.
+ *
+ * Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+ * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+ */
+nks_status nks_nonlinear_set_option(nks_nonlinear *h, const char *name, double value);
+
+/**
+ * Reads an option by name into `*value` (in the encoding `nks_nonlinear_set_option` takes);
+ * `*value` is written only on success.
+ */
+nks_status nks_nonlinear_get_option(const nks_nonlinear *h, const char *name, double *value);
+
+/**
+ * Solves `F(x) = 0` (Newton-Krylov) or minimises `||F(x)||^2 / 2` (Levenberg-Marquardt) from
+ * `x` (length `n >= 1`).
+ *
+ * Returns `NKS_OK` when a tolerance test passed, with the solution in `x`;
+ * `NKS_MAX_ITERATIONS` (step or evaluation limit), `NKS_TIME_LIMIT` or `NKS_STAGNATION` (no
+ * acceptable step) with the last accepted point in `x`. Failures leave `x` untouched:
+ * `NKS_ERR_CALLBACK` (a callback returned `< 0`, or failed where no step can be shortened; the
+ * code is in the report), `NKS_ERR_NON_FINITE` (NaN / Inf in `x`, or from the residual at the
+ * starting point), `NKS_ERR_ABORTED` (the monitor), `NKS_ERR_DIMENSION_MISMATCH`
+ * (Newton-Krylov with `m != n`), `NKS_ERR_INVALID_ARGUMENT` (Levenberg-Marquardt without the
+ * `J^T w` callback), `NKS_ERR_INVALID_STATE` (no oracles set). After any solve that started,
+ * `nks_nonlinear_get_point` gives the last accepted point. The recycle space carries into the
+ * next solve (time step) unless `"keep_recycle_space"` is 0.
+ */
+nks_status nks_nonlinear_solve(nks_nonlinear *h, size_t n, double *x);
+
+/**
+ * Copies the report of the last solve into `*out`.
+ */
+nks_status nks_nonlinear_get_report(const nks_nonlinear *h, nks_nonlinear_report *out);
+
+/**
+ * Copies step record `k` (0-based, `k < report.steps`) of the last solve into `*out`.
+ * Errors: `NKS_ERR_INVALID_ARGUMENT` when `k` is out of range (the message gives the count).
+ */
+nks_status nks_nonlinear_get_step(const nks_nonlinear *h, size_t k, nks_nonlinear_step *out);
+
+/**
+ * Writes the last accepted point of the last solve that started into `x` (length `n`, that
+ * solve's `n`): the result after a failed solve left the caller's array untouched.
+ * Errors: `NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `n` is
+ * not the last solve's.
+ */
+nks_status nks_nonlinear_get_point(const nks_nonlinear *h, size_t n, double *x);
+
+/**
+ * Forgets the recycle space (before a solve of an unrelated problem on the same handle).
+ */
+nks_status nks_nonlinear_clear_recycle_space(nks_nonlinear *h);
 
 /**
  * Solves the `count` systems `A_i x_i = b_i` given as CSR matrices, keeping the recycle space

@@ -17,6 +17,7 @@ pub mod error;
 pub mod krylov;
 pub mod linalg;
 pub mod newton;
+pub mod nonlinear;
 pub mod ot;
 pub mod persist;
 pub mod precond;

@@ -87,6 +87,8 @@ pub enum nks_termination {
     /// Newton: the oracle-call limit `max_evaluations` was reached (status
     /// `NKS_MAX_ITERATIONS`).
     NKS_TERMINATION_MAX_EVALUATIONS = 12,
+    /// Levenberg-Marquardt: a stationary point of `||F||^2` (`||J^T F|| <= gatol`).
+    NKS_TERMINATION_CONVERGED_STATIONARY = 13,
 }
 
 /// What a Krylov solve did. Read with `nks_krylov_get_report` after a solve, and passed to the

@@ -14,6 +14,7 @@ pub mod ffi;
 pub mod krylov;
 pub mod library;
 pub mod newton;
+pub mod nonlinear;
 pub mod recycle;
 pub mod sinkhorn;
 pub mod sor;

@@ -62,6 +62,10 @@ pub struct KrylovSolver {
     /// Iterations of the last solve that started without recycled vectors: a recycled solve
     /// that needs as many has a space that stopped helping, which is then dropped.
     baseline_iterations: Option<usize>,
+    /// The decades of residual reduction that baseline solve was asked for (NaN when unknown,
+    /// after a load): solves asked for other tolerances (inexact Newton's forcing terms) are
+    /// compared in iterations per decade.
+    baseline_decades: f64,
 }
 
 impl KrylovSolver {
@@ -74,6 +78,7 @@ impl KrylovSolver {
             recycle: RecycleSpace::default(),
             deflation: DeflationSpace::default(),
             baseline_iterations: None,
+            baseline_decades: f64::NAN,
         }
     }
 
@@ -147,6 +152,7 @@ impl KrylovSolver {
         self.set_recycle_space(recycle);
         self.set_deflation_space(deflation);
         self.baseline_iterations = usize::try_from(baseline).ok().filter(|_| baseline != u64::MAX);
+        self.baseline_decades = f64::NAN;
         Ok(())
     }
 
@@ -271,7 +277,9 @@ impl KrylovSolver {
             w.r = r;
         }
         if opts.method.recycles() && termination.converged() {
-            self.judge_recycling(&mut stats, run.report.iterations);
+            let target = (opts.rtol * run.report.rhs_norm).max(opts.atol);
+            let decades = (run.report.rhs_norm / target).log10();
+            self.judge_recycling(&mut stats, run.report.iterations, decades);
         }
         run.report.recycle = stats;
         run.report.termination = termination;
@@ -280,11 +288,22 @@ impl KrylovSolver {
     }
 
     /// Drops a recycle space that stopped helping: a solve that started from one but needed
-    /// at least the iterations of the last solve without one.
-    fn judge_recycling(&mut self, stats: &mut RecycleStats, iterations: usize) {
+    /// at least the iterations of the last solve without one (per decade of residual
+    /// reduction asked for, when the two were asked for different tolerances).
+    fn judge_recycling(&mut self, stats: &mut RecycleStats, iterations: usize, decades: f64) {
         if stats.initial_dim == 0 {
             self.baseline_iterations = Some(iterations);
-        } else if self.baseline_iterations.is_some_and(|base| iterations >= base) {
+            self.baseline_decades = decades;
+            return;
+        }
+        let Some(base) = self.baseline_iterations else { return };
+        let comparable = decades.is_finite() && decades > 0.0 && self.baseline_decades.is_finite() && self.baseline_decades > 0.0;
+        let no_better = if comparable && (decades - self.baseline_decades).abs() > 1e-9 {
+            iterations as f64 / decades >= base as f64 / self.baseline_decades
+        } else {
+            iterations >= base
+        };
+        if no_better {
             stats.dropped = true;
             stats.final_dim = 0;
             self.recycle.clear();

@@ -61,6 +61,14 @@ pub fn xpby(par: &Par, x: &[f64], beta: f64, y: &mut [f64]) {
     });
 }
 
+/// `out = x + alpha * d` (a trial point along a step).
+pub fn step_to(x: &[f64], alpha: f64, d: &[f64], out: &mut [f64]) {
+    debug_assert!(x.len() == d.len() && x.len() == out.len());
+    for ((o, xi), di) in out.iter_mut().zip(x).zip(d) {
+        *o = xi + alpha * di;
+    }
+}
+
 /// `y = alpha * x`.
 pub fn scale_into(par: &Par, alpha: f64, x: &[f64], y: &mut [f64]) {
     debug_assert_eq!(x.len(), y.len());

@@ -222,9 +222,4 @@ impl<'a> Context<'a> {
     }
 }
 
-/// `out = x + alpha d`.
-pub(crate) fn step_to(x: &[f64], alpha: f64, d: &[f64], out: &mut [f64]) {
-    for ((o, xi), di) in out.iter_mut().zip(x).zip(d) {
-        *o = xi + alpha * di;
-    }
-}
+pub(crate) use crate::linalg::kernels::step_to;

@@ -29,6 +29,7 @@ mod solver;
 mod truncated_cg;
 mod trust_region;
 
+pub(crate) use truncated_cg::ForcingTerm;
 pub use objective::Objective;
 pub use options::{Forcing, LazyRegularization, LineSearchKind, NewtonMethod, NewtonOptions, OPTION_NAMES};
 pub use report::{NewtonReport, NewtonTermination};

@@ -6,6 +6,7 @@ use crate::linalg::CsrMatrix;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 pub mod minimization;
+pub mod nonlinear;
 
 /// Index of grid point `(i, j)` of an `nx x nx` interior grid (row-major, `i` fastest).
 fn node(nx: usize, i: usize, j: usize) -> usize {

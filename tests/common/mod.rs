@@ -267,6 +267,16 @@ pub fn check_sinkhorn_output(lang: &str, stdout: &str) {
 #[path = "../../examples/rust/newton.rs"]
 pub mod newton_example;
 
+#[allow(dead_code)]
+#[path = "../../examples/rust/nonlinear.rs"]
+pub mod nonlinear_example;
+
+/// Checks that an example in `lang` printed the nonlinear-systems reference's lines.
+#[allow(dead_code)]
+pub fn check_nonlinear_output(lang: &str, stdout: &str) {
+    check_against_reference(lang, &nonlinear_example::run(), 4, stdout);
+}
+
 /// Checks that an example in `lang` printed the Newton reference's lines.
 #[allow(dead_code)]
 pub fn check_newton_output(lang: &str, stdout: &str) {
