@@ -32,6 +32,17 @@
 //!   the exception path (an exception thrown by any oracle or the monitor reaches the caller
 //!   with its type, `x` untouched; `nks::CannotEvaluate` only refuses its point; re-entrant
 //!   calls), the errors with the library's status and message, and moves.
+//! - `examples/cpp/nonlinear.cpp` must print the lines of the Rust nonlinear-systems example
+//!   (exact counts).
+//! - `tests/cpp/nonlinear.cpp` checks `nks::Nonlinear`: options (by name and typed, the
+//!   refusals naming the option), Newton-Krylov with finite-difference and exact `J v` and a
+//!   preconditioner, the GCRO-DR recycle space across solves (kept, cleared, not kept, GMRES),
+//!   Levenberg-Marquardt on a least-squares system, each checked against the known solution,
+//!   the report's counts and the step records, the iteration cap and the monitor; the
+//!   exception path (an exception thrown by any callable reaches the caller with its type, `x`
+//!   untouched; `nks::CannotEvaluate` at a trial point is recovered, at the start or from a
+//!   product it is an error; re-entrant calls), the errors with the library's status and
+//!   message, and moves.
 
 mod common;
 
@@ -216,5 +227,31 @@ fn cpp_newton_wrappers() {
         let stdout = run(&compile("tests/cpp/newton.cpp", &dir, link), &[]);
         // (a) construction and options, (b) convergence, (c) exceptions, (d) errors, (e) moves.
         check_summary("newton", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 60);
+    }
+}
+
+#[test]
+fn cpp_nonlinear_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/nonlinear-example");
+    for link in Link::BOTH {
+        let stdout = run(&compile("examples/cpp/nonlinear.cpp", &dir, link), &[]);
+        common::check_nonlinear_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
+    }
+}
+
+#[test]
+fn cpp_nonlinear_wrappers() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/nonlinear");
+    for link in Link::BOTH {
+        let stdout = run(&compile("tests/cpp/nonlinear.cpp", &dir, link), &[]);
+        // (a) construction and options, (b) convergence, (c) exceptions, (d) errors, (e) moves.
+        check_summary("nonlinear", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 80);
     }
 }

@@ -1,11 +1,12 @@
 //! The Fortran binding (`bindings/fortran/nksolve.f90`): it mirrors every function, constant and
 //! struct of `include/nksolve.h` (its report types, `nks_krylov_report`, `nks_sor_report`,
-//! `nks_sinkhorn_report` and `nks_newton_report`, have the C fields in order and the C layout),
-//! the Poisson, recycling, SOR-bandit, Sinkhorn and Newton examples print the Rust core's numbers
-//! linked against both the shared and the static library (the Poisson one also checks which
-//! library each build loads), and the error-path programs (`tests/fortran/errors.f90`, recycling,
-//! SOR-bandit and Newton-minimiser wrappers included, and [`SINKHORN_CHECKS`] for the
-//! optimal-transport solver) pass.
+//! `nks_sinkhorn_report`, `nks_newton_report`, `nks_nonlinear_report` and `nks_nonlinear_step`,
+//! have the C fields in order and the C layout), the Poisson, recycling, SOR-bandit, Sinkhorn,
+//! Newton and nonlinear (Bratu time stepping) examples print the Rust core's numbers linked
+//! against both the shared and the static library (the Poisson one also checks which library
+//! each build loads), and the error-path programs (`tests/fortran/errors.f90`, recycling,
+//! SOR-bandit, Newton-minimiser and nonlinear-solver wrappers included, and [`SINKHORN_CHECKS`]
+//! for the optimal-transport solver) pass.
 //!
 //! Needs `gfortran` (skipped with a message when missing, a failure under `CI=true`).
 
@@ -238,12 +239,15 @@ fn fortran_example_and_error_paths() {
     // The error paths.
     let errors = build(&dir, &module_obj, "tests/fortran/errors.f90", "errors", Link::Shared);
     let out = run(&dir, &errors);
-    check_summary(&out, "tests/fortran/errors.f90", 150);
+    check_summary(&out, "tests/fortran/errors.f90", 350);
 
-    // type(nks_krylov_report), type(nks_sor_report) and type(nks_newton_report) have the C
-    // structs' sizes and offsets.
+    // type(nks_krylov_report), type(nks_sor_report), type(nks_newton_report),
+    // type(nks_nonlinear_report) and type(nks_nonlinear_step) have the C structs' sizes and
+    // offsets.
     use nksolve::capi::krylov::nks_krylov_report as R;
     use nksolve::capi::newton::nks_newton_report as N;
+    use nksolve::capi::nonlinear::nks_nonlinear_report as L;
+    use nksolve::capi::nonlinear::nks_nonlinear_step as LS;
     use nksolve::capi::sor::nks_sor_report as S;
     use std::mem::{offset_of, size_of};
     check_layout(&out, "layout", &[
@@ -303,6 +307,40 @@ fn fortran_example_and_error_paths() {
         ("parameter", offset_of!(N, parameter)),
         ("seconds", offset_of!(N, seconds)),
     ]);
+    check_layout(&out, "nonlinear_layout", &[
+        ("size", size_of::<L>()),
+        ("status", offset_of!(L, status)),
+        ("termination", offset_of!(L, termination)),
+        ("method", offset_of!(L, method)),
+        ("iterations", offset_of!(L, iterations)),
+        ("residual_evaluations", offset_of!(L, residual_evaluations)),
+        ("fd_products", offset_of!(L, fd_products)),
+        ("jacobian_vector_calls", offset_of!(L, jacobian_vector_calls)),
+        ("jacobian_transpose_calls", offset_of!(L, jacobian_transpose_calls)),
+        ("preconditioner_calls", offset_of!(L, preconditioner_calls)),
+        ("inner_iterations", offset_of!(L, inner_iterations)),
+        ("rejected_steps", offset_of!(L, rejected_steps)),
+        ("failed_evaluations", offset_of!(L, failed_evaluations)),
+        ("steps", offset_of!(L, steps)),
+        ("recycled_vectors", offset_of!(L, recycled_vectors)),
+        ("callback_code", offset_of!(L, callback_code)),
+        ("initial_residual_norm", offset_of!(L, initial_residual_norm)),
+        ("residual_norm", offset_of!(L, residual_norm)),
+        ("gradient_norm", offset_of!(L, gradient_norm)),
+        ("step_norm", offset_of!(L, step_norm)),
+        ("seconds", offset_of!(L, seconds)),
+    ]);
+    check_layout(&out, "nonlinear_step_layout", &[
+        ("size", size_of::<LS>()),
+        ("residual_norm", offset_of!(LS, residual_norm)),
+        ("forcing", offset_of!(LS, forcing)),
+        ("linear_residual", offset_of!(LS, linear_residual)),
+        ("inner_iterations", offset_of!(LS, inner_iterations)),
+        ("jacobian_products", offset_of!(LS, jacobian_products)),
+        ("recycled_vectors", offset_of!(LS, recycled_vectors)),
+        ("step_length", offset_of!(LS, step_length)),
+        ("lm_parameter", offset_of!(LS, lm_parameter)),
+    ]);
 }
 
 #[test]
@@ -351,6 +389,24 @@ fn fortran_newton_example() {
     let out = common::run_ok(Command::new(dir.join("newton_shared")).current_dir(&dir));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("array temporary"), "examples/fortran/newton.f90 copies an array:\n{stderr}");
+}
+
+/// The nonlinear example (the showcase: a time-stepping loop over the 2D Bratu problem,
+/// one `nks_nonlinear_t` carrying its GCRO-DR recycle space from one implicit Euler step to the
+/// next, oracles as `bind(c)` functions reaching the host's `u_old` and mass through
+/// `user_data`; then GMRES, the steady problem with the exact `J v`, and a Levenberg-Marquardt
+/// fit) prints the Rust reference's lines, the same Newton, Krylov and oracle counts, linked
+/// either way. Its unknowns reach the library and the oracles without a copy (`-fcheck=all`
+/// reports every array temporary on standard error, and there is none).
+#[test]
+fn fortran_nonlinear_example() {
+    if !common::require_tool("gfortran", "the Fortran binding") {
+        return;
+    }
+    let dir = check_example_with_both_links("fortran_nonlinear", "examples/fortran/nonlinear.f90", common::check_nonlinear_output);
+    let out = common::run_ok(Command::new(dir.join("nonlinear_shared")).current_dir(&dir));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("array temporary"), "examples/fortran/nonlinear.f90 copies an array:\n{stderr}");
 }
 
 /// `type(nks_sinkhorn_report)` has the C struct's size and offsets, and the error paths and plan

@@ -1,15 +1,16 @@
 //! The Julia binding (`bindings/julia/NKSolve`) and its examples (`examples/julia/poisson.jl`,
 //! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`, `examples/julia/sinkhorn.jl`,
-//! `examples/julia/newton.jl`).
+//! `examples/julia/newton.jl`, `examples/julia/nonlinear.jl`).
 //!
 //! Julia cannot be installed on the build machines, so the binding is checked statically:
 //! `tests/julia_ccall_check.py` parses every `.jl` file with tree-sitter-julia and checks each
 //! `ccall`, `@cfunction`, `NKS_*` constant and struct mirror (`KrylovReport` of
 //! `nks_krylov_report`, `SorReport` of `nks_sor_report`, `SinkhornReport` of
-//! `nks_sinkhorn_report`, `NewtonReport` of `nks_newton_report`) against `include/nksolve.h`.
+//! `nks_sinkhorn_report`, `NewtonReport` of `nks_newton_report`, `NonlinearReport` of
+//! `nks_nonlinear_report`, `NonlinearStep` of `nks_nonlinear_step`) against `include/nksolve.h`.
 //! Where `julia` is on PATH, the examples and the binding's error paths (sequences, saved recycle
-//! spaces, the SOR bandit, optimal transport and the Newton minimiser included) also run against
-//! the freshly built library.
+//! spaces, the SOR bandit, optimal transport, the Newton minimiser and the nonlinear solver
+//! included) also run against the freshly built library.
 
 mod common;
 
@@ -98,10 +99,11 @@ fn julia_binding_matches_the_header_statically() {
         "every struct of include/nksolve.h must have an exact Julia mirror: {summary}"
     );
     assert!(
-        summary.contains(" 10 cfunctions"),
-        "matvec, preconditioner, monitor and indexed (sequence) matvec trampolines of the Krylov solver, and \
+        summary.contains(" 15 cfunctions"),
+        "matvec, preconditioner, monitor and indexed (sequence) matvec trampolines of the Krylov solver, \
          value, gradient, value-gradient, Hessian-vector, preconditioner and monitor trampolines of the Newton \
-         minimiser expected: {summary}"
+         minimiser, and residual, Jacobian-vector, transposed-Jacobian-vector, preconditioner and monitor \
+         trampolines of the nonlinear solver expected: {summary}"
     );
     println!("{summary}");
 
@@ -238,6 +240,37 @@ fn julia_binding_matches_the_header_statically() {
             "no method of _newton_hessvec_trampoline takes these arguments",
         ),
         (
+            "Nonlinear report fields swapped",
+            "    fd_products::Csize_t\n    jacobian_vector_calls::Csize_t\n",
+            "    jacobian_vector_calls::Csize_t\n    fd_products::Csize_t\n",
+            "NonlinearReport fields (status, termination, method, iterations, residual_evaluations, \
+             jacobian_vector_calls, fd_products",
+        ),
+        (
+            "a nonlinear step field of the wrong width",
+            "    recycled_vectors::Csize_t\n    step_length::Cdouble\n",
+            "    recycled_vectors::Int32\n    step_length::Cdouble\n",
+            "NonlinearStep.recycled_vectors is Int32 but nks_nonlinear_step.recycled_vectors is size_t",
+        ),
+        (
+            "the residual count dropped from set_oracles",
+            "(Ptr{Cvoid}, Csize_t, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),\n                   h, m, f, jv, jtw,",
+            "(Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),\n                   h, m, f, jv, jtw,",
+            "nks_nonlinear_set_oracles: 5 argument types but the C prototype has 6 parameters",
+        ),
+        (
+            "a nonlinear method code off",
+            "const NKS_NONLINEAR_LEVENBERG_MARQUARDT = Int32(1)",
+            "const NKS_NONLINEAR_LEVENBERG_MARQUARDT = Int32(2)",
+            "NKS_NONLINEAR_LEVENBERG_MARQUARDT = 2 but include/nksolve.h has 1",
+        ),
+        (
+            "a J^T w trampoline with a length of the wrong type",
+            "function _nonlinear_jactvec_trampoline(x::Ptr{Cdouble}, w::Ptr{Cdouble}, m::Csize_t, jtw::Ptr{Cdouble}, n::Csize_t,",
+            "function _nonlinear_jactvec_trampoline(x::Ptr{Cdouble}, w::Ptr{Cdouble}, m::Csize_t, jtw::Ptr{Cdouble}, n::Cint,",
+            "no method of _nonlinear_jactvec_trampoline takes these arguments",
+        ),
+        (
             "an enum value off",
             "const NKS_ERR_ABORTED = Int32(-10)",
             "const NKS_ERR_ABORTED = Int32(-11)",
@@ -259,6 +292,18 @@ fn julia_binding_matches_the_header_statically() {
         assert_eq!(out.status.code(), Some(1), "mutant `{what}`: the checker should fail:\n{stdout}");
         assert!(stdout.contains(expected), "mutant `{what}`: expected `{expected}` in:\n{stdout}");
     }
+
+    // The C library's exp that the nonlinear example calls (to compute the Rust reference's bits)
+    // is checked against its C prototype too.
+    let example = std::fs::read_to_string(common::root().join("examples/julia/nonlinear.jl")).unwrap();
+    let from = "ccall((:exp, LIBM), Cdouble, (Cdouble,), x)";
+    assert!(example.contains(from), "`{from}` no longer occurs in examples/julia/nonlinear.jl; update this test");
+    let file = dir.join("mutant_libm.jl");
+    std::fs::write(&file, example.replacen(from, "ccall((:exp, LIBM), Cdouble, (Cfloat,), x)", 1)).unwrap();
+    let out = run_checker(&[&file]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "a C exp taking a Cfloat: the checker should fail:\n{stdout}");
+    assert!(stdout.contains("exp: argument 1 is Cfloat but C has double"), "a C exp taking a Cfloat:\n{stdout}");
 }
 
 /// `julia`, with the binding on its load path and the fresh library, or `None` (SKIP).
@@ -334,6 +379,16 @@ fn julia_newton_example_matches_the_rust_core() {
     common::check_newton_output("Julia", &stdout);
 }
 
+#[test]
+fn julia_nonlinear_example_matches_the_rust_core() {
+    let Some(mut cmd) = julia("julia_nonlinear_depot") else { return };
+    cmd.arg(common::root().join("examples").join("julia").join("nonlinear.jl"));
+    let out = common::run_ok(&mut cmd);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_nonlinear_output("Julia", &stdout);
+}
+
 /// The binding's failure paths, run where Julia exists: library errors carry status and message,
 /// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve;
 /// and the sequence / recycling wrappers: results against single solves, 1-based orders, saved
@@ -344,7 +399,12 @@ fn julia_newton_example_matches_the_rust_core() {
 /// their layouts, 1-based sparse plans, warm starts, iteration caps, bad input; and the Newton
 /// minimiser: the report layout, options, oracle counts, Julia exceptions and `CannotEvaluate`
 /// from the oracles, the monitor (stopping, misbehaving, re-entering), the combined oracle, a
-/// preconditioner, the methods and limits, `last_point` after an aborted solve.
+/// preconditioner, the methods and limits, `last_point` after an aborted solve; and the nonlinear
+/// solver: the report and step layouts, options (symbols for the method and the inner solver),
+/// the refusals (no oracles, no residual, `m ≠ n` for Newton-Krylov, Levenberg-Marquardt without
+/// `Jᵀ w`), counts and step records, the recycle space carried between solves until cleared,
+/// Julia exceptions and `CannotEvaluate` from the oracles, the monitor, a preconditioner, the
+/// iteration limit, and Levenberg-Marquardt on square and overdetermined systems.
 const ERROR_PATHS_JL: &str = r#"
 using NKSolve, Test
 
@@ -871,6 +931,192 @@ end
     free!(h)
     free!(h)
     @test_throws NKSolveError get_option(h, "gatol")
+end
+
+@testset "NKSolve Nonlinear" begin
+    @test sizeof(NonlinearReport) == 152 && sizeof(NonlinearStep) == 64
+    @test fieldoffset(NonlinearReport, 4) == 16 && fieldoffset(NonlinearReport, 15) == 104   # iterations, callback_code
+    @test fieldoffset(NonlinearReport, 16) == 112 && fieldoffset(NonlinearReport, 20) == 144  # initial_residual_norm, seconds
+    @test fieldoffset(NonlinearStep, 4) == 24 && fieldoffset(NonlinearStep, 8) == 56          # inner_iterations, lm_parameter
+    nn = 40
+    start = zeros(nn)
+    calls = Dict(:residual => 0, :jv => 0, :jtw => 0)
+    # F(x)_i = 2 x_i - x_(i-1) - x_(i+1) + 0.1 x_i^3 - 1 (zero outside 1:n); residuals past n are 0.
+    function tri!(f, x)
+        calls[:residual] += 1
+        n = length(x)
+        fill!(f, 0.0)
+        for i in 1:n
+            f[i] = 2.0 * x[i] + 0.1 * x[i]^3 - 1.0 - (i > 1 ? x[i-1] : 0.0) - (i < n ? x[i+1] : 0.0)
+        end
+        return nothing
+    end
+    # y = J(x) v for J = tridiag(-1, 2 + 0.3 x_i^2, -1) (symmetric, so also J^T), first n entries.
+    function tri_product!(y, x, v)
+        n = length(x)
+        for i in 1:n
+            y[i] = (2.0 + 0.3 * x[i]^2) * v[i] - (i > 1 ? v[i-1] : 0.0) - (i < n ? v[i+1] : 0.0)
+        end
+        return nothing
+    end
+    tri_jv!(jv, x, v) = (calls[:jv] += 1; fill!(jv, 0.0); tri_product!(jv, x, v))
+    tri_jtw!(jtw, x, w) = (calls[:jtw] += 1; tri_product!(jtw, x, w))
+
+    # Options, and what a solver without oracles or solves refuses.
+    h = Nonlinear()
+    @test get_option(h, "fatol") == 1e-10 && get_option(h, "frtol") == 1e-8
+    @test get_option(h, "method") == NKSolve.NKS_NONLINEAR_NEWTON_KRYLOV
+    @test get_option(h, "krylov_method") == NKSolve.NKS_KRYLOV_GCRODR
+    @test report(h).termination == NKSolve.NKS_TERMINATION_NOT_STARTED && isempty(steps(h))
+    x = copy(start)
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE && x == start
+    @test err.func == "nks_nonlinear_solve" && occursin("nks_nonlinear_set_oracles", err.message)
+    err = try last_point(h); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE
+    err = try set_option!(h, "tolerance", 1e-6); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_UNKNOWN_OPTION && occursin("krylov_method", err.message)
+    err = try set_option!(h, "frtol", -1.0); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && get_option(h, "frtol") == 1e-8
+    err = try set_option!(h, "krylov_method", :cg); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+    @test_throws ArgumentError set_option!(h, "method", :newton)
+    @test_throws ArgumentError set_option!(h, "restart", :gmres)
+    @test_throws ArgumentError Nonlinear(method = :bfgs)
+    lm = Nonlinear(method = :levenberg_marquardt, krylov_method = :gmres)
+    @test get_option(lm, "method") == NKSolve.NKS_NONLINEAR_LEVENBERG_MARQUARDT
+    @test get_option(lm, "krylov_method") == NKSolve.NKS_KRYLOV_GMRES
+    err = try set_oracles!(h, nothing; jacobian_vector = tri_jv!); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NULL_POINTER && occursin("residual", err.message)
+    @test_throws ArgumentError set_oracles!(h, tri!; m = -1)
+    @test_throws NKSolveError solve!(h, x)                # the refused calls set nothing
+
+    # Newton-Krylov needs a square system: m = n + 1 is refused before any oracle runs.
+    set_oracles!(h, tri!; m = nn + 1)
+    calls[:residual] = 0
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+    @test calls[:residual] == 0 && x == start
+
+    # A solve that converges with finite-difference products; the counts and the step records.
+    # (GCRO-DR(10, 4): this small system converges within the default 30-iteration cycle.)
+    set_option!(h, "restart", 10)
+    set_option!(h, "recycle_dim", 4)
+    set_oracles!(h, tri!)
+    @test solve!(h, x) == NKSolve.NKS_OK
+    r = report(h)
+    @test converged(r) && r.method == NKSolve.NKS_NONLINEAR_NEWTON_KRYLOV && r.callback_code == 0
+    @test r.residual_evaluations == calls[:residual] && r.fd_products > 0 && r.jacobian_vector_calls == 0
+    @test isapprox(r.initial_residual_norm, sqrt(nn); rtol = 1e-14) && isnan(r.gradient_norm)
+    f = zeros(nn)
+    tri!(f, x)
+    @test maximum(abs.(f)) <= 1e-7
+    st = steps(h)
+    @test length(st) == r.steps == r.iterations && sum(s.inner_iterations for s in st) == r.inner_iterations
+    @test st[1].residual_norm == r.initial_residual_norm && st[1].recycled_vectors == 0 && st[1].lm_parameter == 0.0
+    @test all(0.0 < s.forcing < 1.0 && s.step_length > 0.0 for s in st)
+    @test r.recycled_vectors == 4
+    @test last_point(h) == x
+    err = try last_point!(zeros(nn - 1), h); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+
+    # The recycle space carries into the next solve, until cleared.
+    first_inner = r.inner_iterations
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK && steps(h)[1].recycled_vectors == 4
+    @test report(h).inner_iterations < first_inner
+    clear_recycle_space!(h)
+    @test report(h).recycled_vectors == 0
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK && report(h).inner_iterations == first_inner
+
+    # The exact J v replaces the finite differences.
+    set_oracles!(h, tri!; jacobian_vector = tri_jv!)
+    clear_recycle_space!(h)
+    calls[:jv] = 0
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK
+    @test report(h).fd_products == 0 && report(h).jacobian_vector_calls == calls[:jv] > 0
+
+    # A Julia exception in the residual on its 8th call (after a few accepted steps): solve!
+    # rethrows it, x untouched, and the last accepted point stays readable.
+    k = Ref(0)
+    set_oracles!(h, (f, y) -> (k[] += 1; k[] == 8 && throw(Boom()); tri!(f, y)); jacobian_vector = tri_jv!)
+    x = copy(start)
+    @test_throws Boom solve!(h, x)
+    @test x == start && k[] == 8
+    r = report(h)
+    @test r.termination == NKSolve.NKS_TERMINATION_CALLBACK_FAILED && r.callback_code == -1 && r.iterations >= 1
+    @test last_point(h) != start && all(isfinite, last_point(h))
+
+    # CannotEvaluate: at the start the solve stops (NKS_ERR_NON_FINITE, as for a NaN residual
+    # there); at a trial point the step shortens; from J v (an accepted point) it stops the solve
+    # with its code.
+    set_oracles!(h, (f, y) -> throw(CannotEvaluate(2)); jacobian_vector = tri_jv!)
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NON_FINITE && occursin("returned 2", err.message)
+    @test x == start
+    k[] = 0
+    set_oracles!(h, (f, y) -> (k[] += 1; k[] == 2 && throw(CannotEvaluate()); tri!(f, y)); jacobian_vector = tri_jv!)
+    @test solve!(h, x) == NKSolve.NKS_OK && report(h).failed_evaluations == 1
+    set_oracles!(h, tri!; jacobian_vector = (jv, y, v) -> throw(CannotEvaluate(3)))
+    err = try solve!(h, copy(start)); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_CALLBACK && report(h).callback_code == 3
+
+    # The monitor: sees the running report and the point; false stops the solve; it cannot use h.
+    set_oracles!(h, tri!; jacobian_vector = tri_jv!)
+    seen = Int[]
+    set_monitor!(h, (rep, y) -> (push!(seen, Int(rep.iterations)); length(y) == nn && rep.status == 0 && rep.iterations < 2))
+    x = copy(start)
+    err = try solve!(h, x); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_ABORTED
+    @test seen == [1, 2] && x == start
+    @test report(h).termination == NKSolve.NKS_TERMINATION_MONITOR_STOP && last_point(h) != start
+    set_monitor!(h, (rep, y) -> (report(h); true))
+    @test_throws ArgumentError solve!(h, x)
+    set_monitor!(h, (rep, y) -> 1)
+    @test_throws ArgumentError solve!(h, x)
+    set_monitor!(h, nothing)
+
+    # A preconditioner (Jacobi), then none.
+    npc = Ref(0)
+    set_preconditioner!(h, (z, y, r) -> (npc[] += 1; z .= r ./ (2.0 .+ 0.3 .* y .^ 2); nothing))
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK && report(h).preconditioner_calls == npc[] > 0
+    set_preconditioner!(h, nothing)
+    @test solve!(h, copy(start)) == NKSolve.NKS_OK && report(h).preconditioner_calls == 0
+
+    # The iteration limit: a usable, unconverged result.
+    set_option!(h, "max_iterations", 1)
+    x = copy(start)
+    @test solve!(h, x) == NKSolve.NKS_MAX_ITERATIONS && report(h).iterations == 1 && x != start
+    @test report(h).termination == NKSolve.NKS_TERMINATION_MAX_ITERATIONS && !converged(report(h))
+    set_option!(h, "max_iterations", 100)
+
+    # Levenberg-Marquardt: refused without J^T w; square and overdetermined (m = n + 2, the two
+    # extra residuals 0) systems converge to the same point.
+    set_option!(h, "method", :levenberg_marquardt)
+    err = try solve!(h, copy(start)); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && occursin("J^T w", err.message)
+    set_oracles!(h, tri!; jacobian_vector = tri_jv!, jacobian_transpose = tri_jtw!)
+    calls[:jtw] = 0
+    x = copy(start)
+    @test solve!(h, x) == NKSolve.NKS_OK
+    r = report(h)
+    @test converged(r) && r.method == NKSolve.NKS_NONLINEAR_LEVENBERG_MARQUARDT
+    @test r.jacobian_transpose_calls == calls[:jtw] > 0 && isfinite(r.gradient_norm) && steps(h)[1].lm_parameter > 0.0
+    set_oracles!(h, tri!; jacobian_vector = tri_jv!, jacobian_transpose = tri_jtw!, m = nn + 2)
+    y = copy(start)
+    @test solve!(h, y) == NKSolve.NKS_OK && maximum(abs.(y .- x)) <= 1e-6
+
+    # Bad input.
+    bad = copy(start)
+    bad[3] = NaN
+    err = try solve!(h, bad); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NON_FINITE
+    @test length(last_point(h)) == nn                     # a refused solve keeps the last point
+    err = try solve!(h, Float64[]); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+    @test_throws ArgumentError solve!(h, view(zeros(2nn), 1:2:2nn))
+    free!(h)
+    free!(h)
+    @test_throws NKSolveError get_option(h, "fatol")
 end
 "#;
 

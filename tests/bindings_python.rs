@@ -1,10 +1,12 @@
 //! The Python binding (`bindings/python/nksolve`, ctypes + numpy) against the freshly built
-//! `libnksolve.so`: the Poisson, recycling, SOR-bandit, Sinkhorn and Newton examples must print the
-//! Rust core's numbers, and the binding's pytest suite (solutions against scipy's direct solver,
-//! error statuses and messages, callbacks that raise, the monitor, report consistency, sequences
-//! and saved recycle spaces; SOR-bandit solves, choose / observe, probabilities and saved learners;
-//! Sinkhorn / SNS plans and costs against POT, the independent reference; Newton minimisation with
-//! Python oracles against numpy.linalg.solve and scipy's trust-ncg) must pass.
+//! `libnksolve.so`: the Poisson, recycling, SOR-bandit, Sinkhorn, Newton and nonlinear examples
+//! must print the Rust core's numbers, and the binding's pytest suite (solutions against scipy's
+//! direct solver, error statuses and messages, callbacks that raise, the monitor, report
+//! consistency, sequences and saved recycle spaces; SOR-bandit solves, choose / observe,
+//! probabilities and saved learners; Sinkhorn / SNS plans and costs against POT, the independent
+//! reference; Newton minimisation with Python oracles against numpy.linalg.solve and scipy's
+//! trust-ncg; Newton-Krylov on Bratu against a sparse Newton iteration and scipy's newton_krylov,
+//! Levenberg-Marquardt on MGH least-squares problems against scipy's least_squares) must pass.
 //!
 //! Needs `python3` (or `$NKS_PYTHON`) with numpy, scipy and pytest. Without them the test is
 //! skipped with a printed reason, except under `CI=true`, where it fails. POT (module `ot`) is
@@ -107,6 +109,14 @@ fn python_newton_example_prints_the_core_numbers() {
         return;
     }
     common::check_newton_output("Python", &run_example("newton"));
+}
+
+#[test]
+fn python_nonlinear_example_prints_the_core_numbers() {
+    if !require_python() {
+        return;
+    }
+    common::check_nonlinear_output("Python", &run_example("nonlinear"));
 }
 
 /// `true` when the interpreter can import POT (`ot`, `pip install pot`), the reference of the

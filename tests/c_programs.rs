@@ -1,6 +1,6 @@
-//! The C examples (poisson, recycling, sor_bandit, sinkhorn, newton) and the C error-path program,
-//! compiled as strict C99 against the freshly built shared AND static library, run, checked, and
-//! run again under valgrind memcheck.
+//! The C examples (poisson, recycling, sor_bandit, sinkhorn, newton, nonlinear) and the C
+//! error-path program, compiled as strict C99 against the freshly built shared AND static
+//! library, run, checked, and run again under valgrind memcheck.
 
 mod common;
 
@@ -88,6 +88,18 @@ fn c_newton_example_matches_the_rust_core() {
 }
 
 #[test]
+fn c_nonlinear_example_matches_the_rust_core() {
+    if !common::require_tool("cc", "compiling the C examples") {
+        return;
+    }
+    for exe in build("examples/c/nonlinear.c", "nonlinear") {
+        let out = stdout_of(&exe);
+        common::check_nonlinear_output(&format!("C ({})", exe.display()), &out);
+        assert_eq!(out.lines().count(), 4, "C ({}): exactly the four result lines expected:\n{out}", exe.display());
+    }
+}
+
+#[test]
 fn c_example_recycles_krylov_spaces_with_shared_and_static_library() {
     if !common::require_tool("cc", "compiling the C examples") {
         return;
@@ -123,6 +135,9 @@ fn c_programs_are_valgrind_clean() {
         // The Newton example runs at full size (n = 1e5, about 15 s under memcheck), so the
         // reference's exact counts are checked under valgrind too.
         ("examples/c/newton.c", "newton"),
+        // The nonlinear example runs at full size too (a 32 x 32 grid, about 10 s under
+        // memcheck), so its exact counts are checked under valgrind as well.
+        ("examples/c/nonlinear.c", "nonlinear"),
         ("tests/c/errors.c", "errors"),
     ];
     for (source, name) in programs {
@@ -133,6 +148,7 @@ fn c_programs_are_valgrind_clean() {
                 "recycling" => common::check_recycling_output("C under valgrind", &out),
                 "sor_bandit" => common::check_sor_bandit_output("C under valgrind", &out),
                 "newton" => common::check_newton_output("C under valgrind", &out),
+                "nonlinear" => common::check_nonlinear_output("C under valgrind", &out),
                 _ => assert!(out.trim_end().ends_with(" 0 failed"), "{out}"),
             }
         }

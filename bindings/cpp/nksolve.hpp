@@ -12,16 +12,17 @@
  *   the library's detailed message (`nks_last_error_message()`).
  * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
  *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve`, `SorBandit::solve` and
- *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points`, `Newton::solve` (and in
- *   `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
- * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`, `Newton`) are move-only; a moved-from
- *   object throws `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be destroyed or
- *   assigned to.
- * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor, Newton oracles) never let an
- *   exception reach the library: the exception is caught, the solve is stopped, and
- *   `Krylov::solve` / `Krylov::solve_sequence` / `Newton::solve` rethrow the very same
- *   exception object (its original type) once the library has returned. (A Newton oracle
- *   throwing `nks::CannotEvaluate` only refuses its point: the solver steps back.)
+ *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points`, `Newton::solve`, `Nonlinear::solve`
+ *   (and in `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
+ * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`, `Newton`, `Nonlinear`) are move-only; a
+ *   moved-from object throws `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be
+ *   destroyed or assigned to.
+ * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor, Newton and Nonlinear
+ *   oracles) never let an exception reach the library: the exception is caught, the solve is
+ *   stopped, and `Krylov::solve` / `Krylov::solve_sequence` / `Newton::solve` /
+ *   `Nonlinear::solve` rethrow the very same exception object (its original type) once the
+ *   library has returned. (A Newton oracle or a Nonlinear residual throwing
+ *   `nks::CannotEvaluate` only refuses its point: the solver steps back.)
  * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices;
  *   the SOR bandit's arms (`SorChoice::arm`, `SorReport::arm`, `SorBandit::observe`) are
  *   0-based indices into its omega grid, as in the C API. Dense matrices (a Sinkhorn cost, a
@@ -116,12 +117,15 @@ enum class Termination : std::int32_t {
     NonFinite = NKS_TERMINATION_NON_FINITE,
     /// The method broke down (e.g. CG on an indefinite operator).
     Breakdown = NKS_TERMINATION_BREAKDOWN,
-    /// Newton: an accepted step was at most `xtol max(1, ||x||)`.
+    /// Newton, Nonlinear: an accepted step was at most `xtol max(1, ||x||)`.
     ConvergedStep = NKS_TERMINATION_CONVERGED_STEP,
     /// Newton: an accepted step changed `f` by at most `ftol max(1, |f|)`.
     ConvergedFtol = NKS_TERMINATION_CONVERGED_FTOL,
-    /// Newton: the limit on oracle calls was reached.
+    /// Newton, Nonlinear: the limit on oracle (Nonlinear: residual) calls was reached.
     MaxEvaluations = NKS_TERMINATION_MAX_EVALUATIONS,
+    /// Nonlinear, Levenberg-Marquardt: a stationary point of `||F||^2 / 2`, whose residual
+    /// need not be zero (`||J^T F|| <= gatol`, or too small for any decrease above rounding).
+    ConvergedStationary = NKS_TERMINATION_CONVERGED_STATIONARY,
 };
 
 /// What a Krylov solve did (iterations, operator and preconditioner applications, norms,
@@ -1566,6 +1570,12 @@ inline NewtonMethod method(const NewtonReport& r) noexcept { return static_cast<
  * refused preconditioner application runs that CG iteration unpreconditioned). Thrown at the
  * starting point, the solve fails with `NKS_ERR_CALLBACK`. Returning a NaN or infinite value
  * from the objective means the same. Any other exception stops the solve and is rethrown.
+ *
+ * A `Nonlinear` residual throws it the same way (the solver shortens its step, or takes the
+ * finite difference the other way); thrown at the starting point, the solve fails with
+ * `NKS_ERR_CALLBACK`. The `Nonlinear` products and preconditioner run at accepted points
+ * only, where stepping back cannot help: thrown there, it stops the solve with
+ * `NKS_ERR_CALLBACK` (positive code in the report).
  */
 class CannotEvaluate : public std::runtime_error {
 public:
@@ -1599,20 +1609,56 @@ using NewtonMonitor = std::function<bool(const NewtonReport& report, const doubl
 namespace detail {
 
 /**
+ * The exception plumbing of the oracles of one handle (`Newton`, `Nonlinear`): runs each
+ * callable without letting an exception out, keeps the first exception one threw during a
+ * solve, and rethrows it once the library has returned.
+ */
+struct OracleCalls {
+    /// The exception an oracle threw during the current solve (rethrown after it returns).
+    std::exception_ptr error{};
+
+    /// Runs `f`: 0 on success, 1 for `nks::CannotEvaluate` (the library steps back), -1 for any
+    /// other exception, which is stored (the first one wins) and stops the solve.
+    template <class F>
+    int call(F&& f) noexcept {
+        if (error) return -1;  // an oracle already failed in this solve: stop at once
+        try {
+            f();
+            return 0;
+        } catch (const CannotEvaluate&) {
+            return 1;
+        } catch (...) {
+            error = std::current_exception();
+            return -1;
+        }
+    }
+
+    /// To be called right after a solve returned `status`: rethrows the exception an oracle
+    /// threw during it (clearing it), else throws `nks::Error` for a negative status, else
+    /// returns `status`.
+    nks_status finish(nks_status status, const char* where) {
+        if (error) {
+            std::exception_ptr e = std::move(error);
+            error = nullptr;
+            std::rethrow_exception(e);
+        }
+        return check(status, where);
+    }
+};
+
+/**
  * The C++ oracles of one `Newton` handle and the exception the first failing one threw.
  *
  * Heap-allocated and owned by the `Newton` object, so its address (the `user_data` given to
  * the library) stays the same when the `Newton` object is moved.
  */
-struct NewtonCallbacks {
+struct NewtonCallbacks : OracleCalls {
     NewtonValue value{};
     NewtonGradient gradient{};
     NewtonValueGradient value_gradient{};
     NewtonHessianVector hessian_vector{};
     NewtonPreconditioner precond{};
     NewtonMonitor monitor{};
-    /// The exception an oracle threw during the current solve (rethrown after it returns).
-    std::exception_ptr error{};
 
     /// Trampoline for `nks_newton_objective_fn`; never lets an exception out.
     static int value_trampoline(const double* x, std::size_t n, double* f, void* user_data) noexcept {
@@ -1655,34 +1701,6 @@ struct NewtonCallbacks {
         bool keep_going = false;
         const int rc = self->call([&] { keep_going = self->monitor(*report, x, n); });
         return (rc == 0 && keep_going) ? 0 : 1;
-    }
-
-    /// Runs `f`: 0 on success, 1 for `nks::CannotEvaluate` (the library steps back), -1 for any
-    /// other exception, which is stored (the first one wins) and stops the solve.
-    template <class F>
-    int call(F&& f) noexcept {
-        if (error) return -1;  // an oracle already failed in this solve: stop at once
-        try {
-            f();
-            return 0;
-        } catch (const CannotEvaluate&) {
-            return 1;
-        } catch (...) {
-            error = std::current_exception();
-            return -1;
-        }
-    }
-
-    /// To be called right after a solve returned `status`: rethrows the exception an oracle
-    /// threw during it (clearing it), else throws `nks::Error` for a negative status, else
-    /// returns `status`.
-    nks_status finish(nks_status status, const char* where) {
-        if (error) {
-            std::exception_ptr e = std::move(error);
-            error = nullptr;
-            std::rethrow_exception(e);
-        }
-        return check(status, where);
     }
 };
 
@@ -1919,6 +1937,383 @@ private:
 
     nks_newton* ptr_ = nullptr;
     std::unique_ptr<detail::NewtonCallbacks> callbacks_;
+    /// `n` of the last solve made through this object that started (0 before any).
+    std::size_t n_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Nonlinear: nonlinear systems and least squares with callback oracles
+// ---------------------------------------------------------------------------------------------
+
+/// The algorithm of `Nonlinear` (option `"method"`); mirrors `nks_nonlinear_method`.
+enum class NonlinearMethod : std::int32_t {
+    /// Jacobian-free Newton-Krylov for square systems `F(x) = 0` (the default): inexact Newton
+    /// steps from GMRES or GCRO-DR, Eisenstat-Walker forcing, backtracking on `||F||`.
+    NewtonKrylov = NKS_NONLINEAR_NEWTON_KRYLOV,
+    /// Levenberg-Marquardt for `min ||F(x)||^2 / 2`, `F: R^n -> R^m` (needs `J^T w`).
+    LevenbergMarquardt = NKS_NONLINEAR_LEVENBERG_MARQUARDT,
+};
+
+/// What the last `Nonlinear::solve` did (status, termination, method, steps, residual calls,
+/// finite-difference and callback products, preconditioner calls, inner iterations, rejected
+/// and failed points, step records, recycled vectors, the callback code, initial and final
+/// `||F||`, `||J^T F||`, last step length, seconds); the C struct `nks_nonlinear_report`
+/// itself. The monitor gets the running one.
+using NonlinearReport = nks_nonlinear_report;
+
+/// One step of the last `Nonlinear::solve` (`||F||` at its start, the forcing term asked for
+/// and the relative residual reached, inner iterations, Jacobian products, recycled vectors it
+/// started with, step length, Levenberg-Marquardt parameter); the C struct
+/// `nks_nonlinear_step` itself.
+using NonlinearStep = nks_nonlinear_step;
+
+/// The termination reason of a Nonlinear report as a scoped enum (`ConvergedAtol`: `||F|| <=
+/// fatol`; `ConvergedRtol`: `||F|| <= frtol ||F0||`; `ConvergedStationary`: `||J^T F|| <=
+/// gatol`; `ConvergedStep`: the step test).
+inline Termination termination(const NonlinearReport& r) noexcept { return static_cast<Termination>(r.termination); }
+
+/// The method that produced a Nonlinear report.
+inline NonlinearMethod method(const NonlinearReport& r) noexcept { return static_cast<NonlinearMethod>(r.method); }
+
+/// Residual: write `f = F(x)` (`x` of length `n`, `f` of length `m`; `m = n` for a square
+/// system). Throw `nks::CannotEvaluate` (or write a NaN / infinity) where `F` cannot be
+/// evaluated; any other exception stops the solve.
+using NonlinearResidual = std::function<void(const double* x, double* f, std::size_t n, std::size_t m)>;
+
+/// Jacobian-vector product: write `jv = J(x) v` (`v` of length `n`, `jv` of length `m`). Called
+/// at accepted points only: any exception, `nks::CannotEvaluate` included, stops the solve.
+using NonlinearJacobianVector =
+    std::function<void(const double* x, const double* v, double* jv, std::size_t n, std::size_t m)>;
+
+/// Transposed Jacobian-vector product: write `jtw = J(x)^T w` (`w` of length `m`, `jtw` of
+/// length `n`). Exceptions as for `NonlinearJacobianVector`.
+using NonlinearJacobianTranspose =
+    std::function<void(const double* x, const double* w, double* jtw, std::size_t n, std::size_t m)>;
+
+/// Preconditioner of the Newton-Krylov inner solve (right preconditioning): write
+/// `z = M(x)^{-1} r` (length `n`) for an approximation `M(x)` of the Jacobian at the Newton
+/// iterate `x`. Exceptions as for `NonlinearJacobianVector`.
+using NonlinearPreconditioner = std::function<void(const double* x, const double* r, double* z, std::size_t n)>;
+
+/// Monitor, called after every step with the running report (its `status` is 0 and its
+/// termination `NotStarted`) and the current point (length `n`): return true to continue,
+/// false to stop the solve (which then throws `nks::Error` with `NKS_ERR_ABORTED`).
+using NonlinearMonitor = std::function<bool(const NonlinearReport& report, const double* x, std::size_t n)>;
+
+namespace detail {
+
+/**
+ * The C++ oracles of one `Nonlinear` handle and the exception the first failing one threw.
+ *
+ * Heap-allocated and owned by the `Nonlinear` object, so its address (the `user_data` given to
+ * the library) stays the same when the `Nonlinear` object is moved.
+ */
+struct NonlinearCallbacks : OracleCalls {
+    NonlinearResidual residual{};
+    NonlinearJacobianVector jacobian_vector{};
+    NonlinearJacobianTranspose jacobian_transpose{};
+    NonlinearPreconditioner precond{};
+    NonlinearMonitor monitor{};
+
+    /// Trampoline for `nks_nonlinear_residual_fn`; never lets an exception out.
+    static int residual_trampoline(const double* x, std::size_t n, double* f, std::size_t m, void* user_data) noexcept {
+        auto* self = static_cast<NonlinearCallbacks*>(user_data);
+        return self->call([&] { self->residual(x, f, n, m); });
+    }
+
+    /// Trampoline for `nks_nonlinear_jacobian_vector_fn`; never lets an exception out.
+    static int jacobian_vector_trampoline(const double* x, const double* v, std::size_t n, double* jv, std::size_t m,
+                                          void* user_data) noexcept {
+        auto* self = static_cast<NonlinearCallbacks*>(user_data);
+        return self->call([&] { self->jacobian_vector(x, v, jv, n, m); });
+    }
+
+    /// Trampoline for `nks_nonlinear_jacobian_transpose_fn` (note its argument order: `w` and
+    /// `m` first); never lets an exception out.
+    static int jacobian_transpose_trampoline(const double* x, const double* w, std::size_t m, double* jtw,
+                                             std::size_t n, void* user_data) noexcept {
+        auto* self = static_cast<NonlinearCallbacks*>(user_data);
+        return self->call([&] { self->jacobian_transpose(x, w, jtw, n, m); });
+    }
+
+    /// Trampoline for `nks_nonlinear_precond_fn`; never lets an exception out.
+    static int precond_trampoline(const double* x, const double* r, std::size_t n, double* z,
+                                  void* user_data) noexcept {
+        auto* self = static_cast<NonlinearCallbacks*>(user_data);
+        return self->call([&] { self->precond(x, r, z, n); });
+    }
+
+    /// Trampoline for `nks_nonlinear_monitor_fn`: 0 to continue, 1 to stop. Never lets an
+    /// exception out.
+    static int monitor_trampoline(const nks_nonlinear_report* report, const double* x, std::size_t n,
+                                  void* user_data) noexcept {
+        auto* self = static_cast<NonlinearCallbacks*>(user_data);
+        bool keep_going = false;
+        const int rc = self->call([&] { keep_going = self->monitor(*report, x, n); });
+        return (rc == 0 && keep_going) ? 0 : 1;
+    }
+};
+
+}  // namespace detail
+
+/**
+ * A solver of nonlinear systems `F(x) = 0` (Jacobian-free Newton-Krylov, with GCRO-DR recycling
+ * across Newton steps and solves) and nonlinear least squares `min ||F(x)||^2 / 2`
+ * (Levenberg-Marquardt) with C++ oracles: RAII over `nks_nonlinear`. Move-only.
+ *
+ * `F` is given by a callable; `J v` (else a finite difference), `J^T w` (Levenberg-Marquardt
+ * needs it), a preconditioner of the inner solve and a monitor are optional. A residual that
+ * cannot evaluate a point throws `nks::CannotEvaluate` (the solver steps back); any other
+ * exception stops the solve and `solve` rethrows it, the very same object, once the library
+ * has returned, leaving `x` untouched. The recycle space stays in the handle from one solve to
+ * the next (time steps, continuation) unless `"keep_recycle_space"` is 0 or
+ * `clear_recycle_space` forgets it. The callables are stored in this object and live as long
+ * as it does; moving the object keeps them working. Setters return `*this` for chaining and
+ * throw `nks::Error` on invalid input, leaving the previous setting in place. Use one object
+ * from one thread at a time (the oracles run on the thread that calls `solve`), and do not
+ * call its methods from inside its own callables: the library refuses with
+ * `NKS_ERR_INVALID_STATE`, which, thrown inside a callable, stops the solve.
+ *
+ * @code
+ *   nks::Nonlinear solver;
+ *   solver.set_oracles(0, residual);          // square system, J v by finite differences
+ *   std::vector<double> x = start;
+ *   solver.solve(x);                          // NKS_OK: F(x) = 0 to the tolerances
+ *   std::printf("%zu Newton steps\n", solver.report().iterations);
+ * @endcode
+ */
+class Nonlinear {
+public:
+    /// A solver with the defaults: Newton-Krylov with GCRO-DR(30, 10), finite-difference `J v`,
+    /// stop at `||F|| <= max(1e-10, 1e-8 ||F0||)`, 100 steps; set the oracles before solving
+    /// (`nks_nonlinear_new`).
+    Nonlinear() : callbacks_(std::make_unique<detail::NonlinearCallbacks>()) {
+        detail::check(nks_nonlinear_new(&ptr_), "nks_nonlinear_new");
+    }
+
+    /// Frees the solver (`nks_nonlinear_free`), then its callables.
+    ~Nonlinear() { nks_nonlinear_free(ptr_); }
+
+    Nonlinear(const Nonlinear&) = delete;             ///< Not copyable: the library owns the state.
+    Nonlinear& operator=(const Nonlinear&) = delete;  ///< Not copyable: the library owns the state.
+
+    /// Takes over `other`'s solver and callables; `other` is left empty.
+    Nonlinear(Nonlinear&& other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)),
+          callbacks_(std::move(other.callbacks_)),
+          n_(std::exchange(other.n_, 0)) {}
+
+    /// Frees this solver and takes over `other`'s; `other` is left empty.
+    Nonlinear& operator=(Nonlinear&& other) noexcept {
+        if (this != &other) {
+            nks_nonlinear_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+            callbacks_ = std::move(other.callbacks_);
+            n_ = std::exchange(other.n_, 0);
+        }
+        return *this;
+    }
+
+    /**
+     * Sets the oracles (`nks_nonlinear_set_oracles`): `m` residuals (0 means `m = n`, a square
+     * system, which Newton-Krylov needs), `residual(x, f, n, m)` writing `F(x)`, and optionally
+     * `jacobian_vector(x, v, jv, n, m)` writing `J(x) v` (empty: Newton-Krylov takes the finite
+     * difference `(F(x + h v) - F(x)) / h`) and `jacobian_transpose(x, w, jtw, n, m)` writing
+     * `J(x)^T w` (needed by Levenberg-Marquardt). They replace the previous oracles.
+     * @throws nks::Error with `NKS_ERR_NULL_POINTER` for an empty `residual`.
+     */
+    Nonlinear& set_oracles(std::size_t m, NonlinearResidual residual,
+                           NonlinearJacobianVector jacobian_vector = NonlinearJacobianVector(),
+                           NonlinearJacobianTranspose jacobian_transpose = NonlinearJacobianTranspose()) {
+        using CB = detail::NonlinearCallbacks;
+        detail::check(nks_nonlinear_set_oracles(get(), m, residual ? &CB::residual_trampoline : nullptr,
+                                                jacobian_vector ? &CB::jacobian_vector_trampoline : nullptr,
+                                                jacobian_transpose ? &CB::jacobian_transpose_trampoline : nullptr,
+                                                callbacks_.get()),
+                      "nks_nonlinear_set_oracles");
+        callbacks_->residual.swap(residual);
+        callbacks_->jacobian_vector.swap(jacobian_vector);
+        callbacks_->jacobian_transpose.swap(jacobian_transpose);
+        return *this;
+    }
+
+    /// Sets the preconditioner of the Newton-Krylov inner solve (right preconditioning),
+    /// `apply(x, r, z, n)` writing `z = M(x)^{-1} r`; an empty `apply` removes it
+    /// (`nks_nonlinear_set_preconditioner`).
+    Nonlinear& set_preconditioner(NonlinearPreconditioner apply) {
+        detail::check(nks_nonlinear_set_preconditioner(
+                          get(), apply ? &detail::NonlinearCallbacks::precond_trampoline : nullptr, callbacks_.get()),
+                      "nks_nonlinear_set_preconditioner");
+        callbacks_->precond.swap(apply);
+        return *this;
+    }
+
+    /// Removes the preconditioner.
+    Nonlinear& clear_preconditioner() { return set_preconditioner(NonlinearPreconditioner()); }
+
+    /// Installs a monitor called after every step with the running report and the current
+    /// point; returning false stops the solve (`solve` throws `nks::Error` with
+    /// `NKS_ERR_ABORTED`; `point()` has the last accepted point). An empty `monitor` removes it
+    /// (`nks_nonlinear_set_monitor`).
+    Nonlinear& set_monitor(NonlinearMonitor monitor) {
+        detail::check(nks_nonlinear_set_monitor(
+                          get(), monitor ? &detail::NonlinearCallbacks::monitor_trampoline : nullptr, callbacks_.get()),
+                      "nks_nonlinear_set_monitor");
+        callbacks_->monitor.swap(monitor);
+        return *this;
+    }
+
+    /// Removes the monitor.
+    Nonlinear& clear_monitor() { return set_monitor(NonlinearMonitor()); }
+
+    /**
+     * Sets an option by name (`nks_nonlinear_set_option`): `"method"` (see `NonlinearMethod`),
+     * `"fatol"` (>= 0, default 1e-10), `"frtol"` (>= 0, default 1e-8), `"gatol"` (>= 0, default
+     * 1e-10, Levenberg-Marquardt), `"xtol"` (>= 0, default 0 = off), `"max_iterations"` (>= 1,
+     * default 100), `"max_evaluations"`, `"max_seconds"` (0 = no limit), `"forcing"`,
+     * `"forcing_value"`, `"forcing_min"`, `"c1"`, `"line_search"`, `"krylov_method"` (1 GMRES,
+     * 3 GCRO-DR), `"restart"`, `"recycle_dim"`, `"keep_recycle_space"`,
+     * `"inner_max_iterations"`, `"fd_error"`, `"lm_xi"`, `"lm_omega"`, `"lm_eta"`; see
+     * `nksolve.h` for the ranges.
+     * @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names) or
+     *         `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the message names the
+     *         option, which keeps its value).
+     */
+    Nonlinear& set_option(const std::string& name, double value) {
+        detail::check(nks_nonlinear_set_option(get(), name.c_str(), value), "nks_nonlinear_set_option");
+        return *this;
+    }
+
+    /// Reads an option by name, in the encoding `set_option` takes (`nks_nonlinear_get_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names).
+    double get_option(const std::string& name) const {
+        double value = 0.0;
+        detail::check(nks_nonlinear_get_option(get(), name.c_str(), &value), "nks_nonlinear_get_option");
+        return value;
+    }
+
+    /// The method, default Newton-Krylov (option `"method"`).
+    Nonlinear& set_method(NonlinearMethod method) { return set_option("method", static_cast<double>(method)); }
+
+    /// Stop at `||F|| <= fatol`; >= 0, default 1e-10 (option `"fatol"`).
+    Nonlinear& set_fatol(double fatol) { return set_option("fatol", fatol); }
+
+    /// Stop at `||F|| <= frtol ||F0||`; >= 0, default 1e-8 (option `"frtol"`).
+    Nonlinear& set_frtol(double frtol) { return set_option("frtol", frtol); }
+
+    /// Step limit (rejected Levenberg-Marquardt steps included), >= 1, default 100; reaching it
+    /// makes `solve` return `NKS_MAX_ITERATIONS` with the last accepted point (option
+    /// `"max_iterations"`).
+    Nonlinear& set_max_iterations(std::size_t max_iterations) {
+        return set_option("max_iterations", static_cast<double>(max_iterations));
+    }
+
+    /// The Newton-Krylov inner solver, `Method::GCRODR` (the default, recycling) or
+    /// `Method::GMRES` (option `"krylov_method"`; other methods are refused).
+    Nonlinear& set_krylov_method(Method method) { return set_option("krylov_method", static_cast<double>(method)); }
+
+    /// Whether the recycle space carries from one solve to the next, default true (option
+    /// `"keep_recycle_space"`).
+    Nonlinear& set_keep_recycle_space(bool keep) { return set_option("keep_recycle_space", keep ? 1.0 : 0.0); }
+
+    /**
+     * Solves `F(x) = 0` (Newton-Krylov) or minimises `||F(x)||^2 / 2` (Levenberg-Marquardt)
+     * from `x` (length `n >= 1`) (`nks_nonlinear_solve`).
+     * @returns `NKS_OK` when a tolerance test passed, with the solution in `x`;
+     *          `NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last
+     *          accepted point in `x` (usable, not converged).
+     * @throws the exception an oracle or the monitor threw (same type, same object), or
+     *         nks::Error: `NKS_ERR_INVALID_STATE` (no oracles), `NKS_ERR_INVALID_ARGUMENT`
+     *         (`n = 0`; Levenberg-Marquardt without `jacobian_transpose`),
+     *         `NKS_ERR_DIMENSION_MISMATCH` (Newton-Krylov with `m != n`), `NKS_ERR_NON_FINITE`
+     *         (NaN / infinity in `x`; `F` cannot be evaluated at `x`), `NKS_ERR_CALLBACK`
+     *         (`nks::CannotEvaluate` from a product or the preconditioner),
+     *         `NKS_ERR_ABORTED` (the monitor returned false). On a throw, `x` is untouched;
+     *         once the solve started, `point()` gives the last accepted point and `report()`
+     *         describes the failed solve.
+     */
+    nks_status solve(double* x, std::size_t n) {
+        nks_nonlinear* h = get();
+        // The library keeps the last point of a solve that started; a refused one keeps the
+        // previous solve's. Tell them apart to know the length of point().
+        bool finite = x != nullptr;
+        for (std::size_t i = 0; finite && i < n; ++i) finite = std::isfinite(x[i]);
+        callbacks_->error = nullptr;
+        const nks_status status = nks_nonlinear_solve(h, n, x);
+        const auto s = static_cast<std::int32_t>(status);
+        if (n > 0 && finite && (s >= 0 || status == NKS_ERR_CALLBACK || status == NKS_ERR_NON_FINITE ||
+                                status == NKS_ERR_ABORTED)) {
+            n_ = n;
+        }
+        return callbacks_->finish(status, "nks_nonlinear_solve");
+    }
+
+    /// Solves from `x` (see the pointer overload).
+    nks_status solve(std::vector<double>& x) { return solve(x.data(), x.size()); }
+
+    /// The report of the last solve (`nks_nonlinear_get_report`).
+    NonlinearReport report() const {
+        NonlinearReport r{};
+        detail::check(nks_nonlinear_get_report(get(), &r), "nks_nonlinear_get_report");
+        return r;
+    }
+
+    /// Step record `k` (0-based) of the last solve (`nks_nonlinear_get_step`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` when `k >= report().steps`.
+    NonlinearStep step(std::size_t k) const {
+        NonlinearStep s{};
+        detail::check(nks_nonlinear_get_step(get(), k, &s), "nks_nonlinear_get_step");
+        return s;
+    }
+
+    /// All step records of the last solve, in order (empty before any solve).
+    std::vector<NonlinearStep> steps() const {
+        std::vector<NonlinearStep> out(report().steps);
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] = step(k);
+        return out;
+    }
+
+    /// Writes the last accepted point of the last solve that started into `x` (length `n`):
+    /// the result when a failed solve left the caller's array untouched
+    /// (`nks_nonlinear_get_point`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve,
+    ///         `NKS_ERR_DIMENSION_MISMATCH` when `n` is not the last solve's.
+    void point(double* x, std::size_t n) const {
+        detail::check(nks_nonlinear_get_point(get(), n, x), "nks_nonlinear_get_point");
+    }
+
+    /// The last accepted point of the last solve made through this object that started (see
+    /// the pointer overload).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve.
+    std::vector<double> point() const {
+        std::vector<double> x(n_);
+        point(x.empty() ? nullptr : x.data(), n_);
+        return x;
+    }
+
+    /// Forgets the recycle space, before a solve of an unrelated problem
+    /// (`nks_nonlinear_clear_recycle_space`).
+    Nonlinear& clear_recycle_space() {
+        detail::check(nks_nonlinear_clear_recycle_space(get()), "nks_nonlinear_clear_recycle_space");
+        return *this;
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap; a solve
+    /// made through it is not seen by `point()`, which uses the length of this object's last
+    /// solve).
+    nks_nonlinear* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from solver.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    nks_nonlinear* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::Nonlinear");
+        return ptr_;
+    }
+
+    nks_nonlinear* ptr_ = nullptr;
+    std::unique_ptr<detail::NonlinearCallbacks> callbacks_;
     /// `n` of the last solve made through this object that started (0 before any).
     std::size_t n_ = 0;
 };

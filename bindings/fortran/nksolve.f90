@@ -5,39 +5,42 @@
 !> * the raw layer: one `bind(c)` interface per C function, named exactly as in the header
 !>   (`nks_csr_new`, `nks_krylov_solve`, ...), the named constants of every status and enum
 !>   value, and `type(nks_krylov_report)`, `type(nks_sor_report)`,
-!>   `type(nks_sinkhorn_report)` and `type(nks_newton_report)`, laid out exactly as the C
-!>   structs;
+!>   `type(nks_sinkhorn_report)`, `type(nks_newton_report)`, `type(nks_nonlinear_report)` and
+!>   `type(nks_nonlinear_step)`, laid out exactly as the C structs;
 !> * the friendly layer: `type(nks_csr_t)`, `type(nks_krylov_t)`, `type(nks_sor_bandit_t)`
-!>   (SOR with a learned omega), `type(nks_sinkhorn_t)` (entropic optimal transport) and
-!>   `type(nks_newton_t)` (unconstrained minimisation), derived types with type-bound
-!>   procedures and `final` destructors. For the Krylov solver, ordinary Fortran procedures
+!>   (SOR with a learned omega), `type(nks_sinkhorn_t)` (entropic optimal transport),
+!>   `type(nks_newton_t)` (unconstrained minimisation) and `type(nks_nonlinear_t)` (nonlinear
+!>   systems by Newton-Krylov, least squares by Levenberg-Marquardt), derived types with
+!>   type-bound procedures and `final` destructors. For the Krylov solver, ordinary Fortran procedures
 !>   serve as the matrix-free operator (also the per-system operator of a sequence), the
 !>   preconditioner and the monitor; one `bind(c)` trampoline per callback kind calls them.
-!>   The minimiser's oracles are `bind(c)` functions of the host (interfaces
-!>   `nks_newton_objective_fn`, ...) that the library calls directly with a `type(c_ptr)` user_data.
+!>   The oracles of the minimiser and of the nonlinear solver are `bind(c)` functions of the host
+!>   (interfaces `nks_newton_objective_fn`, `nks_nonlinear_residual_fn`, ...) that the library
+!>   calls directly with a `type(c_ptr)` user_data.
 !>
 !> Numbering. The friendly layer counts from 1 where C counts from 0: the systems of a Krylov
-!> sequence, the arms (omega grid indices) of a SOR bandit and the rows and columns of a
-!> transport plan's entries. The raw layer passes C's 0-based values through unchanged.
+!> sequence, the arms (omega grid indices) of a SOR bandit, the rows and columns of a
+!> transport plan's entries and the step records of a nonlinear solve. The raw layer passes C's 0-based values through unchanged.
 !>
 !> Errors. Every friendly call that can fail takes an optional `stat` argument
 !> (`integer(c_int32_t)`, an `NKS_*` status). With `stat` present the status is returned and the
 !> program goes on; without it a failure prints the status and the library's message to
 !> `error_unit` and stops the program with `error stop`, as `allocate` does without `stat=`.
 !> `solve`, the `solve_sequence*` calls and the transport solves (`solve_points`,
-!> `solve_dense`) always return their status instead (a minimiser's `solve` too). After a
+!> `solve_dense`) always return their status instead (a minimiser's and a nonlinear solver's
+!> `solve` too). After a
 !> failed call, `obj%last_error()` returns the library's detailed message (which argument, what
 !> was wrong, the valid range), copied at the time of the failure so later calls cannot
 !> overwrite it.
 !>
 !> Callbacks. A callback must never execute `stop`, `error stop` or anything else that leaves
 !> it other than by returning: report failure by setting its `ierr` argument (an oracle of
-!> `nks_newton_t`: its result) to a non-zero value instead (the solve then returns
+!> `nks_newton_t` or `nks_nonlinear_t`: its result) to a non-zero value instead (the solve then returns
 !> `NKS_ERR_CALLBACK` and keeps the code in the report's `callback_code`). Callbacks run on the
 !> thread that called the solve.
 !>
-!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t`, `nks_sinkhorn_t` and `nks_newton_t`
-!> own a library handle; they cannot be copied by assignment (a copy would free the handle
+!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t`, `nks_sinkhorn_t`, `nks_newton_t` and
+!> `nks_nonlinear_t` own a library handle; they cannot be copied by assignment (a copy would free the handle
 !> twice). Assigning one that holds a handle stops the program with a message; pass the objects
 !> by reference instead (or hand one over with `move_alloc` when they are allocatable).
 !>
@@ -153,6 +156,8 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_FTOL = 11_c_int32_t
   !> Newton: the oracle-call limit `max_evaluations` was reached (status `NKS_MAX_ITERATIONS`).
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_MAX_EVALUATIONS = 12_c_int32_t
+  !> Levenberg-Marquardt: a stationary point of `||F||^2` (`||J^T F|| <= gatol`).
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_STATIONARY = 13_c_int32_t
 
   ! nks_sor_learner
   !> Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the best
@@ -187,6 +192,12 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_NEWTON_DAMPED = 3_c_int32_t
   !> Gradient-regularised Newton (Gradient-Normalized Smoothness).
   integer(c_int32_t), parameter, public :: NKS_NEWTON_GRADIENT_REGULARIZED = 4_c_int32_t
+
+  ! nks_nonlinear_method (option "method" of an nks_nonlinear)
+  !> Jacobian-free Newton-Krylov for square systems `F(x) = 0` (the default).
+  integer(c_int32_t), parameter, public :: NKS_NONLINEAR_NEWTON_KRYLOV = 0_c_int32_t
+  !> Levenberg-Marquardt for least squares `min ||F(x)||^2 / 2` (needs the `J^T w` oracle).
+  integer(c_int32_t), parameter, public :: NKS_NONLINEAR_LEVENBERG_MARQUARDT = 1_c_int32_t
 
   ! ---------------------------------------------------------------------------------------------
   ! The report struct (C layout)
@@ -356,6 +367,77 @@ module nksolve
     real(c_double) :: seconds = 0.0_c_double
   end type nks_newton_report
 
+  !> What the last nonlinear solve did (C `nks_nonlinear_report`, same layout). Read it with
+  !> `nl%get_report(report)` after `nl%solve`; a monitor receives the running report after every
+  !> step (then `status` is 0 and `termination` is `NKS_TERMINATION_NOT_STARTED`).
+  type, bind(c), public :: nks_nonlinear_report
+    !> The status the solve returned (an `NKS_*` status value).
+    integer(c_int32_t) :: status = 0_c_int32_t
+    !> Why it stopped (an `NKS_TERMINATION_*` value): `NKS_TERMINATION_CONVERGED_ATOL`
+    !> (`||F|| <= fatol`), `_CONVERGED_RTOL` (`||F|| <= frtol ||F0||`), `_CONVERGED_STATIONARY`
+    !> (Levenberg-Marquardt: `||J^T F|| <= gatol`), `_CONVERGED_STEP`, `_MAX_ITERATIONS`,
+    !> `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`, `_CALLBACK_FAILED` or
+    !> `_NON_FINITE`.
+    integer(c_int32_t) :: termination = 0_c_int32_t
+    !> The method that ran (an `NKS_NONLINEAR_*` value).
+    integer(c_int32_t) :: method = 0_c_int32_t
+    !> Steps taken (rejected Levenberg-Marquardt steps included).
+    integer(c_size_t) :: iterations = 0_c_size_t
+    !> Residual oracle calls, those of finite-difference products and line searches included.
+    integer(c_size_t) :: residual_evaluations = 0_c_size_t
+    !> Jacobian-vector products done by finite differences (one residual call each).
+    integer(c_size_t) :: fd_products = 0_c_size_t
+    !> Jacobian-vector oracle calls.
+    integer(c_size_t) :: jacobian_vector_calls = 0_c_size_t
+    !> Transposed-Jacobian-vector oracle calls.
+    integer(c_size_t) :: jacobian_transpose_calls = 0_c_size_t
+    !> Preconditioner calls.
+    integer(c_size_t) :: preconditioner_calls = 0_c_size_t
+    !> Inner Krylov (GMRES / GCRO-DR) or CGLS iterations over all steps.
+    integer(c_size_t) :: inner_iterations = 0_c_size_t
+    !> Trial points rejected (line-search backtracks, rejected Levenberg-Marquardt steps).
+    integer(c_size_t) :: rejected_steps = 0_c_size_t
+    !> Trial points an oracle could not evaluate (code `> 0`, NaN or Inf).
+    integer(c_size_t) :: failed_evaluations = 0_c_size_t
+    !> Step records kept (read them with `nl%get_step`).
+    integer(c_size_t) :: steps = 0_c_size_t
+    !> Recycled vectors kept for the next solve (GCRO-DR).
+    integer(c_size_t) :: recycled_vectors = 0_c_size_t
+    !> The code of the oracle that stopped the solve (0 if none).
+    integer(c_int32_t) :: callback_code = 0_c_int32_t
+    !> `||F||` at the start.
+    real(c_double) :: initial_residual_norm = 0.0_c_double
+    !> `||F||` at the returned point.
+    real(c_double) :: residual_norm = 0.0_c_double
+    !> `||J^T F||` at the returned point (Levenberg-Marquardt; NaN for Newton-Krylov).
+    real(c_double) :: gradient_norm = 0.0_c_double
+    !> Length of the last accepted step.
+    real(c_double) :: step_norm = 0.0_c_double
+    !> Wall-clock seconds.
+    real(c_double) :: seconds = 0.0_c_double
+  end type nks_nonlinear_report
+
+  !> One step of the last nonlinear solve (C `nks_nonlinear_step`, same layout; read it with
+  !> `nl%get_step(k, step)`): how inexact its linear solve was and what recycling did.
+  type, bind(c), public :: nks_nonlinear_step
+    !> `||F||` at the start of the step.
+    real(c_double) :: residual_norm = 0.0_c_double
+    !> The forcing term the inner solve was asked for (relative residual).
+    real(c_double) :: forcing = 0.0_c_double
+    !> The relative residual the inner solve reached.
+    real(c_double) :: linear_residual = 0.0_c_double
+    !> Inner Krylov / CGLS iterations.
+    integer(c_size_t) :: inner_iterations = 0_c_size_t
+    !> Jacobian applications of the inner solve (the recycle space's re-fit included).
+    integer(c_size_t) :: jacobian_products = 0_c_size_t
+    !> Recycled vectors the inner solve started with.
+    integer(c_size_t) :: recycled_vectors = 0_c_size_t
+    !> Step length taken (1 = full step; 0 = a rejected Levenberg-Marquardt step).
+    real(c_double) :: step_length = 0.0_c_double
+    !> Levenberg-Marquardt parameter `mu` of the step (0 for Newton-Krylov).
+    real(c_double) :: lm_parameter = 0.0_c_double
+  end type nks_nonlinear_step
+
   ! ---------------------------------------------------------------------------------------------
   ! Raw C interfaces: one per function of include/nksolve.h, same names and arguments
   ! ---------------------------------------------------------------------------------------------
@@ -385,6 +467,9 @@ module nksolve
   public :: nks_newton_new, nks_newton_free, nks_newton_set_oracles, nks_newton_set_preconditioner, &
     nks_newton_set_monitor, nks_newton_set_option, nks_newton_get_option, nks_newton_solve, &
     nks_newton_get_report, nks_newton_get_point
+  public :: nks_nonlinear_new, nks_nonlinear_free, nks_nonlinear_set_oracles, nks_nonlinear_set_preconditioner, &
+    nks_nonlinear_set_monitor, nks_nonlinear_set_option, nks_nonlinear_get_option, nks_nonlinear_solve, &
+    nks_nonlinear_get_report, nks_nonlinear_get_step, nks_nonlinear_get_point, nks_nonlinear_clear_recycle_space
 
   interface
     !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `nnz` is the
@@ -1108,6 +1193,140 @@ module nksolve
       integer(c_int32_t) :: status
     end function nks_newton_get_point
 
+    !> C `nks_nonlinear_new`: a nonlinear solver with the default options (Newton-Krylov with
+    !> GCRO-DR(30, 10) recycling, finite-difference `J v`, Eisenstat-Walker forcing,
+    !> backtracking; stop at `||F|| <= max(1e-10, 1e-8 ||F0||)`, 100 steps). `out` is written
+    !> only on success. Set the oracles with `nks_nonlinear_set_oracles` before solving.
+    function nks_nonlinear_new(out) bind(c, name="nks_nonlinear_new") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_new
+
+    !> C `nks_nonlinear_free`: frees a nonlinear solver; `c_null_ptr` does nothing.
+    subroutine nks_nonlinear_free(h) bind(c, name="nks_nonlinear_free")
+      import :: c_ptr
+      type(c_ptr), value :: h
+    end subroutine nks_nonlinear_free
+
+    !> C `nks_nonlinear_set_oracles`: the `c_funloc`s of `bind(c)` functions with the interfaces
+    !> `nks_nonlinear_residual_fn` (required, else `NKS_ERR_NULL_POINTER`),
+    !> `nks_nonlinear_jacobian_vector_fn` and `nks_nonlinear_jacobian_transpose_fn`
+    !> (`c_null_funptr` for one left out), all called with `user_data`. `m` is the number of
+    !> residuals (0: `m = n`, a square system, which Newton-Krylov needs). Without `J v`
+    !> Newton-Krylov uses a finite difference; Levenberg-Marquardt needs `J^T w`.
+    function nks_nonlinear_set_oracles(h, m, residual, jacobian_vector, jacobian_transpose, user_data) &
+        bind(c, name="nks_nonlinear_set_oracles") result(status)
+      import :: c_ptr, c_funptr, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: m
+      type(c_funptr), value :: residual
+      type(c_funptr), value :: jacobian_vector
+      type(c_funptr), value :: jacobian_transpose
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_set_oracles
+
+    !> C `nks_nonlinear_set_preconditioner`: the `c_funloc` of a `bind(c)` function with the
+    !> interface `nks_nonlinear_precond_fn` (right preconditioning of the Newton-Krylov inner
+    !> solve, `z = M(x)^{-1} r`), called with its own `user_data`; `c_null_funptr` removes it.
+    function nks_nonlinear_set_preconditioner(h, preconditioner, user_data) &
+        bind(c, name="nks_nonlinear_set_preconditioner") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: preconditioner
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_set_preconditioner
+
+    !> C `nks_nonlinear_set_monitor`: the `c_funloc` of a `bind(c)` function with the interface
+    !> `nks_nonlinear_monitor_fn`, called after every step; `c_null_funptr` removes it.
+    function nks_nonlinear_set_monitor(h, monitor, user_data) bind(c, name="nks_nonlinear_set_monitor") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: monitor
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_set_monitor
+
+    !> C `nks_nonlinear_set_option`: an option by name (`"method"` (an `NKS_NONLINEAR_*` value),
+    !> `"fatol"`, `"frtol"`, `"gatol"`, `"xtol"`, `"max_iterations"`, `"max_evaluations"`,
+    !> `"max_seconds"`, `"forcing"`, `"forcing_value"`, `"forcing_min"`, `"c1"`, `"line_search"`,
+    !> `"krylov_method"` (`NKS_KRYLOV_GMRES` or `NKS_KRYLOV_GCRODR`), `"restart"`,
+    !> `"recycle_dim"`, `"keep_recycle_space"`, `"inner_max_iterations"`, `"fd_error"`,
+    !> `"lm_xi"`, `"lm_omega"`, `"lm_eta"`); `name` must end with `c_null_char`.
+    function nks_nonlinear_set_option(h, name, value) bind(c, name="nks_nonlinear_set_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), value :: value
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_set_option
+
+    !> C `nks_nonlinear_get_option`: reads an option by name (same names and encoding as
+    !> `nks_nonlinear_set_option`) into `value`, written only on success; `name` must end with
+    !> `c_null_char`.
+    function nks_nonlinear_get_option(h, name, value) bind(c, name="nks_nonlinear_get_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), intent(inout) :: value
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_get_option
+
+    !> C `nks_nonlinear_solve`: solves `F(x) = 0` (Newton-Krylov) or minimises `||F(x)||^2 / 2`
+    !> (Levenberg-Marquardt) from `x(1:n)`, `n >= 1`. `NKS_OK` when a tolerance test passed;
+    !> `NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last accepted point in
+    !> `x`; failures (`NKS_ERR_CALLBACK`, `NKS_ERR_NON_FINITE`, `NKS_ERR_ABORTED`,
+    !> `NKS_ERR_DIMENSION_MISMATCH` for Newton-Krylov with `m /= n`, `NKS_ERR_INVALID_ARGUMENT`
+    !> for Levenberg-Marquardt without `J^T w`, `NKS_ERR_INVALID_STATE` without oracles) leave
+    !> `x` untouched. The recycle space carries into the next solve.
+    function nks_nonlinear_solve(h, n, x) bind(c, name="nks_nonlinear_solve") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      real(c_double), intent(inout) :: x(*)
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_solve
+
+    !> C `nks_nonlinear_get_report`: copies the report of the last solve into `out`.
+    function nks_nonlinear_get_report(h, out) bind(c, name="nks_nonlinear_get_report") result(status)
+      import :: c_ptr, c_int32_t, nks_nonlinear_report
+      type(c_ptr), value :: h
+      type(nks_nonlinear_report), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_get_report
+
+    !> C `nks_nonlinear_get_step`: copies step record `k` (0-based, `k < report%steps`) of the
+    !> last solve into `out`; `NKS_ERR_INVALID_ARGUMENT` when `k` is out of range.
+    function nks_nonlinear_get_step(h, k, out) bind(c, name="nks_nonlinear_get_step") result(status)
+      import :: c_ptr, c_size_t, c_int32_t, nks_nonlinear_step
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: k
+      type(nks_nonlinear_step), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_get_step
+
+    !> C `nks_nonlinear_get_point`: the last accepted point of the last solve into `x(1:n)` (the
+    !> result after a solve that failed and left the caller's array untouched).
+    !> `NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `n` is not
+    !> the last solve's.
+    function nks_nonlinear_get_point(h, n, x) bind(c, name="nks_nonlinear_get_point") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      real(c_double), intent(inout) :: x(*)
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_get_point
+
+    !> C `nks_nonlinear_clear_recycle_space`: forgets the recycle space (before a solve of an
+    !> unrelated problem on the same handle).
+    function nks_nonlinear_clear_recycle_space(h) bind(c, name="nks_nonlinear_clear_recycle_space") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_int32_t) :: status
+    end function nks_nonlinear_clear_recycle_space
+
     !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
     function nks_version() bind(c, name="nks_version") result(version)
       import :: c_int32_t
@@ -1325,6 +1544,84 @@ module nksolve
       type(c_ptr), value :: user_data
       integer(c_int) :: code
     end function nks_newton_monitor_fn
+  end interface
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Interfaces of the oracles of nks_nonlinear_t: `bind(c)` functions the library calls directly
+  ! ---------------------------------------------------------------------------------------------
+
+  public :: nks_nonlinear_residual_fn, nks_nonlinear_jacobian_vector_fn, nks_nonlinear_jacobian_transpose_fn, &
+    nks_nonlinear_precond_fn, nks_nonlinear_monitor_fn
+
+  !> The oracles of a nonlinear solver are `bind(c)` functions written to these interfaces (the
+  !> C typedefs of the same names), passed to `nks_nonlinear_t%set_oracles` and friends, which
+  !> hand their `c_funloc` to the library, as for `nks_newton_t`: `user_data` is `c_loc` of the
+  !> caller's own object (`target`, alive during the solve), and the result is an
+  !> `integer(c_int)` code. `x` has `n` entries and `F(x)` has `m` (`m = n` for a square system).
+  abstract interface
+    !> Residual: `f = F(x)`. 0 on success, `> 0` when `x` cannot be evaluated (the solver
+    !> shortens its step and retries; NaN or Inf in `f` counts the same), `< 0` to abort the
+    !> solve (`NKS_ERR_CALLBACK`, the code kept in the report's `callback_code`).
+    function nks_nonlinear_residual_fn(x, n, f, m, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      integer(c_size_t), value :: m
+      real(c_double), intent(out) :: f(m)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_nonlinear_residual_fn
+
+    !> Jacobian-vector product: `jv = J(x) v`. Called at accepted points only, so any non-zero
+    !> code stops the solve (`NKS_ERR_CALLBACK`).
+    function nks_nonlinear_jacobian_vector_fn(x, v, n, jv, m, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: v(n)
+      integer(c_size_t), value :: m
+      real(c_double), intent(out) :: jv(m)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_nonlinear_jacobian_vector_fn
+
+    !> Transposed Jacobian-vector product: `jtw = J(x)^T w` (note the order: `w` and its length
+    !> `m` first). Any non-zero code stops the solve.
+    function nks_nonlinear_jacobian_transpose_fn(x, w, m, jtw, n, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: m
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: w(m)
+      real(c_double), intent(out) :: jtw(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_nonlinear_jacobian_transpose_fn
+
+    !> Preconditioner of the Newton-Krylov inner solve (right preconditioning): `z = M(x)^{-1} r`
+    !> for an approximation `M(x)` of the Jacobian at the Newton iterate `x`. Any non-zero code
+    !> stops the solve.
+    function nks_nonlinear_precond_fn(x, r, n, z, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: r(n)
+      real(c_double), intent(out) :: z(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_nonlinear_precond_fn
+
+    !> Monitor, called after every step with the running report and the current point: return
+    !> 0 to continue; any other value stops the solve with `NKS_ERR_ABORTED` (`x` of the solve
+    !> untouched; `get_point` has the last accepted point).
+    function nks_nonlinear_monitor_fn(report, x, n, user_data) bind(c) result(code)
+      import :: nks_nonlinear_report, c_size_t, c_double, c_ptr, c_int
+      type(nks_nonlinear_report), intent(in) :: report
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_nonlinear_monitor_fn
   end interface
 
   ! Heap-allocated holders passed to the library as `user_data` (`c_loc` of the holder). The
@@ -1850,6 +2147,108 @@ module nksolve
     !> Frees the minimiser when the object goes out of scope or is deallocated.
     final :: newton_final
   end type nks_newton_t
+
+  !> A nonlinear solver (`nks_nonlinear`): Jacobian-free Newton-Krylov for square systems
+  !> `F(x) = 0` and Levenberg-Marquardt for least squares `min ||F(x)||^2 / 2`, seeing `F` only
+  !> through oracles the host writes, `bind(c)` functions with the interfaces
+  !> `nks_nonlinear_residual_fn` (required), `nks_nonlinear_jacobian_vector_fn` (optional:
+  !> Newton-Krylov uses a finite difference without it) and `nks_nonlinear_jacobian_transpose_fn`
+  !> (Levenberg-Marquardt), plus optionally a preconditioner of the inner solve
+  !> (`nks_nonlinear_precond_fn`) and a monitor (`nks_nonlinear_monitor_fn`). The library calls
+  !> them directly with the `user_data` given with them: pass `c_loc(obj)` of your own problem
+  !> object (declared `target`, alive during the solve) and turn it back with `c_f_pointer`.
+  !> With GCRO-DR (the default inner solver) the recycle space carries from one Newton step to
+  !> the next and from one `solve` to the next: a time-stepping code keeps one object for all
+  !> its steps. `call nl%create()` first; freed by `free` or when finalized. Not copyable. The
+  !> oracles must not use the object itself (its calls then fail with `NKS_ERR_INVALID_STATE`),
+  !> and must never free it.
+  type, public :: nks_nonlinear_t
+    private
+    !> The library handle (`c_null_ptr` before `create` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    !> `call nl%create([stat])`: a solver with the default options: Newton-Krylov with
+    !> GCRO-DR(30, 10) recycling, finite-difference `J v`, Eisenstat-Walker forcing,
+    !> backtracking, stop at `||F|| <= max(1e-10, 1e-8 ||F0||)`, 100 steps, no oracles. On
+    !> success it replaces (and frees) any solver held before.
+    procedure :: create => nonlinear_create
+    !> `call nl%set_oracles([residual] [, jacobian_vector] [, jacobian_transpose] [, user_data]
+    !> [, m] [, stat])`: the oracles (`bind(c)` functions, see the type's description), all
+    !> called with `user_data` (default `c_null_ptr`) on the thread that calls `solve`. `m` is
+    !> the number of residuals (default 0: `m = n`, a square system, which Newton-Krylov needs).
+    !> Without `residual`: `NKS_ERR_NULL_POINTER`, and the oracles set before stay.
+    procedure :: set_oracles => nonlinear_set_oracles
+    !> `call nl%set_preconditioner(apply [, user_data] [, stat])`: a right preconditioner of the
+    !> Newton-Krylov inner solve (`nks_nonlinear_precond_fn`, `z = M(x)^{-1} r`), called with
+    !> its own `user_data`.
+    procedure :: set_preconditioner => nonlinear_set_preconditioner
+    !> `call nl%clear_preconditioner([stat])`: removes the preconditioner.
+    procedure :: clear_preconditioner => nonlinear_clear_preconditioner
+    !> `call nl%set_monitor(monitor [, user_data] [, stat])`: a function
+    !> (`nks_nonlinear_monitor_fn`) called after every step with the running report and the
+    !> current point; a non-zero return stops the solve with `NKS_ERR_ABORTED`.
+    procedure :: set_monitor => nonlinear_set_monitor
+    !> `call nl%clear_monitor([stat])`: removes the monitor.
+    procedure :: clear_monitor => nonlinear_clear_monitor
+    !> `call nl%set_option(name, value [, stat])`: an option by name: `"method"` (an
+    !> `NKS_NONLINEAR_*` value), `"fatol"` >= 0 (default 1e-10: stop at `||F|| <= fatol`),
+    !> `"frtol"` >= 0 (default 1e-8: `||F|| <= frtol ||F0||`), `"gatol"` >= 0 (default 1e-10:
+    !> Levenberg-Marquardt stops at `||J^T F|| <= gatol`), `"xtol"` >= 0 (0 = off),
+    !> `"max_iterations"` >= 1 (default 100), `"max_evaluations"` >= 0 (residual calls; 0 = no
+    !> limit), `"max_seconds"` >= 0 (0 = no limit), `"forcing"` (0 Eisenstat-Walker, 1
+    !> `min(0.5, sqrt ||F||)`, 2 fixed `"forcing_value"`), `"forcing_value"`, `"forcing_min"`,
+    !> `"c1"`, `"line_search"` (0 backtracking, 1 full steps), `"krylov_method"`
+    !> (`NKS_KRYLOV_GMRES` or `NKS_KRYLOV_GCRODR`, the default), `"restart"` >= 2 (default 30),
+    !> `"recycle_dim"` >= 0 (default 10), `"keep_recycle_space"` (1, the default: carried from
+    !> one solve to the next; 0), `"inner_max_iterations"`, `"fd_error"`, `"lm_xi"`,
+    !> `"lm_omega"`, `"lm_eta"` (the Levenberg-Marquardt parameter
+    !> `mu = xi ||F||^eta + omega ||J^T F||^eta`). `NKS_ERR_UNKNOWN_OPTION` lists the names;
+    !> `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+    procedure :: set_option => nonlinear_set_option
+    !> `value = nl%get_option(name [, stat])`: reads an option by name in the encoding
+    !> `set_option` takes; a quiet NaN on failure (e.g. `NKS_ERR_UNKNOWN_OPTION`).
+    procedure :: get_option => nonlinear_get_option
+    !> `status = nl%solve(x)`: solves `F(x) = 0` (Newton-Krylov) or minimises `||F(x)||^2 / 2`
+    !> (Levenberg-Marquardt) from `x` (`size(x) >= 1`). Returns `NKS_OK` when a tolerance test
+    !> passed, with the solution in `x`; `NKS_MAX_ITERATIONS` (step or evaluation limit),
+    !> `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last accepted point in `x`; a negative
+    !> status on failure, with `x` untouched and the reason in `nl%last_error()`:
+    !> `NKS_ERR_CALLBACK` (an oracle returned `< 0`, or failed where no step can be shortened;
+    !> the code is in the report), `NKS_ERR_NON_FINITE`, `NKS_ERR_ABORTED` (the monitor),
+    !> `NKS_ERR_DIMENSION_MISMATCH` (Newton-Krylov with `m /= n`), `NKS_ERR_INVALID_ARGUMENT`
+    !> (Levenberg-Marquardt without `J^T w`), `NKS_ERR_INVALID_STATE` (no oracles). Never stops
+    !> the program. A contiguous `x` reaches the library (and the oracles) without a copy.
+    procedure :: solve => nonlinear_solve
+    !> `call nl%get_report(report [, stat])`: the report (`nks_nonlinear_report`) of the last
+    !> solve (termination `NKS_TERMINATION_NOT_STARTED` before any).
+    procedure :: get_report => nonlinear_get_report
+    !> `call nl%get_step(k, step [, stat])`: step record `k` (1-based, `k <= report%steps`) of
+    !> the last solve; `NKS_ERR_INVALID_ARGUMENT` when `k` is out of range.
+    procedure :: get_step => nonlinear_get_step
+    !> `call nl%get_point(x [, stat])`: the last accepted point of the last solve that started
+    !> (what a failed or aborted solve reached) into `x`; `NKS_ERR_INVALID_STATE` before any,
+    !> `NKS_ERR_DIMENSION_MISMATCH` when `size(x)` is not the last solve's `n`. `x` is written
+    !> only on success.
+    procedure :: get_point => nonlinear_get_point
+    !> `call nl%clear_recycle_space([stat])`: forgets the recycle space (before solving an
+    !> unrelated problem with the same object).
+    procedure :: clear_recycle_space => nonlinear_clear_recycle_space
+    !> `nl%is_created()`: whether the object holds a solver.
+    procedure :: is_created => nonlinear_is_created
+    !> `nl%c_handle()`: the `nks_nonlinear *` for the raw interface (still owned by this object).
+    procedure :: c_handle => nonlinear_c_handle
+    !> `nl%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => nonlinear_last_error
+    !> `call nl%free()`: frees the solver; safe to call again or on an object never created.
+    procedure :: free => nonlinear_free
+    procedure, private :: nonlinear_assign
+    !> Assignment is only allowed between objects holding no solver (see the module notes).
+    generic :: assignment(=) => nonlinear_assign
+    !> Frees the solver when the object goes out of scope or is deallocated.
+    final :: nonlinear_final
+  end type nks_nonlinear_t
 
   public :: nks_last_error, nks_status_text, nks_version_text, nks_skr_solve_order
 
@@ -3521,5 +3920,218 @@ contains
     call nks_newton_free(self%handle)
     self%handle = c_null_ptr
   end subroutine newton_final
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_nonlinear_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> A nonlinear solver with the default options; replaces the one held only on success.
+  subroutine nonlinear_create(self, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    integer(c_int32_t) :: s
+    out = c_null_ptr
+    s = nks_nonlinear_new(out)
+    if (s == NKS_OK) then
+      call nks_nonlinear_free(self%handle)
+      self%handle = out
+    end if
+    call finish(s, self%errmsg, 'nks_nonlinear_t%create', stat)
+  end subroutine nonlinear_create
+
+  !> The oracles; each one left out is passed as NULL (the library refuses a missing residual).
+  subroutine nonlinear_set_oracles(self, residual, jacobian_vector, jacobian_transpose, user_data, m, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    procedure(nks_nonlinear_residual_fn), optional :: residual
+    procedure(nks_nonlinear_jacobian_vector_fn), optional :: jacobian_vector
+    procedure(nks_nonlinear_jacobian_transpose_fn), optional :: jacobian_transpose
+    type(c_ptr), intent(in), optional :: user_data
+    integer, intent(in), optional :: m
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_funptr) :: f, jv, jtw
+    type(c_ptr) :: data
+    integer(c_size_t) :: rows
+    f = c_null_funptr
+    jv = c_null_funptr
+    jtw = c_null_funptr
+    data = c_null_ptr
+    rows = 0_c_size_t
+    if (present(m)) then
+      ! A negative count would reach C as a huge size_t.
+      if (m < 0) then
+        call fail(NKS_ERR_INVALID_ARGUMENT, 'm = '//int_text(int(m, int64))//' is out of range; '// &
+                  'the number of residuals is >= 0 (0: m = n)', self%errmsg, 'nks_nonlinear_t%set_oracles', stat)
+        return
+      end if
+      rows = int(m, c_size_t)
+    end if
+    if (present(residual)) f = c_funloc(residual)
+    if (present(jacobian_vector)) jv = c_funloc(jacobian_vector)
+    if (present(jacobian_transpose)) jtw = c_funloc(jacobian_transpose)
+    if (present(user_data)) data = user_data
+    call finish(nks_nonlinear_set_oracles(self%handle, rows, f, jv, jtw, data), self%errmsg, &
+                'nks_nonlinear_t%set_oracles', stat)
+  end subroutine nonlinear_set_oracles
+
+  !> The preconditioner of the Newton-Krylov inner solve.
+  subroutine nonlinear_set_preconditioner(self, apply, user_data, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    procedure(nks_nonlinear_precond_fn) :: apply
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: data
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    call finish(nks_nonlinear_set_preconditioner(self%handle, c_funloc(apply), data), self%errmsg, &
+                'nks_nonlinear_t%set_preconditioner', stat)
+  end subroutine nonlinear_set_preconditioner
+
+  !> Removes the preconditioner.
+  subroutine nonlinear_clear_preconditioner(self, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_nonlinear_set_preconditioner(self%handle, c_null_funptr, c_null_ptr), self%errmsg, &
+                'nks_nonlinear_t%clear_preconditioner', stat)
+  end subroutine nonlinear_clear_preconditioner
+
+  !> The per-step monitor.
+  subroutine nonlinear_set_monitor(self, monitor, user_data, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    procedure(nks_nonlinear_monitor_fn) :: monitor
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: data
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    call finish(nks_nonlinear_set_monitor(self%handle, c_funloc(monitor), data), self%errmsg, &
+                'nks_nonlinear_t%set_monitor', stat)
+  end subroutine nonlinear_set_monitor
+
+  !> Removes the monitor.
+  subroutine nonlinear_clear_monitor(self, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_nonlinear_set_monitor(self%handle, c_null_funptr, c_null_ptr), self%errmsg, &
+                'nks_nonlinear_t%clear_monitor', stat)
+  end subroutine nonlinear_clear_monitor
+
+  !> An option by name (trailing blanks of `name` are ignored).
+  subroutine nonlinear_set_option(self, name, value, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    real(c_double), intent(in) :: value
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_nonlinear_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
+                'nks_nonlinear_t%set_option("'//trim(name)//'")', stat)
+  end subroutine nonlinear_set_option
+
+  !> An option by name (trailing blanks of `name` are ignored); a quiet NaN on failure.
+  function nonlinear_get_option(self, name, stat) result(value)
+    class(nks_nonlinear_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double) :: value
+    real(c_double) :: got
+    integer(c_int32_t) :: s
+    value = ieee_value(1.0_c_double, ieee_quiet_nan)
+    got = value
+    s = nks_nonlinear_get_option(self%handle, trim(name)//c_null_char, got)
+    if (s == NKS_OK) value = got
+    call finish(s, self%errmsg, 'nks_nonlinear_t%get_option("'//trim(name)//'")', stat)
+  end function nonlinear_get_option
+
+  !> Solves from `x`; returns the status (never stops the program).
+  function nonlinear_solve(self, x) result(status)
+    class(nks_nonlinear_t), intent(inout) :: self
+    real(c_double), intent(inout) :: x(:)
+    integer(c_int32_t) :: status
+    call finish(nks_nonlinear_solve(self%handle, size(x, kind=c_size_t), x), self%errmsg, &
+                'nks_nonlinear_t%solve', status)
+  end function nonlinear_solve
+
+  !> The report of the last solve.
+  subroutine nonlinear_get_report(self, report, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    type(nks_nonlinear_report), intent(out) :: report
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_nonlinear_get_report(self%handle, report), self%errmsg, 'nks_nonlinear_t%get_report', stat)
+  end subroutine nonlinear_get_report
+
+  !> Step record `k` (1-based) of the last solve.
+  subroutine nonlinear_get_step(self, k, step, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    integer, intent(in) :: k
+    type(nks_nonlinear_step), intent(out) :: step
+    integer(c_int32_t), intent(out), optional :: stat
+    ! k - 1 < 0 would reach C as a huge size_t and a message about that number.
+    if (k < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'k = '//int_text(int(k, int64))//' is out of range; '// &
+                'step records are numbered from 1', self%errmsg, 'nks_nonlinear_t%get_step', stat)
+      return
+    end if
+    call finish(nks_nonlinear_get_step(self%handle, int(k - 1, c_size_t), step), self%errmsg, &
+                'nks_nonlinear_t%get_step', stat)
+  end subroutine nonlinear_get_step
+
+  !> The last accepted point of the last solve into `x`.
+  subroutine nonlinear_get_point(self, x, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    real(c_double), intent(inout) :: x(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_nonlinear_get_point(self%handle, size(x, kind=c_size_t), x), self%errmsg, &
+                'nks_nonlinear_t%get_point', stat)
+  end subroutine nonlinear_get_point
+
+  !> Forgets the recycle space.
+  subroutine nonlinear_clear_recycle_space(self, stat)
+    class(nks_nonlinear_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_nonlinear_clear_recycle_space(self%handle), self%errmsg, &
+                'nks_nonlinear_t%clear_recycle_space', stat)
+  end subroutine nonlinear_clear_recycle_space
+
+  !> Whether the object holds a solver.
+  logical function nonlinear_is_created(self)
+    class(nks_nonlinear_t), intent(in) :: self
+    nonlinear_is_created = c_associated(self%handle)
+  end function nonlinear_is_created
+
+  !> The raw handle.
+  function nonlinear_c_handle(self) result(h)
+    class(nks_nonlinear_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function nonlinear_c_handle
+
+  !> The message of the last failed call on this object.
+  function nonlinear_last_error(self) result(msg)
+    class(nks_nonlinear_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    msg = message_or_empty(self%errmsg)
+  end function nonlinear_last_error
+
+  !> Frees the solver (idempotent).
+  subroutine nonlinear_free(self)
+    class(nks_nonlinear_t), intent(inout) :: self
+    call nks_nonlinear_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine nonlinear_free
+
+  !> Assignment: allowed only when neither side holds a solver.
+  subroutine nonlinear_assign(lhs, rhs)
+    class(nks_nonlinear_t), intent(inout) :: lhs
+    class(nks_nonlinear_t), intent(in) :: rhs
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_nonlinear_t', &
+                            'a nonlinear solver')
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine nonlinear_assign
+
+  !> Finalizer.
+  impure elemental subroutine nonlinear_final(self)
+    type(nks_nonlinear_t), intent(inout) :: self
+    call nks_nonlinear_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine nonlinear_final
 
 end module nksolve

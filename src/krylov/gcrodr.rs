@@ -119,12 +119,18 @@ fn cycles(
         // solve are poor approximations and would degrade the space handed to the next system.
         // The first full cycle always refreshes (it may be the only one), then every
         // `refresh_interval`-th; between refreshes the cycles recycle a fixed space (GCROT-like).
+        // A solve that ends within its first cycle with no space yet (the short, loosely
+        // solved systems of inexact Newton and of small time steps) seeds one from that cycle:
+        // a rough space beats none, and the next system's solve refreshes it.
         if k > 0 && cols == m {
             full_cycles += 1;
             if (full_cycles - 1) % refresh_interval == 0 {
                 space.refresh(run, basis, hess.raw(), m, cols, kp, k);
                 stats.refreshes += 1;
             }
+        } else if k > 0 && kp == 0 && full_cycles == 0 && cols > k {
+            space.refresh(run, basis, hess.raw(), m, cols, kp, k);
+            stats.refreshes += 1;
         }
         match arnoldi::end_cycle(run, stop, b, x, r, z, mode, beta)? {
             Ok(t) => return Ok(t),

@@ -66,6 +66,8 @@ pub struct KrylovSolver {
     /// after a load): solves asked for other tolerances (inexact Newton's forcing terms) are
     /// compared in iterations per decade.
     baseline_decades: f64,
+    /// Whether the drop rule above runs (see [`KrylovSolver::set_drop_rule`]).
+    drop_rule: bool,
 }
 
 impl KrylovSolver {
@@ -79,6 +81,7 @@ impl KrylovSolver {
             deflation: DeflationSpace::default(),
             baseline_iterations: None,
             baseline_decades: f64::NAN,
+            drop_rule: true,
         }
     }
 
@@ -88,6 +91,15 @@ impl KrylovSolver {
     pub fn operator_changed(&mut self) {
         self.recycle.mark_stale();
         self.deflation.mark_stale();
+    }
+
+    /// Turns the drop rule on (the default) or off. The rule drops a recycle space when a solve
+    /// that started from it needed as many iterations per decade as the last solve without
+    /// one; that comparison suits a sequence of systems solved to one tolerance, not inexact
+    /// Newton, whose first loosely solved systems make any later comparison meaningless (the
+    /// nonlinear solver turns it off and lets every solve refresh the space instead).
+    pub fn set_drop_rule(&mut self, enabled: bool) {
+        self.drop_rule = enabled;
     }
 
     /// Forgets every recycled vector.
@@ -276,7 +288,7 @@ impl KrylovSolver {
             }
             w.r = r;
         }
-        if opts.method.recycles() && termination.converged() {
+        if opts.method.recycles() && termination.converged() && self.drop_rule {
             let target = (opts.rtol * run.report.rhs_norm).max(opts.atol);
             let decades = (run.report.rhs_norm / target).log10();
             self.judge_recycling(&mut stats, run.report.iterations, decades);

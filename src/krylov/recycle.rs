@@ -154,7 +154,7 @@ impl RecycleSpace {
         let n = self.n;
         let rows = cols + 1;
         let kk = k_target.min(cols.saturating_sub(1));
-        if kk == 0 {
+        if kk == 0 || cols < 2 {
             return;
         }
         // G restricted to its valid block, rows x cols.
@@ -180,7 +180,11 @@ impl RecycleSpace {
         matmul_tn(&gm, rows, cols, &wtw, cols, &mut b);
         let am = faer::MatRef::from_column_major_slice(&a, cols, cols);
         let bm = faer::MatRef::from_column_major_slice(&b, cols, cols);
-        let Ok(eig) = am.generalized_eigen(bm) else { return };
+        // faer 0.24's generalized eigensolver panics on some small pencils (a scratch buffer
+        // sized too small, seen with 2 x 2 pencils of nearly parallel columns): a refresh that
+        // fails keeps the old space, whichever way it fails.
+        let eig = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| am.generalized_eigen(bm)));
+        let Ok(Ok(eig)) = eig else { return };
         let p = smallest_real_basis(&eig, cols, kk);
         let kk = p.len() / cols;
         if kk == 0 {

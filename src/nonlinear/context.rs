@@ -31,8 +31,9 @@ pub(crate) struct Context<'a> {
     pub report: NonlinearReport,
     pub par: Par,
     pub start: Instant,
-    /// Why the last trial point that could not be evaluated failed.
-    pub last_failure: Option<String>,
+    /// Why the last trial point that could not be evaluated failed: the callback's code (0 for
+    /// a non-finite output) and a message.
+    pub last_failure: Option<(i32, String)>,
     /// A hard stop raised inside the inner solve, whose operator can only hand the Krylov
     /// solver an error code.
     pub pending_stop: Option<Stop>,
@@ -82,23 +83,23 @@ impl<'a> Context<'a> {
                 }
                 let message = non_finite_output("residual", &p.f)
                     .unwrap_or_else(|| "the residual callback wrote values whose squares overflow".into());
-                self.recoverable(message);
+                self.recoverable(0, message);
                 Ok(false)
             }
             Err(OracleFailure { code }) if code > 0 => {
-                self.recoverable(format!("the residual callback returned {code} (cannot evaluate this point)"));
+                self.recoverable(code, format!("the residual callback returned {code} (cannot evaluate this point)"));
                 Ok(false)
             }
             Err(OracleFailure { code }) => Err(self.abort("residual", code)),
         }
     }
 
-    fn recoverable(&mut self, message: String) {
+    fn recoverable(&mut self, code: i32, message: String) {
         self.report.failed_evaluations += 1;
-        self.last_failure = Some(message);
+        self.last_failure = Some((code, message));
     }
 
-    fn abort(&mut self, oracle: &'static str, code: i32) -> Stop {
+    pub fn abort(&mut self, oracle: &'static str, code: i32) -> Stop {
         self.report.callback_code = code;
         NonlinearTermination::OracleFailed { oracle, code }
     }
@@ -215,7 +216,7 @@ impl<'a> Context<'a> {
     pub fn failure_note(&self) -> String {
         match &self.last_failure {
             None => String::new(),
-            Some(m) => format!("; last oracle failure: {m}"),
+            Some((_, m)) => format!("; last oracle failure: {m}"),
         }
     }
 

@@ -130,11 +130,7 @@ impl Method for LevenbergMarquardt {
         };
         if !(predicted > f64::EPSILON * cur.fnorm * cur.fnorm) {
             ctx.report.steps.push(record);
-            return Ok(StepOutcome::Stalled(format!(
-                "the Levenberg-Marquardt model predicts no decrease of ||F||^2 (||J^T F|| = {:.3e}); \
-                 the point is stationary to rounding",
-                self.gnorm
-            )));
+            return Ok(StepOutcome::Stationary);
         }
         step_to(&cur.x, 1.0, &self.cgls.d, &mut trial.x);
         let ratio = if ctx.residual(trial)? {

@@ -11,6 +11,9 @@ pub(crate) enum StepOutcome {
     },
     /// The trial point was rejected; `cur` is unchanged (the method adapted its parameter).
     Rejected,
+    /// `||J^T F||` is so small that the model predicts no decrease of `||F||^2` above its
+    /// rounding level: a stationary point to machine precision.
+    Stationary,
     /// No acceptable step can be found; the message says why.
     Stalled(String),
 }

@@ -39,6 +39,7 @@ impl<'s> NewtonKrylov<'s> {
         k.max_iterations = o.inner_max_iterations;
         k.atol = 0.0;
         k.use_initial_guess = false;
+        krylov.set_drop_rule(false);
         NewtonKrylov {
             krylov,
             forcing: ForcingTerm::new(o.forcing, o.forcing_value, o.forcing_min),

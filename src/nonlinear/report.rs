@@ -11,7 +11,8 @@ pub enum NonlinearTermination {
     ResidualAbsolute,
     /// `||F|| <= frtol ||F_0||`.
     ResidualRelative,
-    /// Levenberg-Marquardt: `||J^T F|| <= gatol` (a stationary point of `||F||^2`).
+    /// Levenberg-Marquardt: a stationary point of `||F||^2`: `||J^T F|| <= gatol`, or so small
+    /// that the model predicts no decrease above the rounding level of `||F||^2`.
     Stationary,
     /// An accepted step was below `xtol`.
     StepSize,
@@ -58,7 +59,7 @@ impl NonlinearTermination {
             NotStarted => "no solve has run".into(),
             ResidualAbsolute => "converged: ||F|| <= fatol".into(),
             ResidualRelative => "converged: ||F|| <= frtol ||F0||".into(),
-            Stationary => "converged to a stationary point of ||F||^2: ||J^T F|| <= gatol".into(),
+            Stationary => "converged to a stationary point of ||F||^2 (||J^T F|| <= gatol, or no decrease above rounding)".into(),
             StepSize => "converged: the last step was below xtol".into(),
             MaxIterations => "iteration limit reached before the tolerances; raise max_iterations".into(),
             MaxEvaluations => "residual-evaluation limit reached before the tolerances; raise max_evaluations".into(),

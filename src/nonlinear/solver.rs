@@ -124,12 +124,16 @@ impl NonlinearSolver {
         }
     }
 
-    /// Evaluates the start; an oracle failure here cannot be recovered by shortening a step.
+    /// Evaluates the start; an oracle failure here cannot be recovered by shortening a step: a
+    /// code `> 0` stops the solve as a callback failure, a non-finite residual as such.
     fn start(ctx: &mut Context, cur: &mut Point) -> Result<(), Stop> {
         if !ctx.residual(cur)? {
+            let (code, message) = ctx.last_failure.clone().unwrap_or_else(|| unreachable!("a failed evaluation records why"));
+            if code != 0 {
+                return Err(ctx.abort("residual", code));
+            }
             return Err(NonlinearTermination::NonFinite(format!(
-                "the starting point cannot be evaluated: {}; pass a point where F is finite",
-                ctx.last_failure.clone().unwrap_or_default()
+                "the starting point cannot be evaluated: {message}; pass a point where F is finite"
             )));
         }
         ctx.report.initial_residual_norm = cur.fnorm;
@@ -173,6 +177,7 @@ impl NonlinearSolver {
                     }
                 }
                 StepOutcome::Rejected => {}
+                StepOutcome::Stationary => converged = Some(NonlinearTermination::Stationary),
                 StepOutcome::Stalled(why) => return NonlinearTermination::Stagnation(why),
             }
             ctx.report.seconds = ctx.elapsed();

@@ -416,6 +416,337 @@ static void newton_errors(void) {
     nks_newton_free(NULL);
 }
 
+/* The nks_nonlinear oracles of the square system F_i(x) = x_i + x_i^3 / 10 - c_i, c = (1, 2, 3)
+   (its Jacobian diag(1 + 3 x_i^2 / 10) is symmetric, so J^T w = J w), for the error paths: the
+   residual can fail once with a chosen code, the products can fail, and the residual can call
+   back into its own handle (to read its report, or to free it). */
+typedef struct {
+    int calls;                  /* residual calls so far */
+    int fail_call;              /* the residual returns fail_code at this call (1-based); 0: never */
+    int fail_code;
+    int product_code;           /* what the J v and J^T w callbacks return (0: success) */
+    nks_nonlinear *reenter;     /* when set, the residual calls nks_nonlinear_get_report on it */
+    nks_status reenter_status;
+    int reenter_message;        /* whether that refusal left a non-empty message */
+    nks_nonlinear *free_inside; /* when set, the residual calls nks_nonlinear_free on it */
+    int free_refused;           /* whether that free left the "busy" message */
+} nonlinear_problem;
+
+static const double nonlinear_c[3] = {1.0, 2.0, 3.0};
+
+static int nonlinear_residual(const double *x, size_t n, double *f, size_t m, void *user_data) {
+    nonlinear_problem *p = (nonlinear_problem *)user_data;
+    size_t i;
+    (void)m;
+    if (++p->calls == p->fail_call) return p->fail_code;
+    if (p->reenter != NULL) {
+        nks_nonlinear_report inner;
+        p->reenter_status = nks_nonlinear_get_report(p->reenter, &inner);
+        p->reenter_message = strlen(nks_last_error_message()) > 0;
+    }
+    if (p->free_inside != NULL) {
+        /* Must free nothing: the handle is solving. valgrind reports any use after free. */
+        nks_nonlinear_free(p->free_inside);
+        p->free_refused = strstr(nks_last_error_message(), "busy") != NULL;
+    }
+    for (i = 0; i < n; ++i) f[i] = x[i] + 0.1 * x[i] * x[i] * x[i] - nonlinear_c[i];
+    return 0;
+}
+
+static int nonlinear_jacobian_vector(const double *x, const double *v, size_t n, double *jv, size_t m,
+                                     void *user_data) {
+    const nonlinear_problem *p = (const nonlinear_problem *)user_data;
+    size_t i;
+    (void)m;
+    if (p->product_code != 0) return p->product_code;
+    for (i = 0; i < n; ++i) jv[i] = (1.0 + 0.3 * x[i] * x[i]) * v[i];
+    return 0;
+}
+
+static int nonlinear_jacobian_transpose(const double *x, const double *w, size_t m, double *jtw, size_t n,
+                                        void *user_data) {
+    /* J is symmetric (diagonal): J^T w = J w. */
+    return nonlinear_jacobian_vector(x, w, n, jtw, m, user_data);
+}
+
+/* The exact inverse of the diagonal Jacobian. */
+static int nonlinear_precond(const double *x, const double *r, size_t n, double *z, void *user_data) {
+    size_t i;
+    (void)user_data;
+    for (i = 0; i < n; ++i) z[i] = r[i] / (1.0 + 0.3 * x[i] * x[i]);
+    return 0;
+}
+
+static int nonlinear_stop(const nks_nonlinear_report *r, const double *x, size_t n, void *user_data) {
+    (void)r;
+    (void)x;
+    (void)n;
+    (void)user_data;
+    return 1;
+}
+
+static void nonlinear_reset(double *x, nonlinear_problem *p) {
+    size_t i;
+    for (i = 0; i < 3; ++i) x[i] = 0.5;
+    memset(p, 0, sizeof *p);
+    p->reenter_status = NKS_OK;
+}
+
+/* Whether |F_i(x)| <= 1e-7 for all i (the default tolerances stop at 1e-8 ||F(0.5)|| ~ 3e-8). */
+static int nonlinear_is_solution(const double *x) {
+    size_t i;
+    for (i = 0; i < 3; ++i) {
+        if (!(fabs(x[i] + 0.1 * x[i] * x[i] * x[i] - nonlinear_c[i]) <= 1e-7)) return 0;
+    }
+    return 1;
+}
+
+/* The nks_nonlinear option and argument refusals, before any solve. */
+static void nonlinear_refusals(nks_nonlinear *h, nonlinear_problem *p, double *x) {
+    double nan_x[3] = {0.5, NAN, 0.5}, point[3] = {-1.0, -1.0, -1.0}, got = -1.0;
+    nks_nonlinear_report rep;
+    nks_nonlinear_step step;
+    size_t i;
+
+    /* No oracles yet; no solve has run. */
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_INVALID_STATE, "nonlinear: solve with no oracles");
+    expect(strstr(nks_last_error_message(), "nks_nonlinear_set_oracles") != NULL,
+           "nonlinear: message says to set the oracles");
+    expect_status(nks_nonlinear_get_point(h, 3, point), NKS_ERR_INVALID_STATE, "nonlinear: get_point before any solve");
+    expect(point[0] == -1.0, "nonlinear: point untouched before any solve");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report before any solve");
+    expect(rep.termination == NKS_TERMINATION_NOT_STARTED && rep.iterations == 0 && rep.steps == 0
+           && rep.method == NKS_NONLINEAR_NEWTON_KRYLOV, "nonlinear: the report is not started");
+    step.inner_iterations = 77;
+    expect_status(nks_nonlinear_get_step(h, 0, &step), NKS_ERR_INVALID_ARGUMENT, "nonlinear: get_step before any solve");
+    expect(strstr(nks_last_error_message(), "0 step records") != NULL, "nonlinear: message gives the count");
+    expect(step.inner_iterations == 77, "nonlinear: step untouched by the refusal");
+
+    /* NULL handles and outputs. */
+    expect_status(nks_nonlinear_set_oracles(NULL, 0, nonlinear_residual, NULL, NULL, p), NKS_ERR_NULL_POINTER,
+                  "nonlinear: set_oracles NULL handle");
+    expect_status(nks_nonlinear_set_oracles(h, 0, NULL, nonlinear_jacobian_vector, NULL, p), NKS_ERR_NULL_POINTER,
+                  "nonlinear: NULL residual");
+    expect(strstr(nks_last_error_message(), "residual") != NULL, "nonlinear: message names the residual");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_INVALID_STATE, "nonlinear: refused oracles are not set");
+    expect_status(nks_nonlinear_set_preconditioner(NULL, nonlinear_precond, NULL), NKS_ERR_NULL_POINTER,
+                  "nonlinear: set_preconditioner NULL handle");
+    expect_status(nks_nonlinear_set_monitor(NULL, nonlinear_stop, NULL), NKS_ERR_NULL_POINTER,
+                  "nonlinear: set_monitor NULL handle");
+    expect_status(nks_nonlinear_set_option(NULL, "fatol", 1e-9), NKS_ERR_NULL_POINTER, "nonlinear: set_option NULL handle");
+    expect_status(nks_nonlinear_get_option(NULL, "fatol", &got), NKS_ERR_NULL_POINTER, "nonlinear: get_option NULL handle");
+    expect_status(nks_nonlinear_solve(NULL, 3, x), NKS_ERR_NULL_POINTER, "nonlinear: solve NULL handle");
+    expect_status(nks_nonlinear_get_report(NULL, &rep), NKS_ERR_NULL_POINTER, "nonlinear: get_report NULL handle");
+    expect_status(nks_nonlinear_get_report(h, NULL), NKS_ERR_NULL_POINTER, "nonlinear: get_report NULL out");
+    expect_status(nks_nonlinear_get_step(NULL, 0, &step), NKS_ERR_NULL_POINTER, "nonlinear: get_step NULL handle");
+    expect_status(nks_nonlinear_get_point(NULL, 3, point), NKS_ERR_NULL_POINTER, "nonlinear: get_point NULL handle");
+    expect_status(nks_nonlinear_clear_recycle_space(NULL), NKS_ERR_NULL_POINTER,
+                  "nonlinear: clear_recycle_space NULL handle");
+
+    /* Options: unknown names, out-of-range values (the option keeps its value), round trips. */
+    expect_status(nks_nonlinear_set_option(h, "no_such_option", 1.0), NKS_ERR_UNKNOWN_OPTION,
+                  "nonlinear: unknown option");
+    expect(strstr(nks_last_error_message(), "fatol") != NULL, "nonlinear: unknown option message lists the names");
+    expect_status(nks_nonlinear_get_option(h, "no_such_option", &got), NKS_ERR_UNKNOWN_OPTION,
+                  "nonlinear: get unknown option");
+    expect(got == -1.0, "nonlinear: value untouched on failure");
+    expect_status(nks_nonlinear_get_option(h, "fatol", NULL), NKS_ERR_NULL_POINTER, "nonlinear: get_option NULL value");
+    expect_status(nks_nonlinear_set_option(h, NULL, 1.0), NKS_ERR_NULL_POINTER, "nonlinear: NULL option name");
+    expect_status(nks_nonlinear_set_option(h, "fatol", -1.0), NKS_ERR_INVALID_ARGUMENT, "nonlinear: fatol -1");
+    expect(strstr(nks_last_error_message(), "fatol") != NULL, "nonlinear: message names fatol");
+    expect_status(nks_nonlinear_get_option(h, "fatol", &got), NKS_OK, "nonlinear: get fatol");
+    expect(got == 1e-10, "nonlinear: a refused value keeps the default fatol 1e-10");
+    expect_status(nks_nonlinear_set_option(h, "method", 2), NKS_ERR_INVALID_ARGUMENT, "nonlinear: method 2");
+    expect_status(nks_nonlinear_set_option(h, "krylov_method", 2), NKS_ERR_INVALID_ARGUMENT,
+                  "nonlinear: krylov_method 2 (CG)");
+    expect(strstr(nks_last_error_message(), "GCRO-DR") != NULL, "nonlinear: message gives the inner solvers");
+    expect_status(nks_nonlinear_set_option(h, "restart", 1), NKS_ERR_INVALID_ARGUMENT, "nonlinear: restart 1");
+    expect_status(nks_nonlinear_set_option(h, "max_iterations", 0), NKS_ERR_INVALID_ARGUMENT,
+                  "nonlinear: max_iterations 0");
+    expect_status(nks_nonlinear_set_option(h, "forcing_value", NAN), NKS_ERR_INVALID_ARGUMENT,
+                  "nonlinear: forcing_value NaN");
+    expect_status(nks_nonlinear_set_option(h, "lm_eta", 3.0), NKS_ERR_INVALID_ARGUMENT, "nonlinear: lm_eta 3");
+    expect_status(nks_nonlinear_get_option(h, "method", &got), NKS_OK, "nonlinear: get method");
+    expect(got == NKS_NONLINEAR_NEWTON_KRYLOV, "nonlinear: a refused method keeps Newton-Krylov");
+    expect_status(nks_nonlinear_get_option(h, "krylov_method", &got), NKS_OK, "nonlinear: get krylov_method");
+    expect(got == NKS_KRYLOV_GCRODR, "nonlinear: the default inner solver is GCRO-DR");
+    expect_status(nks_nonlinear_set_option(h, "method", NKS_NONLINEAR_LEVENBERG_MARQUARDT), NKS_OK,
+                  "nonlinear: method Levenberg-Marquardt");
+    expect_status(nks_nonlinear_get_option(h, "method", &got), NKS_OK, "nonlinear: get method");
+    expect(got == NKS_NONLINEAR_LEVENBERG_MARQUARDT, "nonlinear: get_option reads back Levenberg-Marquardt");
+    expect_status(nks_nonlinear_set_option(h, "method", NKS_NONLINEAR_NEWTON_KRYLOV), NKS_OK,
+                  "nonlinear: method Newton-Krylov");
+
+    /* Bad x, refused before any callback. */
+    expect_status(nks_nonlinear_set_oracles(h, 0, nonlinear_residual, NULL, NULL, p), NKS_OK,
+                  "nonlinear: set_oracles residual only");
+    expect_status(nks_nonlinear_solve(h, 0, x), NKS_ERR_INVALID_ARGUMENT, "nonlinear: n = 0");
+    expect(strstr(nks_last_error_message(), "n = 0") != NULL, "nonlinear: message names n");
+    expect_status(nks_nonlinear_solve(h, 3, NULL), NKS_ERR_NULL_POINTER, "nonlinear: NULL x");
+    expect_status(nks_nonlinear_solve(h, 3, nan_x), NKS_ERR_NON_FINITE, "nonlinear: NaN in x");
+    expect(nan_x[0] == 0.5 && isnan(nan_x[1]) && nan_x[2] == 0.5, "nonlinear: x untouched after the NaN refusal");
+
+    /* Newton-Krylov needs a square system; Levenberg-Marquardt needs J^T w. */
+    expect_status(nks_nonlinear_set_oracles(h, 5, nonlinear_residual, NULL, NULL, p), NKS_OK,
+                  "nonlinear: set_oracles m = 5");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_DIMENSION_MISMATCH, "nonlinear: Newton-Krylov with m = 5, n = 3");
+    expect(strstr(nks_last_error_message(), "m = 5") != NULL, "nonlinear: message names m");
+    expect_status(nks_nonlinear_set_oracles(h, 0, nonlinear_residual, nonlinear_jacobian_vector, NULL, p), NKS_OK,
+                  "nonlinear: set_oracles without J^T w");
+    expect_status(nks_nonlinear_set_option(h, "method", NKS_NONLINEAR_LEVENBERG_MARQUARDT), NKS_OK,
+                  "nonlinear: method Levenberg-Marquardt");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_INVALID_ARGUMENT,
+                  "nonlinear: Levenberg-Marquardt without jacobian_transpose");
+    expect(strstr(nks_last_error_message(), "J^T w") != NULL, "nonlinear: message names J^T w");
+    expect_status(nks_nonlinear_set_option(h, "method", NKS_NONLINEAR_NEWTON_KRYLOV), NKS_OK,
+                  "nonlinear: method Newton-Krylov");
+
+    expect(p->calls == 0, "nonlinear: no callback called by the refusals");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "nonlinear: x untouched after refusals");
+    expect_status(nks_nonlinear_get_point(h, 3, point), NKS_ERR_INVALID_STATE, "nonlinear: still no point after refusals");
+}
+
+/* The nks_nonlinear error paths on the 3-unknown system: refusals return their status with a
+   message and leave x untouched; callback failures, the monitor and calls from inside the
+   callbacks behave as documented. */
+static void nonlinear_errors(void) {
+    double x[3], point[3];
+    nonlinear_problem p;
+    nks_nonlinear *h = NULL;
+    nks_nonlinear_report rep;
+    nks_nonlinear_step step;
+    size_t i;
+
+    nonlinear_reset(x, &p);
+    expect_status(nks_nonlinear_new(NULL), NKS_ERR_NULL_POINTER, "nonlinear: NULL out");
+    expect_status(nks_nonlinear_new(&h), NKS_OK, "nonlinear: new");
+    nonlinear_refusals(h, &p, x);
+    expect_status(nks_nonlinear_set_oracles(h, 0, nonlinear_residual, NULL, NULL, &p), NKS_OK,
+                  "nonlinear: set_oracles residual only");
+
+    /* The residual aborts (-3) at its second call (the first finite-difference product): x
+       untouched, the code in the report, the start is the last accepted point. */
+    nonlinear_reset(x, &p);
+    p.fail_call = 2; /* call 1 evaluates the start */
+    p.fail_code = -3;
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_CALLBACK, "nonlinear: residual returns -3");
+    expect(strstr(nks_last_error_message(), "-3") != NULL, "nonlinear: message has the code");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report after the abort");
+    expect(rep.callback_code == -3 && rep.status == NKS_ERR_CALLBACK
+           && rep.termination == NKS_TERMINATION_CALLBACK_FAILED, "nonlinear: the code -3 is in the report");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "nonlinear: x untouched after the callback abort");
+    for (i = 0; i < 3; ++i) point[i] = -1.0;
+    expect_status(nks_nonlinear_get_point(h, 2, point), NKS_ERR_DIMENSION_MISMATCH, "nonlinear: get_point with n = 2");
+    expect(point[0] == -1.0, "nonlinear: point untouched by the refusal");
+    expect_status(nks_nonlinear_get_point(h, 3, NULL), NKS_ERR_NULL_POINTER, "nonlinear: get_point NULL x");
+    expect_status(nks_nonlinear_get_point(h, 3, point), NKS_OK, "nonlinear: get_point after the abort");
+    for (i = 0; i < 3; ++i) expect(point[i] == 0.5, "nonlinear: the last accepted point is the start");
+
+    /* The residual cannot evaluate (+1) the starting point: nothing to step back from. */
+    nonlinear_reset(x, &p);
+    p.fail_call = 1;
+    p.fail_code = 1;
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_CALLBACK, "nonlinear: residual returns +1 at the start");
+    expect(strstr(nks_last_error_message(), "returned 1") != NULL, "nonlinear: message names the code");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "nonlinear: x untouched after the refused start");
+
+    /* The residual cannot evaluate (+1) a finite-difference point once: the solver goes the
+       other way and converges. The step records and the last point are then readable. */
+    nonlinear_reset(x, &p);
+    p.fail_call = 2;
+    p.fail_code = 1;
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_OK, "nonlinear: residual returns +1 once");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report after the refused point");
+    expect(rep.failed_evaluations >= 1 && rep.callback_code == 0 && rep.fd_products > 0
+           && rep.jacobian_vector_calls == 0 && rep.steps == rep.iterations && rep.steps > 0
+           && (rep.termination == NKS_TERMINATION_CONVERGED_ATOL || rep.termination == NKS_TERMINATION_CONVERGED_RTOL),
+           "nonlinear: the refused point is counted and the solve converges");
+    expect(nonlinear_is_solution(x), "nonlinear: F(x) = 0");
+    expect_status(nks_nonlinear_get_point(h, 3, point), NKS_OK, "nonlinear: get_point after the converged solve");
+    expect(point[0] == x[0] && point[1] == x[1] && point[2] == x[2], "nonlinear: get_point gives the solution");
+    expect_status(nks_nonlinear_get_step(h, rep.steps - 1, &step), NKS_OK, "nonlinear: get_step of the last step");
+    expect(step.inner_iterations > 0 && step.step_length > 0.0 && step.lm_parameter == 0.0,
+           "nonlinear: the last step record");
+    step.inner_iterations = 77;
+    expect_status(nks_nonlinear_get_step(h, rep.steps, &step), NKS_ERR_INVALID_ARGUMENT,
+                  "nonlinear: get_step with k = steps");
+    expect(step.inner_iterations == 77, "nonlinear: step untouched by the refusal");
+    expect_status(nks_nonlinear_get_step(h, 0, NULL), NKS_ERR_NULL_POINTER, "nonlinear: get_step NULL out");
+    expect_status(nks_nonlinear_clear_recycle_space(h), NKS_OK, "nonlinear: clear_recycle_space");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report after clear_recycle_space");
+    expect(rep.recycled_vectors == 0, "nonlinear: clear_recycle_space leaves no recycled vectors");
+
+    /* A J v callback that fails (+2, at an accepted point, where stepping back cannot help). */
+    nonlinear_reset(x, &p);
+    p.product_code = 2;
+    expect_status(nks_nonlinear_set_oracles(h, 0, nonlinear_residual, nonlinear_jacobian_vector,
+                                            nonlinear_jacobian_transpose, &p),
+                  NKS_OK, "nonlinear: set_oracles with J v and J^T w");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_CALLBACK, "nonlinear: J v returns +2");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report after the J v failure");
+    expect(rep.callback_code == 2 && rep.jacobian_vector_calls == 1, "nonlinear: the J v code is in the report");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "nonlinear: x untouched after the J v failure");
+
+    /* Levenberg-Marquardt with both products converges; its J^T w failing (-5) aborts. */
+    nonlinear_reset(x, &p);
+    expect_status(nks_nonlinear_set_option(h, "method", NKS_NONLINEAR_LEVENBERG_MARQUARDT), NKS_OK,
+                  "nonlinear: method Levenberg-Marquardt");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_OK, "nonlinear: Levenberg-Marquardt solve");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report of the Levenberg-Marquardt solve");
+    expect(rep.method == NKS_NONLINEAR_LEVENBERG_MARQUARDT && rep.jacobian_transpose_calls > 0
+           && nonlinear_is_solution(x), "nonlinear: Levenberg-Marquardt used J^T w and solved F(x) = 0");
+    nonlinear_reset(x, &p);
+    p.product_code = -5;
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_CALLBACK, "nonlinear: J^T w returns -5");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report after the J^T w failure");
+    expect(rep.callback_code == -5, "nonlinear: the J^T w code is in the report");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "nonlinear: x untouched after the J^T w failure");
+    expect_status(nks_nonlinear_set_option(h, "method", NKS_NONLINEAR_NEWTON_KRYLOV), NKS_OK,
+                  "nonlinear: method Newton-Krylov");
+
+    /* A preconditioner is called, and removed with NULL. */
+    nonlinear_reset(x, &p);
+    expect_status(nks_nonlinear_set_preconditioner(h, nonlinear_precond, NULL), NKS_OK, "nonlinear: preconditioner");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_OK, "nonlinear: preconditioned solve");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report of the preconditioned solve");
+    expect(rep.preconditioner_calls > 0 && nonlinear_is_solution(x), "nonlinear: the preconditioner was used");
+    expect_status(nks_nonlinear_set_preconditioner(h, NULL, NULL), NKS_OK, "nonlinear: remove the preconditioner");
+
+    /* The monitor stops the solve: x untouched. */
+    nonlinear_reset(x, &p);
+    expect_status(nks_nonlinear_set_monitor(h, nonlinear_stop, NULL), NKS_OK, "nonlinear: monitor");
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_ERR_ABORTED, "nonlinear: monitor returns 1");
+    for (i = 0; i < 3; ++i) expect(x[i] == 0.5, "nonlinear: x untouched after the monitor stop");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: report after the monitor stop");
+    expect(rep.status == NKS_ERR_ABORTED && rep.termination == NKS_TERMINATION_MONITOR_STOP && rep.iterations == 1,
+           "nonlinear: report of the monitor stop");
+    expect_status(nks_nonlinear_set_monitor(h, NULL, NULL), NKS_OK, "nonlinear: remove the monitor");
+
+    /* A call into the handle from inside its own callback is refused; the solve goes on. */
+    nonlinear_reset(x, &p);
+    p.reenter = h;
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_OK, "nonlinear: solve with a re-entrant residual");
+    expect(p.reenter_status == NKS_ERR_INVALID_STATE, "nonlinear: get_report from inside a callback is refused");
+    expect(p.reenter_message, "nonlinear: the re-entrant refusal leaves a message");
+    expect(nonlinear_is_solution(x), "nonlinear: the re-entrant solve still converges");
+
+    /* Freeing the handle from inside its own callback frees nothing: the solve goes on and the
+       handle stays usable (valgrind would report a use after free). A different message is
+       left first, so that the "busy" one is known to come from the free. */
+    nonlinear_reset(x, &p);
+    expect_status(nks_nonlinear_set_option(h, "no_such_option", 1.0), NKS_ERR_UNKNOWN_OPTION,
+                  "nonlinear: leave a message before the free");
+    p.free_inside = h;
+    expect_status(nks_nonlinear_solve(h, 3, x), NKS_OK, "nonlinear: solve with a residual that frees the handle");
+    expect(p.free_refused, "nonlinear: nks_nonlinear_free from inside a callback is refused with a message");
+    expect(nonlinear_is_solution(x), "nonlinear: the solve goes on after the refused free");
+    expect_status(nks_nonlinear_get_report(h, &rep), NKS_OK, "nonlinear: the handle is usable after the refused free");
+    expect(rep.status == NKS_OK && rep.iterations > 0, "nonlinear: the report of that solve");
+
+    nks_nonlinear_free(h);
+    nks_nonlinear_free(NULL);
+}
+
 int main(void) {
     /* 3 x 3 tridiagonal [2 -1 0; -1 2 -1; 0 -1 2]. */
     int64_t rp[] = {0, 2, 5, 7}, ci[] = {0, 1, 0, 1, 2, 1, 2}, bad_ci[] = {0, 1, 0, 1, 3, 1, 2};
@@ -521,6 +852,7 @@ int main(void) {
 
     sinkhorn_errors();
     newton_errors();
+    nonlinear_errors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

@@ -32,13 +32,29 @@
 !>       NKS_ERR_ABORTED (and cannot use the handle from inside: NKS_ERR_INVALID_STATE); the
 !>       combined oracle, a preconditioner and the iteration / evaluation limits report what
 !>       they did.
+!>   (g) the nonlinear solver (`nks_nonlinear_t`, oracles as `bind(c)` functions reaching the
+!>       caller's object through `user_data`): calls before `create` and after `free` fail with
+!>       NKS_ERR_NULL_POINTER; unknown option names and values out of range are refused with the
+!>       library's message, keeping the option; a solve without oracles is
+!>       NKS_ERR_INVALID_STATE and a missing residual NKS_ERR_NULL_POINTER; Newton-Krylov with
+!>       m /= n is NKS_ERR_DIMENSION_MISMATCH and Levenberg-Marquardt without J^T w
+!>       NKS_ERR_INVALID_ARGUMENT, `x` untouched; a small tridiagonal system converges (finite
+!>       differences or the exact J v), with the report's counts equal to the caller's own and
+!>       1-based step records that add up to it; the recycle space carries into the next solve
+!>       until cleared; a residual returning -3 (or 1 at the start) stops the solve with
+!>       NKS_ERR_CALLBACK and the code, `x` untouched and the last accepted point kept for
+!>       `get_point`, while 1 at a trial point only shortens the step; a monitor stops it with
+!>       NKS_ERR_ABORTED (and cannot use the handle from inside: NKS_ERR_INVALID_STATE); a
+!>       preconditioner, Levenberg-Marquardt (square and overdetermined) and the iteration limit
+!>       report what they did.
 !> It also prints the layouts of `type(nks_krylov_report)` ("layout size=... field=offset"),
-!> `type(nks_sor_report)` ("sor_layout ...") and `type(nks_newton_report)` ("newton_layout ...")
-!> for the Rust test to compare with the C structs, and ends with "N passed, M failed";
-!> any failure ends with `error stop`.
+!> `type(nks_sor_report)` ("sor_layout ..."), `type(nks_newton_report)` ("newton_layout ..."),
+!> `type(nks_nonlinear_report)` ("nonlinear_layout ...") and `type(nks_nonlinear_step)`
+!> ("nonlinear_step_layout ...") for the Rust test to compare with the C structs, and ends with
+!> "N passed, M failed"; any failure ends with `error stop`.
 module errors_support
   use, intrinsic :: iso_c_binding, only: c_double, c_int, c_int32_t, c_size_t, c_ptr, c_null_ptr, c_f_pointer
-  use nksolve, only: nks_newton_report, nks_newton_get_report
+  use nksolve, only: nks_newton_report, nks_newton_get_report, nks_nonlinear_report, nks_nonlinear_get_report
   implicit none
   private
   public :: m, laplace1d, counter_t, counting_matvec, failing_matvec, failing_precond, &
@@ -46,6 +62,7 @@ module errors_support
     sequence_csr, system_counter_t, counting_sequence_matvec, spd_sequence_matvec, shifted_laplace_csr
   public :: newton_problem_t, nt_value, nt_gradient, nt_value_gradient, nt_hessian_vector, nt_precond, &
     nt_monitor
+  public :: nonlinear_problem_t, nl_residual, nl_jacobian_vector, nl_jacobian_transpose, nl_precond, nl_monitor
 
   !> Size of the 1D test problem.
   integer, parameter :: m = 20
@@ -89,6 +106,27 @@ module errors_support
     type(c_ptr) :: handle = c_null_ptr
     integer(c_int32_t) :: reentry_status = 0
   end type newton_problem_t
+
+  !> The caller's object behind the `user_data` of the nonlinear test oracles (the tridiagonal
+  !> system F(x)_i = 2 x_i - x_(i-1) - x_(i+1) + 0.1 x_i^3 - 1, zero outside 1..n; residuals
+  !> past n are 0): its own counts of the oracle calls, the residual call that fails with
+  !> `fail_code` (-1: none), the step at which the monitor stops the solve (-1: never), what the
+  !> monitor saw, and the handle the monitor tries to use from inside the solve.
+  type :: nonlinear_problem_t
+    integer :: residual_calls = 0
+    integer :: jacobian_vector_calls = 0
+    integer :: jacobian_transpose_calls = 0
+    integer :: precond_calls = 0
+    integer :: fail_at = -1
+    integer(c_int) :: fail_code = 0
+    integer :: monitor_calls = 0
+    integer :: stop_at = -1
+    integer(c_size_t) :: last_iteration = 0
+    logical :: increasing = .true.
+    integer(c_size_t) :: monitor_n = 0
+    type(c_ptr) :: handle = c_null_ptr
+    integer(c_int32_t) :: reentry_status = 0
+  end type nonlinear_problem_t
 
   !> Context of a sequence operator: operator applications per system (1-based), and the
   !> system whose first application fails with `code` (0: none).
@@ -390,6 +428,110 @@ contains
     if (int(report%iterations) == p%stop_at) code = 1
   end function nt_monitor
 
+
+  !> The tridiagonal test system F(x) (residuals past n are 0); counts the call; returns
+  !> `fail_code` on call `fail_at`.
+  function nl_residual(x, n, f, m, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    integer(c_size_t), value :: m
+    real(c_double), intent(out) :: f(m)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(nonlinear_problem_t), pointer :: p
+    call c_f_pointer(user_data, p)
+    p%residual_calls = p%residual_calls + 1
+    f = 0.0_c_double
+    code = 0
+    if (p%residual_calls == p%fail_at) then
+      code = p%fail_code
+      return
+    end if
+    f(1:n) = 2.0_c_double*x + 0.1_c_double*x**3 - 1.0_c_double
+    f(2:n) = f(2:n) - x(1:n - 1)
+    f(1:n - 1) = f(1:n - 1) - x(2:n)
+  end function nl_residual
+
+  !> J(x) v of the test system; counts the call.
+  function nl_jacobian_vector(x, v, n, jv, m, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(in) :: v(n)
+    integer(c_size_t), value :: m
+    real(c_double), intent(out) :: jv(m)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(nonlinear_problem_t), pointer :: p
+    call c_f_pointer(user_data, p)
+    p%jacobian_vector_calls = p%jacobian_vector_calls + 1
+    jv = 0.0_c_double
+    call tridiagonal_product(x, v, jv(1:n))
+    code = 0
+  end function nl_jacobian_vector
+
+  !> J(x)^T w of the test system (J is symmetric on its first n rows); counts the call.
+  function nl_jacobian_transpose(x, w, m, jtw, n, user_data) bind(c) result(code)
+    integer(c_size_t), value :: m
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(in) :: w(m)
+    real(c_double), intent(out) :: jtw(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(nonlinear_problem_t), pointer :: p
+    call c_f_pointer(user_data, p)
+    p%jacobian_transpose_calls = p%jacobian_transpose_calls + 1
+    call tridiagonal_product(x, w(1:n), jtw)
+    code = 0
+  end function nl_jacobian_transpose
+
+  !> y = J(x) v for J = tridiag(-1, 2 + 0.3 x_i^2, -1).
+  subroutine tridiagonal_product(x, v, y)
+    real(c_double), intent(in) :: x(:), v(:)
+    real(c_double), intent(out) :: y(:)
+    integer :: n
+    n = size(x)
+    y = (2.0_c_double + 0.3_c_double*x**2)*v
+    y(2:n) = y(2:n) - v(1:n - 1)
+    y(1:n - 1) = y(1:n - 1) - v(2:n)
+  end subroutine tridiagonal_product
+
+  !> The Jacobi preconditioner of the test system: z_i = r_i / (2 + 0.3 x_i^2); counts the call.
+  function nl_precond(x, r, n, z, user_data) bind(c) result(code)
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    real(c_double), intent(in) :: r(n)
+    real(c_double), intent(out) :: z(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(nonlinear_problem_t), pointer :: p
+    call c_f_pointer(user_data, p)
+    p%precond_calls = p%precond_calls + 1
+    z = r/(2.0_c_double + 0.3_c_double*x**2)
+    code = 0
+  end function nl_precond
+
+  !> Records the steps and the point's length it sees, tries to read the report of the handle
+  !> that is solving (refused), and stops the solve at step `stop_at`.
+  function nl_monitor(report, x, n, user_data) bind(c) result(code)
+    type(nks_nonlinear_report), intent(in) :: report
+    integer(c_size_t), value :: n
+    real(c_double), intent(in) :: x(n)
+    type(c_ptr), value :: user_data
+    integer(c_int) :: code
+    type(nonlinear_problem_t), pointer :: p
+    type(nks_nonlinear_report) :: inner
+    call c_f_pointer(user_data, p)
+    p%monitor_calls = p%monitor_calls + 1
+    p%increasing = p%increasing .and. report%iterations > p%last_iteration .and. report%status == 0
+    p%last_iteration = report%iterations
+    p%monitor_n = n
+    if (size(x) /= int(n)) p%increasing = .false.
+    p%reentry_status = nks_nonlinear_get_report(p%handle, inner)
+    code = 0
+    if (int(report%iterations) == p%stop_at) code = 1
+  end function nl_monitor
+
 end module errors_support
 
 program errors
@@ -412,6 +554,7 @@ program errors
   call test_recycled_state()
   call test_sor_bandit()
   call test_newton()
+  call test_nonlinear()
 
   write (*, '(i0,a,i0,a)') passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
@@ -442,12 +585,15 @@ contains
     offset = transfer(field, 0_c_intptr_t) - transfer(base, 0_c_intptr_t)
   end function offset
 
-  !> Prints the size and field offsets of `nks_krylov_report` ("layout ...") and of
-  !> `nks_sor_report` ("sor_layout ...").
+  !> Prints the size and field offsets of `nks_krylov_report` ("layout ..."), `nks_sor_report`
+  !> ("sor_layout ..."), `nks_newton_report` ("newton_layout ..."), `nks_nonlinear_report`
+  !> ("nonlinear_layout ...") and `nks_nonlinear_step` ("nonlinear_step_layout ...").
   subroutine print_layout()
     type(nks_krylov_report), target :: r
     type(nks_sor_report), target :: sor
     type(nks_newton_report), target :: nr
+    type(nks_nonlinear_report), target :: lr
+    type(nks_nonlinear_step), target :: ls
     type(c_ptr) :: b
     b = c_loc(r)
     write (*, '(a,18(a,i0))') 'layout', ' size=', c_sizeof(r), &
@@ -489,6 +635,31 @@ contains
       ' initial_gradient_norm=', offset(b, c_loc(nr%initial_gradient_norm)), &
       ' gradient_norm=', offset(b, c_loc(nr%gradient_norm)), ' step_norm=', offset(b, c_loc(nr%step_norm)), &
       ' parameter=', offset(b, c_loc(nr%parameter)), ' seconds=', offset(b, c_loc(nr%seconds))
+    b = c_loc(lr)
+    write (*, '(a,21(a,i0))') 'nonlinear_layout', ' size=', c_sizeof(lr), &
+      ' status=', offset(b, c_loc(lr%status)), ' termination=', offset(b, c_loc(lr%termination)), &
+      ' method=', offset(b, c_loc(lr%method)), ' iterations=', offset(b, c_loc(lr%iterations)), &
+      ' residual_evaluations=', offset(b, c_loc(lr%residual_evaluations)), &
+      ' fd_products=', offset(b, c_loc(lr%fd_products)), &
+      ' jacobian_vector_calls=', offset(b, c_loc(lr%jacobian_vector_calls)), &
+      ' jacobian_transpose_calls=', offset(b, c_loc(lr%jacobian_transpose_calls)), &
+      ' preconditioner_calls=', offset(b, c_loc(lr%preconditioner_calls)), &
+      ' inner_iterations=', offset(b, c_loc(lr%inner_iterations)), &
+      ' rejected_steps=', offset(b, c_loc(lr%rejected_steps)), &
+      ' failed_evaluations=', offset(b, c_loc(lr%failed_evaluations)), ' steps=', offset(b, c_loc(lr%steps)), &
+      ' recycled_vectors=', offset(b, c_loc(lr%recycled_vectors)), &
+      ' callback_code=', offset(b, c_loc(lr%callback_code)), &
+      ' initial_residual_norm=', offset(b, c_loc(lr%initial_residual_norm)), &
+      ' residual_norm=', offset(b, c_loc(lr%residual_norm)), ' gradient_norm=', offset(b, c_loc(lr%gradient_norm)), &
+      ' step_norm=', offset(b, c_loc(lr%step_norm)), ' seconds=', offset(b, c_loc(lr%seconds))
+    b = c_loc(ls)
+    write (*, '(a,9(a,i0))') 'nonlinear_step_layout', ' size=', c_sizeof(ls), &
+      ' residual_norm=', offset(b, c_loc(ls%residual_norm)), ' forcing=', offset(b, c_loc(ls%forcing)), &
+      ' linear_residual=', offset(b, c_loc(ls%linear_residual)), &
+      ' inner_iterations=', offset(b, c_loc(ls%inner_iterations)), &
+      ' jacobian_products=', offset(b, c_loc(ls%jacobian_products)), &
+      ' recycled_vectors=', offset(b, c_loc(ls%recycled_vectors)), &
+      ' step_length=', offset(b, c_loc(ls%step_length)), ' lm_parameter=', offset(b, c_loc(ls%lm_parameter))
   end subroutine print_layout
 
   subroutine test_version_and_strings()
@@ -1601,6 +1772,324 @@ contains
     call check(s == NKS_ERR_NULL_POINTER, 'newton: get_point after free: NKS_ERR_NULL_POINTER')
     call empty%free()
   end subroutine test_newton
+
+  !> (g) The nonlinear solver: error paths, oracle failures, step records, recycling, the
+  !> monitor, a preconditioner, Levenberg-Marquardt and the iteration limit, on the tridiagonal
+  !> system of `nl_residual` with n = 40 from x = 0.
+  subroutine test_nonlinear()
+    use, intrinsic :: ieee_arithmetic, only: ieee_is_nan, ieee_is_finite
+    integer, parameter :: n = 40
+    type(nks_nonlinear_t) :: nl, empty, other
+    type(nks_nonlinear_report) :: r, first
+    type(nks_nonlinear_step) :: step
+    type(nonlinear_problem_t), target :: prob
+    real(c_double) :: x(n), start(n), y(n), short(n - 1), last(n), f(n)
+    integer(c_size_t) :: inner
+    integer(c_int32_t) :: s
+    integer :: k
+
+    start = 0.0_c_double
+
+    ! Before create: every call fails with NKS_ERR_NULL_POINTER and writes nothing.
+    call check(.not. nl%is_created(), 'nonlinear: a new object holds no solver')
+    call nl%set_option('fatol', 1.0e-6_c_double, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. len(nl%last_error()) > 0, &
+               'nonlinear: set_option before create: NKS_ERR_NULL_POINTER')
+    x = start
+    s = nl%solve(x)
+    call check(s == NKS_ERR_NULL_POINTER .and. all(same(x, start)), &
+               'nonlinear: solve before create: NKS_ERR_NULL_POINTER, x untouched')
+    call nl%get_report(r, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'nonlinear: get_report before create: NKS_ERR_NULL_POINTER')
+    call nl%set_oracles(nl_residual, user_data=c_loc(prob), stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'nonlinear: set_oracles before create: NKS_ERR_NULL_POINTER')
+    call nl%clear_recycle_space(stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'nonlinear: clear_recycle_space before create: NKS_ERR_NULL_POINTER')
+
+    ! Options.
+    call nl%create()
+    call check(nl%is_created(), 'nonlinear: create')
+    call check(same(nl%get_option('fatol'), 1.0e-10_c_double), 'nonlinear: default fatol 1e-10')
+    call check(same(nl%get_option('frtol'), 1.0e-8_c_double), 'nonlinear: default frtol 1e-8')
+    call check(same(nl%get_option('max_iterations'), 100.0_c_double), 'nonlinear: default max_iterations 100')
+    call check(same(nl%get_option('method'), real(NKS_NONLINEAR_NEWTON_KRYLOV, c_double)), &
+               'nonlinear: default method Newton-Krylov')
+    call check(same(nl%get_option('krylov_method'), real(NKS_KRYLOV_GCRODR, c_double)), &
+               'nonlinear: default inner solver GCRO-DR')
+    call nl%set_option('tolerance', 1.0e-6_c_double, stat=s)
+    call check(s == NKS_ERR_UNKNOWN_OPTION, 'nonlinear: unknown option: NKS_ERR_UNKNOWN_OPTION')
+    call check(index(nl%last_error(), 'fatol') > 0 .and. index(nl%last_error(), 'krylov_method') > 0, &
+               'nonlinear: unknown option: the message lists the names: '//nl%last_error())
+    call check(ieee_is_nan(nl%get_option('tolerance', stat=s)) .and. s == NKS_ERR_UNKNOWN_OPTION, &
+               'nonlinear: get_option of an unknown name: NaN and NKS_ERR_UNKNOWN_OPTION')
+    call nl%set_option('frtol', -1.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. same(nl%get_option('frtol'), 1.0e-8_c_double), &
+               'nonlinear: frtol = -1: NKS_ERR_INVALID_ARGUMENT, the option keeps its value')
+    call check(len(nl%last_error()) > 0, 'nonlinear: frtol = -1: a message')
+    call nl%set_option('krylov_method', real(NKS_KRYLOV_CG, c_double), stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. &
+               same(nl%get_option('krylov_method'), real(NKS_KRYLOV_GCRODR, c_double)), &
+               'nonlinear: krylov_method = CG: NKS_ERR_INVALID_ARGUMENT, the option keeps its value')
+    call nl%set_option('method', 2.0_c_double, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'nonlinear: method = 2: NKS_ERR_INVALID_ARGUMENT')
+
+    ! Before any solve: the report says so, there is no point or step, and there are no oracles.
+    call nl%get_report(r)
+    call check(r%termination == NKS_TERMINATION_NOT_STARTED .and. r%steps == 0, &
+               'nonlinear: report before any solve: not started, no steps')
+    y = 7.0_c_double
+    call nl%get_point(y, stat=s)
+    call check(s == NKS_ERR_INVALID_STATE .and. all(same(y, 7.0_c_double)), &
+               'nonlinear: get_point before any solve: NKS_ERR_INVALID_STATE, y untouched')
+    call nl%get_step(1, step, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'nonlinear: get_step before any solve: NKS_ERR_INVALID_ARGUMENT')
+    x = start
+    s = nl%solve(x)
+    call check(s == NKS_ERR_INVALID_STATE .and. all(same(x, start)), &
+               'nonlinear: solve before set_oracles: NKS_ERR_INVALID_STATE, x untouched')
+    call check(index(nl%last_error(), 'nks_nonlinear_set_oracles') > 0, &
+               'nonlinear: no oracles: the message says what to call: '//nl%last_error())
+
+    ! A missing residual (friendly and raw layers) and a negative m are refused and set nothing.
+    call nl%set_oracles(jacobian_vector=nl_jacobian_vector, user_data=c_loc(prob), stat=s)
+    call check(s == NKS_ERR_NULL_POINTER .and. index(nl%last_error(), 'residual') > 0, &
+               'nonlinear: no residual: NKS_ERR_NULL_POINTER naming it: '//nl%last_error())
+    s = nks_nonlinear_set_oracles(nl%c_handle(), 0_c_size_t, c_null_funptr, c_funloc(nl_jacobian_vector), &
+                                  c_null_funptr, c_loc(prob))
+    call check(s == NKS_ERR_NULL_POINTER .and. index(nks_last_error(), 'residual') > 0, &
+               'nonlinear: raw set_oracles with a NULL residual: NKS_ERR_NULL_POINTER naming it')
+    call nl%set_oracles(nl_residual, user_data=c_loc(prob), m=-1, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(nl%last_error(), 'm = -1') > 0, &
+               'nonlinear: m = -1: NKS_ERR_INVALID_ARGUMENT in Fortran: '//nl%last_error())
+    x = start
+    s = nl%solve(x)
+    call check(s == NKS_ERR_INVALID_STATE, 'nonlinear: refused set_oracles calls set nothing')
+
+    ! Newton-Krylov needs a square system: m = n + 1 is refused before any oracle runs.
+    call nl%set_oracles(nl_residual, user_data=c_loc(prob), m=n + 1)
+    prob = nonlinear_problem_t()
+    x = start
+    s = nl%solve(x)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. all(same(x, start)), &
+               'nonlinear: Newton-Krylov with m /= n: NKS_ERR_DIMENSION_MISMATCH, x untouched')
+    call check(index(nl%last_error(), '41') > 0 .and. index(nl%last_error(), '40') > 0, &
+               'nonlinear: the m /= n message names both lengths: '//nl%last_error())
+
+    ! A solve that converges with finite-difference products; the report counts what the
+    ! caller's own object counted, and the step records add up to it. (GCRO-DR(10, 4): the
+    ! default 30 iterations per cycle are more than this system needs to give a recycle space.)
+    call nl%set_option('restart', 10.0_c_double)
+    call nl%set_option('recycle_dim', 4.0_c_double)
+    call nl%set_oracles(nl_residual, user_data=c_loc(prob))
+    prob = nonlinear_problem_t()
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    first = r
+    call check(s == NKS_OK .and. r%status == NKS_OK, 'nonlinear: the tridiagonal system converges')
+    call check(r%termination == NKS_TERMINATION_CONVERGED_ATOL .or. r%termination == NKS_TERMINATION_CONVERGED_RTOL, &
+               'nonlinear: converged by fatol or frtol')
+    prob%residual_calls = 0
+    f = 1.0_c_double
+    s = nl_residual(x, int(n, c_size_t), f, int(n, c_size_t), c_loc(prob))
+    call check(maxval(abs(f)) <= 1.0e-7_c_double .and. r%residual_norm <= 1.0e-8_c_double*r%initial_residual_norm, &
+               'nonlinear: F(x) = 0 at the returned x')
+    call check(r%method == NKS_NONLINEAR_NEWTON_KRYLOV .and. r%callback_code == 0, &
+               'nonlinear: report method, no callback code')
+    call check(abs(r%initial_residual_norm - sqrt(real(n, c_double))) <= 1.0e-12_c_double, &
+               'nonlinear: report initial_residual_norm = ||F(0)|| = sqrt(n)')
+    call check(r%fd_products > 0 .and. r%jacobian_vector_calls == 0 .and. r%jacobian_transpose_calls == 0, &
+               'nonlinear: no J v oracle: finite-difference products only')
+    call check(ieee_is_nan(r%gradient_norm), 'nonlinear: gradient_norm is NaN for Newton-Krylov')
+    call check(r%residual_evaluations >= r%fd_products + r%iterations, &
+               'nonlinear: residual evaluations include the finite-difference products')
+    call check(r%steps == r%iterations .and. r%iterations >= 1, 'nonlinear: one step record per step')
+    call check(r%recycled_vectors == 4, 'nonlinear: GCRO-DR keeps a recycle space of recycle_dim vectors')
+    inner = 0
+    do k = 1, int(r%steps)
+      call nl%get_step(k, step)
+      inner = inner + step%inner_iterations
+      call check(step%forcing > 0.0_c_double .and. step%forcing < 1.0_c_double .and. &
+                 step%linear_residual <= step%forcing*1.000001_c_double .and. step%step_length > 0.0_c_double, &
+                 'nonlinear: step records: forcing in (0, 1), reached, a step taken')
+    end do
+    call check(inner == r%inner_iterations, 'nonlinear: the steps'' inner iterations add up to the report''s')
+    call nl%get_step(1, step)
+    call check(same(step%residual_norm, r%initial_residual_norm) .and. step%recycled_vectors == 0 .and. &
+               same(step%lm_parameter, 0.0_c_double), &
+               'nonlinear: step 1 starts at ||F0||, with no recycled vectors, mu = 0')
+    call nl%get_step(int(r%steps) + 1, step, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(nl%last_error(), 'step records') > 0, &
+               'nonlinear: get_step past the last: NKS_ERR_INVALID_ARGUMENT with the count: '//nl%last_error())
+    call nl%get_step(0, step, stat=s)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. index(nl%last_error(), 'from 1') > 0, &
+               'nonlinear: get_step(0): NKS_ERR_INVALID_ARGUMENT (1-based): '//nl%last_error())
+    y = 0.0_c_double
+    call nl%get_point(y)
+    call check(all(same(y, x)), 'nonlinear: get_point after a solve: the returned x')
+    short = 7.0_c_double
+    call nl%get_point(short, stat=s)
+    call check(s == NKS_ERR_DIMENSION_MISMATCH .and. all(same(short, 7.0_c_double)), &
+               'nonlinear: get_point of n - 1 entries: NKS_ERR_DIMENSION_MISMATCH, untouched')
+
+    ! The recycle space carries into the next solve, until cleared.
+    x = start
+    s = nl%solve(x)
+    call nl%get_step(1, step)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. step%recycled_vectors == 4 .and. r%inner_iterations < first%inner_iterations, &
+               'nonlinear: the next solve starts with the 4 recycled vectors and needs fewer inner iterations')
+    call nl%clear_recycle_space()
+    call nl%get_report(r)
+    call check(r%recycled_vectors == 0, 'nonlinear: clear_recycle_space: no recycled vectors')
+    x = start
+    s = nl%solve(x)
+    call nl%get_step(1, step)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. step%recycled_vectors == 0 .and. r%inner_iterations == first%inner_iterations, &
+               'nonlinear: after clear_recycle_space the solve starts afresh, as the first did')
+
+    ! The exact J v oracle replaces the finite differences.
+    call nl%set_oracles(nl_residual, nl_jacobian_vector, user_data=c_loc(prob))
+    call nl%clear_recycle_space()
+    prob = nonlinear_problem_t()
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. r%fd_products == 0 .and. r%jacobian_vector_calls > 0, &
+               'nonlinear: exact J v: converges without finite differences')
+    call check(int(r%jacobian_vector_calls) == prob%jacobian_vector_calls .and. &
+               int(r%residual_evaluations) == prob%residual_calls, &
+               'nonlinear: the report counts the calls the caller''s object saw (user_data is its c_loc)')
+
+    ! A residual aborting with -3 on its 8th call (after a few accepted steps): NKS_ERR_CALLBACK,
+    ! the code, x untouched; the last accepted point stays readable.
+    prob = nonlinear_problem_t(fail_at=8, fail_code=-3_c_int)
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_ERR_CALLBACK .and. r%status == NKS_ERR_CALLBACK, &
+               'nonlinear: residual returning -3: NKS_ERR_CALLBACK')
+    call check(r%callback_code == -3 .and. r%termination == NKS_TERMINATION_CALLBACK_FAILED, &
+               'nonlinear: residual returning -3: callback_code -3, termination CALLBACK_FAILED')
+    call check(all(same(x, start)), 'nonlinear: residual returning -3: x untouched')
+    call check(prob%residual_calls == 8 .and. r%iterations >= 1, &
+               'nonlinear: steps were accepted, and no residual call came after the failing one')
+    call check(index(nl%last_error(), '-3') > 0, 'nonlinear: the message names the code: '//nl%last_error())
+    last = 7.0_c_double
+    call nl%get_point(last, stat=s)
+    call check(s == NKS_OK .and. all(ieee_is_finite(last)) .and. .not. all(same(last, start)), &
+               'nonlinear: get_point after the abort: the last accepted point')
+    ! ... refusing (code 1) the starting point is an error too (nothing to step back from):
+    ! NKS_ERR_CALLBACK, the message naming the code ...
+    prob = nonlinear_problem_t(fail_at=1, fail_code=1_c_int)
+    s = nl%solve(x)
+    call check(s == NKS_ERR_CALLBACK .and. all(same(x, start)) .and. index(nl%last_error(), 'returned 1') > 0, &
+               'nonlinear: residual refusing the start: NKS_ERR_CALLBACK naming code 1, x untouched: '// &
+               nl%last_error())
+    ! ... but a refused trial point (code 1 at the first trial point) only shortens the step.
+    prob = nonlinear_problem_t(fail_at=2, fail_code=1_c_int)
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. r%failed_evaluations == 1, &
+               'nonlinear: one refused trial point: converges, failed_evaluations 1')
+
+    ! A NaN in x and n = 0 are refused before any oracle runs.
+    prob = nonlinear_problem_t()
+    x = start
+    x(3) = ieee_nan()
+    s = nl%solve(x)
+    call check(s == NKS_ERR_NON_FINITE .and. prob%residual_calls == 0, &
+               'nonlinear: NaN in x: NKS_ERR_NON_FINITE, no oracle call')
+    s = nl%solve(x(1:0))
+    call check(s == NKS_ERR_INVALID_ARGUMENT, 'nonlinear: n = 0: NKS_ERR_INVALID_ARGUMENT')
+
+    ! A monitor that stops at step 2; from inside, the handle refuses to be used.
+    prob = nonlinear_problem_t(stop_at=2)
+    prob%handle = nl%c_handle()
+    call nl%set_monitor(nl_monitor, c_loc(prob))
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_ERR_ABORTED .and. r%termination == NKS_TERMINATION_MONITOR_STOP, &
+               'nonlinear: monitor stop: NKS_ERR_ABORTED, termination MONITOR_STOP')
+    call check(prob%monitor_calls == 2 .and. prob%last_iteration == 2 .and. prob%increasing, &
+               'nonlinear: the monitor saw steps 1, 2 with status 0')
+    call check(prob%monitor_n == n, 'nonlinear: the monitor receives the point (n entries)')
+    call check(prob%reentry_status == NKS_ERR_INVALID_STATE, &
+               'nonlinear: the handle used from its monitor: NKS_ERR_INVALID_STATE')
+    call check(all(same(x, start)), 'nonlinear: monitor stop: x untouched')
+    call nl%get_point(last)
+    call check(.not. all(same(last, start)), 'nonlinear: monitor stop: get_point has the point reached')
+    call nl%clear_monitor()
+    prob = nonlinear_problem_t()
+    s = nl%solve(x)
+    call check(s == NKS_OK .and. prob%monitor_calls == 0, 'nonlinear: cleared monitor: converges, monitor not called')
+
+    ! A preconditioner with its own user_data; removing it.
+    call nl%set_preconditioner(nl_precond, c_loc(prob))
+    prob = nonlinear_problem_t()
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. r%preconditioner_calls > 0 .and. int(r%preconditioner_calls) == prob%precond_calls, &
+               'nonlinear: preconditioner: converges, preconditioner_calls = the caller''s count')
+    call nl%clear_preconditioner()
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. r%preconditioner_calls == 0, 'nonlinear: cleared preconditioner: not called')
+
+    ! The iteration limit: a usable, unconverged result.
+    call nl%set_option('max_iterations', 1.0_c_double)
+    x = start
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_MAX_ITERATIONS .and. r%termination == NKS_TERMINATION_MAX_ITERATIONS .and. r%iterations == 1, &
+               'nonlinear: max_iterations 1: NKS_MAX_ITERATIONS after 1 step')
+    call check(.not. all(same(x, start)) .and. all(ieee_is_finite(x)), &
+               'nonlinear: max_iterations: x holds the point reached')
+    call nl%set_option('max_iterations', 100.0_c_double)
+
+    ! Levenberg-Marquardt: refused without J^T w; square and overdetermined (m = n + 2, the two
+    ! extra residuals 0) systems converge.
+    call nl%set_option('method', real(NKS_NONLINEAR_LEVENBERG_MARQUARDT, c_double))
+    x = start
+    s = nl%solve(x)
+    call check(s == NKS_ERR_INVALID_ARGUMENT .and. all(same(x, start)), &
+               'nonlinear: Levenberg-Marquardt without J^T w: NKS_ERR_INVALID_ARGUMENT, x untouched')
+    call nl%set_oracles(nl_residual, nl_jacobian_vector, nl_jacobian_transpose, c_loc(prob))
+    prob = nonlinear_problem_t()
+    s = nl%solve(x)
+    call nl%get_report(r)
+    call check(s == NKS_OK .and. r%method == NKS_NONLINEAR_LEVENBERG_MARQUARDT, &
+               'nonlinear: Levenberg-Marquardt converges, the report says so')
+    call check(r%jacobian_transpose_calls > 0 .and. int(r%jacobian_transpose_calls) == prob%jacobian_transpose_calls, &
+               'nonlinear: Levenberg-Marquardt: J^T w calls = the caller''s count')
+    call check(ieee_is_finite(r%gradient_norm) .and. r%steps >= 1, &
+               'nonlinear: Levenberg-Marquardt: a gradient norm and step records')
+    call nl%get_step(1, step)
+    call check(step%lm_parameter > 0.0_c_double, 'nonlinear: Levenberg-Marquardt: step 1 has mu > 0')
+    y = x
+    call nl%set_oracles(nl_residual, nl_jacobian_vector, nl_jacobian_transpose, c_loc(prob), m=n + 2)
+    x = start
+    s = nl%solve(x)
+    call check(s == NKS_OK .and. maxval(abs(x - y)) <= 1.0e-6_c_double, &
+               'nonlinear: Levenberg-Marquardt with m = n + 2: the same solution')
+
+    ! Copying and freeing.
+    other = empty
+    call check(.not. other%is_created(), 'nonlinear: assigning an object that holds no solver')
+    call nks_nonlinear_free(c_null_ptr)
+    call nl%free()
+    call nl%free()
+    call check(.not. nl%is_created(), 'nonlinear: free twice')
+    s = nl%solve(x)
+    call check(s == NKS_ERR_NULL_POINTER, 'nonlinear: solve after free: NKS_ERR_NULL_POINTER')
+    call nl%get_point(y, stat=s)
+    call check(s == NKS_ERR_NULL_POINTER, 'nonlinear: get_point after free: NKS_ERR_NULL_POINTER')
+    call empty%free()
+  end subroutine test_nonlinear
 
   !> A quiet NaN.
   function ieee_nan() result(v)

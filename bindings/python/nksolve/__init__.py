@@ -42,6 +42,15 @@ Unconstrained minimisation with Newton-type methods and Python oracles (scipy's 
     x, report = nt.minimize(x0, fun, jac, hessp)              # hessp(x, v) -> H(x) @ v
     report.converged, report.iterations, report.hessian_vector_calls
 
+Nonlinear systems F(x) = 0 (Jacobian-free Newton-Krylov; the recycle space carries from one solve
+to the next, e.g. over time steps) and least squares (Levenberg-Marquardt)::
+
+    nl = nksolve.Nonlinear()                                  # Newton-Krylov, GCRO-DR inner solves
+    x, report = nl.solve(x0, residual)                        # J v by finite differences
+    nl.steps()                                                # per-step forcing, recycled vectors, ...
+    lm = nksolve.Nonlinear("levenberg_marquardt")
+    x, report = lm.solve(x0, residual, jacobian_vector, jacobian_transpose, m=len(data))
+
 Conventions
 -----------
 * Indices are 0-based, as in the C API: system indices of sequences, SOR-bandit arms, the rows
@@ -51,8 +60,9 @@ Conventions
 * A solve that finishes without reaching the tolerance (iteration or time limit, stagnation) does
   NOT raise: it returns the solver's last iterate with ``report.status`` > 0 and
   ``report.converged == False``. Check ``report.converged``.
-* Python callbacks (matvec, preconditioner, monitor; the oracles of :meth:`Newton.minimize`)
-  run on the thread that called :meth:`Krylov.solve` (:meth:`Newton.minimize`). An exception
+* Python callbacks (matvec, preconditioner, monitor; the oracles of :meth:`Newton.minimize`
+  and :meth:`Nonlinear.solve`) run on the thread that called :meth:`Krylov.solve`
+  (:meth:`Newton.minimize`, :meth:`Nonlinear.solve`). An exception
   raised inside one stops the solve and is re-raised by :meth:`Krylov.solve` itself (its ``__context__`` is the library's :class:`NKSolveError`);
   nothing is ever propagated through the C library.
 * The shared library is found through the ``NKSOLVE_LIBRARY`` environment variable if set, else
@@ -94,6 +104,10 @@ __all__ = [
     "Newton",
     "NewtonReport",
     "CannotEvaluate",
+    "NonlinearMethod",
+    "Nonlinear",
+    "NonlinearReport",
+    "NonlinearStep",
     "set_num_threads",
     "get_num_threads",
     "version",
@@ -170,8 +184,11 @@ class Termination(enum.IntEnum):
     BREAKDOWN = 9  #: The method broke down (e.g. CG on an indefinite operator).
     CONVERGED_STEP = 10  #: Newton: an accepted step was below ``xtol``.
     CONVERGED_FTOL = 11  #: Newton: an accepted step changed ``f`` by less than ``ftol``.
-    #: Newton: the oracle-call limit ``max_evaluations`` was reached (status ``MAX_ITERATIONS``).
+    #: Newton, Nonlinear: the evaluation limit ``max_evaluations`` was reached (status
+    #: ``MAX_ITERATIONS``).
     MAX_EVALUATIONS = 12
+    #: Nonlinear (Levenberg-Marquardt): a stationary point of ``||F||^2`` (``||J^T F|| <= gatol``).
+    CONVERGED_STATIONARY = 13
 
 
 def _enum_or_int(cls, value):
@@ -1931,8 +1948,9 @@ _NEWTON_METHODS = {m.name.lower(): m for m in NewtonMethod}
 
 class CannotEvaluate(Exception):
     """Raise inside an oracle of :meth:`Newton.minimize` (``fun``, ``jac``, ``fun_and_jac``,
-    ``hessp``, ``preconditioner``) to say "this point cannot be evaluated" (outside the domain,
-    a simulation that does not run there).
+    ``hessp``, ``preconditioner``) or of :meth:`Nonlinear.solve` (``residual``; see there for
+    the others) to say "this point cannot be evaluated" (outside the domain, a simulation that
+    does not run there).
 
     The solver then rejects the trial point and shrinks its step or trust radius, as it does
     for a NaN or infinite result (returning ``nan`` is equivalent for ``fun``), and counts it
@@ -2376,3 +2394,448 @@ class Newton(_Handle):
         method = self.method
         name = method.name.lower() if isinstance(method, NewtonMethod) else method
         return f"<nksolve.Newton method={name}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Nonlinear systems and least squares (Newton-Krylov, Levenberg-Marquardt with Python oracles)
+# ---------------------------------------------------------------------------------------------
+
+
+class NonlinearMethod(enum.IntEnum):
+    """The methods of :class:`Nonlinear` (``nks_nonlinear_method``); option ``method`` also
+    takes their names in lower case (``"newton_krylov"``, ``"levenberg_marquardt"``)."""
+
+    #: Jacobian-free Newton-Krylov for square systems ``F(x) = 0`` (the default): inexact Newton
+    #: steps by GCRO-DR (or GMRES) with Eisenstat-Walker forcing and backtracking on ``||F||``;
+    #: ``J v`` by finite differences unless ``jacobian_vector`` is given.
+    NEWTON_KRYLOV = 0
+    #: Levenberg-Marquardt for least squares ``min ||F(x)||^2 / 2`` (``F: R^n -> R^m``), steps
+    #: by CGLS; needs ``jacobian_transpose``.
+    LEVENBERG_MARQUARDT = 1
+
+
+_NONLINEAR_METHODS = {m.name.lower(): m for m in NonlinearMethod}
+
+
+@dataclass(frozen=True)
+class NonlinearReport:
+    """What a :meth:`Nonlinear.solve` did (mirror of ``nks_nonlinear_report``;
+    :func:`dataclasses.asdict` turns it into a ``dict``).
+
+    Passed to the ``monitor`` of :meth:`Nonlinear.solve` after every step too; there ``status``
+    is ``OK`` and ``termination`` is ``NOT_STARTED``, and the counters and norms are those of
+    the running solve.
+    """
+
+    status: Status  #: The status the solve returned.
+    #: Why it stopped: ``CONVERGED_ATOL`` (``||F|| <= fatol``), ``CONVERGED_RTOL``
+    #: (``||F|| <= frtol ||F0||``), ``CONVERGED_STATIONARY`` (Levenberg-Marquardt:
+    #: ``||J^T F|| <= gatol``), ``CONVERGED_STEP`` (``xtol``), ``MAX_ITERATIONS``,
+    #: ``MAX_EVALUATIONS``, ``TIME_LIMIT``, ``STAGNATION``, ``MONITOR_STOP``,
+    #: ``CALLBACK_FAILED`` or ``NON_FINITE``; ``NOT_STARTED`` before the first solve.
+    termination: Termination
+    method: NonlinearMethod  #: The method that ran.
+    iterations: int  #: Steps taken (rejected Levenberg-Marquardt steps included).
+    #: ``residual`` calls, those of finite-difference products and line searches included.
+    residual_evaluations: int
+    fd_products: int  #: Jacobian-vector products done by finite differences (one residual call each).
+    jacobian_vector_calls: int  #: ``jacobian_vector`` calls.
+    jacobian_transpose_calls: int  #: ``jacobian_transpose`` calls.
+    preconditioner_calls: int  #: ``preconditioner`` calls.
+    inner_iterations: int  #: Inner Krylov (GMRES / GCRO-DR) or CGLS iterations over all steps.
+    rejected_steps: int  #: Trial points rejected (backtracks, rejected Levenberg-Marquardt steps).
+    #: Trial points the residual could not evaluate (:class:`CannotEvaluate`, NaN or infinity).
+    failed_evaluations: int
+    steps: int  #: Step records kept (:meth:`Nonlinear.steps`).
+    recycled_vectors: int  #: Recycled vectors kept for the next solve (GCRO-DR).
+    callback_code: int  #: The code of the callback that stopped the solve (0 if none; -1: it raised).
+    initial_residual_norm: float  #: ``||F||`` at the start.
+    residual_norm: float  #: ``||F||`` at the returned point.
+    gradient_norm: float  #: ``||J^T F||`` at the returned point (Levenberg-Marquardt; NaN for Newton-Krylov).
+    step_norm: float  #: Length of the last accepted step.
+    seconds: float  #: Wall-clock seconds.
+
+    @property
+    def converged(self) -> bool:
+        """``True`` when a tolerance test passed (``fatol``, ``frtol``, ``gatol`` or ``xtol``)."""
+        return self.termination in (Termination.CONVERGED_ATOL, Termination.CONVERGED_RTOL,
+                                    Termination.CONVERGED_STATIONARY, Termination.CONVERGED_STEP)
+
+    @classmethod
+    def _from_c(cls, r: _lib.nks_nonlinear_report) -> "NonlinearReport":
+        return cls(
+            status=_enum_or_int(Status, r.status),
+            termination=_enum_or_int(Termination, r.termination),
+            method=_enum_or_int(NonlinearMethod, r.method),
+            iterations=int(r.iterations),
+            residual_evaluations=int(r.residual_evaluations),
+            fd_products=int(r.fd_products),
+            jacobian_vector_calls=int(r.jacobian_vector_calls),
+            jacobian_transpose_calls=int(r.jacobian_transpose_calls),
+            preconditioner_calls=int(r.preconditioner_calls),
+            inner_iterations=int(r.inner_iterations),
+            rejected_steps=int(r.rejected_steps),
+            failed_evaluations=int(r.failed_evaluations),
+            steps=int(r.steps),
+            recycled_vectors=int(r.recycled_vectors),
+            callback_code=int(r.callback_code),
+            initial_residual_norm=float(r.initial_residual_norm),
+            residual_norm=float(r.residual_norm),
+            gradient_norm=float(r.gradient_norm),
+            step_norm=float(r.step_norm),
+            seconds=float(r.seconds),
+        )
+
+
+@dataclass(frozen=True)
+class NonlinearStep:
+    """One step of a :meth:`Nonlinear.solve` (mirror of ``nks_nonlinear_step``): how inexact
+    its linear solve was and what recycling did."""
+
+    residual_norm: float  #: ``||F||`` at the start of the step.
+    forcing: float  #: The forcing term the inner solve was asked for (relative residual).
+    linear_residual: float  #: The relative residual the inner solve reached.
+    inner_iterations: int  #: Inner Krylov / CGLS iterations.
+    jacobian_products: int  #: Jacobian applications of the inner solve (the recycle space's re-fit included).
+    recycled_vectors: int  #: Recycled vectors the inner solve started with.
+    step_length: float  #: Step length taken (1: full step; 0: a rejected Levenberg-Marquardt step).
+    lm_parameter: float  #: Levenberg-Marquardt parameter ``mu`` of the step (0 for Newton-Krylov).
+
+    @classmethod
+    def _from_c(cls, s: _lib.nks_nonlinear_step) -> "NonlinearStep":
+        return cls(
+            residual_norm=float(s.residual_norm),
+            forcing=float(s.forcing),
+            linear_residual=float(s.linear_residual),
+            inner_iterations=int(s.inner_iterations),
+            jacobian_products=int(s.jacobian_products),
+            recycled_vectors=int(s.recycled_vectors),
+            step_length=float(s.step_length),
+            lm_parameter=float(s.lm_parameter),
+        )
+
+
+def _nonlinear_trampolines(residual, jacobian_vector, jacobian_transpose, preconditioner, square: bool,
+                           slot: _NewtonSlot):
+    """The C callbacks of one :meth:`Nonlinear.solve`: ``(residual, jacobian_vector,
+    jacobian_transpose, preconditioner)``, NULL where the Python one is None."""
+
+    def residual_body(x, n, f, m, _ud):
+        value = residual(_view(x, n))
+        if value is None:
+            raise TypeError(f"the residual callback returned None; it must return F(x), a vector of length {m}")
+        y = np.asarray(value, dtype=np.float64)
+        if y.shape != (m,):
+            hint = " (pass m= to Nonlinear.solve when the residual count differs from n)" if square else ""
+            raise ValueError(f"the residual callback returned an array of shape {y.shape}; expected ({m},){hint}")
+        np.ctypeslib.as_array(f, shape=(m,))[:] = y
+
+    def jacobian_vector_body(x, v, n, jv, m, _ud):
+        _store("jacobian_vector", jacobian_vector(_view(x, n), _view(v, n)), jv, m)
+
+    def jacobian_transpose_body(x, w, m, jtw, n, _ud):
+        _store("jacobian_transpose", jacobian_transpose(_view(x, n), _view(w, m)), jtw, n)
+
+    def precondition_body(x, r, n, z, _ud):
+        _store("preconditioner", preconditioner(_view(x, n), _view(r, n)), z, n)
+
+    def make(cfunc_type, python, body):
+        return _guarded(cfunc_type, body, slot) if python is not None else cfunc_type()
+
+    return (
+        make(_lib.nks_nonlinear_residual_fn, residual, residual_body),
+        make(_lib.nks_nonlinear_jacobian_vector_fn, jacobian_vector, jacobian_vector_body),
+        make(_lib.nks_nonlinear_jacobian_transpose_fn, jacobian_transpose, jacobian_transpose_body),
+        make(_lib.nks_nonlinear_precond_fn, preconditioner, precondition_body),
+    )
+
+
+def _nonlinear_monitor_trampoline(monitor: Callable, slot: _NewtonSlot):
+    """A C ``nks_nonlinear_monitor_fn`` calling ``monitor(x, report)``: a true result stops the
+    solve (``ABORTED``); an exception stops it and is re-raised after the solve."""
+
+    def trampoline(report_ptr, x, n, _ud):
+        try:
+            return 1 if monitor(_view(x, n), NonlinearReport._from_c(report_ptr.contents)) else 0
+        except BaseException as e:  # noqa: BLE001 -- CannotEvaluate included: it means nothing here
+            slot.store(e)
+            return -1
+
+    return _lib.nks_nonlinear_monitor_fn(trampoline)
+
+
+class Nonlinear(_Handle):
+    """Nonlinear systems ``F(x) = 0`` by Jacobian-free Newton-Krylov, and nonlinear least squares
+    ``min ||F(x)||^2 / 2`` by Levenberg-Marquardt, with Python oracles (``nks_nonlinear``). Use
+    one handle from one thread at a time.
+
+    The handle keeps the Krylov recycle space (GCRO-DR) from one :meth:`solve` to the next, so
+    a sequence of related systems (the implicit steps of a time integration) reuses it: solve
+    them all on the same object. :meth:`clear_recycle_space` forgets it before an unrelated
+    problem (or set ``keep_recycle_space=0``).
+
+    Args:
+        method: ``"newton_krylov"`` (default) or ``"levenberg_marquardt"`` (or a
+            :class:`NonlinearMethod` or its code).
+        **options: options set by name with :meth:`set_option`, in the order given (e.g.
+            ``fatol=1e-12, max_iterations=50, krylov_method=1``).
+
+    Raises:
+        NKSolveError: ``UNKNOWN_OPTION`` for an unknown option name (the message lists the
+            names), ``INVALID_ARGUMENT`` for a bad value (the message names the option and its
+            range).
+    """
+
+    _free_fn = "nks_nonlinear_free"
+
+    def __init__(self, method: Union[str, NonlinearMethod, int, None] = None, **options):
+        self._h = None
+        self._slot = _NewtonSlot()
+        # The CFUNCTYPE objects the library holds pointers to, kept alive until replaced by the
+        # next solve (the library never calls them outside a solve, but keeps the pointers).
+        self._callbacks = {}
+        self._point_n = None  # n of the last solve that started (for point())
+        h = _lib.nks_nonlinear_p()
+        _check(_lib.nks_nonlinear_new(ctypes.byref(h)), "nks_nonlinear_new")
+        self._h = h
+        if method is not None:
+            self.set_option("method", method)
+        for name, value in options.items():
+            self.set_option(name, value)
+
+    def _after_close(self) -> None:
+        self._callbacks = {}
+
+    # -- options -------------------------------------------------------------------------------
+
+    def set_option(self, name: str, value) -> None:
+        """Sets an option by name (``nks_nonlinear_set_option``):
+
+        * ``"method"``: a :class:`NonlinearMethod`, its name or code (default Newton-Krylov);
+        * ``"fatol"`` ``>= 0`` (default 1e-10): stop at ``||F|| <= fatol``; ``"frtol"`` ``>= 0``
+          (default 1e-8): stop at ``||F|| <= frtol ||F0||``; ``"gatol"`` ``>= 0`` (default
+          1e-10): Levenberg-Marquardt stops at ``||J^T F|| <= gatol``; ``"xtol"`` ``>= 0``
+          (default 0 = off): stop when an accepted step is ``<= xtol max(1, ||x||)``;
+        * ``"max_iterations"`` ``>= 1`` (default 100); ``"max_evaluations"`` ``>= 0`` (residual
+          calls; 0 = no limit); ``"max_seconds"`` ``>= 0`` (0 = no limit);
+        * inner solve: ``"forcing"`` (0 Eisenstat-Walker, the default; 1 ``min(0.5, sqrt
+          ||F||)``; 2 fixed ``"forcing_value"`` in ``(0, 1)``, default 0.1), ``"forcing_min"``
+          in ``(0, 1)`` (default 1e-10), ``"krylov_method"`` (1 GMRES; 3 GCRO-DR, the default),
+          ``"restart"`` ``>= 2`` (default 30), ``"recycle_dim"`` ``>= 0`` (default 10),
+          ``"keep_recycle_space"`` (0 / 1, default 1: carried from one solve to the next),
+          ``"inner_max_iterations"`` ``>= 1`` (default 1000);
+        * line search: ``"line_search"`` (0 backtracking, the default; 1 full steps), ``"c1"``
+          in ``(0, 0.5)`` (default 1e-4);
+        * ``"fd_error"`` in ``(0, 1)`` (default ``sqrt(eps)``): the finite-difference increment
+          is ``h = fd_error sqrt(1 + ||x||) / ||v||``;
+        * Levenberg-Marquardt: ``"lm_xi"`` ``> 0`` (default 1), ``"lm_omega"`` ``>= 0``
+          (default 0), ``"lm_eta"`` in ``(0, 2]`` (default 1): the parameter
+          ``mu = xi ||F||^eta + omega ||J^T F||^eta``.
+
+        Booleans count as 0 / 1.
+
+        Raises:
+            NKSolveError: ``UNKNOWN_OPTION`` (the message lists the names), ``INVALID_ARGUMENT``
+                for a value out of range (the message names the option; the option keeps its
+                value).
+        """
+        fn = "nks_nonlinear_set_option"
+        if name == "method" and isinstance(value, (str, NonlinearMethod)):
+            value = _choice(value, _NONLINEAR_METHODS, NonlinearMethod, "method", fn)
+        if isinstance(value, (str, bytes)) or value is None:
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        _check(_lib.nks_nonlinear_set_option(self._handle(), str(name).encode("utf-8"), number), fn)
+
+    def get_option(self, name: str) -> float:
+        """Reads an option by name (``nks_nonlinear_get_option``), as a float in the encoding
+        :meth:`set_option` takes (``"method"``: a :class:`NonlinearMethod` code), so
+        ``set_option(name, get_option(name))`` changes nothing. An unknown name raises
+        ``NKSolveError`` with status ``UNKNOWN_OPTION``."""
+        fn = "nks_nonlinear_get_option"
+        value = ctypes.c_double()
+        _check(_lib.nks_nonlinear_get_option(self._handle(), str(name).encode("utf-8"), ctypes.byref(value)), fn)
+        return value.value
+
+    @property
+    def method(self):
+        """The method of the next solve (option ``"method"``), a :class:`NonlinearMethod`."""
+        return _enum_or_int(NonlinearMethod, int(self.get_option("method")))
+
+    # -- solving ---------------------------------------------------------------------------------
+
+    def solve(
+        self,
+        x0,
+        residual: Callable,
+        jacobian_vector: Optional[Callable] = None,
+        jacobian_transpose: Optional[Callable] = None,
+        *,
+        preconditioner: Optional[Callable] = None,
+        monitor: Optional[Callable] = None,
+        m: Optional[int] = None,
+    ) -> Tuple[np.ndarray, NonlinearReport]:
+        """Solves ``F(x) = 0`` (Newton-Krylov) or minimises ``||F(x)||^2 / 2``
+        (Levenberg-Marquardt) from ``x0`` (``nks_nonlinear_solve``) and returns ``(x, report)``;
+        ``x`` is a new array, ``x0`` is never modified. The recycle space of the previous solve
+        on this object is reused (see the class documentation).
+
+        Args:
+            x0: the start, a vector of length ``n >= 1`` with finite entries.
+            residual: ``residual(x)`` returns ``F(x)``, a vector of length ``m``. Required.
+            jacobian_vector: ``jacobian_vector(x, v)`` returns ``J(x) @ v`` (length ``m``). When
+                ``None``, Newton-Krylov uses the finite difference ``(F(x + h v) - F(x)) / h``
+                (one ``residual`` call each); Levenberg-Marquardt needs it.
+            jacobian_transpose: ``jacobian_transpose(x, w)`` returns ``J(x).T @ w`` (length
+                ``n``). Required by Levenberg-Marquardt; unused by Newton-Krylov.
+            preconditioner: ``preconditioner(x, r)`` returns ``M(x)^-1 r`` for an approximation
+                ``M(x)`` of the Jacobian at the Newton iterate ``x`` (right preconditioning of
+                the Newton-Krylov inner solve).
+            monitor: ``monitor(x, report)`` after every step, with the current point and the
+                running :class:`NonlinearReport`; return ``True`` to stop the solve, which then
+                raises ``NKSolveError`` with status ``ABORTED`` (:meth:`point` gives the last
+                accepted point). ``None`` / ``False`` continue.
+            m: the number of residuals; ``None`` (the default) means ``m = n``, a square system,
+                which Newton-Krylov needs.
+
+        Every array a callback receives (``x``, ``v``, ``w``, ``r``) is a read-only numpy view
+        of the library's memory, not a copy, valid only during that call: copy it to keep it.
+        The results are checked (type and length) and copied into the library's arrays.
+        Returning NaN or infinity from ``residual``, or raising :class:`CannotEvaluate` there,
+        says "cannot evaluate at this point": the solver shortens its step and goes on (counted
+        in ``report.failed_evaluations``). The other oracles are called at accepted points
+        only, where nothing can be shortened: :class:`CannotEvaluate` there stops the solve
+        with ``NKSolveError`` status ``CALLBACK`` (its ``__cause__`` is the exception). Any
+        other exception in any callback stops the solve and is re-raised here, with its
+        original traceback (its ``__context__`` is the library's ``NKSolveError``, status
+        ``CALLBACK`` or ``ABORTED``).
+
+        Returns:
+            ``(x, report)``. On convergence ``report.status == Status.OK``. A solve that stops
+            at ``max_iterations`` / ``max_evaluations`` (``MAX_ITERATIONS``), ``max_seconds``
+            (``TIME_LIMIT``) or without an acceptable step (``STAGNATION``) does NOT raise:
+            ``x`` is the last accepted point (check ``report.converged``).
+
+        Raises:
+            NKSolveError: bad input (``x0`` not finite: ``NON_FINITE``; empty or ``m < 1``:
+                ``INVALID_ARGUMENT``; no ``residual``: ``NULL_POINTER``; Newton-Krylov with
+                ``m != n``: ``DIMENSION_MISMATCH``; Levenberg-Marquardt without
+                ``jacobian_transpose``: ``INVALID_ARGUMENT``), ``NON_FINITE`` (NaN / infinity
+                from the residual at ``x0``), ``CALLBACK`` (a callback failed where no step can
+                be shortened, e.g. :class:`CannotEvaluate` at ``x0``, then the ``__cause__``),
+                ``ABORTED`` (``monitor`` returned ``True``).
+            Exception: whatever a callback raised, re-raised as is.
+        """
+        fn = "nks_nonlinear_solve"
+        h = self._handle()
+        x = np.array(_vector(x0, "x0", fn), dtype=np.float64, copy=True)
+        n = x.size
+        for name, f in (("residual", residual), ("jacobian_vector", jacobian_vector),
+                        ("jacobian_transpose", jacobian_transpose), ("preconditioner", preconditioner),
+                        ("monitor", monitor)):
+            if f is not None and not callable(f):
+                raise TypeError(f"Nonlinear.solve: {name} must be callable or None, got {type(f).__name__}")
+        if residual is None:
+            _fail(Status.NULL_POINTER, "residual is required: residual(x) must return F(x)", fn)
+        if n == 0:
+            _fail(Status.INVALID_ARGUMENT, "x0 is empty (n = 0); the problem needs at least one unknown", fn)
+        if m is None:
+            m_arg = 0  # the C API's "m = n"
+        else:
+            m_arg = _size(m, "m", fn)
+            if m_arg == 0:
+                _fail(Status.INVALID_ARGUMENT, "m = 0 residuals is out of range; there must be at least one "
+                      "(None means m = n)", fn)
+        slot = self._slot
+        res, jvp, jtp, precond = _nonlinear_trampolines(
+            residual, jacobian_vector, jacobian_transpose, preconditioner, m is None, slot)
+        mon = _nonlinear_monitor_trampoline(monitor, slot) if monitor is not None else _lib.nks_nonlinear_monitor_fn()
+        # Each is kept on the handle once the library holds it (and not before: a call refused
+        # because the handle is busy must not drop the callbacks of the solve in progress).
+        _check(_lib.nks_nonlinear_set_oracles(h, m_arg, res, jvp, jtp, None), "nks_nonlinear_set_oracles")
+        self._callbacks["oracles"] = (res, jvp, jtp)
+        _check(_lib.nks_nonlinear_set_preconditioner(h, precond, None), "nks_nonlinear_set_preconditioner")
+        self._callbacks["preconditioner"] = precond
+        _check(_lib.nks_nonlinear_set_monitor(h, mon, None), "nks_nonlinear_set_monitor")
+        self._callbacks["monitor"] = mon
+
+        finite = bool(np.isfinite(x).all())
+        slot.take()  # nothing left over from an earlier, interrupted call
+        slot.refused = None
+        status = _lib.nks_nonlinear_solve(h, n, _dptr(x))
+        pending, refused = slot.take(), slot.refused
+        slot.refused = None
+        # A solve that started records its last point (nks_nonlinear_get_point); one refused
+        # before starting (bad input, a busy handle) leaves the previous solve's.
+        not_started = (Status.INVALID_STATE, Status.INVALID_ARGUMENT, Status.NULL_POINTER, Status.INTERNAL,
+                       Status.DIMENSION_MISMATCH)
+        if status not in not_started and not (status == Status.NON_FINITE and not finite):
+            self._point_n = n
+        if status < 0:
+            error = NKSolveError(status, _last_message(), fn)
+            if pending is not None:
+                try:
+                    raise error
+                except NKSolveError:
+                    raise pending  # the original traceback; __context__ is the library error
+            if refused is not None and status in (Status.CALLBACK, Status.NON_FINITE):
+                raise error from refused
+            raise error
+        if pending is not None:  # cannot happen with a conforming library; never swallow it
+            raise pending
+        return x, self.report
+
+    @property
+    def report(self) -> NonlinearReport:
+        """The report of the last solve that started on this handle (``nks_nonlinear_get_report``;
+        ``termination`` is ``NOT_STARTED`` before any). ``recycled_vectors`` is the size of the
+        recycle space the handle holds now."""
+        r = _lib.nks_nonlinear_report()
+        _check(_lib.nks_nonlinear_get_report(self._handle(), ctypes.byref(r)), "nks_nonlinear_get_report")
+        return NonlinearReport._from_c(r)
+
+    def steps(self) -> list:
+        """The per-step records of the last solve that started (``nks_nonlinear_get_step``), a
+        list of :class:`NonlinearStep` (empty before any solve)."""
+        h = self._handle()
+        count = self.report.steps
+        out = []
+        s = _lib.nks_nonlinear_step()
+        for k in range(count):
+            _check(_lib.nks_nonlinear_get_step(h, k, ctypes.byref(s)), "nks_nonlinear_get_step")
+            out.append(NonlinearStep._from_c(s))
+        return out
+
+    def point(self) -> np.ndarray:
+        """The last accepted point of the last solve that started (``nks_nonlinear_get_point``),
+        a new array: the result of a solve that raised (``monitor`` stopped it, a callback
+        raised or failed) and so returned nothing; the returned ``x`` otherwise.
+
+        Raises:
+            NKSolveError: ``INVALID_STATE`` before any solve.
+        """
+        fn = "nks_nonlinear_get_point"
+        h = self._handle()
+        if self._point_n is None:
+            # The library says why (no solve yet).
+            probe = np.zeros(1, dtype=np.float64)
+            _check(_lib.nks_nonlinear_get_point(h, 0, _dptr(probe)), fn)
+            _fail(Status.INVALID_STATE, "no solve has run on this handle yet", fn)
+        x = np.empty(self._point_n, dtype=np.float64)
+        _check(_lib.nks_nonlinear_get_point(h, x.size, _dptr(x)), fn)
+        return x
+
+    def clear_recycle_space(self) -> None:
+        """Forgets the recycle space carried from the previous solves
+        (``nks_nonlinear_clear_recycle_space``), before a solve of an unrelated problem."""
+        _check(_lib.nks_nonlinear_clear_recycle_space(self._handle()), "nks_nonlinear_clear_recycle_space")
+
+    def __repr__(self) -> str:
+        if self._h is None:
+            return "<nksolve.Nonlinear (closed)>"
+        method = self.method
+        name = method.name.lower() if isinstance(method, NonlinearMethod) else method
+        return f"<nksolve.Nonlinear method={name}>"

@@ -93,6 +93,7 @@ nks_krylov_p = c_void_p  # opaque `nks_krylov *`
 nks_sor_bandit_p = c_void_p  # opaque `nks_sor_bandit *`
 nks_sinkhorn_p = c_void_p  # opaque `nks_sinkhorn *`
 nks_newton_p = c_void_p  # opaque `nks_newton *`
+nks_nonlinear_p = c_void_p  # opaque `nks_nonlinear *`
 c_double_p = POINTER(c_double)
 c_int64_p = POINTER(c_int64)
 c_size_t_p = POINTER(c_size_t)
@@ -197,6 +198,50 @@ class nks_newton_report(Structure):
     ]
 
 
+class nks_nonlinear_report(Structure):
+    """Mirror of the C struct ``nks_nonlinear_report`` (same field order and types; on x86_64
+    ``iterations`` is at offset 16 after four bytes of padding, ``callback_code`` at 104,
+    ``initial_residual_norm`` at 112, ``seconds`` at 144 and the size is 152)."""
+
+    _fields_ = [
+        ("status", c_int32),
+        ("termination", c_int32),
+        ("method", c_int32),
+        ("iterations", c_size_t),
+        ("residual_evaluations", c_size_t),
+        ("fd_products", c_size_t),
+        ("jacobian_vector_calls", c_size_t),
+        ("jacobian_transpose_calls", c_size_t),
+        ("preconditioner_calls", c_size_t),
+        ("inner_iterations", c_size_t),
+        ("rejected_steps", c_size_t),
+        ("failed_evaluations", c_size_t),
+        ("steps", c_size_t),
+        ("recycled_vectors", c_size_t),
+        ("callback_code", c_int32),
+        ("initial_residual_norm", c_double),
+        ("residual_norm", c_double),
+        ("gradient_norm", c_double),
+        ("step_norm", c_double),
+        ("seconds", c_double),
+    ]
+
+
+class nks_nonlinear_step(Structure):
+    """Mirror of the C struct ``nks_nonlinear_step`` (on x86_64 the size is 64)."""
+
+    _fields_ = [
+        ("residual_norm", c_double),
+        ("forcing", c_double),
+        ("linear_residual", c_double),
+        ("inner_iterations", c_size_t),
+        ("jacobian_products", c_size_t),
+        ("recycled_vectors", c_size_t),
+        ("step_length", c_double),
+        ("lm_parameter", c_double),
+    ]
+
+
 #: ``int (*)(const double *x, double *y, size_t n, void *user_data)``
 nks_matvec_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
 #: ``int (*)(const double *r, double *z, size_t n, void *user_data)``
@@ -218,6 +263,17 @@ nks_newton_hessian_vector_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t
 nks_newton_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_double_p, c_void_p)
 #: ``int (*)(const nks_newton_report *report, const double *x, size_t n, void *user_data)``
 nks_newton_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_newton_report), c_double_p, c_size_t, c_void_p)
+
+#: ``int (*)(const double *x, size_t n, double *f, size_t m, void *user_data)``
+nks_nonlinear_residual_fn = CFUNCTYPE(c_int, c_double_p, c_size_t, c_double_p, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *v, size_t n, double *jv, size_t m, void *user_data)``
+nks_nonlinear_jacobian_vector_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_double_p, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *w, size_t m, double *jtw, size_t n, void *user_data)``
+nks_nonlinear_jacobian_transpose_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_double_p, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *r, size_t n, double *z, void *user_data)``
+nks_nonlinear_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_double_p, c_void_p)
+#: ``int (*)(const nks_nonlinear_report *report, const double *x, size_t n, void *user_data)``
+nks_nonlinear_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_nonlinear_report), c_double_p, c_size_t, c_void_p)
 
 
 def _declare(name, restype, *argtypes):
@@ -413,6 +469,40 @@ nks_newton_get_report = _declare(
 )
 nks_newton_get_point = _declare(
     "nks_newton_get_point", nks_status, nks_newton_p, c_size_t, c_double_p
+)
+
+# nks_nonlinear
+nks_nonlinear_new = _declare("nks_nonlinear_new", nks_status, POINTER(nks_nonlinear_p))
+nks_nonlinear_free = _declare("nks_nonlinear_free", None, nks_nonlinear_p)
+nks_nonlinear_set_oracles = _declare(
+    "nks_nonlinear_set_oracles", nks_status,
+    nks_nonlinear_p, c_size_t, nks_nonlinear_residual_fn, nks_nonlinear_jacobian_vector_fn,
+    nks_nonlinear_jacobian_transpose_fn, c_void_p,
+)
+nks_nonlinear_set_preconditioner = _declare(
+    "nks_nonlinear_set_preconditioner", nks_status, nks_nonlinear_p, nks_nonlinear_precond_fn, c_void_p
+)
+nks_nonlinear_set_monitor = _declare(
+    "nks_nonlinear_set_monitor", nks_status, nks_nonlinear_p, nks_nonlinear_monitor_fn, c_void_p
+)
+nks_nonlinear_set_option = _declare(
+    "nks_nonlinear_set_option", nks_status, nks_nonlinear_p, c_char_p, c_double
+)
+nks_nonlinear_get_option = _declare(
+    "nks_nonlinear_get_option", nks_status, nks_nonlinear_p, c_char_p, POINTER(c_double)
+)
+nks_nonlinear_solve = _declare("nks_nonlinear_solve", nks_status, nks_nonlinear_p, c_size_t, c_double_p)
+nks_nonlinear_get_report = _declare(
+    "nks_nonlinear_get_report", nks_status, nks_nonlinear_p, POINTER(nks_nonlinear_report)
+)
+nks_nonlinear_get_step = _declare(
+    "nks_nonlinear_get_step", nks_status, nks_nonlinear_p, c_size_t, POINTER(nks_nonlinear_step)
+)
+nks_nonlinear_get_point = _declare(
+    "nks_nonlinear_get_point", nks_status, nks_nonlinear_p, c_size_t, c_double_p
+)
+nks_nonlinear_clear_recycle_space = _declare(
+    "nks_nonlinear_clear_recycle_space", nks_status, nks_nonlinear_p
 )
 
 # library-wide

@@ -4,8 +4,10 @@
 Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m), and the
 recycling GCRO-DR(m, k) and recycled CG for sequences of systems), of SOR whose relaxation
 parameter is learned across a sequence of systems, of entropic optimal transport (log-domain
-Sinkhorn, Sinkhorn-Newton-Sparse) and of unconstrained minimisation by matrix-free Newton
-methods with callback oracles, with a stable C ABI (`include/nksolve.h`). Modelled on
+Sinkhorn, Sinkhorn-Newton-Sparse), of unconstrained minimisation by matrix-free Newton
+methods with callback oracles, and of nonlinear systems (Jacobian-free Newton-Krylov with
+recycling) and least squares (Levenberg-Marquardt) with callback oracles, with a stable C ABI
+(`include/nksolve.h`). Modelled on
 NLopt.jl: every C function is reached through one literal `ccall` on
 [`libnksolve`](@ref); handles live in mutable structs with finalizers;
 Julia callbacks are reached through non-closure `@cfunction` trampolines that recover the
@@ -38,13 +40,21 @@ opt = Newton(method = :trust_region, gatol = 1e-8)       # or :line_search, :laz
 set_oracles!(opt, x -> f(x), (g, x) -> grad!(g, x), (hv, x, v) -> hessvec!(hv, x, v))
 status = solve!(opt, x)                   # x: the start, then the minimiser
 report(opt).iterations                    # also value_calls, gradient_norm, ...
+
+nl = Nonlinear()                          # Newton-Krylov with GCRO-DR recycling
+set_oracles!(nl, (f, u) -> residual!(f, u, u_old))   # J v by finite differences
+for t in 1:nsteps                         # implicit time steps: one solver, so the recycle
+    u_old .= u                            # space carries from each step to the next
+    status = solve!(nl, u)
+end
 ```
 
 Indices are 1-based everywhere in this package, as in Julia: CSR arrays, the solve order of
 [`solve_sequence!`](@ref) and [`skr_order`](@ref), the system index a sequence callback
 receives, `reports[i]` for system `i` (column `i` of `B`), the arms of a
-[`SorBandit`](@ref) (arm `k` is the `k`-th omega of its grid, `probabilities(h, c)[k]`), and
-the rows and columns of [`plan_sparse`](@ref). The C API's 0-based system indices and arms are
+[`SorBandit`](@ref) (arm `k` is the `k`-th omega of its grid, `probabilities(h, c)[k]`), the
+rows and columns of [`plan_sparse`](@ref), and the step records of a nonlinear solve
+(`steps(h)[k]` for step `k`). The C API's 0-based system indices, arms and step numbers are
 converted (subtract 1 to print them as C does).
 
 The library is `ENV["NKSOLVE_LIBRARY"]` when that is set (a full path), else `libnksolve`
@@ -64,7 +74,8 @@ export CSR, KrylovSolver, KrylovReport, NKSolveError,
        SorBandit, SorReport, choose!, observe!, probabilities, probabilities!,
        save_bandit, load_bandit, save_bandit_file, load_bandit_file,
        Sinkhorn, SinkhornReport, solve_points!, solve_dense!, plan_dense, plan_dense!, plan_sparse,
-       Newton, NewtonReport, CannotEvaluate, set_oracles!, last_point, last_point!
+       Newton, NewtonReport, CannotEvaluate, set_oracles!, last_point, last_point!,
+       Nonlinear, NonlinearReport, NonlinearStep, steps, clear_recycle_space!
 
 """
     NKSolve.libnksolve
@@ -151,6 +162,8 @@ const NKS_TERMINATION_CONVERGED_FTOL = Int32(11)
 """`nks_termination`: Newton: the oracle-call limit `"max_evaluations"` was reached (status
 `NKS_MAX_ITERATIONS`)."""
 const NKS_TERMINATION_MAX_EVALUATIONS = Int32(12)
+"""`nks_termination`: Levenberg-Marquardt: a stationary point of `‖F‖²` (`‖Jᵀ F‖ ≤ "gatol"`)."""
+const NKS_TERMINATION_CONVERGED_STATIONARY = Int32(13)
 
 """`nks_krylov_method`: conjugate gradients (`:cg`)."""
 const NKS_KRYLOV_CG = Int32(0)
@@ -205,6 +218,12 @@ const NKS_NEWTON_LAZY = Int32(2)
 const NKS_NEWTON_DAMPED = Int32(3)
 """`nks_newton_method`: gradient-regularised Newton (`:gradient_regularized`)."""
 const NKS_NEWTON_GRADIENT_REGULARIZED = Int32(4)
+"""`nks_nonlinear_method`: Jacobian-free Newton-Krylov for square systems (`:newton_krylov`, the
+default)."""
+const NKS_NONLINEAR_NEWTON_KRYLOV = Int32(0)
+"""`nks_nonlinear_method`: Levenberg-Marquardt for least squares (`:levenberg_marquardt`; needs
+the `Jᵀ w` oracle)."""
+const NKS_NONLINEAR_LEVENBERG_MARQUARDT = Int32(1)
 
 # The enums above by Julia symbol.
 const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES,
@@ -217,6 +236,8 @@ const _OT_METHODS = (sinkhorn = NKS_OT_SINKHORN, sns = NKS_OT_SNS)
 const _NEWTON_METHODS = (trust_region = NKS_NEWTON_TRUST_REGION, line_search = NKS_NEWTON_LINE_SEARCH,
                          lazy = NKS_NEWTON_LAZY, damped = NKS_NEWTON_DAMPED,
                          gradient_regularized = NKS_NEWTON_GRADIENT_REGULARIZED)
+const _NONLINEAR_METHODS = (newton_krylov = NKS_NONLINEAR_NEWTON_KRYLOV,
+                            levenberg_marquardt = NKS_NONLINEAR_LEVENBERG_MARQUARDT)
 
 function _lookup(table::NamedTuple, key::Symbol, what::String)
     haskey(table, key) && return table[key]
@@ -421,6 +442,7 @@ Base.unsafe_convert(::Type{Ptr{Cvoid}}, A::CSR) = A.ptr
     free!(h::SorBandit)
     free!(s::Sinkhorn)
     free!(h::Newton)
+    free!(h::Nonlinear)
 
 Frees the library handle now instead of waiting for the garbage collector. Calling it twice is
 harmless; using the object afterwards throws an [`NKSolveError`](@ref)
@@ -2305,6 +2327,515 @@ function last_point!(x::StridedVector{Float64}, h::Newton)
 end
 
 last_point(h::Newton) = last_point!(Vector{Float64}(undef, h.n), h)
+
+# ---------------------------------------------------------------------------------------------
+# Nonlinear systems and least squares
+# ---------------------------------------------------------------------------------------------
+
+"""
+    NonlinearReport
+
+What the last [`solve!`](@ref) of a [`Nonlinear`](@ref) solver did: an `isbits` mirror of the
+C struct `nks_nonlinear_report`, field for field. Read it with [`report`](@ref)`(h)`; a monitor
+receives the running report after every step (then `status` is 0 and `termination` is
+`NKS_TERMINATION_NOT_STARTED`).
+
+- `status::Int32`: the status the solve returned.
+- `termination::Int32`: why it stopped: `NKSolve.NKS_TERMINATION_CONVERGED_ATOL`
+  (`‖F‖ ≤ fatol`), `_CONVERGED_RTOL` (`‖F‖ ≤ frtol ‖F₀‖`), `_CONVERGED_STATIONARY`
+  (Levenberg-Marquardt: `‖Jᵀ F‖ ≤ gatol`), `_CONVERGED_STEP`, `_MAX_ITERATIONS`,
+  `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`, `_CALLBACK_FAILED` or
+  `_NON_FINITE`; `NKS_TERMINATION_NOT_STARTED` before any solve.
+- `method::Int32`: the method that ran (`NKSolve.NKS_NONLINEAR_*`).
+- `iterations::Csize_t`: steps taken (rejected Levenberg-Marquardt steps included).
+- `residual_evaluations::Csize_t`: residual calls, those of finite-difference products and line
+  searches included.
+- `fd_products::Csize_t`: Jacobian-vector products done by finite differences.
+- `jacobian_vector_calls`, `jacobian_transpose_calls`, `preconditioner_calls` (all `Csize_t`):
+  calls of each oracle.
+- `inner_iterations::Csize_t`: inner Krylov (GMRES / GCRO-DR) or CGLS iterations over all steps.
+- `rejected_steps::Csize_t`: trial points rejected (line-search backtracks, rejected
+  Levenberg-Marquardt steps).
+- `failed_evaluations::Csize_t`: trial points the residual could not evaluate
+  ([`CannotEvaluate`](@ref), NaN or Inf).
+- `steps::Csize_t`: step records kept (read them with [`steps`](@ref)).
+- `recycled_vectors::Csize_t`: recycled vectors kept for the next solve (GCRO-DR).
+- `callback_code::Int32`: the code of the oracle that stopped the solve (0 if none; -1 for a
+  Julia exception, which [`solve!`](@ref) rethrows).
+- `initial_residual_norm`, `residual_norm::Cdouble`: `‖F‖` at the start and at the returned
+  point.
+- `gradient_norm::Cdouble`: `‖Jᵀ F‖` at the returned point (Levenberg-Marquardt; NaN for
+  Newton-Krylov).
+- `step_norm::Cdouble`: length of the last accepted step.
+- `seconds::Cdouble`: wall-clock seconds.
+"""
+struct NonlinearReport
+    status::Int32
+    termination::Int32
+    method::Int32
+    iterations::Csize_t
+    residual_evaluations::Csize_t
+    fd_products::Csize_t
+    jacobian_vector_calls::Csize_t
+    jacobian_transpose_calls::Csize_t
+    preconditioner_calls::Csize_t
+    inner_iterations::Csize_t
+    rejected_steps::Csize_t
+    failed_evaluations::Csize_t
+    steps::Csize_t
+    recycled_vectors::Csize_t
+    callback_code::Int32
+    initial_residual_norm::Cdouble
+    residual_norm::Cdouble
+    gradient_norm::Cdouble
+    step_norm::Cdouble
+    seconds::Cdouble
+end
+
+"""
+    NonlinearStep
+
+One step of the last [`solve!`](@ref) of a [`Nonlinear`](@ref) solver (an `isbits` mirror of
+the C struct `nks_nonlinear_step`; read them with [`steps`](@ref)): how inexact its linear
+solve was and what recycling did.
+
+- `residual_norm::Cdouble`: `‖F‖` at the start of the step.
+- `forcing::Cdouble`: the relative residual the inner solve was asked for.
+- `linear_residual::Cdouble`: the relative residual the inner solve reached.
+- `inner_iterations::Csize_t`: inner Krylov / CGLS iterations.
+- `jacobian_products::Csize_t`: Jacobian applications of the inner solve (the recycle space's
+  re-fit included).
+- `recycled_vectors::Csize_t`: recycled vectors the inner solve started with.
+- `step_length::Cdouble`: step length taken (1: a full step; 0: a rejected
+  Levenberg-Marquardt step).
+- `lm_parameter::Cdouble`: the Levenberg-Marquardt parameter `μ` of the step (0 for
+  Newton-Krylov).
+"""
+struct NonlinearStep
+    residual_norm::Cdouble
+    forcing::Cdouble
+    linear_residual::Cdouble
+    inner_iterations::Csize_t
+    jacobian_products::Csize_t
+    recycled_vectors::Csize_t
+    step_length::Cdouble
+    lm_parameter::Cdouble
+end
+
+"""
+    converged(r::NonlinearReport) -> Bool
+
+Whether a tolerance test passed (`"fatol"`, `"frtol"`, `"gatol"` or `"xtol"`).
+"""
+converged(r::NonlinearReport) =
+    r.termination == NKS_TERMINATION_CONVERGED_ATOL || r.termination == NKS_TERMINATION_CONVERGED_RTOL ||
+    r.termination == NKS_TERMINATION_CONVERGED_STATIONARY || r.termination == NKS_TERMINATION_CONVERGED_STEP
+
+"""
+    Nonlinear(; method = :newton_krylov, options...)
+
+A solver of nonlinear systems `F(x) = 0` and least-squares problems `min ‖F(x)‖² / 2`
+(`nks_nonlinear`) that sees `F` only through Julia functions (the *oracles*, set with
+[`set_oracles!`](@ref)): the residual, and optionally products of the Jacobian and of its
+transpose with vectors, plus optionally a preconditioner of the inner Krylov solve
+([`set_preconditioner!`](@ref)) and a monitor ([`set_monitor!`](@ref)).
+[`solve!`](@ref)`(h, x)` then solves from `x`.
+
+- `method`: `:newton_krylov` (Jacobian-free Newton-Krylov for square systems: inexact Newton
+  steps from GMRES or GCRO-DR, Eisenstat-Walker forcing, backtracking; the default) or
+  `:levenberg_marquardt` (least squares; needs the `Jᵀ w` oracle) (or an
+  `NKSolve.NKS_NONLINEAR_*` code).
+- `options...`: options set with [`set_option!`](@ref) in the order given, e.g.
+  `krylov_method = :gmres, frtol = 1e-10`.
+
+Defaults: GCRO-DR(30, 10) as the inner solver, its recycle space carried from one Newton step
+and one `solve!` to the next (so a time-stepping loop keeps one solver for all its steps; see
+[`clear_recycle_space!`](@ref)); stop at `‖F‖ ≤ max(1e-10, 1e-8 ‖F₀‖)`, 100 steps. Throws an
+[`NKSolveError`](@ref) for a bad option value or name, and an `ArgumentError` for an unknown
+method symbol. The handle is freed by the garbage collector or at once by [`free!`](@ref). Use
+one solver from one task at a time; the oracles run on the task that calls `solve!` and must
+not use the solver itself.
+"""
+mutable struct Nonlinear
+    ptr::Ptr{Cvoid}
+    n::Int                  # length of x of the last solve that started (0 before any)
+    residual::Any           # residual!(f, x), or nothing
+    jacobian_vector::Any    # jacobian_vector!(jv, x, v), or nothing
+    jacobian_transpose::Any # jacobian_transpose!(jtw, x, w), or nothing
+    precond::Any            # precond!(z, x, r), or nothing
+    monitor::Any            # monitor(report::NonlinearReport, x) -> Bool, or nothing
+    exception::Any          # what an oracle threw during the current solve, or nothing
+    solving::Bool           # inside solve!: the oracles must not use the handle
+
+    function Nonlinear(; method::Union{Symbol, Integer, Nothing} = nothing, options...)
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        _check(ccall((:nks_nonlinear_new, libnksolve), Int32, (Ref{Ptr{Cvoid}},), out), "nks_nonlinear_new")
+        h = finalizer(free!, new(out[], 0, nothing, nothing, nothing, nothing, nothing, nothing, false))
+        method === nothing || set_option!(h, "method", method)
+        for (name, value) in options
+            set_option!(h, String(name), value)
+        end
+        return h
+    end
+end
+
+# As for Newton: passing a Nonlinear to ccall passes its handle and keeps the solver (and the
+# Julia oracles that user_data reaches) alive; a handle that is solving is refused.
+function Base.unsafe_convert(::Type{Ptr{Cvoid}}, h::Nonlinear)
+    h.solving && _nonlinear_busy()
+    return h.ptr
+end
+
+@noinline _nonlinear_busy() = throw(ArgumentError("this Nonlinear solver is inside solve!: its oracles cannot use it"))
+
+function free!(h::Nonlinear)
+    h.solving && _nonlinear_busy()
+    if h.ptr != C_NULL
+        ccall((:nks_nonlinear_free, libnksolve), Cvoid, (Ptr{Cvoid},), h.ptr)
+        h.ptr = C_NULL
+    end
+    return nothing
+end
+
+Base.show(io::IO, h::Nonlinear) =
+    print(io, h.ptr == C_NULL ? "NKSolve.Nonlinear(freed)" :
+              "NKSolve.Nonlinear(method = :$(keys(_NONLINEAR_METHODS)[Int(get_option(h, "method")) + 1]))")
+
+"""
+    set_option!(h::Nonlinear, name::AbstractString, value::Real)
+    set_option!(h::Nonlinear, "method", method::Symbol)
+    set_option!(h::Nonlinear, "krylov_method", method::Symbol)
+
+Sets an option of a nonlinear solver by name (`nks_nonlinear_set_option`): `"method"`
+(`:newton_krylov`, `:levenberg_marquardt`, or an `NKSolve.NKS_NONLINEAR_*` code); `"fatol"`
+`≥ 0` (default `1e-10`: stop at `‖F‖ ≤ fatol`); `"frtol"` `≥ 0` (default `1e-8`:
+`‖F‖ ≤ frtol ‖F₀‖`); `"gatol"` `≥ 0` (default `1e-10`: Levenberg-Marquardt stops at
+`‖Jᵀ F‖ ≤ gatol`); `"xtol"` `≥ 0` (0 = off: stop when an accepted step is
+`≤ xtol max(1, ‖x‖)`); `"max_iterations"` `≥ 1` (default 100); `"max_evaluations"` `≥ 0`
+(residual calls; 0 = no limit); `"max_seconds"` `≥ 0` (0 = no limit); `"forcing"` (0
+Eisenstat-Walker, the default; 1 `min(0.5, √‖F‖)`; 2 fixed `"forcing_value"`),
+`"forcing_value"` in `(0, 1)` (default 0.1), `"forcing_min"` in `(0, 1)` (default `1e-10`);
+`"c1"` in `(0, 0.5)` (default `1e-4`); `"line_search"` (0 backtracking, the default; 1 full
+steps); `"krylov_method"` (`:gmres` or `:gcrodr`, the default, or their
+`NKSolve.NKS_KRYLOV_*` codes); `"restart"` `≥ 2` (default 30); `"recycle_dim"` `≥ 0` (default
+10); `"keep_recycle_space"` (1, the default: carried from one solve to the next; 0);
+`"inner_max_iterations"` `≥ 1` (default 1000); `"fd_error"` in `(0, 1)` (default `√eps`);
+`"lm_xi"` `> 0` (default 1), `"lm_omega"` `≥ 0` (default 0), `"lm_eta"` in `(0, 2]` (default
+1): the Levenberg-Marquardt parameter `μ = ξ ‖F‖^η + ω ‖Jᵀ F‖^η`.
+
+Throws an [`NKSolveError`](@ref): `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+`NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+"""
+function set_option!(h::Nonlinear, name::AbstractString, value::Real)
+    _check(ccall((:nks_nonlinear_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble), h, String(name), value),
+           "nks_nonlinear_set_option")
+    return h
+end
+
+function set_option!(h::Nonlinear, name::AbstractString, value::Symbol)
+    name == "method" && return set_option!(h, name, _lookup(_NONLINEAR_METHODS, value, "nonlinear method"))
+    name == "krylov_method" && return set_option!(h, name, _lookup(_METHODS, value, "Krylov method"))
+    throw(ArgumentError("option \"$name\" takes a number, got :$value"))
+end
+
+"""
+    get_option(h::Nonlinear, name::AbstractString) -> Float64
+
+Reads an option of a nonlinear solver by name (`nks_nonlinear_get_option`), in the encoding
+[`set_option!`](@ref) takes (`"method"`: an `NKSolve.NKS_NONLINEAR_*` code; `"krylov_method"`:
+an `NKSolve.NKS_KRYLOV_*` code). An unknown name throws an [`NKSolveError`](@ref) listing the
+known ones.
+"""
+function get_option(h::Nonlinear, name::AbstractString)
+    value = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_nonlinear_get_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Ref{Cdouble}),
+                 h, String(name), value),
+           "nks_nonlinear_get_option")
+    return value[]
+end
+
+# ----- oracles -------------------------------------------------------------------------------
+#
+# As for Newton: plain, non-closure @cfunction trampolines called with user_data = the
+# Nonlinear object itself, alive whenever the library can call them (only inside
+# nks_nonlinear_solve, to which solve! passes the object under GC.@preserve). Arrays are
+# wrapped, not copied. CannotEvaluate becomes its positive code (for the residual the library
+# shortens its step; for the other oracles any non-zero code stops the solve); anything else
+# an oracle throws is stored, the trampoline returns -1 and solve! rethrows it.
+
+function _oracle_failure!(h::Nonlinear, e)
+    e isa CannotEvaluate && return Cint(e.code)
+    h.exception === nothing && (h.exception = e)
+    return Cint(-1)
+end
+
+function _nonlinear_residual_trampoline(x::Ptr{Cdouble}, n::Csize_t, f::Ptr{Cdouble}, m::Csize_t,
+                                        user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Nonlinear
+    try
+        h.residual(unsafe_wrap(Array, f, Int(m)), unsafe_wrap(Array, x, Int(n)))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _nonlinear_jacvec_trampoline(x::Ptr{Cdouble}, v::Ptr{Cdouble}, n::Csize_t, jv::Ptr{Cdouble}, m::Csize_t,
+                                      user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Nonlinear
+    try
+        len = Int(n)
+        h.jacobian_vector(unsafe_wrap(Array, jv, Int(m)), unsafe_wrap(Array, x, len), unsafe_wrap(Array, v, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+# The C argument order of J^T w: (x, w, m, jtw, n, user_data).
+function _nonlinear_jactvec_trampoline(x::Ptr{Cdouble}, w::Ptr{Cdouble}, m::Csize_t, jtw::Ptr{Cdouble}, n::Csize_t,
+                                       user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Nonlinear
+    try
+        len = Int(n)
+        h.jacobian_transpose(unsafe_wrap(Array, jtw, len), unsafe_wrap(Array, x, len), unsafe_wrap(Array, w, Int(m)))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _nonlinear_precond_trampoline(x::Ptr{Cdouble}, r::Ptr{Cdouble}, n::Csize_t, z::Ptr{Cdouble},
+                                       user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Nonlinear
+    try
+        len = Int(n)
+        h.precond(unsafe_wrap(Array, z, len), unsafe_wrap(Array, x, len), unsafe_wrap(Array, r, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _nonlinear_monitor_trampoline(running::Ptr{NonlinearReport}, x::Ptr{Cdouble}, n::Csize_t,
+                                       user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Nonlinear
+    try
+        keep_going = h.monitor(unsafe_load(running), unsafe_wrap(Array, x, Int(n)))
+        keep_going isa Bool ||
+            throw(ArgumentError("a monitor must return true (continue) or false (stop), got $(repr(keep_going))"))
+        return keep_going ? Cint(0) : Cint(1)
+    catch e
+        e isa CannotEvaluate && (e = ArgumentError("a monitor cannot throw CannotEvaluate; return false to stop"))
+        return _oracle_failure!(h, e)
+    end
+end
+
+"""
+    set_oracles!(h::Nonlinear, residual!; jacobian_vector = nothing, jacobian_transpose = nothing, m = 0)
+
+Sets the oracles of `F`, replacing the previous ones (`nks_nonlinear_set_oracles`):
+
+- `residual!(f, x)`: overwrites `f` (length `m`) with `F(x)` (`x` of length `n`) (required);
+- `jacobian_vector = jv!`, `jv!(jv, x, v)`: overwrites `jv` with `J(x) v` (without it
+  Newton-Krylov uses the finite difference `(F(x + h v) - F(x)) / h`);
+- `jacobian_transpose = jtw!`, `jtw!(jtw, x, w)`: overwrites `jtw` with `J(x)ᵀ w` (needed by
+  Levenberg-Marquardt);
+- `m`: the number of residuals (0, the default: `m = n`, a square system, which Newton-Krylov
+  needs).
+
+`x`, `v`, `w` and the outputs are `Vector{Float64}` views of library memory, valid only during
+the call: do not keep them, and do not modify `x`, `v` or `w`. A residual that cannot evaluate
+`x` throws [`CannotEvaluate`](@ref)`()` (or writes NaN or Inf): the solver shortens its step.
+The product oracles run at accepted points only, where that cannot help: `CannotEvaluate` from
+them stops the solve (`NKS_ERR_CALLBACK`, its code in the report). Any other exception stops
+the solve and [`solve!`](@ref) rethrows it. Throws an [`NKSolveError`](@ref)
+(`NKS_ERR_NULL_POINTER`) when `residual!` is `nothing`, and an `ArgumentError` for `m < 0`; the
+previous oracles then stay.
+"""
+function set_oracles!(h::Nonlinear, residual!; jacobian_vector = nothing, jacobian_transpose = nothing, m::Integer = 0)
+    _nonnegative(m, "m")
+    f = residual! === nothing ? C_NULL :
+        @cfunction(_nonlinear_residual_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    jv = jacobian_vector === nothing ? C_NULL :
+         @cfunction(_nonlinear_jacvec_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    jtw = jacobian_transpose === nothing ? C_NULL :
+          @cfunction(_nonlinear_jactvec_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_nonlinear_set_oracles, libnksolve), Int32,
+                   (Ptr{Cvoid}, Csize_t, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, m, f, jv, jtw, pointer_from_objref(h))
+    _check(status, "nks_nonlinear_set_oracles")
+    # only now: on failure the handle keeps its previous oracles
+    h.residual, h.jacobian_vector, h.jacobian_transpose = residual!, jacobian_vector, jacobian_transpose
+    return h
+end
+
+"""
+    set_preconditioner!(h::Nonlinear, precond!)
+    set_preconditioner!(h::Nonlinear, nothing)
+
+Sets the right preconditioner of the Newton-Krylov inner solve
+(`nks_nonlinear_set_preconditioner`): `precond!(z, x, r)` overwrites `z` with `M(x)⁻¹ r` for an
+approximation `M(x)` of the Jacobian at the Newton iterate `x`. Same rules as the product
+oracles of [`set_oracles!`](@ref). `nothing` removes it.
+"""
+function set_preconditioner!(h::Nonlinear, precond!)
+    trampoline = @cfunction(_nonlinear_precond_trampoline, Cint, (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    status = ccall((:nks_nonlinear_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, trampoline, pointer_from_objref(h))
+    _check(status, "nks_nonlinear_set_preconditioner")
+    h.precond = precond!
+    return h
+end
+
+function set_preconditioner!(h::Nonlinear, ::Nothing)
+    _check(ccall((:nks_nonlinear_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                 h, C_NULL, C_NULL),
+           "nks_nonlinear_set_preconditioner")
+    h.precond = nothing
+    return h
+end
+
+"""
+    set_monitor!(h::Nonlinear, monitor)
+    set_monitor!(h::Nonlinear, nothing)
+
+Installs a monitor called after every step as `monitor(report::NonlinearReport, x)` with the
+running report and the current point (`nks_nonlinear_set_monitor`; `x` as in the oracles). It
+returns `true` to continue or `false` to stop: [`solve!`](@ref) then throws an
+[`NKSolveError`](@ref) with status `NKSolve.NKS_ERR_ABORTED`, `x` untouched, and
+[`last_point`](@ref)`(h)` holds the point reached. If it throws, `solve!` rethrows. `nothing`
+removes the monitor.
+"""
+function set_monitor!(h::Nonlinear, monitor)
+    trampoline = @cfunction(_nonlinear_monitor_trampoline, Cint, (Ptr{NonlinearReport}, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_nonlinear_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, trampoline, pointer_from_objref(h))
+    _check(status, "nks_nonlinear_set_monitor")
+    h.monitor = monitor
+    return h
+end
+
+function set_monitor!(h::Nonlinear, ::Nothing)
+    _check(ccall((:nks_nonlinear_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}), h, C_NULL, C_NULL),
+           "nks_nonlinear_set_monitor")
+    h.monitor = nothing
+    return h
+end
+
+"""
+    solve!(h::Nonlinear, x) -> status::Int32
+
+Solves `F(x) = 0` (Newton-Krylov) or minimises `‖F(x)‖² / 2` (Levenberg-Marquardt) from `x` (a
+contiguous `Vector{Float64}` or unit-stride view, `length(x) ≥ 1`; `nks_nonlinear_solve`); the
+oracles get `x`'s length. The recycle space of the last solve carries into this one (see
+[`clear_recycle_space!`](@ref)). Returns
+
+- `NKSolve.NKS_OK` (0): a tolerance test passed; `x` holds the solution;
+- `NKSolve.NKS_MAX_ITERATIONS` (step or evaluation limit), `NKS_TIME_LIMIT`, `NKS_STAGNATION`
+  (no acceptable step) (> 0): `x` holds the last accepted point.
+
+Any failure throws, with `x` untouched: the exception an oracle or the monitor threw, or an
+[`NKSolveError`](@ref) with the status and the library's message (`NKS_ERR_CALLBACK`: a product
+oracle or the preconditioner threw [`CannotEvaluate`](@ref); `NKS_ERR_NON_FINITE`: NaN or Inf
+in `x`, or a residual that cannot be evaluated at the start; `NKS_ERR_ABORTED`: the monitor
+returned `false`; `NKS_ERR_DIMENSION_MISMATCH`: Newton-Krylov with `m ≠ n`;
+`NKS_ERR_INVALID_ARGUMENT`: Levenberg-Marquardt without `Jᵀ w`; `NKS_ERR_INVALID_STATE`: no
+oracles). After a solve that started, [`last_point`](@ref)`(h)` gives the last accepted point,
+so an aborted run loses nothing. Details are in [`report`](@ref)`(h)` and [`steps`](@ref)`(h)`.
+"""
+function solve!(h::Nonlinear, x::StridedVector{Float64})
+    _unit_stride(x, "x")
+    h.solving && _nonlinear_busy()
+    n = length(x)
+    h.exception = nothing
+    h.solving = true
+    status = try
+        # h.ptr is passed as it is (unsafe_convert refuses a solving handle); GC.@preserve keeps h,
+        # and with it the oracles that user_data reaches, alive during the call.
+        GC.@preserve h x ccall((:nks_nonlinear_solve, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}),
+                               h.ptr, n, x)
+    finally
+        h.solving = false
+    end
+    message = status < 0 ? last_error_message() : ""   # read before anything else runs
+    # Whether the solve started (and so replaced the last point): all but the refusals of the
+    # input, which evaluate nothing (x is untouched on failure, so its NaN / Inf is still there).
+    refused = status == NKS_ERR_NULL_POINTER || status == NKS_ERR_INVALID_ARGUMENT ||
+              status == NKS_ERR_INVALID_STATE || status == NKS_ERR_DIMENSION_MISMATCH ||
+              (status == NKS_ERR_NON_FINITE && !all(isfinite, x))
+    refused || (h.n = n)
+    e = h.exception
+    if e !== nothing
+        h.exception = nothing
+        throw(e)
+    end
+    status < 0 && throw(NKSolveError(status, "nks_nonlinear_solve", message))
+    return status
+end
+
+"""
+    report(h::Nonlinear) -> NonlinearReport
+
+The report of the last solve on `h` that started (`nks_nonlinear_get_report`): see
+[`NonlinearReport`](@ref). A solve refused for its input leaves the previous report in place.
+"""
+function report(h::Nonlinear)
+    out = Ref{NonlinearReport}()
+    _check(ccall((:nks_nonlinear_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{NonlinearReport}), h, out),
+           "nks_nonlinear_get_report")
+    return out[]
+end
+
+"""
+    steps(h::Nonlinear) -> Vector{NonlinearStep}
+
+The step records of the last solve on `h` that started (`nks_nonlinear_get_step`), `steps(h)[k]`
+for step `k`: see [`NonlinearStep`](@ref). Empty before any solve.
+"""
+function steps(h::Nonlinear)
+    count = Int(report(h).steps)
+    records = Vector{NonlinearStep}(undef, count)
+    out = Ref{NonlinearStep}()
+    for k in 1:count
+        _check(ccall((:nks_nonlinear_get_step, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Ref{NonlinearStep}),
+                     h, k - 1, out),
+               "nks_nonlinear_get_step")
+        records[k] = out[]
+    end
+    return records
+end
+
+"""
+    last_point!(x, h::Nonlinear) -> x
+    last_point(h::Nonlinear) -> Vector{Float64}
+
+The last accepted point of the last solve that started (`nks_nonlinear_get_point`): the result
+of a solve that failed or was aborted and left its own `x` untouched. `last_point!` writes into
+`x` (contiguous, of the solve's length). Throws an [`NKSolveError`](@ref):
+`NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when `length(x)` is not
+the last solve's.
+"""
+function last_point!(x::StridedVector{Float64}, h::Nonlinear)
+    _unit_stride(x, "x")
+    _check(ccall((:nks_nonlinear_get_point, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}), h, length(x), x),
+           "nks_nonlinear_get_point")
+    return x
+end
+
+last_point(h::Nonlinear) = last_point!(Vector{Float64}(undef, h.n), h)
+
+"""
+    clear_recycle_space!(h::Nonlinear) -> h
+
+Forgets the recycle space (`nks_nonlinear_clear_recycle_space`), before solving an unrelated
+problem with the same solver; by default it carries from one [`solve!`](@ref) to the next.
+"""
+function clear_recycle_space!(h::Nonlinear)
+    _check(ccall((:nks_nonlinear_clear_recycle_space, libnksolve), Int32, (Ptr{Cvoid},), h),
+           "nks_nonlinear_clear_recycle_space")
+    return h
+end
 
 # ---------------------------------------------------------------------------------------------
 # Loading
