@@ -11,6 +11,7 @@ use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
 use nksolve::capi::bytes::*;
 use nksolve::capi::library::*;
 use nksolve::capi::newton::*;
+use nksolve::capi::nonlinear::*;
 use nksolve::capi::recycle::*;
 use nksolve::capi::sinkhorn::*;
 use nksolve::capi::sor::*;
@@ -816,6 +817,127 @@ fn newton_calls_reject_bad_input_and_write_nothing() {
     }
 }
 
+/// `F_i(x) = x_i^3 - 1` (m = n); `*user_data` (an `i32`): 0 normal, `c != 0` the residual returns
+/// `c` at every point but the start, once.
+unsafe extern "C" fn cube_residual(x: *const f64, n: usize, f: *mut f64, m: usize, ud: *mut c_void) -> c_int {
+    let x = std::slice::from_raw_parts(x, n);
+    let mode = &mut *(ud as *mut i32);
+    if *mode != 0 && x.iter().any(|v| *v != 2.0) {
+        let code = *mode;
+        *mode = 0;
+        return code;
+    }
+    for i in 0..m {
+        *f.add(i) = x[i] * x[i] * x[i] - 1.0;
+    }
+    0
+}
+unsafe extern "C" fn cube_jv(x: *const f64, v: *const f64, n: usize, jv: *mut f64, _m: usize, _ud: *mut c_void) -> c_int {
+    for i in 0..n {
+        *jv.add(i) = 3.0 * *x.add(i) * *x.add(i) * *v.add(i);
+    }
+    0
+}
+unsafe extern "C" fn cube_nan_residual(_x: *const f64, _n: usize, f: *mut f64, m: usize, _ud: *mut c_void) -> c_int {
+    std::slice::from_raw_parts_mut(f, m).fill(f64::NAN);
+    0
+}
+unsafe extern "C" fn stop_nonlinear_monitor(_r: *const nks_nonlinear_report, _x: *const f64, _n: usize, _ud: *mut c_void) -> c_int {
+    1
+}
+
+#[test]
+fn nonlinear_calls_reject_bad_input_and_write_nothing() {
+    unsafe {
+        fails(nks_nonlinear_new(null_mut()), NKS_ERR_NULL_POINTER, "out");
+        nks_nonlinear_free(null_mut());
+        let mut h = null_mut();
+        assert_eq!(nks_nonlinear_new(&mut h), NKS_OK);
+        let nh: *mut nks_nonlinear = null_mut();
+        let mut mode = 0i32;
+        let ud = &mut mode as *mut i32 as *mut c_void;
+        let mut x = [2.0; 3];
+        let mut v = 0.0;
+        let mut rep = std::mem::MaybeUninit::<nks_nonlinear_report>::uninit();
+        let mut step = std::mem::MaybeUninit::<nks_nonlinear_step>::uninit();
+        fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_INVALID_STATE, "nks_nonlinear_set_oracles");
+        fails(nks_nonlinear_get_point(h, 3, x.as_mut_ptr()), NKS_ERR_INVALID_STATE, "no solve");
+        fails(nks_nonlinear_set_oracles(nh, 0, Some(cube_residual), None, None, ud), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_set_oracles(h, 0, None, None, None, ud), NKS_ERR_NULL_POINTER, "residual");
+        fails(nks_nonlinear_set_preconditioner(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_set_monitor(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_set_option(nh, c"fatol".as_ptr(), 1.0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_set_option(h, null(), 1.0), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_nonlinear_set_option(h, c"ftol".as_ptr(), 1.0), NKS_ERR_UNKNOWN_OPTION, "fatol");
+        for (name, bad) in [(c"fatol", -1.0), (c"method", 2.0), (c"krylov_method", 2.0), (c"lm_eta", 3.0), (c"restart", 1.0), (c"fd_error", 1.0)] {
+            fails(nks_nonlinear_set_option(h, name.as_ptr(), bad), NKS_ERR_INVALID_ARGUMENT, name.to_str().unwrap());
+        }
+        assert_eq!(nks_nonlinear_get_option(h, c"restart".as_ptr(), &mut v), NKS_OK);
+        assert_eq!(v, 30.0, "a refused value leaves the option as it was");
+        fails(nks_nonlinear_get_option(nh, c"fatol".as_ptr(), &mut v), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_get_option(h, c"fatol".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "value");
+        fails(nks_nonlinear_get_option(h, c"atol".as_ptr(), &mut v), NKS_ERR_UNKNOWN_OPTION, "fatol");
+        // Newton-Krylov needs m = n; Levenberg-Marquardt needs J^T w.
+        assert_eq!(nks_nonlinear_set_oracles(h, 2, Some(cube_residual), None, None, ud), NKS_OK);
+        fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "m = 2");
+        assert_eq!(nks_nonlinear_set_option(h, c"method".as_ptr(), 1.0), NKS_OK);
+        fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "J^T w");
+        assert_eq!(nks_nonlinear_set_option(h, c"method".as_ptr(), 0.0), NKS_OK);
+        assert_eq!(x, [2.0; 3]);
+        assert_eq!(nks_nonlinear_set_oracles(h, 0, Some(cube_residual), None, None, ud), NKS_OK);
+        fails(nks_nonlinear_solve(nh, 3, x.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_solve(h, 0, x.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "n = 0");
+        fails(nks_nonlinear_solve(h, 3, null_mut()), NKS_ERR_NULL_POINTER, "x");
+        let mut bad = [2.0, f64::INFINITY, 2.0];
+        fails(nks_nonlinear_solve(h, 3, bad.as_mut_ptr()), NKS_ERR_NON_FINITE, "x[1]");
+        // An abort (< 0) at the first trial point: NKS_ERR_CALLBACK naming the code, x untouched,
+        // the last accepted point (the start) kept.
+        mode = -7;
+        fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_CALLBACK, "-7");
+        assert_eq!(x, [2.0; 3]);
+        assert_eq!(nks_nonlinear_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        assert_eq!(rep.assume_init().callback_code, -7);
+        let mut last = [0.0; 3];
+        fails(nks_nonlinear_get_point(h, 2, last.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "n = 2");
+        fails(nks_nonlinear_get_point(nh, 3, last.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_get_point(h, 3, null_mut()), NKS_ERR_NULL_POINTER, "x");
+        assert_eq!(nks_nonlinear_get_point(h, 3, last.as_mut_ptr()), NKS_OK);
+        assert_eq!(last, [2.0; 3]);
+        // A recoverable failure (> 0) at the first trial point only shortens the step (with the
+        // J v callback the first point evaluated after the start is that trial point).
+        assert_eq!(nks_nonlinear_set_oracles(h, 0, Some(cube_residual), Some(cube_jv), None, ud), NKS_OK);
+        mode = 4;
+        assert_eq!(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_OK);
+        assert!(x.iter().all(|v| (v - 1.0).abs() <= 1e-7), "{x:?}");
+        assert_eq!(nks_nonlinear_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        let r = rep.assume_init();
+        assert_eq!(r.failed_evaluations, 1);
+        fails(nks_nonlinear_get_report(nh, rep.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_get_report(h, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        assert_eq!(nks_nonlinear_get_step(h, 0, step.as_mut_ptr()), NKS_OK);
+        assert!(step.assume_init().step_length < 1.0, "the refused full step was shortened");
+        fails(nks_nonlinear_get_step(h, r.steps, step.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "out of range");
+        fails(nks_nonlinear_get_step(nh, 0, step.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_nonlinear_get_step(h, 0, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        // NaN from the residual at the start cannot be stepped back from.
+        x = [2.0; 3];
+        assert_eq!(nks_nonlinear_set_oracles(h, 0, Some(cube_nan_residual), None, None, ud), NKS_OK);
+        fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_NON_FINITE, "residual");
+        assert_eq!(x, [2.0; 3]);
+        // The monitor stops the run: NKS_ERR_ABORTED, x untouched.
+        assert_eq!(nks_nonlinear_set_oracles(h, 0, Some(cube_residual), None, None, ud), NKS_OK);
+        assert_eq!(nks_nonlinear_set_monitor(h, Some(stop_nonlinear_monitor), null_mut()), NKS_OK);
+        fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_ABORTED, "monitor");
+        assert_eq!(x, [2.0; 3]);
+        assert_eq!(nks_nonlinear_set_monitor(h, None, null_mut()), NKS_OK);
+        assert_eq!(nks_nonlinear_set_preconditioner(h, None, null_mut()), NKS_OK);
+        fails(nks_nonlinear_clear_recycle_space(nh), NKS_ERR_NULL_POINTER, "h");
+        assert_eq!(nks_nonlinear_clear_recycle_space(h), NKS_OK);
+        nks_nonlinear_free(h);
+    }
+}
+
+
 /// The functions exercised above; a new export without bad-input coverage fails here.
 const COVERED: &[&str] = &[
     "nks_csr_new", "nks_csr_free", "nks_csr_get_size", "nks_csr_matvec",
@@ -842,6 +964,9 @@ const COVERED: &[&str] = &[
     "nks_newton_new", "nks_newton_free", "nks_newton_set_oracles", "nks_newton_set_preconditioner",
     "nks_newton_set_monitor", "nks_newton_set_option", "nks_newton_get_option", "nks_newton_solve",
     "nks_newton_get_report", "nks_newton_get_point",
+    "nks_nonlinear_new", "nks_nonlinear_free", "nks_nonlinear_set_oracles", "nks_nonlinear_set_preconditioner",
+    "nks_nonlinear_set_monitor", "nks_nonlinear_set_option", "nks_nonlinear_get_option", "nks_nonlinear_solve",
+    "nks_nonlinear_get_report", "nks_nonlinear_get_step", "nks_nonlinear_get_point", "nks_nonlinear_clear_recycle_space",
 ];
 
 #[test]
