@@ -208,7 +208,7 @@ fn petsc_row(binary: &PathBuf, problem: Problem, ew: bool) -> Result<Row, String
     let failures = num("linear_failures").unwrap_or(0.0) as usize;
     let mut note = Vec::new();
     if failures > 0 {
-        note.push(format!("{failures} inner solves ended in GMRES breakdown"));
+        note.push(format!("{failures} inner solve(s) ended in GMRES breakdown"));
     }
     if callback != evals {
         note.push(format!("callback counted {callback}"));

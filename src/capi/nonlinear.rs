@@ -366,7 +366,8 @@ pub unsafe extern "C" fn nks_nonlinear_set_monitor(h: *mut nks_nonlinear, monito
 /// `"xtol"` >= 0 (default 0 = off): stop when an accepted step is `<= xtol max(1, ||x||)`;
 /// `"max_iterations"` >= 1 (default 100); `"max_evaluations"` >= 0 (residual calls; default 0 =
 /// no limit); `"max_seconds"` >= 0 (default 0 = no limit);
-/// `"forcing"` 0 Eisenstat-Walker (default), 1 `min(0.5, sqrt ||F||)`, 2 fixed;
+/// `"forcing"` 0 Eisenstat-Walker (default), 1 `min(0.5, sqrt ||F||)`, 2 fixed (Levenberg-Marquardt
+/// caps each at 1e-4);
 /// `"forcing_value"` in (0, 1) (default 0.1); `"forcing_min"` in (0, 1) (default 1e-10);
 /// `"c1"` in (0, 0.5) (default 1e-4); `"line_search"` 0 backtracking (default) / 1 full steps;
 /// `"krylov_method"` 1 GMRES / 3 GCRO-DR (default); `"restart"` >= 2 (default 30);

@@ -17,6 +17,11 @@ const ACCEPT: f64 = 1e-4;
 const SHRINK: f64 = 0.25;
 const GOOD: f64 = 0.75;
 const XI_MIN: f64 = 1e-8;
+/// The largest relative CGLS residual a step is solved to. A loosely solved system predicts
+/// the decrease badly and the ratio test throws the step away: on the Moré-Garbow-Hillstrom
+/// least-squares set, Eisenstat-Walker's cap of 0.5 took 3.7x the steps on Osborne 1 (165 vs
+/// 45) and 1.2-3x on most others.
+const FORCING_CAP: f64 = 1e-4;
 const XI_MAX: f64 = 1e8;
 
 pub(crate) struct LevenbergMarquardt {
@@ -113,7 +118,7 @@ impl Method for LevenbergMarquardt {
     fn step(&mut self, ctx: &mut Context, cur: &mut Point, trial: &mut Point) -> Result<StepOutcome, Stop> {
         let o = ctx.options;
         let mu = self.xi * cur.fnorm.powf(o.lm_eta) + o.lm_omega * self.gnorm.powf(o.lm_eta);
-        let eta = self.forcing.next(self.gnorm);
+        let eta = self.forcing.next(self.gnorm).min(FORCING_CAP);
         let (iterations, linear_residual, products) = self.solve(ctx, cur, mu, eta)?;
         // Gauss-Newton model decrease: (||F||^2 - ||F + J d||^2) / 2, with F + J d = -r.
         let r = &self.cgls.r;

@@ -77,7 +77,8 @@ pub struct NonlinearOptions {
     pub max_evaluations: usize,
     /// Wall-clock limit in seconds (default 0 = no limit).
     pub max_seconds: f64,
-    /// Forcing rule of the inner solves (default Eisenstat-Walker choice 2).
+    /// Forcing rule of the inner solves (default Eisenstat-Walker choice 2; Levenberg-Marquardt
+    /// caps it at 1e-4).
     pub forcing: Forcing,
     /// `eta` of the fixed rule (default 0.1).
     pub forcing_value: f64,
