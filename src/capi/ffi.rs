@@ -166,3 +166,27 @@ pub fn check_disjoint_spans(a: &[f64], b: *const f64, b_len: usize, a_name: &str
     }
     Ok(())
 }
+
+/// Copies a solver's last accepted point into the caller's `x` (length `n`): the rule of every
+/// `*_get_point` (nothing before the first solve, `n` must be that solve's).
+pub unsafe fn copy_last_point(last: &[f64], n: usize, x: *mut f64) -> Result<(), CError> {
+    // Every solve that passes validation leaves its point; none has yet while it is empty.
+    if last.is_empty() {
+        return Err(CError::new(nks_status::NKS_ERR_INVALID_STATE, "no solve has run on this handle yet"));
+    }
+    if n != last.len() {
+        return Err(crate::error::Error::dims(format!("n = {n} but the last solve had n = {}", last.len())).into());
+    }
+    try_slice_mut(x, n, "x")?.copy_from_slice(last);
+    Ok(())
+}
+
+/// The status a finished solve returns: a failure (`status < 0`) becomes the error whose
+/// message is `why`, so the host reads it from `nks_last_error_message`.
+pub fn finish_solve(status: nks_status, why: impl FnOnce() -> String) -> CResult {
+    if (status as i32) < 0 {
+        return Err(CError::new(status, why()));
+    }
+    Ok(status)
+}
+

@@ -1,7 +1,7 @@
 //! `nks_krylov`: CG, GMRES(m) and FGMRES(m) on an `nks_csr` or a matvec callback.
 
 use super::csr::nks_csr;
-use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{check_disjoint, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
 use crate::krylov::{method_from_code, side_from_code, KrylovOptions, KrylovReport, KrylovSolver, Termination};
@@ -628,11 +628,7 @@ unsafe fn solve_with(st: &mut KrylovState, b: *const f64, x: *mut f64, n: usize)
     let mon = monitor.as_mut().map(|f| f as &mut crate::krylov::Monitor<'_>);
     let report = st.solver.solve(op.as_dyn(), m.as_mut(), b, x, mon)?;
     st.report = to_c_report(&report);
-    let status = termination_status(&report.termination);
-    if (status as i32) < 0 {
-        return Err(CError::new(status, report.termination.describe()));
-    }
-    Ok(status)
+    finish_solve(termination_status(&report.termination), || report.termination.describe())
 }
 
 /// Copies the report of the last solve into `*out`.

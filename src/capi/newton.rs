@@ -1,6 +1,6 @@
 //! `nks_newton`: unconstrained minimisation with callback oracles.
 
-use super::ffi::{free_handle, guard, null_error, try_ref, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{copy_last_point, finish_solve, free_handle, guard, null_error, try_ref, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::nks_termination;
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
@@ -441,11 +441,7 @@ pub unsafe extern "C" fn nks_newton_solve(h: *mut nks_newton, n: usize, x: *mut 
             }
         });
         let termination = s.solver.minimize(&mut oracles, x, host_monitor.as_mut().map(|m| m as &mut _))?.termination.clone();
-        let status = outcome(&termination).1;
-        if (status as i32) < 0 {
-            return Err(CError::new(status, termination.describe()));
-        }
-        Ok(status)
+        finish_solve(outcome(&termination).1, || termination.describe())
     })
 }
 
@@ -469,15 +465,7 @@ pub unsafe extern "C" fn nks_newton_get_report(h: *const nks_newton, out: *mut n
 pub unsafe extern "C" fn nks_newton_get_point(h: *const nks_newton, n: usize, x: *mut f64) -> nks_status {
     guard(|| {
         let s = state(h)?;
-        let last = s.solver.last_point();
-        // Every solve that passes validation leaves its point; none has yet while it is empty.
-        if last.is_empty() {
-            return Err(CError::new(nks_status::NKS_ERR_INVALID_STATE, "no solve has run on this handle yet"));
-        }
-        if n != last.len() {
-            return Err(Error::dims(format!("n = {n} but the last solve had n = {}", last.len())).into());
-        }
-        try_slice_mut(x, n, "x")?.copy_from_slice(last);
+        copy_last_point(s.solver.last_point(), n, x)?;
         Ok(nks_status::NKS_OK)
     })
 }

@@ -1,7 +1,7 @@
 //! `nks_nonlinear`: nonlinear systems `F(x) = 0` (Jacobian-free Newton-Krylov with recycling)
 //! and nonlinear least squares (Levenberg-Marquardt) with callback oracles.
 
-use super::ffi::{free_handle, guard, null_error, try_ref, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{copy_last_point, finish_solve, free_handle, guard, null_error, try_ref, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::nks_termination;
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
@@ -439,11 +439,7 @@ pub unsafe extern "C" fn nks_nonlinear_solve(h: *mut nks_nonlinear, n: usize, x:
             }
         });
         let termination = s.solver.solve(&mut system, x, host_monitor.as_mut().map(|m| m as &mut _))?.termination.clone();
-        let status = outcome(&termination).1;
-        if (status as i32) < 0 {
-            return Err(CError::new(status, termination.describe()));
-        }
-        Ok(status)
+        finish_solve(outcome(&termination).1, || termination.describe())
     })
 }
 
@@ -480,14 +476,7 @@ pub unsafe extern "C" fn nks_nonlinear_get_step(h: *const nks_nonlinear, k: usiz
 pub unsafe extern "C" fn nks_nonlinear_get_point(h: *const nks_nonlinear, n: usize, x: *mut f64) -> nks_status {
     guard(|| {
         let s = state(h)?;
-        let last = s.solver.last_point();
-        if last.is_empty() {
-            return Err(CError::new(nks_status::NKS_ERR_INVALID_STATE, "no solve has run on this handle yet"));
-        }
-        if n != last.len() {
-            return Err(Error::dims(format!("n = {n} but the last solve had n = {}", last.len())).into());
-        }
-        try_slice_mut(x, n, "x")?.copy_from_slice(last);
+        copy_last_point(s.solver.last_point(), n, x)?;
         Ok(nks_status::NKS_OK)
     })
 }

@@ -2,7 +2,7 @@
 
 use super::bytes;
 use super::csr::nks_csr;
-use super::ffi::{check_disjoint, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{check_disjoint, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::{termination_code, termination_status};
 use super::status::{nks_status, CError};
 use crate::error::Error;
@@ -238,11 +238,7 @@ pub unsafe extern "C" fn nks_sor_bandit_solve(
         let x = try_slice_mut(x, n, "x")?;
         let report = st.bandit.solve(m, b, x, context)?;
         st.report = to_c_report(&report, st.bandit.options().solver.max_iterations);
-        let status = termination_status(&report.termination);
-        if (status as i32) < 0 {
-            return Err(CError::new(status, report.termination.describe()));
-        }
-        Ok(status)
+        finish_solve(termination_status(&report.termination), || report.termination.describe())
     })
 }
 
