@@ -246,12 +246,14 @@ def test_levenberg_marquardt_matches_scipy_least_squares(name):
     fj, x0, f_star = MGH[name]
     m = fj(np.array(x0))[0].size
     p = LeastSquares(fj)
-    # ||J^T F|| <= 1e-9: the default gatol (1e-10) is below the rounding level of J^T F at the
-    # nonzero-residual minima of Bard and Osborne 1, where the solve would end in STAGNATION.
+    # ||J^T F|| <= 1e-9, or no decrease above rounding, stops at the nonzero-residual minima.
     lm = nksolve.Nonlinear("levenberg_marquardt", fatol=1e-12, frtol=0.0, gatol=1e-9, max_iterations=1000)
     x, r = lm.solve(x0, p.residual, p.jacobian_vector, p.jacobian_transpose, m=m)
     assert r.converged, r
-    assert r.termination == (Termination.CONVERGED_ATOL if f_star == 0.0 else Termination.CONVERGED_STATIONARY)
+    # A zero-residual problem may also stop as stationary (||J^T F|| <= gatol comes first);
+    # the values below decide.
+    stops = {Termination.CONVERGED_ATOL, Termination.CONVERGED_STATIONARY} if f_star == 0.0 else {Termination.CONVERGED_STATIONARY}
+    assert r.termination in stops
     assert r.method == NonlinearMethod.LEVENBERG_MARQUARDT
     value = float(np.sum(fj(x)[0] ** 2))
     assert r.residual_norm == pytest.approx(math.sqrt(value), rel=1e-12, abs=1e-300)
