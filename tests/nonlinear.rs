@@ -6,7 +6,7 @@
 
 use faer::linalg::solvers::Solve;
 use nksolve::nonlinear::{InnerSolver, NonlinearMethod, NonlinearOptions, NonlinearReport, NonlinearSolver, NonlinearSystem, NonlinearTermination};
-use nksolve::problems::nonlinear::{dense_jacobian, equation_set, least_squares_set, Bratu, GenericResidual, NonlinearDiffusion};
+use nksolve::problems::nonlinear::{dense_jacobian, equation_set, least_squares_set, trigonometric, Bratu, GenericResidual, NonlinearDiffusion};
 use nksolve::OracleFailure;
 use std::ops::ControlFlow;
 
@@ -234,6 +234,26 @@ fn levenberg_marquardt_solves_square_systems_with_singular_jacobians() {
         assert!(r.termination.converged(), "{}: {:?}", p.name, r.termination);
         assert!(sum_of_squares(&mut p, &x).sqrt() <= 1e-8 * r.initial_residual_norm.max(1.0) || r.termination == NonlinearTermination::Stationary && p.name == "powell_singular", "{}", p.name);
     }
+}
+
+#[test]
+fn trigonometric_system_newton_krylov_does_not_claim_a_root_levenberg_marquardt_finds_the_published_minimum() {
+    // MGH 26 from its standard start leads to a local minimiser of ||F||^2 with F != 0
+    // (sum of squares 2.79506e-5 for n = 10, as MGH report). Newton-Krylov has no root to
+    // converge to there: it must stop at a limit with a usable point, not report convergence.
+    let mut p = trigonometric(10);
+    let mut x = p.x0.clone();
+    let mut o = NonlinearOptions::default();
+    o.max_iterations = 200;
+    let r = solve(&mut p, &mut x, o);
+    assert!(!r.termination.converged() && r.termination.usable(), "{:?}", r.termination);
+    assert!(sum_of_squares(&mut p, &x) >= 2.79e-5);
+    let mut x = p.x0.clone();
+    let mut o = NonlinearOptions::default();
+    o.method = NonlinearMethod::LevenbergMarquardt;
+    let r = solve(&mut p, &mut x, o);
+    assert_eq!(r.termination, NonlinearTermination::Stationary);
+    assert!((sum_of_squares(&mut p, &x) - 2.79506e-5).abs() <= 1e-5 * 2.79506e-5);
 }
 
 /// `F_i(x) = atan(x_i - c_i)`, refusing (returning `code`) points with some
