@@ -892,7 +892,7 @@ fn nonlinear_calls_reject_bad_input_and_write_nothing() {
         fails(nks_nonlinear_solve(h, 3, bad.as_mut_ptr()), NKS_ERR_NON_FINITE, "x[1]");
         // An abort (< 0) at the first trial point: NKS_ERR_CALLBACK naming the code, x untouched,
         // the last accepted point (the start) kept.
-        mode = -7;
+        *(ud as *mut i32) = -7;
         fails(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_ERR_CALLBACK, "-7");
         assert_eq!(x, [2.0; 3]);
         assert_eq!(nks_nonlinear_get_report(h, rep.as_mut_ptr()), NKS_OK);
@@ -906,7 +906,7 @@ fn nonlinear_calls_reject_bad_input_and_write_nothing() {
         // A recoverable failure (> 0) at the first trial point only shortens the step (with the
         // J v callback the first point evaluated after the start is that trial point).
         assert_eq!(nks_nonlinear_set_oracles(h, 0, Some(cube_residual), Some(cube_jv), None, ud), NKS_OK);
-        mode = 4;
+        *(ud as *mut i32) = 4;
         assert_eq!(nks_nonlinear_solve(h, 3, x.as_mut_ptr()), NKS_OK);
         assert!(x.iter().all(|v| (v - 1.0).abs() <= 1e-7), "{x:?}");
         assert_eq!(nks_nonlinear_get_report(h, rep.as_mut_ptr()), NKS_OK);
