@@ -5,6 +5,7 @@
 use crate::linalg::CsrMatrix;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
+pub mod constrained;
 pub mod minimization;
 pub mod nonlinear;
 

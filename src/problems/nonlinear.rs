@@ -40,6 +40,8 @@ pub trait Scalar: Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = 
     fn sqrt(self) -> Self;
     /// `atan(self)`.
     fn atan(self) -> Self;
+    /// `ln(self)`.
+    fn ln(self) -> Self;
 }
 
 impl Scalar for f64 {
@@ -63,6 +65,9 @@ impl Scalar for f64 {
     }
     fn atan(self) -> Self {
         f64::atan(self)
+    }
+    fn ln(self) -> Self {
+        f64::ln(self)
     }
 }
 
@@ -130,6 +135,9 @@ impl Scalar for Dual {
     }
     fn atan(self) -> Self {
         Dual { v: self.v.atan(), d: self.d / (1.0 + self.v * self.v) }
+    }
+    fn ln(self) -> Self {
+        Dual { v: self.v.ln(), d: self.d / self.v }
     }
 }
 
