@@ -190,3 +190,9 @@ pub fn finish_solve(status: nks_status, why: impl FnOnce() -> String) -> CResult
     Ok(status)
 }
 
+/// Borrows a handle's state for one call; a state already borrowed (a call from inside the
+/// handle's own callbacks, or from a second thread) is `NKS_ERR_INVALID_STATE` with `busy`.
+pub fn borrow_state<'a, S>(cell: &'a std::cell::RefCell<S>, busy: &str) -> Result<std::cell::RefMut<'a, S>, CError> {
+    cell.try_borrow_mut().map_err(|_| CError::new(nks_status::NKS_ERR_INVALID_STATE, busy))
+}
+

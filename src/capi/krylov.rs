@@ -1,7 +1,7 @@
 //! `nks_krylov`: CG, GMRES(m) and FGMRES(m) on an `nks_csr` or a matvec callback.
 
 use super::csr::nks_csr;
-use super::ffi::{check_disjoint, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{borrow_state, check_disjoint, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
 use crate::krylov::{method_from_code, side_from_code, KrylovOptions, KrylovReport, KrylovSolver, Termination};
@@ -312,13 +312,11 @@ pub(super) fn core_monitor((f, user_data): HostMonitor) -> impl FnMut(&KrylovRep
 
 /// The handle's state, or `NKS_ERR_INVALID_STATE` while a solve on it is running.
 pub(super) unsafe fn state<'a>(h: *const nks_krylov) -> Result<RefMut<'a, KrylovState>, CError> {
-    try_ref(h, "h")?.state.try_borrow_mut().map_err(|_| {
-        CError::new(
-            nks_status::NKS_ERR_INVALID_STATE,
-            "the nks_krylov handle is busy: it was called from inside one of its own callbacks \
-             (or from two threads at once); wait until nks_krylov_solve returns",
-        )
-    })
+    borrow_state(
+        &try_ref(h, "h")?.state,
+        "the nks_krylov handle is busy: it was called from inside one of its own callbacks \
+         (or from two threads at once); wait until nks_krylov_solve returns",
+    )
 }
 
 /// Runs `f` on the handle's options (the one path every option setter takes).

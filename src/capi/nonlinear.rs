@@ -1,7 +1,7 @@
 //! `nks_nonlinear`: nonlinear systems `F(x) = 0` (Jacobian-free Newton-Krylov with recycling)
 //! and nonlinear least squares (Levenberg-Marquardt) with callback oracles.
 
-use super::ffi::{copy_last_point, finish_solve, free_handle, guard, null_error, try_ref, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{borrow_state, copy_last_point, finish_solve, free_handle, guard, null_error, try_ref, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::nks_termination;
 use super::status::{nks_status, CError};
 use crate::error::{Error, OracleFailure};
@@ -204,12 +204,10 @@ pub struct nks_nonlinear {
 }
 
 unsafe fn state<'a>(h: *const nks_nonlinear) -> Result<RefMut<'a, NonlinearState>, CError> {
-    try_ref(h, "h")?.state.try_borrow_mut().map_err(|_| {
-        CError::new(
-            nks_status::NKS_ERR_INVALID_STATE,
-            "the nks_nonlinear handle is busy (used from two threads at once, or from inside one of its own callbacks)",
-        )
-    })
+    borrow_state(
+        &try_ref(h, "h")?.state,
+        "the nks_nonlinear handle is busy (used from two threads at once, or from inside one of its own callbacks)",
+    )
 }
 
 /// The termination code and the status a solve that stopped this way returns.

@@ -1,6 +1,6 @@
 //! `nks_sinkhorn`: entropic optimal transport by log-domain Sinkhorn or Sinkhorn-Newton-Sparse.
 
-use super::ffi::{check_disjoint, check_disjoint_spans, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{borrow_state, check_disjoint, check_disjoint_spans, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::nks_termination;
 use super::status::{nks_status, CError};
 use crate::error::Error;
@@ -98,9 +98,10 @@ pub struct nks_sinkhorn {
 }
 
 unsafe fn solver<'a>(h: *const nks_sinkhorn) -> Result<RefMut<'a, SinkhornSolver>, CError> {
-    try_ref(h, "h")?.solver.try_borrow_mut().map_err(|_| {
-        CError::new(nks_status::NKS_ERR_INVALID_STATE, "the nks_sinkhorn handle is busy (used from two threads at once)")
-    })
+    borrow_state(
+        &try_ref(h, "h")?.solver,
+        "the nks_sinkhorn handle is busy (used from two threads at once)",
+    )
 }
 
 /// Creates a solver with the default options: log-domain Sinkhorn, `eps = 0.01`, stop at an L1

@@ -2,7 +2,7 @@
 
 use super::bytes;
 use super::csr::nks_csr;
-use super::ffi::{check_disjoint, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{borrow_state, check_disjoint, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::{termination_code, termination_status};
 use super::status::{nks_status, CError};
 use crate::error::Error;
@@ -81,9 +81,10 @@ fn to_c_report(r: &SorReport, max_iterations: usize) -> nks_sor_report {
 
 /// The handle's state, or `NKS_ERR_INVALID_STATE` while another call on it is running.
 unsafe fn state<'a>(h: *const nks_sor_bandit) -> Result<RefMut<'a, State>, CError> {
-    try_ref(h, "h")?.state.try_borrow_mut().map_err(|_| {
-        CError::new(nks_status::NKS_ERR_INVALID_STATE, "the nks_sor_bandit handle is busy (used from two threads at once)")
-    })
+    borrow_state(
+        &try_ref(h, "h")?.state,
+        "the nks_sor_bandit handle is busy (used from two threads at once)",
+    )
 }
 
 unsafe fn wrap(out: *mut *mut nks_sor_bandit, bandit: SorBandit) {
