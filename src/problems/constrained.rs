@@ -8,7 +8,7 @@
 //! This is the test set of the equality-constrained solver (issue 8); the solver itself is
 //! not built yet.
 
-use super::nonlinear::{Dual, Scalar};
+use super::nonlinear::{dense_jacobian, Dual, GenericResidual, Scalar};
 
 /// Which problem.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -192,15 +192,17 @@ impl ConstrainedProblem {
 
     /// The constraint Jacobian (`m x n`, column-major) by `n` dual passes.
     pub fn jacobian(&self, x: &[f64]) -> Vec<f64> {
-        let mut jac = vec![0.0; self.m * x.len()];
-        let mut out = vec![Dual::c(0.0); self.m];
-        for j in 0..x.len() {
-            self.constraints(&seeded(x, j), &mut out);
-            for (i, o) in out.iter().enumerate() {
-                jac[j * self.m + i] = o.d;
-            }
-        }
-        jac
+        dense_jacobian(self, x)
+    }
+}
+
+/// The constraints as a residual map, for the shared forward-mode Jacobian.
+impl GenericResidual for ConstrainedProblem {
+    fn len(&self, _n: usize) -> usize {
+        self.m
+    }
+    fn eval<T: Scalar>(&self, x: &[T], c: &mut [T]) {
+        self.constraints(x, c)
     }
 }
 

@@ -161,13 +161,9 @@ pub fn jacobian_vector<R: GenericResidual>(r: &R, x: &[f64], v: &[f64], jv: &mut
 
 /// `J(x)^T w` by `n` forward-mode passes (one per column of `J`).
 pub fn jacobian_transpose_vector<R: GenericResidual>(r: &R, x: &[f64], w: &[f64], jtw: &mut [f64]) {
-    let mut e = vec![0.0; x.len()];
-    let mut col = vec![0.0; w.len()];
-    for j in 0..x.len() {
-        e[j] = 1.0;
-        jacobian_vector(r, x, &e, &mut col);
-        jtw[j] = col.iter().zip(w).map(|(a, b)| a * b).sum();
-        e[j] = 0.0;
+    let jac = dense_jacobian(r, x);
+    for (j, out) in jtw.iter_mut().enumerate() {
+        *out = jac[j * w.len()..(j + 1) * w.len()].iter().zip(w).map(|(a, b)| a * b).sum();
     }
 }
 
