@@ -6,6 +6,7 @@ pub mod dense;
 pub mod kernels;
 pub mod operator;
 pub mod par;
+pub mod random;
 pub mod space;
 
 pub use csr::CsrMatrix;

@@ -3,11 +3,13 @@
 //! papers (coefficient from a thresholded Gaussian random field).
 
 use crate::linalg::CsrMatrix;
-use rand::{rngs::StdRng, Rng, SeedableRng};
+use rand::{rngs::StdRng, SeedableRng};
 
 pub mod constrained;
+pub mod constrained_logistic;
 pub mod minimization;
 pub mod nonlinear;
+pub mod pde_control;
 
 /// Index of grid point `(i, j)` of an `nx x nx` interior grid (row-major, `i` fastest).
 fn node(nx: usize, i: usize, j: usize) -> usize {
@@ -100,11 +102,9 @@ pub fn darcy2d(nx: usize, a: &[f64]) -> CsrMatrix {
     )
 }
 
-/// A standard normal sample (Box-Muller; keeps the dependency list to `rand`).
+/// A standard normal sample (the one sampler of the crate).
 fn normal(rng: &mut StdRng) -> f64 {
-    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    crate::linalg::random::standard_normal(rng)
 }
 
 /// A Gaussian random field on the `nx x nx` interior nodes with covariance

@@ -141,6 +141,100 @@ impl Scalar for Dual {
     }
 }
 
+/// A hyper-dual number `v + e1 E1 + e2 E2 + e12 E1 E2` with `E1^2 = E2^2 = 0` and
+/// `E1 E2 = E2 E1 != 0` (Fike and Alonso, AIAA 2011-886): evaluating a twice-differentiable
+/// `g` at `x + E1 a + E2 b` gives `g(x)`, the directional derivatives `g'(x) a` and
+/// `g'(x) b` in `e1` and `e2`, and the second derivative `a^T g''(x) b` in `e12`, all exact
+/// (no step, no cancellation). With `a = e_i` and `b = v` one pass gives `(g'' v)_i`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HyperDual {
+    /// The value.
+    pub v: f64,
+    /// The derivative along the first direction.
+    pub e1: f64,
+    /// The derivative along the second direction.
+    pub e2: f64,
+    /// The mixed second derivative along both directions.
+    pub e12: f64,
+}
+
+impl HyperDual {
+    /// `g(self)` for a scalar `g` with `g(v) = g0`, `g'(v) = g1`, `g''(v) = g2` (chain rule).
+    fn chain(self, g0: f64, g1: f64, g2: f64) -> HyperDual {
+        HyperDual { v: g0, e1: g1 * self.e1, e2: g1 * self.e2, e12: g1 * self.e12 + g2 * self.e1 * self.e2 }
+    }
+}
+
+impl Add for HyperDual {
+    type Output = HyperDual;
+    fn add(self, o: HyperDual) -> HyperDual {
+        HyperDual { v: self.v + o.v, e1: self.e1 + o.e1, e2: self.e2 + o.e2, e12: self.e12 + o.e12 }
+    }
+}
+impl Sub for HyperDual {
+    type Output = HyperDual;
+    fn sub(self, o: HyperDual) -> HyperDual {
+        HyperDual { v: self.v - o.v, e1: self.e1 - o.e1, e2: self.e2 - o.e2, e12: self.e12 - o.e12 }
+    }
+}
+impl Mul for HyperDual {
+    type Output = HyperDual;
+    fn mul(self, o: HyperDual) -> HyperDual {
+        HyperDual {
+            v: self.v * o.v,
+            e1: self.e1 * o.v + self.v * o.e1,
+            e2: self.e2 * o.v + self.v * o.e2,
+            e12: self.e12 * o.v + self.e1 * o.e2 + self.e2 * o.e1 + self.v * o.e12,
+        }
+    }
+}
+impl Div for HyperDual {
+    type Output = HyperDual;
+    fn div(self, o: HyperDual) -> HyperDual {
+        let r = 1.0 / o.v;
+        self * o.chain(r, -r * r, 2.0 * r * r * r)
+    }
+}
+impl Neg for HyperDual {
+    type Output = HyperDual;
+    fn neg(self) -> HyperDual {
+        HyperDual { v: -self.v, e1: -self.e1, e2: -self.e2, e12: -self.e12 }
+    }
+}
+
+impl Scalar for HyperDual {
+    fn c(v: f64) -> Self {
+        HyperDual { v, e1: 0.0, e2: 0.0, e12: 0.0 }
+    }
+    fn value(self) -> f64 {
+        self.v
+    }
+    fn exp(self) -> Self {
+        let e = self.v.exp();
+        self.chain(e, e, e)
+    }
+    fn sin(self) -> Self {
+        let (s, c) = self.v.sin_cos();
+        self.chain(s, c, -s)
+    }
+    fn cos(self) -> Self {
+        let (s, c) = self.v.sin_cos();
+        self.chain(c, -s, -c)
+    }
+    fn sqrt(self) -> Self {
+        let s = self.v.sqrt();
+        self.chain(s, 0.5 / s, -0.25 / (s * self.v))
+    }
+    fn atan(self) -> Self {
+        let q = 1.0 / (1.0 + self.v * self.v);
+        self.chain(self.v.atan(), q, -2.0 * self.v * q * q)
+    }
+    fn ln(self) -> Self {
+        let r = 1.0 / self.v;
+        self.chain(self.v.ln(), r, -r * r)
+    }
+}
+
 /// A residual written once over any [`Scalar`].
 pub trait GenericResidual {
     /// Residuals per unknowns count (`m`).
