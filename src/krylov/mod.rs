@@ -18,6 +18,7 @@ mod arnoldi;
 mod cg;
 mod gcrodr;
 mod gmres;
+mod minres;
 mod options;
 mod rcg;
 mod recycle;
@@ -31,6 +32,7 @@ pub use options::{
     method_from_code, reorthogonalization_from_code, side_from_code, KrylovMethod, KrylovOptions,
     PreconditionerSide, Reorthogonalization, MAX_RESTART, OPTION_NAMES,
 };
+pub use minres::{minres, Apply, MinresOutcome};
 pub use rcg::DeflationSpace;
 pub use recycle::{RecycleSpace, RecycleStats};
 pub use report::{KrylovReport, Termination};
