@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+pub mod constrained;
 pub mod error;
 pub mod krylov;
 pub mod linalg;
