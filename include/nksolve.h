@@ -268,6 +268,10 @@ enum nks_termination
    * Levenberg-Marquardt: a stationary point of `||F||^2` (`||J^T F|| <= gatol`).
    */
   NKS_TERMINATION_CONVERGED_STATIONARY = 13,
+  /**
+   * Constrained: `||grad_x L|| <= stationarity_tol` and `||c|| <= feasibility_tol`.
+   */
+  NKS_TERMINATION_CONVERGED_KKT = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -407,6 +411,42 @@ typedef int32_t nks_nonlinear_method;
 #endif // __cplusplus
 
 /**
+ * The inner solvers of option `"kkt_solver"`.
+ */
+enum nks_kkt_solver
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Randomized Gaussian sketch-and-project, matrix-free (the default).
+   */
+  NKS_KKT_GAUSSIAN_SKETCH = 0,
+  /**
+   * Randomized Kaczmarz on the KKT rows (needs `nks_constrained_set_sparse_rows`).
+   */
+  NKS_KKT_KACZMARZ = 1,
+  /**
+   * MINRES, preconditioned by `nks_constrained_set_preconditioner` when set.
+   */
+  NKS_KKT_MINRES = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum nks_kkt_solver nks_kkt_solver;
+#else
+typedef int32_t nks_kkt_solver;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * An equality-constrained solver: options, the host's oracles, and the report, iteration
+ * records and last point of the last solve. Use from one thread at a time, and not from
+ * inside its own callbacks (such calls return `NKS_ERR_INVALID_STATE`).
+ */
+typedef struct nks_constrained nks_constrained;
+
+/**
  * An immutable sparse matrix in compressed-sparse-row form, owned by the library.
  *
  * Solver handles that are given an `nks_csr` keep their own reference to it, so the caller may
@@ -448,6 +488,275 @@ typedef struct nks_sinkhorn nks_sinkhorn;
  * workspace. Use from one thread at a time.
  */
 typedef struct nks_sor_bandit nks_sor_bandit;
+
+/**
+ * Objective: write `*f = f(x)` (`x` of length `n`). Return 0 on success, `> 0` when `x`
+ * cannot be evaluated (the line search shortens its step), `< 0` to abort the solve
+ * (`NKS_ERR_CALLBACK`). NaN or Inf counts as `> 0`.
+ */
+typedef int (*nks_constrained_objective_fn)(const double *x, size_t n, double *f, void *user_data);
+
+/**
+ * Gradient: write `g = grad f(x)` (length `n`). Return codes as for the objective.
+ */
+typedef int (*nks_constrained_gradient_fn)(const double *x, size_t n, double *g, void *user_data);
+
+/**
+ * Constraints: write `c = c(x)` (length `m`). Return codes as for the objective.
+ */
+typedef int (*nks_constrained_constraints_fn)(const double *x,
+                                              size_t n,
+                                              double *c,
+                                              size_t m,
+                                              void *user_data);
+
+/**
+ * Jacobian-vector product: write `jv = J(x) v` (`v` of length `n`, `jv` of length `m`).
+ * Called at accepted points only: any non-zero return stops the solve (`NKS_ERR_CALLBACK`).
+ */
+typedef int (*nks_constrained_jacobian_vector_fn)(const double *x,
+                                                  const double *v,
+                                                  size_t n,
+                                                  double *jv,
+                                                  size_t m,
+                                                  void *user_data);
+
+/**
+ * Transposed Jacobian-vector product: write `jtw = J(x)^T w` (`w` of length `m`, `jtw` of
+ * length `n`). Also called at trial points (for `grad_x L`), where `> 0` shortens the step.
+ */
+typedef int (*nks_constrained_jacobian_transpose_fn)(const double *x,
+                                                     const double *w,
+                                                     size_t m,
+                                                     double *jtw,
+                                                     size_t n,
+                                                     void *user_data);
+
+/**
+ * Hessian of the Lagrangian times a vector: write
+ * `hv = (grad^2 f(x) + sum_i lambda_i grad^2 c_i(x)) v` (`x`, `v`, `hv` of length `n`,
+ * `lambda` of length `m`). Called at accepted points only: non-zero stops the solve.
+ */
+typedef int (*nks_constrained_hessian_vector_fn)(const double *x,
+                                                 const double *lambda,
+                                                 const double *v,
+                                                 size_t n,
+                                                 size_t m,
+                                                 double *hv,
+                                                 void *user_data);
+
+/**
+ * Sparse Jacobian values at `x`, in the order of the pattern given to
+ * `nks_constrained_set_sparse_rows` (`values` of length `nnz`). Non-zero stops the solve.
+ */
+typedef int (*nks_constrained_jacobian_values_fn)(const double *x,
+                                                  size_t n,
+                                                  double *values,
+                                                  size_t nnz,
+                                                  void *user_data);
+
+/**
+ * Sparse Hessian-of-the-Lagrangian values at `(x, lambda)` (both triangles), in the order of
+ * the pattern given to `nks_constrained_set_sparse_rows`. Non-zero stops the solve.
+ */
+typedef int (*nks_constrained_hessian_values_fn)(const double *x,
+                                                 const double *lambda,
+                                                 size_t n,
+                                                 size_t m,
+                                                 double *values,
+                                                 size_t nnz,
+                                                 void *user_data);
+
+/**
+ * MINRES preconditioner: write `z = M^{-1} r` (`r`, `z` of length `n + m`) for a symmetric
+ * positive definite `M` approximating the magnitude of the KKT matrix `[H J^T; J 0]` at
+ * `(x, lambda)`, e.g. `diag(H~, J H~^{-1} J^T)`. Non-zero stops the solve.
+ */
+typedef int (*nks_constrained_precond_fn)(const double *x,
+                                          const double *lambda,
+                                          const double *r,
+                                          size_t n,
+                                          size_t m,
+                                          double *z,
+                                          void *user_data);
+
+/**
+ * What the last `nks_constrained_solve` did (read with `nks_constrained_get_report`); also
+ * passed to the monitor after every iteration (then `status` is 0 and `termination` is
+ * `NKS_TERMINATION_NOT_STARTED`).
+ */
+typedef struct {
+  /**
+   * The status the solve returned (an `nks_status` value).
+   */
+  int32_t status;
+  /**
+   * Why it stopped (an `nks_termination` value): `NKS_TERMINATION_CONVERGED_KKT`,
+   * `_MAX_ITERATIONS`, `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`,
+   * `_CALLBACK_FAILED` or `_NON_FINITE`.
+   */
+  int32_t termination;
+  /**
+   * The inner solver that ran (an `nks_kkt_solver` value).
+   */
+  int32_t kkt_solver;
+  /**
+   * Newton iterations.
+   */
+  size_t iterations;
+  /**
+   * Inner iterations over all Newton steps (sketches, Kaczmarz rows or MINRES iterations).
+   */
+  size_t inner_iterations;
+  /**
+   * Merit evaluations (each one `f`, `c`, `grad f` and `J^T lambda` call).
+   */
+  size_t merit_evaluations;
+  /**
+   * Penalty updates (`eta1 *= rho^2, eta2 /= rho`) because a direction was not a descent
+   * direction of the merit.
+   */
+  size_t penalty_updates;
+  /**
+   * Newton steps solved with a Hessian shift.
+   */
+  size_t regularized_steps;
+  /**
+   * Line-search trial points rejected.
+   */
+  size_t rejected_steps;
+  /**
+   * Trial points a callback could not evaluate (code `> 0`, NaN or Inf).
+   */
+  size_t failed_evaluations;
+  /**
+   * Objective callback calls.
+   */
+  size_t objective_evaluations;
+  /**
+   * Gradient callback calls.
+   */
+  size_t gradient_evaluations;
+  /**
+   * Constraint callback calls.
+   */
+  size_t constraint_evaluations;
+  /**
+   * `J v` callback calls.
+   */
+  size_t jacobian_products;
+  /**
+   * `J^T w` callback calls.
+   */
+  size_t jacobian_transpose_products;
+  /**
+   * Hessian-of-the-Lagrangian-vector callback calls.
+   */
+  size_t hessian_products;
+  /**
+   * Sparse Jacobian / Hessian value callback calls (Kaczmarz).
+   */
+  size_t matrix_evaluations;
+  /**
+   * Preconditioner callback calls (MINRES).
+   */
+  size_t preconditioner_calls;
+  /**
+   * Iteration records kept (read them with `nks_constrained_get_record`).
+   */
+  size_t records;
+  /**
+   * The code of the callback that stopped the solve (0 if none).
+   */
+  int32_t callback_code;
+  /**
+   * `f` at the returned point.
+   */
+  double objective;
+  /**
+   * `||grad_x L||_2` at the returned point.
+   */
+  double stationarity;
+  /**
+   * `||c||_2` at the returned point.
+   */
+  double feasibility;
+  /**
+   * `||grad_x L||_2` at the start (with the starting multipliers).
+   */
+  double initial_stationarity;
+  /**
+   * `||c||_2` at the start.
+   */
+  double initial_feasibility;
+  /**
+   * The final penalty `eta1`.
+   */
+  double eta1;
+  /**
+   * The final penalty `eta2`.
+   */
+  double eta2;
+  /**
+   * Wall-clock seconds.
+   */
+  double seconds;
+} nks_constrained_report;
+
+/**
+ * Called after every iteration with the running report and the current `x` (length `n`) and
+ * `lambda` (length `m`). Return 0 to continue; any other value stops the solve with
+ * `NKS_ERR_ABORTED`.
+ */
+typedef int (*nks_constrained_monitor_fn)(const nks_constrained_report *report,
+                                          const double *x,
+                                          size_t n,
+                                          const double *lambda,
+                                          size_t m,
+                                          void *user_data);
+
+/**
+ * One Newton iteration of the last solve (read with `nks_constrained_get_record`): the KKT
+ * residual history and how the step was made.
+ */
+typedef struct {
+  /**
+   * `||grad_x L||_2` at the start of the iteration.
+   */
+  double stationarity;
+  /**
+   * `||c||_2` at the start of the iteration.
+   */
+  double feasibility;
+  /**
+   * The merit at the start of the iteration, with the penalties the step was accepted with.
+   */
+  double merit;
+  /**
+   * Inner iterations of the step.
+   */
+  size_t inner_iterations;
+  /**
+   * Relative residual `||K d + rhs|| / ||rhs||` the inner solve reached.
+   */
+  double inner_residual;
+  /**
+   * Penalty `eta1` of the step.
+   */
+  double eta1;
+  /**
+   * Penalty `eta2` of the step.
+   */
+  double eta2;
+  /**
+   * Hessian shift of the step (0 = none).
+   */
+  double regularization;
+  /**
+   * Step length taken.
+   */
+  double step_length;
+} nks_constrained_record;
 
 /**
  * Matrix-free operator: write `y = A x` for vectors of length `n`. Return 0 on success; any
@@ -1018,6 +1327,143 @@ extern "C" {
  */
 void nks_bytes_free(uint8_t *buf,
                     size_t len);
+
+/**
+ * Creates an equality-constrained solver with the default options (Gaussian sketch, the
+ * paper's `eta1 = 1`, `eta2 = 0.1`, `rho = 1.5`, Armijo `beta = 0.1`, accuracy `delta = 0.1`
+ * sharpened as `min(1, ||KKT||^(1/2))`; stop at `||grad_x L|| <= 1e-6` and `||c|| <= 1e-6`,
+ * 1000 iterations). Set the oracles with `nks_constrained_set_oracles` before solving.
+ */
+nks_status nks_constrained_new(nks_constrained **out);
+
+/**
+ * Frees a constrained solver. `nks_constrained_free(NULL)` does nothing. Called from inside one
+ * of the handle's own callbacks it frees nothing and sets the last error message.
+ */
+void nks_constrained_free(nks_constrained *h);
+
+/**
+ * Sets the oracles of `min f(x) s.t. c(x) = 0` with `m >= 1` constraints, all called with
+ * the same `user_data` on the thread that calls `nks_constrained_solve`. Every oracle is
+ * required. Errors: `NKS_ERR_NULL_POINTER` naming the missing callback,
+ * `NKS_ERR_INVALID_ARGUMENT` for `m = 0`. Clears sparse rows set earlier (their `m` may differ).
+ */
+nks_status nks_constrained_set_oracles(nks_constrained *h,
+                                       size_t m,
+                                       nks_constrained_objective_fn objective,
+                                       nks_constrained_gradient_fn gradient,
+                                       nks_constrained_constraints_fn constraints,
+                                       nks_constrained_jacobian_vector_fn jacobian_vector,
+                                       nks_constrained_jacobian_transpose_fn jacobian_transpose,
+                                       nks_constrained_hessian_vector_fn hessian_vector,
+                                       void *user_data);
+
+/**
+ * Gives the Jacobian (`m x n`) and the Hessian of the Lagrangian (`n x n`, BOTH triangles) as
+ * sparse rows: fixed CSR patterns (copied; `index_base` 0 or 1) and callbacks that fill their
+ * values. This enables the randomized Kaczmarz KKT solver (`"kkt_solver"` 1). Call after
+ * `nks_constrained_set_oracles`. Errors: `NKS_ERR_INVALID_STATE` before the oracles,
+ * `NKS_ERR_NULL_POINTER`, `NKS_ERR_INVALID_ARGUMENT` for a malformed pattern (the message names
+ * the array and the entry).
+ */
+nks_status nks_constrained_set_sparse_rows(nks_constrained *h,
+                                           size_t n,
+                                           const int64_t *jacobian_row_ptr,
+                                           const int64_t *jacobian_col_idx,
+                                           nks_constrained_jacobian_values_fn jacobian_values,
+                                           const int64_t *hessian_row_ptr,
+                                           const int64_t *hessian_col_idx,
+                                           nks_constrained_hessian_values_fn hessian_values,
+                                           int32_t index_base,
+                                           void *user_data);
+
+/**
+ * Sets (or with NULL removes) the SPD preconditioner of the MINRES inner solver, called with
+ * its own `user_data`.
+ */
+nks_status nks_constrained_set_preconditioner(nks_constrained *h,
+                                              nks_constrained_precond_fn preconditioner,
+                                              void *user_data);
+
+/**
+ * Sets (or with NULL removes) the per-iteration monitor.
+ */
+nks_status nks_constrained_set_monitor(nks_constrained *h,
+                                       nks_constrained_monitor_fn monitor,
+                                       void *user_data);
+
+/**
+ * Sets an option by name:
+ * `"kkt_solver"` an `nks_kkt_solver` (default Gaussian sketch);
+ * `"stationarity_tol"` > 0 (default 1e-6) and `"feasibility_tol"` > 0 (default 1e-6): stop at
+ * `||grad_x L||_2 <= stationarity_tol` and `||c||_2 <= feasibility_tol`;
+ * `"max_iterations"` >= 1 (default 1000); `"max_inner_iterations"` >= 1 (per Newton step,
+ * default 100000); `"max_merit_evaluations"` >= 0 (default 0 = no limit); `"max_seconds"` >= 0
+ * (default 0 = no limit);
+ * `"eta1"` > 0 (default 1), `"eta2"` > 0 (default 0.1): the merit's penalties;
+ * `"penalty_factor"` in (1, 100] (default 1.5); `"armijo"` in (0, 0.5) (default 0.1);
+ * `"accuracy"` in (0, 1) (default 0.1) and `"accuracy_min"` in (0, 1) (default 1e-10): the inner
+ * solve stops at `||K d + rhs|| <= theta delta ||rhs||`; `"sharpen"` 0 / 1 (default 1:
+ * `theta = min(1, ||rhs||^(1/2))`, local superlinear convergence);
+ * `"sketch_block"` 1..256 (default 1); `"seed"` >= 0 (default 0);
+ * `"regularization"` > 0 (default 1e-4: the first Hessian shift) and `"curvature_tol"` >= 0
+ * (default 1e-8; 0 = never shift): shift while `d_x^T (H + t I) d_x < curvature_tol ||d_x||^2`;
+ * `"multiplier_start"` 0 least squares (default) / 1 the `lambda` passed to the solve;
+ * `"record_history"` 0 / 1 (default 1).
+ *
+ * Errors: `NKS_ERR_NULL_POINTER`, `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+ * `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+ */
+nks_status nks_constrained_set_option(nks_constrained *h, const char *name, double value);
+
+/**
+ * Reads an option by name into `*value` (in the encoding `nks_constrained_set_option` takes);
+ * `*value` is written only on success.
+ */
+nks_status nks_constrained_get_option(const nks_constrained *h, const char *name, double *value);
+
+/**
+ * Minimises `f(x)` subject to `c(x) = 0` from `x` (length `n >= 1`); `lambda` (length `m`, the
+ * `m` of `nks_constrained_set_oracles`) receives the multipliers, and is read as the starting
+ * multipliers when `"multiplier_start"` is 1.
+ *
+ * Returns `NKS_OK` when the KKT tests passed, with the solution in `x` and `lambda`;
+ * `NKS_MAX_ITERATIONS` (iteration or evaluation limit), `NKS_TIME_LIMIT` or `NKS_STAGNATION`
+ * (no acceptable step) with the last accepted point in them. Failures leave both untouched:
+ * `NKS_ERR_CALLBACK` (a callback returned `< 0`, or failed where no step can be shortened; the
+ * code is in the report), `NKS_ERR_NON_FINITE` (NaN / Inf in `x` or `lambda`, or from the
+ * oracles at the starting point), `NKS_ERR_ABORTED` (the monitor),
+ * `NKS_ERR_DIMENSION_MISMATCH` (`m` is not the oracles' `m`, or the sparse rows were given for
+ * another `n`), `NKS_ERR_INVALID_STATE` (no oracles set; Kaczmarz without sparse rows). After
+ * any solve that started, `nks_constrained_get_point` gives the last accepted point.
+ */
+nks_status nks_constrained_solve(nks_constrained *h, size_t n, double *x, size_t m, double *lambda);
+
+/**
+ * Copies the report of the last solve into `*out`.
+ */
+nks_status nks_constrained_get_report(const nks_constrained *h, nks_constrained_report *out);
+
+/**
+ * Copies iteration record `k` (0-based, `k < report.records`) of the last solve into `*out`:
+ * the KKT residual history. Errors: `NKS_ERR_INVALID_ARGUMENT` when `k` is out of range (the
+ * message gives the count).
+ */
+nks_status nks_constrained_get_record(const nks_constrained *h,
+                                      size_t k,
+                                      nks_constrained_record *out);
+
+/**
+ * Writes the last accepted point of the last solve that started into `x` (length `n`) and
+ * its multipliers into `lambda` (length `m`; may be NULL): the result after a failed solve
+ * left the caller's arrays untouched. Errors: `NKS_ERR_INVALID_STATE` before any solve,
+ * `NKS_ERR_DIMENSION_MISMATCH` when `n` or `m` is not the last solve's.
+ */
+nks_status nks_constrained_get_point(const nks_constrained *h,
+                                     size_t n,
+                                     double *x,
+                                     size_t m,
+                                     double *lambda);
 
 /**
  * Creates a matrix from CSR arrays; the arrays are copied, so the caller keeps ownership.

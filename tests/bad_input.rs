@@ -9,6 +9,7 @@ use nksolve::capi::csr::*;
 use nksolve::capi::krylov::*;
 use nksolve::capi::krylov::{nks_krylov_method::*, nks_preconditioner::*};
 use nksolve::capi::bytes::*;
+use nksolve::capi::constrained::*;
 use nksolve::capi::library::*;
 use nksolve::capi::newton::*;
 use nksolve::capi::nonlinear::*;
@@ -938,6 +939,195 @@ fn nonlinear_calls_reject_bad_input_and_write_nothing() {
 }
 
 
+/// `min x0^2 + x1^2 s.t. x0 + x1 - 2 = 0` (solution `(1, 1)`). `*user_data` (an `i32`): 0
+/// normal, `c != 0` the objective returns `c` at every point but the start `(3, 0)`, once.
+unsafe extern "C" fn sq_objective(x: *const f64, _n: usize, f: *mut f64, ud: *mut c_void) -> c_int {
+    let mode = &mut *(ud as *mut i32);
+    if *mode != 0 && (*x.add(0), *x.add(1)) != (3.0, 0.0) {
+        let code = *mode;
+        *mode = 0;
+        return code;
+    }
+    *f = *x.add(0) * *x.add(0) + *x.add(1) * *x.add(1);
+    0
+}
+unsafe extern "C" fn sq_nan_objective(_x: *const f64, _n: usize, f: *mut f64, _ud: *mut c_void) -> c_int {
+    *f = f64::NAN;
+    0
+}
+unsafe extern "C" fn sq_gradient(x: *const f64, _n: usize, g: *mut f64, _ud: *mut c_void) -> c_int {
+    *g.add(0) = 2.0 * *x.add(0);
+    *g.add(1) = 2.0 * *x.add(1);
+    0
+}
+unsafe extern "C" fn sum_constraint(x: *const f64, _n: usize, c: *mut f64, _m: usize, _ud: *mut c_void) -> c_int {
+    *c = *x.add(0) + *x.add(1) - 2.0;
+    0
+}
+unsafe extern "C" fn sum_jv(_x: *const f64, v: *const f64, _n: usize, jv: *mut f64, _m: usize, _ud: *mut c_void) -> c_int {
+    *jv = *v.add(0) + *v.add(1);
+    0
+}
+unsafe extern "C" fn sum_jtw(_x: *const f64, w: *const f64, _m: usize, jtw: *mut f64, _n: usize, _ud: *mut c_void) -> c_int {
+    *jtw.add(0) = *w;
+    *jtw.add(1) = *w;
+    0
+}
+unsafe extern "C" fn sq_hv(_x: *const f64, _l: *const f64, v: *const f64, _n: usize, _m: usize, hv: *mut f64, _ud: *mut c_void) -> c_int {
+    *hv.add(0) = 2.0 * *v.add(0);
+    *hv.add(1) = 2.0 * *v.add(1);
+    0
+}
+unsafe extern "C" fn failing_hv(_x: *const f64, _l: *const f64, _v: *const f64, _n: usize, _m: usize, _hv: *mut f64, _ud: *mut c_void) -> c_int {
+    -7
+}
+unsafe extern "C" fn sum_jacobian_values(_x: *const f64, _n: usize, values: *mut f64, _nnz: usize, _ud: *mut c_void) -> c_int {
+    *values.add(0) = 1.0;
+    *values.add(1) = 1.0;
+    0
+}
+unsafe extern "C" fn sq_hessian_values(_x: *const f64, _l: *const f64, _n: usize, _m: usize, values: *mut f64, _nnz: usize, _ud: *mut c_void) -> c_int {
+    *values.add(0) = 2.0;
+    *values.add(1) = 2.0;
+    0
+}
+unsafe extern "C" fn stop_constrained_monitor(_r: *const nks_constrained_report, _x: *const f64, _n: usize, _l: *const f64, _m: usize, _ud: *mut c_void) -> c_int {
+    1
+}
+
+#[test]
+fn constrained_calls_reject_bad_input_and_write_nothing() {
+    unsafe {
+        fails(nks_constrained_new(null_mut()), NKS_ERR_NULL_POINTER, "out");
+        nks_constrained_free(null_mut());
+        let mut h = null_mut();
+        assert_eq!(nks_constrained_new(&mut h), NKS_OK);
+        let nh: *mut nks_constrained = null_mut();
+        let mut mode = 0i32;
+        let ud = &mut mode as *mut i32 as *mut c_void;
+        let (mut x, mut l) = ([3.0, 0.0], [0.0]);
+        let mut v = 0.0;
+        let mut rep = std::mem::MaybeUninit::<nks_constrained_report>::uninit();
+        let mut rec = std::mem::MaybeUninit::<nks_constrained_record>::uninit();
+        let (jrp, jci, hrp, hci) = ([0i64, 2], [0i64, 1], [0i64, 1, 2], [0i64, 1]);
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_INVALID_STATE, "nks_constrained_set_oracles");
+        fails(nks_constrained_get_point(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_INVALID_STATE, "no solve");
+        fails(
+            nks_constrained_set_sparse_rows(h, 2, jrp.as_ptr(), jci.as_ptr(), Some(sum_jacobian_values), hrp.as_ptr(), hci.as_ptr(), Some(sq_hessian_values), 0, ud),
+            NKS_ERR_INVALID_STATE,
+            "nks_constrained_set_oracles",
+        );
+        let oracles = |h, m, f: nks_constrained_objective_fn, hv: nks_constrained_hessian_vector_fn| {
+            nks_constrained_set_oracles(h, m, f, Some(sq_gradient), Some(sum_constraint), Some(sum_jv), Some(sum_jtw), hv, ud)
+        };
+        fails(oracles(nh, 1, Some(sq_objective), Some(sq_hv)), NKS_ERR_NULL_POINTER, "h");
+        fails(oracles(h, 1, None, Some(sq_hv)), NKS_ERR_NULL_POINTER, "objective");
+        fails(oracles(h, 1, Some(sq_objective), None), NKS_ERR_NULL_POINTER, "hessian_vector");
+        fails(nks_constrained_set_oracles(h, 1, Some(sq_objective), None, Some(sum_constraint), Some(sum_jv), Some(sum_jtw), Some(sq_hv), ud), NKS_ERR_NULL_POINTER, "gradient");
+        fails(oracles(h, 0, Some(sq_objective), Some(sq_hv)), NKS_ERR_INVALID_ARGUMENT, "m = 0");
+        fails(nks_constrained_set_preconditioner(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_set_monitor(nh, None, null_mut()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_set_option(nh, c"eta1".as_ptr(), 1.0), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_set_option(h, null(), 1.0), NKS_ERR_NULL_POINTER, "name");
+        fails(nks_constrained_set_option(h, c"eta".as_ptr(), 1.0), NKS_ERR_UNKNOWN_OPTION, "eta1");
+        for (name, bad) in [(c"eta1", 0.0), (c"armijo", 0.5), (c"kkt_solver", 3.0), (c"penalty_factor", 1.0), (c"stationarity_tol", f64::NAN)] {
+            fails(nks_constrained_set_option(h, name.as_ptr(), bad), NKS_ERR_INVALID_ARGUMENT, name.to_str().unwrap());
+        }
+        assert_eq!(nks_constrained_get_option(h, c"eta2".as_ptr(), &mut v), NKS_OK);
+        assert_eq!(v, 0.1, "a refused value leaves the option as it was");
+        fails(nks_constrained_get_option(nh, c"eta2".as_ptr(), &mut v), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_get_option(h, c"eta2".as_ptr(), null_mut()), NKS_ERR_NULL_POINTER, "value");
+        fails(nks_constrained_get_option(h, c"eta".as_ptr(), &mut v), NKS_ERR_UNKNOWN_OPTION, "eta2");
+
+        assert_eq!(oracles(h, 1, Some(sq_objective), Some(sq_hv)), NKS_OK);
+        // Sparse rows: malformed patterns are refused with the array named.
+        let rows = |h, rp: &[i64], ci: &[i64], base: i32| {
+            nks_constrained_set_sparse_rows(h, 2, rp.as_ptr(), ci.as_ptr(), Some(sum_jacobian_values), hrp.as_ptr(), hci.as_ptr(), Some(sq_hessian_values), base, ud)
+        };
+        fails(rows(nh, &jrp, &jci, 0), NKS_ERR_NULL_POINTER, "h");
+        fails(rows(h, &jrp, &[0, 2], 0), NKS_ERR_INVALID_ARGUMENT, "jacobian_col_idx[1]");
+        fails(rows(h, &[0, 2], &jci, 2), NKS_ERR_INVALID_ARGUMENT, "index_base");
+        fails(rows(h, &[1, 2], &jci, 0), NKS_ERR_INVALID_ARGUMENT, "row_ptr");
+        fails(rows(h, &jrp, &[0, 0], 0), NKS_ERR_INVALID_ARGUMENT, "twice");
+        fails(
+            nks_constrained_set_sparse_rows(h, 2, null(), jci.as_ptr(), Some(sum_jacobian_values), hrp.as_ptr(), hci.as_ptr(), Some(sq_hessian_values), 0, ud),
+            NKS_ERR_NULL_POINTER,
+            "jacobian_row_ptr",
+        );
+        fails(
+            nks_constrained_set_sparse_rows(h, 2, jrp.as_ptr(), jci.as_ptr(), None, hrp.as_ptr(), hci.as_ptr(), Some(sq_hessian_values), 0, ud),
+            NKS_ERR_NULL_POINTER,
+            "jacobian_values",
+        );
+        fails(
+            nks_constrained_set_sparse_rows(h, 0, jrp.as_ptr(), jci.as_ptr(), Some(sum_jacobian_values), hrp.as_ptr(), hci.as_ptr(), Some(sq_hessian_values), 0, ud),
+            NKS_ERR_INVALID_ARGUMENT,
+            "n = 0",
+        );
+        // Kaczmarz needs the rows.
+        assert_eq!(nks_constrained_set_option(h, c"kkt_solver".as_ptr(), 1.0), NKS_OK);
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_INVALID_STATE, "sparse rows");
+        assert_eq!(rows(h, &jrp, &jci, 0), NKS_OK);
+        fails(nks_constrained_solve(h, 3, [3.0, 0.0, 0.0].as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "sparse rows");
+        assert_eq!(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_OK);
+        assert!((x[0] - 1.0).abs() < 1e-6 && (x[1] - 1.0).abs() < 1e-6 && (l[0] + 2.0).abs() < 1e-5, "{x:?} {l:?}");
+        assert_eq!(nks_constrained_set_option(h, c"kkt_solver".as_ptr(), 0.0), NKS_OK);
+
+        x = [3.0, 0.0];
+        fails(nks_constrained_solve(nh, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_solve(h, 0, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "n = 0");
+        fails(nks_constrained_solve(h, 2, null_mut(), 1, l.as_mut_ptr()), NKS_ERR_NULL_POINTER, "x");
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, null_mut()), NKS_ERR_NULL_POINTER, "lambda");
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 2, l.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "m = 2");
+        let mut both = [3.0, 0.0, 0.0];
+        fails(nks_constrained_solve(h, 2, both.as_mut_ptr(), 1, both.as_mut_ptr().add(1)), NKS_ERR_INVALID_ARGUMENT, "overlap");
+        let mut bad = [3.0, f64::NAN];
+        fails(nks_constrained_solve(h, 2, bad.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_NON_FINITE, "x[1]");
+        // An abort from the Hessian product: NKS_ERR_CALLBACK, x untouched, the code reported.
+        assert_eq!(oracles(h, 1, Some(sq_objective), Some(failing_hv)), NKS_OK);
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_CALLBACK, "-7");
+        assert_eq!(x, [3.0, 0.0]);
+        assert_eq!(nks_constrained_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        assert_eq!(rep.assume_init().callback_code, -7);
+        let mut last = [0.0; 2];
+        fails(nks_constrained_get_point(h, 3, last.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "n = 3");
+        fails(nks_constrained_get_point(h, 2, last.as_mut_ptr(), 2, l.as_mut_ptr()), NKS_ERR_DIMENSION_MISMATCH, "m = 2");
+        fails(nks_constrained_get_point(nh, 2, last.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_get_point(h, 2, null_mut(), 1, l.as_mut_ptr()), NKS_ERR_NULL_POINTER, "x");
+        assert_eq!(nks_constrained_get_point(h, 2, last.as_mut_ptr(), 1, null_mut()), NKS_OK);
+        assert_eq!(last, [3.0, 0.0]);
+        // A recoverable failure (> 0) at the first trial point only shortens the step.
+        assert_eq!(oracles(h, 1, Some(sq_objective), Some(sq_hv)), NKS_OK);
+        *(ud as *mut i32) = 4;
+        assert_eq!(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_OK);
+        assert!((x[0] - 1.0).abs() < 1e-6 && (x[1] - 1.0).abs() < 1e-6, "{x:?}");
+        assert_eq!(nks_constrained_get_report(h, rep.as_mut_ptr()), NKS_OK);
+        let r = rep.assume_init();
+        assert_eq!(r.failed_evaluations, 1);
+        fails(nks_constrained_get_report(nh, rep.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_get_report(h, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        assert_eq!(nks_constrained_get_record(h, 0, rec.as_mut_ptr()), NKS_OK);
+        assert!(rec.assume_init().step_length < 1.0, "the refused full step was shortened");
+        fails(nks_constrained_get_record(h, r.records, rec.as_mut_ptr()), NKS_ERR_INVALID_ARGUMENT, "out of range");
+        fails(nks_constrained_get_record(nh, 0, rec.as_mut_ptr()), NKS_ERR_NULL_POINTER, "h");
+        fails(nks_constrained_get_record(h, 0, null_mut()), NKS_ERR_NULL_POINTER, "out");
+        // NaN from the objective at the start cannot be stepped back from.
+        x = [3.0, 0.0];
+        assert_eq!(oracles(h, 1, Some(sq_nan_objective), Some(sq_hv)), NKS_OK);
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_NON_FINITE, "objective");
+        assert_eq!(x, [3.0, 0.0]);
+        // The monitor stops the run: NKS_ERR_ABORTED, x untouched.
+        assert_eq!(oracles(h, 1, Some(sq_objective), Some(sq_hv)), NKS_OK);
+        assert_eq!(nks_constrained_set_monitor(h, Some(stop_constrained_monitor), null_mut()), NKS_OK);
+        fails(nks_constrained_solve(h, 2, x.as_mut_ptr(), 1, l.as_mut_ptr()), NKS_ERR_ABORTED, "monitor");
+        assert_eq!(x, [3.0, 0.0]);
+        assert_eq!(nks_constrained_set_monitor(h, None, null_mut()), NKS_OK);
+        assert_eq!(nks_constrained_set_preconditioner(h, None, null_mut()), NKS_OK);
+        nks_constrained_free(h);
+    }
+}
+
+
 /// The functions exercised above; a new export without bad-input coverage fails here.
 const COVERED: &[&str] = &[
     "nks_csr_new", "nks_csr_free", "nks_csr_get_size", "nks_csr_matvec",
@@ -967,6 +1157,10 @@ const COVERED: &[&str] = &[
     "nks_nonlinear_new", "nks_nonlinear_free", "nks_nonlinear_set_oracles", "nks_nonlinear_set_preconditioner",
     "nks_nonlinear_set_monitor", "nks_nonlinear_set_option", "nks_nonlinear_get_option", "nks_nonlinear_solve",
     "nks_nonlinear_get_report", "nks_nonlinear_get_step", "nks_nonlinear_get_point", "nks_nonlinear_clear_recycle_space",
+    "nks_constrained_new", "nks_constrained_free", "nks_constrained_set_oracles", "nks_constrained_set_sparse_rows",
+    "nks_constrained_set_preconditioner", "nks_constrained_set_monitor", "nks_constrained_set_option",
+    "nks_constrained_get_option", "nks_constrained_solve", "nks_constrained_get_report", "nks_constrained_get_record",
+    "nks_constrained_get_point",
 ];
 
 #[test]

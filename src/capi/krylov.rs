@@ -89,6 +89,8 @@ pub enum nks_termination {
     NKS_TERMINATION_MAX_EVALUATIONS = 12,
     /// Levenberg-Marquardt: a stationary point of `||F||^2` (`||J^T F|| <= gatol`).
     NKS_TERMINATION_CONVERGED_STATIONARY = 13,
+    /// Constrained: `||grad_x L|| <= stationarity_tol` and `||c|| <= feasibility_tol`.
+    NKS_TERMINATION_CONVERGED_KKT = 14,
 }
 
 /// What a Krylov solve did. Read with `nks_krylov_get_report` after a solve, and passed to the

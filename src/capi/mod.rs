@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod bytes;
+pub mod constrained;
 pub mod csr;
 pub mod ffi;
 pub mod krylov;
