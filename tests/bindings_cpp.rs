@@ -43,6 +43,17 @@
 //!   untouched; `nks::CannotEvaluate` at a trial point is recovered, at the start or from a
 //!   product it is an error; re-entrant calls), the errors with the library's status and
 //!   message, and moves.
+//! - `examples/cpp/constrained.cpp` must print the lines of the Rust constrained-optimisation
+//!   example (exact counts, and the same text).
+//! - `tests/cpp/constrained.cpp` checks `nks::Constrained`: options (by name and typed, the
+//!   refusals naming the option), convergence with the Gaussian sketch, Kaczmarz on sparse rows
+//!   (0- and 1-based) and MINRES with and without a preconditioner, each checked against the
+//!   known solution and multipliers, the report's counts and the iteration records, the
+//!   iteration cap, the monitor and given starting multipliers; the exception path (an
+//!   exception thrown by any callable reaches the caller with its type, `x` and `lambda`
+//!   untouched; `nks::CannotEvaluate` or a NaN at a trial point is recovered, at the start or
+//!   from `J v` it is an error; re-entrant calls), the errors with the library's status and
+//!   message (sparse-row lengths and entries included), and moves.
 
 mod common;
 
@@ -253,5 +264,34 @@ fn cpp_nonlinear_wrappers() {
         let stdout = run(&compile("tests/cpp/nonlinear.cpp", &dir, link), &[]);
         // (a) construction and options, (b) convergence, (c) exceptions, (d) errors, (e) moves.
         check_summary("nonlinear", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 80);
+    }
+}
+
+#[test]
+fn cpp_constrained_example_matches_the_rust_core() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/constrained-example");
+    let reference = common::constrained_example::run();
+    for link in Link::BOTH {
+        let stdout = run(&compile("examples/cpp/constrained.cpp", &dir, link), &[]);
+        common::check_constrained_output(&format!("C++ ({})", link.label()), &stdout);
+        assert_eq!(stdout.lines().count(), 4, "C++ ({}): exactly the four result lines expected:\n{stdout}", link.label());
+        // The same text, not just the same numbers: the reals are printed as Rust prints them.
+        assert_eq!(stdout, reference, "C++ ({}): the lines differ from the Rust reference's", link.label());
+    }
+}
+
+#[test]
+fn cpp_constrained_wrappers() {
+    if !common::require_tool("g++", "the C++ binding") {
+        return;
+    }
+    let dir = common::scratch("cpp/constrained");
+    for link in Link::BOTH {
+        let stdout = run(&compile("tests/cpp/constrained.cpp", &dir, link), &[]);
+        // (a) construction and options, (b) convergence, (c) exceptions, (d) errors, (e) moves.
+        check_summary("constrained", link, &stdout, &["(a)", "(b)", "(c)", "(d)", "(e)"], 120);
     }
 }

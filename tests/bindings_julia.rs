@@ -1,16 +1,18 @@
 //! The Julia binding (`bindings/julia/NKSolve`) and its examples (`examples/julia/poisson.jl`,
 //! `examples/julia/recycling.jl`, `examples/julia/sor_bandit.jl`, `examples/julia/sinkhorn.jl`,
-//! `examples/julia/newton.jl`, `examples/julia/nonlinear.jl`).
+//! `examples/julia/newton.jl`, `examples/julia/nonlinear.jl`, `examples/julia/constrained.jl`).
 //!
 //! Julia cannot be installed on the build machines, so the binding is checked statically:
 //! `tests/julia_ccall_check.py` parses every `.jl` file with tree-sitter-julia and checks each
 //! `ccall`, `@cfunction`, `NKS_*` constant and struct mirror (`KrylovReport` of
 //! `nks_krylov_report`, `SorReport` of `nks_sor_report`, `SinkhornReport` of
 //! `nks_sinkhorn_report`, `NewtonReport` of `nks_newton_report`, `NonlinearReport` of
-//! `nks_nonlinear_report`, `NonlinearStep` of `nks_nonlinear_step`) against `include/nksolve.h`.
-//! Where `julia` is on PATH, the examples and the binding's error paths (sequences, saved recycle
-//! spaces, the SOR bandit, optimal transport, the Newton minimiser and the nonlinear solver
-//! included) also run against the freshly built library.
+//! `nks_nonlinear_report`, `NonlinearStep` of `nks_nonlinear_step`, `ConstrainedReport` of
+//! `nks_constrained_report`, `ConstrainedRecord` of `nks_constrained_record`) against
+//! `include/nksolve.h`. Where `julia` is on PATH, the examples and the binding's error paths
+//! (sequences, saved recycle spaces, the SOR bandit, optimal transport, the Newton minimiser, the
+//! nonlinear solver and the constrained solver included) also run against the freshly built
+//! library.
 
 mod common;
 
@@ -99,11 +101,13 @@ fn julia_binding_matches_the_header_statically() {
         "every struct of include/nksolve.h must have an exact Julia mirror: {summary}"
     );
     assert!(
-        summary.contains(" 15 cfunctions"),
+        summary.contains(" 25 cfunctions"),
         "matvec, preconditioner, monitor and indexed (sequence) matvec trampolines of the Krylov solver, \
          value, gradient, value-gradient, Hessian-vector, preconditioner and monitor trampolines of the Newton \
-         minimiser, and residual, Jacobian-vector, transposed-Jacobian-vector, preconditioner and monitor \
-         trampolines of the nonlinear solver expected: {summary}"
+         minimiser, residual, Jacobian-vector, transposed-Jacobian-vector, preconditioner and monitor \
+         trampolines of the nonlinear solver, and objective, gradient, constraints, Jacobian-vector, \
+         transposed-Jacobian-vector, Hessian-vector, Jacobian-values, Hessian-values, preconditioner and \
+         monitor trampolines of the constrained solver expected: {summary}"
     );
     println!("{summary}");
 
@@ -271,6 +275,63 @@ fn julia_binding_matches_the_header_statically() {
             "no method of _nonlinear_jactvec_trampoline takes these arguments",
         ),
         (
+            "Constrained report fields swapped",
+            "    jacobian_products::Csize_t\n    jacobian_transpose_products::Csize_t\n",
+            "    jacobian_transpose_products::Csize_t\n    jacobian_products::Csize_t\n",
+            "ConstrainedReport fields (status, termination, kkt_solver, iterations, inner_iterations, \
+             merit_evaluations, penalty_updates, regularized_steps, rejected_steps, failed_evaluations, \
+             objective_evaluations, gradient_evaluations, constraint_evaluations, jacobian_transpose_products, \
+             jacobian_products",
+        ),
+        (
+            "a constrained record field of the wrong width",
+            "    inner_iterations::Csize_t\n    inner_residual::Cdouble\n",
+            "    inner_iterations::Int32\n    inner_residual::Cdouble\n",
+            "ConstrainedRecord.inner_iterations is Int32 but nks_constrained_record.inner_iterations is size_t",
+        ),
+        (
+            "the multipliers' length dropped from the constrained solve",
+            "(Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}),\n                                      h.ptr, n, x, m, lambda)",
+            "(Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}),\n                                      h.ptr, n, x, m, lambda)",
+            "nks_constrained_solve: 4 argument types but the C prototype has 5 parameters",
+        ),
+        (
+            "the index base dropped from set_sparse_rows",
+            "Ptr{Int64}, Ptr{Int64}, Ptr{Cvoid}, Int32,\n                    Ptr{Cvoid}),",
+            "Ptr{Int64}, Ptr{Int64}, Ptr{Cvoid},\n                    Ptr{Cvoid}),",
+            "nks_constrained_set_sparse_rows: 9 argument types but the C prototype has 10 parameters",
+        ),
+        (
+            "sparse-row indices of the wrong width",
+            "(Ptr{Cvoid}, Csize_t, Ptr{Int64}, Ptr{Int64}, Ptr{Cvoid},",
+            "(Ptr{Cvoid}, Csize_t, Ptr{Int32}, Ptr{Int64}, Ptr{Cvoid},",
+            "nks_constrained_set_sparse_rows: argument 3 (jacobian_row_ptr) is Ptr{Int32}",
+        ),
+        (
+            "a KKT solver code off",
+            "const NKS_KKT_MINRES = Int32(2)",
+            "const NKS_KKT_MINRES = Int32(3)",
+            "NKS_KKT_MINRES = 3 but include/nksolve.h has 2",
+        ),
+        (
+            "the KKT termination code off",
+            "const NKS_TERMINATION_CONVERGED_KKT = Int32(14)",
+            "const NKS_TERMINATION_CONVERGED_KKT = Int32(13)",
+            "NKS_TERMINATION_CONVERGED_KKT = 13 but include/nksolve.h has 14",
+        ),
+        (
+            "a Hessian-of-the-Lagrangian trampoline with a length of the wrong type",
+            "v::Ptr{Cdouble}, n::Csize_t,\n                                         m::Csize_t, hv::Ptr{Cdouble},",
+            "v::Ptr{Cdouble}, n::Csize_t,\n                                         m::Cint, hv::Ptr{Cdouble},",
+            "no method of _constrained_hessvec_trampoline takes these arguments",
+        ),
+        (
+            "a constrained monitor without the multipliers",
+            "(Ptr{ConstrainedReport}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))",
+            "(Ptr{ConstrainedReport}, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))",
+            "matches no callback typedef of the header",
+        ),
+        (
             "an enum value off",
             "const NKS_ERR_ABORTED = Int32(-10)",
             "const NKS_ERR_ABORTED = Int32(-11)",
@@ -304,6 +365,17 @@ fn julia_binding_matches_the_header_statically() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "a C exp taking a Cfloat: the checker should fail:\n{stdout}");
     assert!(stdout.contains("exp: argument 1 is Cfloat but C has double"), "a C exp taking a Cfloat:\n{stdout}");
+
+    // ... and so is the C library's sin of the constrained example.
+    let example = std::fs::read_to_string(common::root().join("examples/julia/constrained.jl")).unwrap();
+    let from = "ccall((:sin, LIBM), Cdouble, (Cdouble,), x)";
+    assert!(example.contains(from), "`{from}` no longer occurs in examples/julia/constrained.jl; update this test");
+    let file = dir.join("mutant_libm_sin.jl");
+    std::fs::write(&file, example.replacen(from, "ccall((:sin, LIBM), Cfloat, (Cdouble,), x)", 1)).unwrap();
+    let out = run_checker(&[&file]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "a C sin returning a Cfloat: the checker should fail:\n{stdout}");
+    assert!(stdout.contains("sin: return type Cfloat does not match C double"), "a C sin returning a Cfloat:\n{stdout}");
 }
 
 /// `julia`, with the binding on its load path and the fresh library, or `None` (SKIP).
@@ -389,6 +461,16 @@ fn julia_nonlinear_example_matches_the_rust_core() {
     common::check_nonlinear_output("Julia", &stdout);
 }
 
+#[test]
+fn julia_constrained_example_matches_the_rust_core() {
+    let Some(mut cmd) = julia("julia_constrained_depot") else { return };
+    cmd.arg(common::root().join("examples").join("julia").join("constrained.jl"));
+    let out = common::run_ok(&mut cmd);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    common::check_constrained_output("Julia", &stdout);
+}
+
 /// The binding's failure paths, run where Julia exists: library errors carry status and message,
 /// exceptions thrown by Julia callbacks come back out of `solve!`, a monitor can stop a solve;
 /// and the sequence / recycling wrappers: results against single solves, 1-based orders, saved
@@ -404,7 +486,13 @@ fn julia_nonlinear_example_matches_the_rust_core() {
 /// the refusals (no oracles, no residual, `m ≠ n` for Newton-Krylov, Levenberg-Marquardt without
 /// `Jᵀ w`), counts and step records, the recycle space carried between solves until cleared,
 /// Julia exceptions and `CannotEvaluate` from the oracles, the monitor, a preconditioner, the
-/// iteration limit, and Levenberg-Marquardt on square and overdetermined systems.
+/// iteration limit, and Levenberg-Marquardt on square and overdetermined systems; and the
+/// constrained solver: the report and record layouts, options (symbols for the inner solver), the
+/// refusals (no oracles, a missing oracle, `m < 1`, sparse rows before the oracles or of the wrong
+/// lengths or malformed, Kaczmarz without sparse rows, `λ` of the wrong length, overlapping `x`
+/// and `λ`), each inner solver (Kaczmarz on 1-based sparse rows) with the oracle counts and
+/// records, `last_point` / `last_multipliers`, Julia exceptions and `CannotEvaluate` from the
+/// oracles, the monitor, a preconditioner, the iteration limit and bad input.
 const ERROR_PATHS_JL: &str = r#"
 using NKSolve, Test
 
@@ -1117,6 +1205,175 @@ end
     free!(h)
     free!(h)
     @test_throws NKSolveError get_option(h, "fatol")
+end
+
+@testset "NKSolve Constrained" begin
+    @test sizeof(ConstrainedReport) == 216 && sizeof(ConstrainedRecord) == 72
+    @test fieldoffset(ConstrainedReport, 4) == 16 && fieldoffset(ConstrainedReport, 20) == 144   # iterations, callback_code
+    @test fieldoffset(ConstrainedReport, 21) == 152 && fieldoffset(ConstrainedReport, 28) == 208  # objective, seconds
+    @test fieldoffset(ConstrainedRecord, 4) == 24 && fieldoffset(ConstrainedRecord, 9) == 64      # inner_iterations, step_length
+    # HS6: min (1 - x1)^2 s.t. 10 (x2 - x1^2) = 0, solution (1, 1); every oracle counts its calls.
+    start = [-1.2, 1.0]
+    calls = Dict(:f => 0, :g => 0, :c => 0, :jv => 0, :jtw => 0, :hv => 0, :values => 0, :pc => 0)
+    function reset_calls!()
+        for k in keys(calls)
+            calls[k] = 0
+        end
+    end
+    hs6_f(x) = (calls[:f] += 1; (1.0 - x[1])^2)
+    hs6_g!(g, x) = (calls[:g] += 1; g[1] = -2.0 * (1.0 - x[1]); g[2] = 0.0; nothing)
+    hs6_c!(c, x) = (calls[:c] += 1; c[1] = 10.0 * (x[2] - x[1]^2); nothing)
+    hs6_jv!(jv, x, v) = (calls[:jv] += 1; jv[1] = -20.0 * x[1] * v[1] + 10.0 * v[2]; nothing)
+    hs6_jtw!(jtw, x, w) = (calls[:jtw] += 1; jtw[1] = -20.0 * x[1] * w[1]; jtw[2] = 10.0 * w[1]; nothing)
+    hs6_hv!(hv, x, l, v) = (calls[:hv] += 1; hv[1] = (2.0 - 20.0 * l[1]) * v[1]; hv[2] = 0.0; nothing)
+    hs6_jvals!(vals, x) = (calls[:values] += 1; vals[1] = -20.0 * x[1]; vals[2] = 10.0; nothing)
+    hs6_hvals!(vals, x, l) = (calls[:values] += 1; vals .= (2.0 - 20.0 * l[1], 0.0, 0.0, 0.0); nothing)
+    hs6_pc!(z, x, l, r) = (calls[:pc] += 1; z[1] = r[1] / (abs(2.0 - 20.0 * l[1]) + 1.0); z[2] = r[2];
+                           z[3] = r[3] / ((400.0 * x[1]^2 + 100.0) / 4.0 + 1.0); nothing)
+    oracles = (objective = hs6_f, gradient = hs6_g!, constraints = hs6_c!, jacobian_vector = hs6_jv!,
+               jacobian_transpose = hs6_jtw!, hessian_vector = hs6_hv!)
+    counts_agree(r) = r.objective_evaluations == calls[:f] && r.gradient_evaluations == calls[:g] &&
+                      r.constraint_evaluations == calls[:c] && r.jacobian_products == calls[:jv] &&
+                      r.jacobian_transpose_products == calls[:jtw] && r.hessian_products == calls[:hv] &&
+                      r.matrix_evaluations == calls[:values] && r.preconditioner_calls == calls[:pc]
+    jrp, jcv, hrp, hcv = [1, 3], [1, 2], [1, 3, 5], [1, 2, 1, 2]
+
+    # Options, and what a solver without oracles or solves refuses.
+    h = Constrained()
+    @test get_option(h, "kkt_solver") == NKSolve.NKS_KKT_GAUSSIAN_SKETCH
+    @test get_option(h, "stationarity_tol") == 1e-6 && get_option(h, "max_iterations") == 1000
+    @test report(h).termination == NKSolve.NKS_TERMINATION_NOT_STARTED && isempty(records(h))
+    x, lambda = copy(start), [7.0]
+    err = try solve!(h, x, lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE && x == start && lambda == [7.0]
+    @test err.func == "nks_constrained_solve" && occursin("nks_constrained_set_oracles", err.message)
+    err = try last_point(h); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE
+    err = try set_option!(h, "tolerance", 1e-6); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_UNKNOWN_OPTION && occursin("kkt_solver", err.message)
+    err = try set_option!(h, "kkt_solver", 3); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && get_option(h, "kkt_solver") == 0
+    @test_throws ArgumentError set_option!(h, "kkt_solver", :qr)
+    @test_throws ArgumentError set_option!(h, "seed", :minres)
+    @test_throws ArgumentError Constrained(kkt_solver = :qr)
+    other = Constrained(kkt_solver = :minres, seed = 3)
+    @test get_option(other, "kkt_solver") == NKSolve.NKS_KKT_MINRES && get_option(other, "seed") == 3
+    free!(other)
+    err = try set_sparse_rows!(h, jrp, jcv, hs6_jvals!, hrp, hcv, hs6_hvals!); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE   # before the oracles
+
+    # The oracles: every one is required, and m >= 1; refused calls set nothing.
+    err = try set_oracles!(h, 1; oracles..., gradient = nothing); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NULL_POINTER && occursin("gradient", err.message)
+    @test_throws ArgumentError set_oracles!(h, 0; oracles...)
+    @test_throws NKSolveError solve!(h, x, lambda)
+    set_oracles!(h, 1; oracles...)
+
+    # Kaczmarz needs the sparse rows; rows of the wrong lengths are caught before the library
+    # reads them, a malformed pattern is refused by the library.
+    set_option!(h, "kkt_solver", :kaczmarz)
+    err = try solve!(h, x, lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_STATE && x == start
+    @test_throws DimensionMismatch set_sparse_rows!(h, [1, 2, 3], jcv, hs6_jvals!, hrp, hcv, hs6_hvals!)
+    @test_throws DimensionMismatch set_sparse_rows!(h, jrp, jcv, hs6_jvals!, hrp, [1, 2, 1], hs6_hvals!)
+    @test_throws DimensionMismatch set_sparse_rows!(h, jrp, jcv, hs6_jvals!, [1], hcv, hs6_hvals!)
+    err = try set_sparse_rows!(h, jrp, jcv, hs6_jvals!, hrp, [1, 2, 1, 3], hs6_hvals!); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && occursin("hessian_col_idx", err.message)
+    @test_throws NKSolveError solve!(h, x, lambda)
+    set_sparse_rows!(h, jrp, jcv, hs6_jvals!, hrp, hcv, hs6_hvals!)
+
+    # Kaczmarz: converges; the counts are the oracles' own; records; the last point.
+    err = try solve!(h, x, [0.0, 0.0]); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH && x == start
+    buffer = [-1.2, 1.0, 0.0]
+    err = try solve!(h, view(buffer, 1:2), view(buffer, 2:2)); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT && occursin("overlap", err.message)
+    reset_calls!()
+    lambda = [0.0]
+    @test solve!(h, x, lambda) == NKSolve.NKS_OK
+    r = report(h)
+    @test converged(r) && r.kkt_solver == NKSolve.NKS_KKT_KACZMARZ && r.callback_code == 0
+    @test maximum(abs.(x .- 1.0)) <= 1e-6 && r.objective <= 1e-12 && r.stationarity <= 1e-6 && r.feasibility <= 1e-6
+    @test counts_agree(r) && r.matrix_evaluations > 0
+    rec = records(h)
+    @test length(rec) == r.records == r.iterations > 0
+    @test rec[1].feasibility == r.initial_feasibility && all(k.step_length > 0.0 for k in rec)
+    @test sum(k.inner_iterations for k in rec) == r.inner_iterations
+    @test last_point(h) == x && last_multipliers(h) == lambda
+    xk, lk = fill(-5.0, 2), fill(-5.0, 2)
+    err = try last_point!(xk, h, lk); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH && xk == fill(-5.0, 2)
+    err = try last_point!(zeros(3), h); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_DIMENSION_MISMATCH
+
+    # The Gaussian sketch and MINRES, with and without a preconditioner.
+    for solver in (:gaussian_sketch, :minres)
+        set_option!(h, "kkt_solver", solver)
+        reset_calls!()
+        y = copy(start)
+        @test solve!(h, y, lambda) == NKSolve.NKS_OK && maximum(abs.(y .- 1.0)) <= 1e-6
+        @test counts_agree(report(h)) && report(h).matrix_evaluations == 0 && report(h).preconditioner_calls == 0
+    end
+    set_preconditioner!(h, hs6_pc!)
+    reset_calls!()
+    @test solve!(h, copy(start), lambda) == NKSolve.NKS_OK && report(h).preconditioner_calls == calls[:pc] > 0
+    set_preconditioner!(h, nothing)
+    @test solve!(h, copy(start), lambda) == NKSolve.NKS_OK && report(h).preconditioner_calls == 0
+
+    # The monitor: sees the running report, x and λ; false stops the solve; it cannot use h.
+    seen = Int[]
+    set_monitor!(h, (rep, y, l) -> (push!(seen, Int(rep.iterations));
+                                    length(y) == 2 && length(l) == 1 && rep.status == 0 && rep.iterations < 2))
+    x, lambda = copy(start), [7.0]
+    err = try solve!(h, x, lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_ABORTED
+    @test seen == [1, 2] && x == start && lambda == [7.0]
+    @test report(h).termination == NKSolve.NKS_TERMINATION_MONITOR_STOP && last_point(h) != start
+    @test length(last_multipliers(h)) == 1
+    set_monitor!(h, (rep, y, l) -> (report(h); true))
+    @test_throws ArgumentError solve!(h, x, lambda)
+    set_monitor!(h, (rep, y, l) -> 1)
+    @test_throws ArgumentError solve!(h, x, lambda)
+    set_monitor!(h, nothing)
+
+    # A Julia exception in the objective on its 3rd call: solve! rethrows it, x untouched.
+    k = Ref(0)
+    set_oracles!(h, 1; oracles..., objective = y -> (k[] += 1; k[] == 3 && throw(Boom()); hs6_f(y)))
+    @test_throws Boom solve!(h, x, lambda)
+    r = report(h)
+    @test x == start && r.termination == NKSolve.NKS_TERMINATION_CALLBACK_FAILED && r.callback_code == -1
+    # CannotEvaluate: at the start the solve stops with its code; at a trial point the step
+    # shortens; from J v (an accepted point) it stops the solve with its code.
+    set_oracles!(h, 1; oracles..., objective = y -> throw(CannotEvaluate(2)))
+    err = try solve!(h, x, lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_CALLBACK && report(h).callback_code == 2 && x == start
+    k[] = 0
+    set_oracles!(h, 1; oracles..., objective = y -> (k[] += 1; k[] == 3 && throw(CannotEvaluate()); hs6_f(y)))
+    @test solve!(h, x, lambda) == NKSolve.NKS_OK && report(h).failed_evaluations == 1
+    set_oracles!(h, 1; oracles..., jacobian_vector = (jv, y, v) -> throw(CannotEvaluate(3)))
+    err = try solve!(h, copy(start), lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_CALLBACK && report(h).callback_code == 3
+
+    # The iteration limit: a usable, unconverged result.
+    set_oracles!(h, 1; oracles...)
+    set_option!(h, "max_iterations", 1)
+    x = copy(start)
+    @test solve!(h, x, lambda) == NKSolve.NKS_MAX_ITERATIONS && report(h).iterations == 1 && x != start
+    @test report(h).termination == NKSolve.NKS_TERMINATION_MAX_ITERATIONS && !converged(report(h))
+    set_option!(h, "max_iterations", 1000)
+
+    # Bad input.
+    bad = copy(start)
+    bad[1] = NaN
+    err = try solve!(h, bad, lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_NON_FINITE
+    @test length(last_point(h)) == 2                      # a refused solve keeps the last point
+    err = try solve!(h, Float64[], lambda); nothing catch e; e end
+    @test err isa NKSolveError && err.status == NKSolve.NKS_ERR_INVALID_ARGUMENT
+    @test_throws ArgumentError solve!(h, view(zeros(4), 1:2:4), lambda)
+    free!(h)
+    free!(h)
+    @test_throws NKSolveError get_option(h, "seed")
 end
 "#;
 

@@ -1,12 +1,16 @@
 //! The Python binding (`bindings/python/nksolve`, ctypes + numpy) against the freshly built
-//! `libnksolve.so`: the Poisson, recycling, SOR-bandit, Sinkhorn, Newton and nonlinear examples
-//! must print the Rust core's numbers, and the binding's pytest suite (solutions against scipy's
-//! direct solver, error statuses and messages, callbacks that raise, the monitor, report
-//! consistency, sequences and saved recycle spaces; SOR-bandit solves, choose / observe,
-//! probabilities and saved learners; Sinkhorn / SNS plans and costs against POT, the independent
-//! reference; Newton minimisation with Python oracles against numpy.linalg.solve and scipy's
-//! trust-ncg; Newton-Krylov on Bratu against a sparse Newton iteration and scipy's newton_krylov,
-//! Levenberg-Marquardt on MGH least-squares problems against scipy's least_squares) must pass.
+//! `libnksolve.so`: the Poisson, recycling, SOR-bandit, Sinkhorn, Newton, nonlinear and
+//! constrained-optimisation examples must print the Rust core's numbers, and the binding's
+//! pytest suite (solutions against scipy's direct solver, error statuses and messages, callbacks
+//! that raise, the monitor, report consistency, sequences and saved recycle spaces; SOR-bandit
+//! solves, choose / observe, probabilities and saved learners; Sinkhorn / SNS plans and costs
+//! against POT, the independent reference; Newton minimisation with Python oracles against
+//! numpy.linalg.solve and scipy's trust-ncg; Newton-Krylov on Bratu against a sparse Newton
+//! iteration and scipy's newton_krylov, Levenberg-Marquardt on MGH least-squares problems against
+//! scipy's least_squares;
+//! equality-constrained AdaSketch-Newton on random QPs against numpy.linalg.solve of the KKT
+//! system and on Hock-Schittkowski problems against scipy's trust-constr / SLSQP and the published
+//! optima) must pass.
 //!
 //! Needs `python3` (or `$NKS_PYTHON`) with numpy, scipy and pytest. Without them the test is
 //! skipped with a printed reason, except under `CI=true`, where it fails. POT (module `ot`) is
@@ -117,6 +121,14 @@ fn python_nonlinear_example_prints_the_core_numbers() {
         return;
     }
     common::check_nonlinear_output("Python", &run_example("nonlinear"));
+}
+
+#[test]
+fn python_constrained_example_prints_the_core_numbers() {
+    if !require_python() {
+        return;
+    }
+    common::check_constrained_output("Python", &run_example("constrained"));
 }
 
 /// `true` when the interpreter can import POT (`ot`, `pip install pot`), the reference of the

@@ -1,5 +1,5 @@
-//! The C examples (poisson, recycling, sor_bandit, sinkhorn, newton, nonlinear) and the C
-//! error-path program, compiled as strict C99 against the freshly built shared AND static
+//! The C examples (poisson, recycling, sor_bandit, sinkhorn, newton, nonlinear, constrained) and
+//! the C error-path program, compiled as strict C99 against the freshly built shared AND static
 //! library, run, checked, and run again under valgrind memcheck.
 
 mod common;
@@ -100,6 +100,20 @@ fn c_nonlinear_example_matches_the_rust_core() {
 }
 
 #[test]
+fn c_constrained_example_matches_the_rust_core() {
+    if !common::require_tool("cc", "compiling the C examples") {
+        return;
+    }
+    for exe in build("examples/c/constrained.c", "constrained") {
+        let out = stdout_of(&exe);
+        common::check_constrained_output(&format!("C ({})", exe.display()), &out);
+        assert_eq!(out.lines().count(), 4, "C ({}): exactly the four result lines expected:\n{out}", exe.display());
+        // The same text, not just the same numbers: the reals are printed as Rust prints them.
+        assert_eq!(out, common::constrained_example::run(), "C ({}): the lines differ from the Rust reference's", exe.display());
+    }
+}
+
+#[test]
 fn c_example_recycles_krylov_spaces_with_shared_and_static_library() {
     if !common::require_tool("cc", "compiling the C examples") {
         return;
@@ -138,6 +152,9 @@ fn c_programs_are_valgrind_clean() {
         // The nonlinear example runs at full size too (a 32 x 32 grid, about 10 s under
         // memcheck), so its exact counts are checked under valgrind as well.
         ("examples/c/nonlinear.c", "nonlinear"),
+        // The constrained example runs at full size too (HS6 three ways and the 1D control
+        // problem, about 5 s under memcheck), so its exact counts are checked under valgrind.
+        ("examples/c/constrained.c", "constrained"),
         ("tests/c/errors.c", "errors"),
     ];
     for (source, name) in programs {
@@ -149,6 +166,7 @@ fn c_programs_are_valgrind_clean() {
                 "sor_bandit" => common::check_sor_bandit_output("C under valgrind", &out),
                 "newton" => common::check_newton_output("C under valgrind", &out),
                 "nonlinear" => common::check_nonlinear_output("C under valgrind", &out),
+                "constrained" => common::check_constrained_output("C under valgrind", &out),
                 _ => assert!(out.trim_end().ends_with(" 0 failed"), "{out}"),
             }
         }

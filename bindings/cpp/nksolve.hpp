@@ -12,16 +12,18 @@
  *   the library's detailed message (`nks_last_error_message()`).
  * - Positive statuses ("finished, result usable, not converged": `NKS_MAX_ITERATIONS`,
  *   `NKS_TIME_LIMIT`, `NKS_STAGNATION`) are returned by `Krylov::solve`, `SorBandit::solve` and
- *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points`, `Newton::solve`, `Nonlinear::solve`
- *   (and in `SequenceResult::status` by `Krylov::solve_sequence`), never thrown.
- * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`, `Newton`, `Nonlinear`) are move-only; a
- *   moved-from object throws `nks::Error` with `NKS_ERR_NULL_POINTER` when used, and may be
- *   destroyed or assigned to.
- * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor, Newton and Nonlinear
- *   oracles) never let an exception reach the library: the exception is caught, the solve is
- *   stopped, and `Krylov::solve` / `Krylov::solve_sequence` / `Newton::solve` /
- *   `Nonlinear::solve` rethrow the very same exception object (its original type) once the
- *   library has returned. (A Newton oracle or a Nonlinear residual throwing
+ *   `Sinkhorn::solve_dense` / `Sinkhorn::solve_points`, `Newton::solve`, `Nonlinear::solve`,
+ *   `Constrained::solve` (and in `SequenceResult::status` by `Krylov::solve_sequence`), never
+ *   thrown.
+ * - Handles (`Csr`, `Krylov`, `SorBandit`, `Sinkhorn`, `Newton`, `Nonlinear`, `Constrained`) are
+ *   move-only; a moved-from object throws `nks::Error` with `NKS_ERR_NULL_POINTER` when used,
+ *   and may be destroyed or assigned to.
+ * - C++ callbacks (matvec, indexed matvec, preconditioner, monitor, Newton, Nonlinear and
+ *   Constrained oracles) never let an exception reach the library: the exception is caught, the
+ *   solve is stopped, and `Krylov::solve` / `Krylov::solve_sequence` / `Newton::solve` /
+ *   `Nonlinear::solve` / `Constrained::solve` rethrow the very same exception object (its
+ *   original type) once the library has returned. (A Newton oracle, a Nonlinear residual or a
+ *   Constrained objective, gradient, constraint or `J^T w` callable throwing
  *   `nks::CannotEvaluate` only refuses its point: the solver steps back.)
  * - Sequences of systems (`Krylov::solve_sequence`) take and return 0-based system indices;
  *   the SOR bandit's arms (`SorChoice::arm`, `SorReport::arm`, `SorBandit::observe`) are
@@ -126,6 +128,8 @@ enum class Termination : std::int32_t {
     /// Nonlinear, Levenberg-Marquardt: a stationary point of `||F||^2 / 2`, whose residual
     /// need not be zero (`||J^T F|| <= gatol`, or too small for any decrease above rounding).
     ConvergedStationary = NKS_TERMINATION_CONVERGED_STATIONARY,
+    /// Constrained: `||grad_x L|| <= stationarity_tol` and `||c|| <= feasibility_tol`.
+    ConvergedKkt = NKS_TERMINATION_CONVERGED_KKT,
 };
 
 /// What a Krylov solve did (iterations, operator and preconditioner applications, norms,
@@ -1576,6 +1580,12 @@ inline NewtonMethod method(const NewtonReport& r) noexcept { return static_cast<
  * `NKS_ERR_CALLBACK`. The `Nonlinear` products and preconditioner run at accepted points
  * only, where stepping back cannot help: thrown there, it stops the solve with
  * `NKS_ERR_CALLBACK` (positive code in the report).
+ *
+ * A `Constrained` objective, gradient, constraint or `J^T w` callable throws it the same way at a
+ * trial point (the line search shortens its step); thrown at the starting point, the solve fails
+ * with `NKS_ERR_CALLBACK`. The `Constrained` `J v`, Hessian-vector, sparse-value and
+ * preconditioner callables run at accepted points only: thrown there, it stops the solve with
+ * `NKS_ERR_CALLBACK` (positive code in the report).
  */
 class CannotEvaluate : public std::runtime_error {
 public:
@@ -1609,9 +1619,9 @@ using NewtonMonitor = std::function<bool(const NewtonReport& report, const doubl
 namespace detail {
 
 /**
- * The exception plumbing of the oracles of one handle (`Newton`, `Nonlinear`): runs each
- * callable without letting an exception out, keeps the first exception one threw during a
- * solve, and rethrows it once the library has returned.
+ * The exception plumbing of the oracles of one handle (`Newton`, `Nonlinear`, `Constrained`):
+ * runs each callable without letting an exception out, keeps the first exception one threw
+ * during a solve, and rethrows it once the library has returned.
  */
 struct OracleCalls {
     /// The exception an oracle threw during the current solve (rethrown after it returns).
@@ -2316,6 +2326,527 @@ private:
     std::unique_ptr<detail::NonlinearCallbacks> callbacks_;
     /// `n` of the last solve made through this object that started (0 before any).
     std::size_t n_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Constrained: equality-constrained optimisation with callback oracles
+// ---------------------------------------------------------------------------------------------
+
+/// The inner solver of `Constrained` (option `"kkt_solver"`); mirrors `nks_kkt_solver`.
+enum class KktSolver : std::int32_t {
+    /// Randomized Gaussian sketch-and-project, matrix-free (the default).
+    GaussianSketch = NKS_KKT_GAUSSIAN_SKETCH,
+    /// Randomized Kaczmarz on the KKT rows (needs `Constrained::set_sparse_rows`).
+    Kaczmarz = NKS_KKT_KACZMARZ,
+    /// MINRES, preconditioned by `Constrained::set_preconditioner` when set.
+    Minres = NKS_KKT_MINRES,
+};
+
+/// What the last `Constrained::solve` did (status, termination, inner solver, Newton and inner
+/// iterations, merit evaluations, penalty updates, regularized steps, rejected and failed trial
+/// points, oracle calls by kind, records, the callback code, `f`, `||grad_x L||` and `||c||` at
+/// the end and the start, the final penalties `eta1`, `eta2`, seconds); the C struct
+/// `nks_constrained_report` itself. The monitor gets the running one.
+using ConstrainedReport = nks_constrained_report;
+
+/// One Newton iteration of the last `Constrained::solve` (`||grad_x L||`, `||c||` and the merit
+/// at its start, inner iterations and the relative inner residual reached, the penalties, the
+/// Hessian shift, the step length); the C struct `nks_constrained_record` itself.
+using ConstrainedRecord = nks_constrained_record;
+
+/// The termination reason of a Constrained report as a scoped enum (`ConvergedKkt`: both KKT
+/// tests passed).
+inline Termination termination(const ConstrainedReport& r) noexcept { return static_cast<Termination>(r.termination); }
+
+/// The inner solver that produced a Constrained report.
+inline KktSolver kkt_solver(const ConstrainedReport& r) noexcept { return static_cast<KktSolver>(r.kkt_solver); }
+
+/// Objective: return `f(x)`, `x` of length `n`. Throw `nks::CannotEvaluate` (or return NaN /
+/// infinity) where `f` cannot be evaluated: the line search shortens its step; any other
+/// exception stops the solve.
+using ConstrainedObjective = std::function<double(const double* x, std::size_t n)>;
+
+/// Gradient: write `g = grad f(x)` (length `n`). Exceptions as for `ConstrainedObjective`.
+using ConstrainedGradient = std::function<void(const double* x, double* g, std::size_t n)>;
+
+/// Constraints: write `c = c(x)` (length `m`). Exceptions as for `ConstrainedObjective`.
+using ConstrainedConstraints = std::function<void(const double* x, double* c, std::size_t n, std::size_t m)>;
+
+/// Jacobian-vector product: write `jv = J(x) v` (`v` of length `n`, `jv` of length `m`). Called
+/// at accepted points only: any exception, `nks::CannotEvaluate` included, stops the solve.
+using ConstrainedJacobianVector =
+    std::function<void(const double* x, const double* v, double* jv, std::size_t n, std::size_t m)>;
+
+/// Transposed Jacobian-vector product: write `jtw = J(x)^T w` (`w` of length `m`, `jtw` of
+/// length `n`). Also called at trial points (for `grad_x L`), where `nks::CannotEvaluate`
+/// shortens the step; any other exception stops the solve.
+using ConstrainedJacobianTranspose =
+    std::function<void(const double* x, const double* w, double* jtw, std::size_t n, std::size_t m)>;
+
+/// Hessian of the Lagrangian times a vector: write
+/// `hv = (grad^2 f(x) + sum_i lambda_i grad^2 c_i(x)) v` (`x`, `v`, `hv` of length `n`, `lambda`
+/// of length `m`). Exceptions as for `ConstrainedJacobianVector`.
+using ConstrainedHessianVector = std::function<void(const double* x, const double* lambda, const double* v,
+                                                    double* hv, std::size_t n, std::size_t m)>;
+
+/// Sparse Jacobian values at `x`, in the order of the pattern given to
+/// `Constrained::set_sparse_rows` (`values` of length `nnz`). Exceptions as for
+/// `ConstrainedJacobianVector`.
+using ConstrainedJacobianValues =
+    std::function<void(const double* x, double* values, std::size_t n, std::size_t nnz)>;
+
+/// Sparse Hessian-of-the-Lagrangian values at `(x, lambda)` (both triangles), in the order of
+/// the pattern given to `Constrained::set_sparse_rows`. Exceptions as for
+/// `ConstrainedJacobianVector`.
+using ConstrainedHessianValues = std::function<void(const double* x, const double* lambda, double* values,
+                                                    std::size_t n, std::size_t m, std::size_t nnz)>;
+
+/// MINRES preconditioner: write `z = M^{-1} r` (`r`, `z` of length `n + m`) for a symmetric
+/// positive definite `M` approximating the magnitude of the KKT matrix `[H J^T; J 0]` at
+/// `(x, lambda)`. Exceptions as for `ConstrainedJacobianVector`.
+using ConstrainedPreconditioner = std::function<void(const double* x, const double* lambda, const double* r,
+                                                     double* z, std::size_t n, std::size_t m)>;
+
+/// Monitor, called after every iteration with the running report (its `status` is 0 and its
+/// termination `NotStarted`) and the current `x` (length `n`) and `lambda` (length `m`): return
+/// true to continue, false to stop the solve (which then throws `nks::Error` with
+/// `NKS_ERR_ABORTED`).
+using ConstrainedMonitor = std::function<bool(const ConstrainedReport& report, const double* x, std::size_t n,
+                                              const double* lambda, std::size_t m)>;
+
+namespace detail {
+
+/**
+ * The C++ oracles of one `Constrained` handle and the exception the first failing one threw.
+ *
+ * Heap-allocated and owned by the `Constrained` object, so its address (the `user_data` given
+ * to the library) stays the same when the `Constrained` object is moved.
+ */
+struct ConstrainedCallbacks : OracleCalls {
+    ConstrainedObjective objective{};
+    ConstrainedGradient gradient{};
+    ConstrainedConstraints constraints{};
+    ConstrainedJacobianVector jacobian_vector{};
+    ConstrainedJacobianTranspose jacobian_transpose{};
+    ConstrainedHessianVector hessian_vector{};
+    ConstrainedJacobianValues jacobian_values{};
+    ConstrainedHessianValues hessian_values{};
+    ConstrainedPreconditioner precond{};
+    ConstrainedMonitor monitor{};
+
+    /// Trampoline for `nks_constrained_objective_fn`; never lets an exception out.
+    static int objective_trampoline(const double* x, std::size_t n, double* f, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { *f = self->objective(x, n); });
+    }
+
+    /// Trampoline for `nks_constrained_gradient_fn`; never lets an exception out.
+    static int gradient_trampoline(const double* x, std::size_t n, double* g, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->gradient(x, g, n); });
+    }
+
+    /// Trampoline for `nks_constrained_constraints_fn`; never lets an exception out.
+    static int constraints_trampoline(const double* x, std::size_t n, double* c, std::size_t m,
+                                      void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->constraints(x, c, n, m); });
+    }
+
+    /// Trampoline for `nks_constrained_jacobian_vector_fn`; never lets an exception out.
+    static int jacobian_vector_trampoline(const double* x, const double* v, std::size_t n, double* jv, std::size_t m,
+                                          void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->jacobian_vector(x, v, jv, n, m); });
+    }
+
+    /// Trampoline for `nks_constrained_jacobian_transpose_fn` (note its argument order: `w` and
+    /// `m` first); never lets an exception out.
+    static int jacobian_transpose_trampoline(const double* x, const double* w, std::size_t m, double* jtw,
+                                             std::size_t n, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->jacobian_transpose(x, w, jtw, n, m); });
+    }
+
+    /// Trampoline for `nks_constrained_hessian_vector_fn`; never lets an exception out.
+    static int hessian_vector_trampoline(const double* x, const double* lambda, const double* v, std::size_t n,
+                                         std::size_t m, double* hv, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->hessian_vector(x, lambda, v, hv, n, m); });
+    }
+
+    /// Trampoline for `nks_constrained_jacobian_values_fn`; never lets an exception out.
+    static int jacobian_values_trampoline(const double* x, std::size_t n, double* values, std::size_t nnz,
+                                          void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->jacobian_values(x, values, n, nnz); });
+    }
+
+    /// Trampoline for `nks_constrained_hessian_values_fn`; never lets an exception out.
+    static int hessian_values_trampoline(const double* x, const double* lambda, std::size_t n, std::size_t m,
+                                         double* values, std::size_t nnz, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->hessian_values(x, lambda, values, n, m, nnz); });
+    }
+
+    /// Trampoline for `nks_constrained_precond_fn`; never lets an exception out.
+    static int precond_trampoline(const double* x, const double* lambda, const double* r, std::size_t n,
+                                  std::size_t m, double* z, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        return self->call([&] { self->precond(x, lambda, r, z, n, m); });
+    }
+
+    /// Trampoline for `nks_constrained_monitor_fn`: 0 to continue, 1 to stop. Never lets an
+    /// exception out.
+    static int monitor_trampoline(const nks_constrained_report* report, const double* x, std::size_t n,
+                                  const double* lambda, std::size_t m, void* user_data) noexcept {
+        auto* self = static_cast<ConstrainedCallbacks*>(user_data);
+        bool keep_going = false;
+        const int rc = self->call([&] { keep_going = self->monitor(*report, x, n, lambda, m); });
+        return (rc == 0 && keep_going) ? 0 : 1;
+    }
+};
+
+/// Checks the lengths of one CSR pattern given as vectors (`what` names it in the message):
+/// `nrows + 1` row pointers and `row_ptr[nrows] - index_base` column indices. A negative
+/// count, or an `index_base` other than 0 and 1, is left to the library, which refuses it
+/// before reading the column indices and names what is wrong.
+inline void check_pattern_lengths(const char* what, std::size_t nrows, const std::vector<std::int64_t>& row_ptr,
+                                  const std::vector<std::int64_t>& col_idx, std::int32_t index_base) {
+    if (row_ptr.size() != nrows + 1) {
+        throw Error(NKS_ERR_DIMENSION_MISMATCH, std::string(what) + "_row_ptr has " + std::to_string(row_ptr.size()) +
+                                                    " entries; " + std::to_string(nrows + 1) + " are needed");
+    }
+    const std::int64_t nnz = row_ptr.back() - index_base;
+    if ((index_base == 0 || index_base == 1) && nnz >= 0 && col_idx.size() != static_cast<std::uint64_t>(nnz)) {
+        throw Error(NKS_ERR_DIMENSION_MISMATCH, std::string(what) + "_col_idx has " + std::to_string(col_idx.size()) +
+                                                    " entries; " + what + "_row_ptr declares " + std::to_string(nnz));
+    }
+}
+
+}  // namespace detail
+
+/**
+ * An equality-constrained minimiser `min f(x) s.t. c(x) = 0` with C++ oracles: the adaptive
+ * inexact Newton method with randomized sketching (AdaSketch-Newton), the Newton-KKT systems
+ * solved by a randomized Gaussian sketch (matrix-free, the default), randomized Kaczmarz on
+ * sparse rows, or MINRES with an optional preconditioner. RAII over `nks_constrained`.
+ * Move-only.
+ *
+ * `f`, `grad f`, `c`, `J v`, `J^T w` and the Hessian of the Lagrangian times a vector are given
+ * by callables; the sparse rows of `J` and of the Hessian (Kaczmarz), a preconditioner (MINRES)
+ * and a monitor are optional. An objective, gradient, constraint or `J^T w` callable that
+ * cannot evaluate a trial point throws `nks::CannotEvaluate` (the line search shortens its
+ * step); any other exception stops the solve and `solve` rethrows it, the very same object,
+ * once the library has returned, leaving `x` and `lambda` untouched. The callables are stored
+ * in this object and live as long as it does; moving the object keeps them working. Setters
+ * return `*this` for chaining and throw `nks::Error` on invalid input, leaving the previous
+ * setting in place. Use one object from one thread at a time (the oracles run on the thread
+ * that calls `solve`), and do not call its methods from inside its own callables: the library
+ * refuses with `NKS_ERR_INVALID_STATE`, which, thrown inside a callable, stops the solve.
+ *
+ * @code
+ *   nks::Constrained solver;
+ *   solver.set_oracles(m, f, grad, c, jac_vec, jac_t_vec, hess_vec)
+ *         .set_kkt_solver(nks::KktSolver::Minres);
+ *   std::vector<double> x = start, lambda(m);
+ *   solver.solve(x, lambda);                 // NKS_OK: the KKT point is in x and lambda
+ *   std::printf("%zu iterations\n", solver.report().iterations);
+ * @endcode
+ */
+class Constrained {
+public:
+    /// A minimiser with the defaults: Gaussian sketch (seed 0), `eta1 = 1`, `eta2 = 0.1`,
+    /// stop at `||grad_x L|| <= 1e-6` and `||c|| <= 1e-6`, 1000 iterations; set the oracles
+    /// before solving (`nks_constrained_new`).
+    Constrained() : callbacks_(std::make_unique<detail::ConstrainedCallbacks>()) {
+        detail::check(nks_constrained_new(&ptr_), "nks_constrained_new");
+    }
+
+    /// Frees the minimiser (`nks_constrained_free`), then its callables.
+    ~Constrained() { nks_constrained_free(ptr_); }
+
+    Constrained(const Constrained&) = delete;             ///< Not copyable: the library owns the state.
+    Constrained& operator=(const Constrained&) = delete;  ///< Not copyable: the library owns the state.
+
+    /// Takes over `other`'s minimiser and callables; `other` is left empty.
+    Constrained(Constrained&& other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)),
+          callbacks_(std::move(other.callbacks_)),
+          constraints_(std::exchange(other.constraints_, 0)),
+          n_(std::exchange(other.n_, 0)),
+          m_(std::exchange(other.m_, 0)) {}
+
+    /// Frees this minimiser and takes over `other`'s; `other` is left empty.
+    Constrained& operator=(Constrained&& other) noexcept {
+        if (this != &other) {
+            nks_constrained_free(ptr_);
+            ptr_ = std::exchange(other.ptr_, nullptr);
+            callbacks_ = std::move(other.callbacks_);
+            constraints_ = std::exchange(other.constraints_, 0);
+            n_ = std::exchange(other.n_, 0);
+            m_ = std::exchange(other.m_, 0);
+        }
+        return *this;
+    }
+
+    /**
+     * Sets the oracles of `m >= 1` constraints (`nks_constrained_set_oracles`):
+     * `objective(x, n)` returns `f(x)`, `gradient(x, g, n)` writes `grad f(x)`,
+     * `constraints(x, c, n, m)` writes `c(x)`, `jacobian_vector(x, v, jv, n, m)` writes
+     * `J(x) v`, `jacobian_transpose(x, w, jtw, n, m)` writes `J(x)^T w`, and
+     * `hessian_vector(x, lambda, v, hv, n, m)` writes the Hessian of the Lagrangian times `v`.
+     * All are required. They replace the previous oracles and forget the sparse rows.
+     * @throws nks::Error with `NKS_ERR_NULL_POINTER` naming an empty callable, or
+     *         `NKS_ERR_INVALID_ARGUMENT` for `m = 0`.
+     */
+    Constrained& set_oracles(std::size_t m, ConstrainedObjective objective, ConstrainedGradient gradient,
+                             ConstrainedConstraints constraints, ConstrainedJacobianVector jacobian_vector,
+                             ConstrainedJacobianTranspose jacobian_transpose,
+                             ConstrainedHessianVector hessian_vector) {
+        using CB = detail::ConstrainedCallbacks;
+        detail::check(nks_constrained_set_oracles(get(), m, objective ? &CB::objective_trampoline : nullptr,
+                                                  gradient ? &CB::gradient_trampoline : nullptr,
+                                                  constraints ? &CB::constraints_trampoline : nullptr,
+                                                  jacobian_vector ? &CB::jacobian_vector_trampoline : nullptr,
+                                                  jacobian_transpose ? &CB::jacobian_transpose_trampoline : nullptr,
+                                                  hessian_vector ? &CB::hessian_vector_trampoline : nullptr,
+                                                  callbacks_.get()),
+                      "nks_constrained_set_oracles");
+        callbacks_->objective.swap(objective);
+        callbacks_->gradient.swap(gradient);
+        callbacks_->constraints.swap(constraints);
+        callbacks_->jacobian_vector.swap(jacobian_vector);
+        callbacks_->jacobian_transpose.swap(jacobian_transpose);
+        callbacks_->hessian_vector.swap(hessian_vector);
+        constraints_ = m;
+        return *this;
+    }
+
+    /**
+     * Gives the Jacobian (`m x n`) and the Hessian of the Lagrangian (`n x n`, BOTH triangles) as
+     * sparse rows: CSR patterns (copied; `index_base` 0 or 1) and callables that fill their
+     * values, `jacobian_values(x, values, n, nnz)` and
+     * `hessian_values(x, lambda, values, n, m, nnz)`, in the patterns' order
+     * (`nks_constrained_set_sparse_rows`). This enables `KktSolver::Kaczmarz`. Call after
+     * `set_oracles`. The vector lengths are checked: `m + 1` and `n + 1` row pointers, and as
+     * many column indices as the last row pointer declares.
+     * @throws nks::Error with `NKS_ERR_INVALID_STATE` before the oracles,
+     *         `NKS_ERR_DIMENSION_MISMATCH` for inconsistent lengths, `NKS_ERR_NULL_POINTER` for
+     *         an empty callable, `NKS_ERR_INVALID_ARGUMENT` for a malformed pattern (the message
+     *         names the array and the entry).
+     */
+    Constrained& set_sparse_rows(std::size_t n, const std::vector<std::int64_t>& jacobian_row_ptr,
+                                 const std::vector<std::int64_t>& jacobian_col_idx,
+                                 ConstrainedJacobianValues jacobian_values,
+                                 const std::vector<std::int64_t>& hessian_row_ptr,
+                                 const std::vector<std::int64_t>& hessian_col_idx,
+                                 ConstrainedHessianValues hessian_values, std::int32_t index_base = 0) {
+        nks_constrained* h = get();
+        if (constraints_ > 0) {  // with no oracles the library refuses before reading the arrays
+            detail::check_pattern_lengths("jacobian", constraints_, jacobian_row_ptr, jacobian_col_idx, index_base);
+            if (n > 0) detail::check_pattern_lengths("hessian", n, hessian_row_ptr, hessian_col_idx, index_base);
+        }
+        using CB = detail::ConstrainedCallbacks;
+        detail::check(nks_constrained_set_sparse_rows(
+                          h, n, jacobian_row_ptr.data(), jacobian_col_idx.data(),
+                          jacobian_values ? &CB::jacobian_values_trampoline : nullptr, hessian_row_ptr.data(),
+                          hessian_col_idx.data(), hessian_values ? &CB::hessian_values_trampoline : nullptr,
+                          index_base, callbacks_.get()),
+                      "nks_constrained_set_sparse_rows");
+        callbacks_->jacobian_values.swap(jacobian_values);
+        callbacks_->hessian_values.swap(hessian_values);
+        return *this;
+    }
+
+    /// Sets the SPD preconditioner of the MINRES inner solver, `apply(x, lambda, r, z, n, m)`
+    /// writing `z = M^{-1} r` (length `n + m`); an empty `apply` removes it
+    /// (`nks_constrained_set_preconditioner`).
+    Constrained& set_preconditioner(ConstrainedPreconditioner apply) {
+        detail::check(nks_constrained_set_preconditioner(
+                          get(), apply ? &detail::ConstrainedCallbacks::precond_trampoline : nullptr, callbacks_.get()),
+                      "nks_constrained_set_preconditioner");
+        callbacks_->precond.swap(apply);
+        return *this;
+    }
+
+    /// Removes the preconditioner.
+    Constrained& clear_preconditioner() { return set_preconditioner(ConstrainedPreconditioner()); }
+
+    /// Installs a monitor called after every iteration with the running report and the current
+    /// `x` and `lambda`; returning false stops the solve (`solve` throws `nks::Error` with
+    /// `NKS_ERR_ABORTED`; `point()` and `multipliers()` have the last accepted point). An empty
+    /// `monitor` removes it (`nks_constrained_set_monitor`).
+    Constrained& set_monitor(ConstrainedMonitor monitor) {
+        detail::check(nks_constrained_set_monitor(
+                          get(), monitor ? &detail::ConstrainedCallbacks::monitor_trampoline : nullptr,
+                          callbacks_.get()),
+                      "nks_constrained_set_monitor");
+        callbacks_->monitor.swap(monitor);
+        return *this;
+    }
+
+    /// Removes the monitor.
+    Constrained& clear_monitor() { return set_monitor(ConstrainedMonitor()); }
+
+    /**
+     * Sets an option by name (`nks_constrained_set_option`): `"kkt_solver"` (see `KktSolver`),
+     * `"stationarity_tol"`, `"feasibility_tol"` (> 0, default 1e-6), `"max_iterations"` (>= 1,
+     * default 1000), `"max_inner_iterations"`, `"max_merit_evaluations"`, `"max_seconds"` (0 = no
+     * limit), `"eta1"`, `"eta2"`, `"penalty_factor"`, `"armijo"`, `"accuracy"`,
+     * `"accuracy_min"`, `"sharpen"`, `"sketch_block"`, `"seed"`, `"regularization"`,
+     * `"curvature_tol"`, `"multiplier_start"`, `"record_history"`; see `nksolve.h` for the
+     * ranges.
+     * @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names) or
+     *         `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the message names the
+     *         option, which keeps its value).
+     */
+    Constrained& set_option(const std::string& name, double value) {
+        detail::check(nks_constrained_set_option(get(), name.c_str(), value), "nks_constrained_set_option");
+        return *this;
+    }
+
+    /// Reads an option by name, in the encoding `set_option` takes
+    /// (`nks_constrained_get_option`).
+    /// @throws nks::Error with `NKS_ERR_UNKNOWN_OPTION` (the message lists the names).
+    double get_option(const std::string& name) const {
+        double value = 0.0;
+        detail::check(nks_constrained_get_option(get(), name.c_str(), &value), "nks_constrained_get_option");
+        return value;
+    }
+
+    /// The inner solver, default the Gaussian sketch (option `"kkt_solver"`).
+    Constrained& set_kkt_solver(KktSolver solver) { return set_option("kkt_solver", static_cast<double>(solver)); }
+
+    /// Stop when `||grad_x L|| <= stationarity_tol` (and the feasibility test passes); > 0,
+    /// default 1e-6 (option `"stationarity_tol"`).
+    Constrained& set_stationarity_tol(double tol) { return set_option("stationarity_tol", tol); }
+
+    /// Stop when `||c|| <= feasibility_tol` (and the stationarity test passes); > 0, default
+    /// 1e-6 (option `"feasibility_tol"`).
+    Constrained& set_feasibility_tol(double tol) { return set_option("feasibility_tol", tol); }
+
+    /// Iteration limit, >= 1, default 1000; reaching it makes `solve` return
+    /// `NKS_MAX_ITERATIONS` with the last accepted point (option `"max_iterations"`).
+    Constrained& set_max_iterations(std::size_t max_iterations) {
+        return set_option("max_iterations", static_cast<double>(max_iterations));
+    }
+
+    /// The seed of the randomized inner solvers, default 0 (option `"seed"`).
+    Constrained& set_seed(std::uint64_t seed) { return set_option("seed", static_cast<double>(seed)); }
+
+    /**
+     * Minimises `f(x)` subject to `c(x) = 0` from `x` (length `n >= 1`); `lambda` (length `m`,
+     * the `m` of `set_oracles`) receives the multipliers, and is read as the starting
+     * multipliers when `"multiplier_start"` is 1 (`nks_constrained_solve`).
+     * @returns `NKS_OK` when the KKT tests passed, with the solution in `x` and `lambda`;
+     *          `NKS_MAX_ITERATIONS`, `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last
+     *          accepted point in them (usable, not converged).
+     * @throws the exception an oracle or the monitor threw (same type, same object), or
+     *         nks::Error: `NKS_ERR_INVALID_STATE` (no oracles; Kaczmarz without sparse rows),
+     *         `NKS_ERR_INVALID_ARGUMENT` (`n = 0`; `x` and `lambda` overlap),
+     *         `NKS_ERR_DIMENSION_MISMATCH` (`m` is not the oracles' `m`, or the sparse rows
+     *         were given for another `n`), `NKS_ERR_NON_FINITE` (NaN / infinity in `x`, or from
+     *         the oracles at the start), `NKS_ERR_CALLBACK` (`nks::CannotEvaluate` at the start
+     *         or from a callable run at accepted points only), `NKS_ERR_ABORTED` (the monitor
+     *         returned false). On a throw, `x` and `lambda` are untouched; once the solve
+     *         started, `point()` and `multipliers()` give the last accepted point and
+     *         `report()` describes the failed solve.
+     */
+    nks_status solve(double* x, std::size_t n, double* lambda, std::size_t m) {
+        nks_constrained* h = get();
+        // The library keeps the last point of a solve that started; a refused one keeps the
+        // previous solve's. Tell them apart to know the lengths of point() and multipliers().
+        bool finite = x != nullptr && lambda != nullptr;
+        for (std::size_t i = 0; finite && i < n; ++i) finite = std::isfinite(x[i]);
+        if (finite && get_option("multiplier_start") == 1.0) {
+            for (std::size_t i = 0; finite && i < m; ++i) finite = std::isfinite(lambda[i]);
+        }
+        callbacks_->error = nullptr;
+        const nks_status status = nks_constrained_solve(h, n, x, m, lambda);
+        const auto s = static_cast<std::int32_t>(status);
+        if (n > 0 && m > 0 && finite && (s >= 0 || status == NKS_ERR_CALLBACK || status == NKS_ERR_NON_FINITE ||
+                                         status == NKS_ERR_ABORTED)) {
+            n_ = n;
+            m_ = m;
+        }
+        return callbacks_->finish(status, "nks_constrained_solve");
+    }
+
+    /// Solves from `x` with the multipliers in `lambda` (see the pointer overload).
+    nks_status solve(std::vector<double>& x, std::vector<double>& lambda) {
+        return solve(x.data(), x.size(), lambda.data(), lambda.size());
+    }
+
+    /// The report of the last solve (`nks_constrained_get_report`).
+    ConstrainedReport report() const {
+        ConstrainedReport r{};
+        detail::check(nks_constrained_get_report(get(), &r), "nks_constrained_get_report");
+        return r;
+    }
+
+    /// Iteration record `k` (0-based) of the last solve (`nks_constrained_get_record`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_ARGUMENT` when `k >= report().records`.
+    ConstrainedRecord record(std::size_t k) const {
+        ConstrainedRecord r{};
+        detail::check(nks_constrained_get_record(get(), k, &r), "nks_constrained_get_record");
+        return r;
+    }
+
+    /// All iteration records of the last solve, in order (empty before any solve).
+    std::vector<ConstrainedRecord> records() const {
+        std::vector<ConstrainedRecord> out(report().records);
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] = record(k);
+        return out;
+    }
+
+    /// Writes the last accepted point of the last solve that started into `x` (length `n`) and
+    /// its multipliers into `lambda` (length `m`; may be null): the result when a failed solve
+    /// left the caller's arrays untouched (`nks_constrained_get_point`).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve,
+    ///         `NKS_ERR_DIMENSION_MISMATCH` when `n` or `m` is not the last solve's.
+    void point(double* x, std::size_t n, double* lambda = nullptr, std::size_t m = 0) const {
+        detail::check(nks_constrained_get_point(get(), n, x, m, lambda), "nks_constrained_get_point");
+    }
+
+    /// The last accepted `x` of the last solve made through this object that started (see the
+    /// pointer overload).
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve.
+    std::vector<double> point() const {
+        std::vector<double> x(n_);
+        point(x.empty() ? nullptr : x.data(), n_);
+        return x;
+    }
+
+    /// The multipliers belonging to `point()`.
+    /// @throws nks::Error with `NKS_ERR_INVALID_STATE` before any solve.
+    std::vector<double> multipliers() const {
+        std::vector<double> x(n_), lambda(m_);
+        point(x.empty() ? nullptr : x.data(), n_, lambda.empty() ? nullptr : lambda.data(), m_);
+        return lambda;
+    }
+
+    /// The C handle, still owned by this object (for calls the binding does not wrap; a solve
+    /// made through it is not seen by `point()`, which uses the lengths of this object's last
+    /// solve).
+    nks_constrained* capi() const noexcept { return ptr_; }
+
+    /// False for a moved-from minimiser.
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+
+private:
+    nks_constrained* get() const {
+        if (ptr_ == nullptr) detail::moved_from("nks::Constrained");
+        return ptr_;
+    }
+
+    nks_constrained* ptr_ = nullptr;
+    std::unique_ptr<detail::ConstrainedCallbacks> callbacks_;
+    /// `m` of the current oracles (0 before any).
+    std::size_t constraints_ = 0;
+    /// `n` and `m` of the last solve made through this object that started (0 before any).
+    std::size_t n_ = 0;
+    std::size_t m_ = 0;
 };
 
 }  // namespace nks

@@ -5,44 +5,51 @@
 !> * the raw layer: one `bind(c)` interface per C function, named exactly as in the header
 !>   (`nks_csr_new`, `nks_krylov_solve`, ...), the named constants of every status and enum
 !>   value, and `type(nks_krylov_report)`, `type(nks_sor_report)`,
-!>   `type(nks_sinkhorn_report)`, `type(nks_newton_report)`, `type(nks_nonlinear_report)` and
-!>   `type(nks_nonlinear_step)`, laid out exactly as the C structs;
+!>   `type(nks_sinkhorn_report)`, `type(nks_newton_report)`, `type(nks_nonlinear_report)`,
+!>   `type(nks_nonlinear_step)`, `type(nks_constrained_report)` and
+!>   `type(nks_constrained_record)`, laid out exactly as the C structs;
 !> * the friendly layer: `type(nks_csr_t)`, `type(nks_krylov_t)`, `type(nks_sor_bandit_t)`
 !>   (SOR with a learned omega), `type(nks_sinkhorn_t)` (entropic optimal transport),
-!>   `type(nks_newton_t)` (unconstrained minimisation) and `type(nks_nonlinear_t)` (nonlinear
-!>   systems by Newton-Krylov, least squares by Levenberg-Marquardt), derived types with
-!>   type-bound procedures and `final` destructors. For the Krylov solver, ordinary Fortran procedures
-!>   serve as the matrix-free operator (also the per-system operator of a sequence), the
-!>   preconditioner and the monitor; one `bind(c)` trampoline per callback kind calls them.
-!>   The oracles of the minimiser and of the nonlinear solver are `bind(c)` functions of the host
-!>   (interfaces `nks_newton_objective_fn`, `nks_nonlinear_residual_fn`, ...) that the library
+!>   `type(nks_newton_t)` (unconstrained minimisation), `type(nks_nonlinear_t)` (nonlinear
+!>   systems by Newton-Krylov, least squares by Levenberg-Marquardt) and
+!>   `type(nks_constrained_t)` (equality-constrained minimisation by AdaSketch-Newton), derived
+!>   types with type-bound procedures and `final` destructors. For the Krylov solver, ordinary
+!>   Fortran procedures serve as the matrix-free operator (also the per-system operator of a
+!>   sequence), the preconditioner and the monitor; one `bind(c)` trampoline per callback kind
+!>   calls them.
+!>   The oracles of the minimiser, of the nonlinear solver and of the constrained solver are
+!>   `bind(c)` functions of the host (interfaces `nks_newton_objective_fn`,
+!>   `nks_nonlinear_residual_fn`, `nks_constrained_objective_fn`, ...) that the library
 !>   calls directly with a `type(c_ptr)` user_data.
 !>
 !> Numbering. The friendly layer counts from 1 where C counts from 0: the systems of a Krylov
 !> sequence, the arms (omega grid indices) of a SOR bandit, the rows and columns of a
-!> transport plan's entries and the step records of a nonlinear solve. The raw layer passes C's 0-based values through unchanged.
+!> transport plan's entries, the step records of a nonlinear solve and the iteration records of a
+!> constrained solve; the sparse rows of a constrained problem default to `index_base` 1. The raw
+!> layer passes C's 0-based values through unchanged.
 !>
 !> Errors. Every friendly call that can fail takes an optional `stat` argument
 !> (`integer(c_int32_t)`, an `NKS_*` status). With `stat` present the status is returned and the
 !> program goes on; without it a failure prints the status and the library's message to
 !> `error_unit` and stops the program with `error stop`, as `allocate` does without `stat=`.
 !> `solve`, the `solve_sequence*` calls and the transport solves (`solve_points`,
-!> `solve_dense`) always return their status instead (a minimiser's and a nonlinear solver's
-!> `solve` too). After a
+!> `solve_dense`) always return their status instead (a minimiser's, a nonlinear solver's and a
+!> constrained solver's `solve` too). After a
 !> failed call, `obj%last_error()` returns the library's detailed message (which argument, what
 !> was wrong, the valid range), copied at the time of the failure so later calls cannot
 !> overwrite it.
 !>
 !> Callbacks. A callback must never execute `stop`, `error stop` or anything else that leaves
 !> it other than by returning: report failure by setting its `ierr` argument (an oracle of
-!> `nks_newton_t` or `nks_nonlinear_t`: its result) to a non-zero value instead (the solve then returns
-!> `NKS_ERR_CALLBACK` and keeps the code in the report's `callback_code`). Callbacks run on the
-!> thread that called the solve.
+!> `nks_newton_t`, `nks_nonlinear_t` or `nks_constrained_t`: its result) to a non-zero value
+!> instead (the solve then returns `NKS_ERR_CALLBACK` and keeps the code in the report's
+!> `callback_code`). Callbacks run on the thread that called the solve.
 !>
-!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t`, `nks_sinkhorn_t`, `nks_newton_t` and
-!> `nks_nonlinear_t` own a library handle; they cannot be copied by assignment (a copy would free the handle
-!> twice). Assigning one that holds a handle stops the program with a message; pass the objects
-!> by reference instead (or hand one over with `move_alloc` when they are allocatable).
+!> Copying. `nks_csr_t`, `nks_krylov_t`, `nks_sor_bandit_t`, `nks_sinkhorn_t`, `nks_newton_t`,
+!> `nks_nonlinear_t` and `nks_constrained_t` own a library handle; they cannot be copied by
+!> assignment (a copy would free the handle twice). Assigning one that holds a handle stops the
+!> program with a message; pass the objects by reference instead (or hand one over with
+!> `move_alloc` when they are allocatable).
 !>
 !> Build: compile this file with your code (`gfortran -c nksolve.f90`) and link with
 !> `-lnksolve`. Main-program variables are never finalized (Fortran saves them), so call
@@ -158,6 +165,8 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_MAX_EVALUATIONS = 12_c_int32_t
   !> Levenberg-Marquardt: a stationary point of `||F||^2` (`||J^T F|| <= gatol`).
   integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_STATIONARY = 13_c_int32_t
+  !> Constrained: `||grad_x L|| <= stationarity_tol` and `||c|| <= feasibility_tol`.
+  integer(c_int32_t), parameter, public :: NKS_TERMINATION_CONVERGED_KKT = 14_c_int32_t
 
   ! nks_sor_learner
   !> Tsallis-INF (alpha = 1/2) over the omega grid: total iterations approach those of the best
@@ -198,6 +207,14 @@ module nksolve
   integer(c_int32_t), parameter, public :: NKS_NONLINEAR_NEWTON_KRYLOV = 0_c_int32_t
   !> Levenberg-Marquardt for least squares `min ||F(x)||^2 / 2` (needs the `J^T w` oracle).
   integer(c_int32_t), parameter, public :: NKS_NONLINEAR_LEVENBERG_MARQUARDT = 1_c_int32_t
+
+  ! nks_kkt_solver (option "kkt_solver" of an nks_constrained)
+  !> Randomized Gaussian sketch-and-project, matrix-free (the default).
+  integer(c_int32_t), parameter, public :: NKS_KKT_GAUSSIAN_SKETCH = 0_c_int32_t
+  !> Randomized Kaczmarz on the KKT rows (needs `set_sparse_rows`).
+  integer(c_int32_t), parameter, public :: NKS_KKT_KACZMARZ = 1_c_int32_t
+  !> MINRES, preconditioned by `set_preconditioner` when set.
+  integer(c_int32_t), parameter, public :: NKS_KKT_MINRES = 2_c_int32_t
 
   ! ---------------------------------------------------------------------------------------------
   ! The report struct (C layout)
@@ -438,6 +455,96 @@ module nksolve
     real(c_double) :: lm_parameter = 0.0_c_double
   end type nks_nonlinear_step
 
+  !> What the last equality-constrained solve did (C `nks_constrained_report`, same layout).
+  !> Read it with `cs%get_report(report)` after `cs%solve`; a monitor receives the running
+  !> report after every iteration (then `status` is 0 and `termination` is
+  !> `NKS_TERMINATION_NOT_STARTED`).
+  type, bind(c), public :: nks_constrained_report
+    !> The status the solve returned (an `NKS_*` status value).
+    integer(c_int32_t) :: status = 0_c_int32_t
+    !> Why it stopped (an `NKS_TERMINATION_*` value): `NKS_TERMINATION_CONVERGED_KKT`,
+    !> `_MAX_ITERATIONS`, `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`,
+    !> `_CALLBACK_FAILED` or `_NON_FINITE`.
+    integer(c_int32_t) :: termination = 0_c_int32_t
+    !> The inner solver that ran (an `NKS_KKT_*` value).
+    integer(c_int32_t) :: kkt_solver = 0_c_int32_t
+    !> Newton iterations.
+    integer(c_size_t) :: iterations = 0_c_size_t
+    !> Inner iterations over all Newton steps (sketches, Kaczmarz rows or MINRES iterations).
+    integer(c_size_t) :: inner_iterations = 0_c_size_t
+    !> Merit evaluations (each one `f`, `c`, `grad f` and `J^T lambda` call).
+    integer(c_size_t) :: merit_evaluations = 0_c_size_t
+    !> Penalty updates (`eta1 *= rho^2, eta2 /= rho`) because a direction was not a descent
+    !> direction of the merit.
+    integer(c_size_t) :: penalty_updates = 0_c_size_t
+    !> Newton steps solved with a Hessian shift.
+    integer(c_size_t) :: regularized_steps = 0_c_size_t
+    !> Line-search trial points rejected.
+    integer(c_size_t) :: rejected_steps = 0_c_size_t
+    !> Trial points a callback could not evaluate (code `> 0`, NaN or Inf).
+    integer(c_size_t) :: failed_evaluations = 0_c_size_t
+    !> Objective callback calls.
+    integer(c_size_t) :: objective_evaluations = 0_c_size_t
+    !> Gradient callback calls.
+    integer(c_size_t) :: gradient_evaluations = 0_c_size_t
+    !> Constraint callback calls.
+    integer(c_size_t) :: constraint_evaluations = 0_c_size_t
+    !> `J v` callback calls.
+    integer(c_size_t) :: jacobian_products = 0_c_size_t
+    !> `J^T w` callback calls.
+    integer(c_size_t) :: jacobian_transpose_products = 0_c_size_t
+    !> Hessian-of-the-Lagrangian-vector callback calls.
+    integer(c_size_t) :: hessian_products = 0_c_size_t
+    !> Sparse Jacobian / Hessian value callback calls (Kaczmarz).
+    integer(c_size_t) :: matrix_evaluations = 0_c_size_t
+    !> Preconditioner callback calls (MINRES).
+    integer(c_size_t) :: preconditioner_calls = 0_c_size_t
+    !> Iteration records kept (read them with `cs%get_record`).
+    integer(c_size_t) :: records = 0_c_size_t
+    !> The code of the callback that stopped the solve (0 if none).
+    integer(c_int32_t) :: callback_code = 0_c_int32_t
+    !> `f` at the returned point.
+    real(c_double) :: objective = 0.0_c_double
+    !> `||grad_x L||_2` at the returned point.
+    real(c_double) :: stationarity = 0.0_c_double
+    !> `||c||_2` at the returned point.
+    real(c_double) :: feasibility = 0.0_c_double
+    !> `||grad_x L||_2` at the start (with the starting multipliers).
+    real(c_double) :: initial_stationarity = 0.0_c_double
+    !> `||c||_2` at the start.
+    real(c_double) :: initial_feasibility = 0.0_c_double
+    !> The final penalty `eta1`.
+    real(c_double) :: eta1 = 0.0_c_double
+    !> The final penalty `eta2`.
+    real(c_double) :: eta2 = 0.0_c_double
+    !> Wall-clock seconds.
+    real(c_double) :: seconds = 0.0_c_double
+  end type nks_constrained_report
+
+  !> One Newton iteration of the last equality-constrained solve (C `nks_constrained_record`,
+  !> same layout; read it with `cs%get_record(k, record)`): the KKT residual history and how
+  !> the step was made.
+  type, bind(c), public :: nks_constrained_record
+    !> `||grad_x L||_2` at the start of the iteration.
+    real(c_double) :: stationarity = 0.0_c_double
+    !> `||c||_2` at the start of the iteration.
+    real(c_double) :: feasibility = 0.0_c_double
+    !> The merit at the start of the iteration, with the penalties the step was accepted with.
+    real(c_double) :: merit = 0.0_c_double
+    !> Inner iterations of the step.
+    integer(c_size_t) :: inner_iterations = 0_c_size_t
+    !> Relative residual `||K d + rhs|| / ||rhs||` the inner solve reached.
+    real(c_double) :: inner_residual = 0.0_c_double
+    !> Penalty `eta1` of the step.
+    real(c_double) :: eta1 = 0.0_c_double
+    !> Penalty `eta2` of the step.
+    real(c_double) :: eta2 = 0.0_c_double
+    !> Hessian shift of the step (0 = none).
+    real(c_double) :: regularization = 0.0_c_double
+    !> Step length taken.
+    real(c_double) :: step_length = 0.0_c_double
+  end type nks_constrained_record
+
   ! ---------------------------------------------------------------------------------------------
   ! Raw C interfaces: one per function of include/nksolve.h, same names and arguments
   ! ---------------------------------------------------------------------------------------------
@@ -470,6 +577,10 @@ module nksolve
   public :: nks_nonlinear_new, nks_nonlinear_free, nks_nonlinear_set_oracles, nks_nonlinear_set_preconditioner, &
     nks_nonlinear_set_monitor, nks_nonlinear_set_option, nks_nonlinear_get_option, nks_nonlinear_solve, &
     nks_nonlinear_get_report, nks_nonlinear_get_step, nks_nonlinear_get_point, nks_nonlinear_clear_recycle_space
+  public :: nks_constrained_new, nks_constrained_free, nks_constrained_set_oracles, nks_constrained_set_sparse_rows, &
+    nks_constrained_set_preconditioner, nks_constrained_set_monitor, nks_constrained_set_option, &
+    nks_constrained_get_option, nks_constrained_solve, nks_constrained_get_report, nks_constrained_get_record, &
+    nks_constrained_get_point
 
   interface
     !> C `nks_csr_new`: creates a matrix from CSR arrays (copied by the library). `nnz` is the
@@ -1327,6 +1438,170 @@ module nksolve
       integer(c_int32_t) :: status
     end function nks_nonlinear_clear_recycle_space
 
+    !> C `nks_constrained_new`: an equality-constrained solver with the default options
+    !> (Gaussian sketch, `eta1 = 1`, `eta2 = 0.1`, `rho = 1.5`, Armijo `beta = 0.1`, accuracy
+    !> `delta = 0.1` sharpened as `min(1, ||KKT||^(1/2))`; stop at `||grad_x L|| <= 1e-6` and
+    !> `||c|| <= 1e-6`, 1000 iterations). `out` is written only on success. Set the oracles with
+    !> `nks_constrained_set_oracles` before solving.
+    function nks_constrained_new(out) bind(c, name="nks_constrained_new") result(status)
+      import :: c_ptr, c_int32_t
+      type(c_ptr), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_constrained_new
+
+    !> C `nks_constrained_free`: frees a constrained solver; `c_null_ptr` does nothing.
+    subroutine nks_constrained_free(h) bind(c, name="nks_constrained_free")
+      import :: c_ptr
+      type(c_ptr), value :: h
+    end subroutine nks_constrained_free
+
+    !> C `nks_constrained_set_oracles`: the oracles of `min f(x) s.t. c(x) = 0` with `m >= 1`
+    !> constraints, the `c_funloc`s of `bind(c)` functions with the interfaces
+    !> `nks_constrained_objective_fn`, `nks_constrained_gradient_fn`,
+    !> `nks_constrained_constraints_fn`, `nks_constrained_jacobian_vector_fn`,
+    !> `nks_constrained_jacobian_transpose_fn` and `nks_constrained_hessian_vector_fn`, all
+    !> required (`NKS_ERR_NULL_POINTER` naming a `c_null_funptr`) and all called with
+    !> `user_data`; `NKS_ERR_INVALID_ARGUMENT` for `m = 0`. Clears sparse rows set earlier.
+    function nks_constrained_set_oracles(h, m, objective, gradient, constraints, jacobian_vector, &
+        jacobian_transpose, hessian_vector, user_data) bind(c, name="nks_constrained_set_oracles") result(status)
+      import :: c_ptr, c_funptr, c_size_t, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: m
+      type(c_funptr), value :: objective
+      type(c_funptr), value :: gradient
+      type(c_funptr), value :: constraints
+      type(c_funptr), value :: jacobian_vector
+      type(c_funptr), value :: jacobian_transpose
+      type(c_funptr), value :: hessian_vector
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_constrained_set_oracles
+
+    !> C `nks_constrained_set_sparse_rows`: the Jacobian (`m x n`) and the Hessian of the
+    !> Lagrangian (`n x n`, both triangles) as fixed CSR patterns (copied; `index_base` 1 for
+    !> Fortran arrays, 0 for C's) and the `c_funloc`s of `bind(c)` functions with the interfaces
+    !> `nks_constrained_jacobian_values_fn` and `nks_constrained_hessian_values_fn` that fill their
+    !> values, called with `user_data`. Enables the Kaczmarz inner solver. The library reads
+    !> `m + 1` and `n + 1` row pointers and as many column indices as they declare. Call after
+    !> `nks_constrained_set_oracles` (else `NKS_ERR_INVALID_STATE`); `NKS_ERR_INVALID_ARGUMENT`
+    !> for a malformed pattern (the message names the array and the entry).
+    function nks_constrained_set_sparse_rows(h, n, jacobian_row_ptr, jacobian_col_idx, jacobian_values, &
+        hessian_row_ptr, hessian_col_idx, hessian_values, index_base, user_data) &
+        bind(c, name="nks_constrained_set_sparse_rows") result(status)
+      import :: c_ptr, c_funptr, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      integer(c_int64_t), intent(in) :: jacobian_row_ptr(*)
+      integer(c_int64_t), intent(in) :: jacobian_col_idx(*)
+      type(c_funptr), value :: jacobian_values
+      integer(c_int64_t), intent(in) :: hessian_row_ptr(*)
+      integer(c_int64_t), intent(in) :: hessian_col_idx(*)
+      type(c_funptr), value :: hessian_values
+      integer(c_int32_t), value :: index_base
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_constrained_set_sparse_rows
+
+    !> C `nks_constrained_set_preconditioner`: the `c_funloc` of a `bind(c)` function with the
+    !> interface `nks_constrained_precond_fn` (the SPD preconditioner of the MINRES inner solve,
+    !> `z = M^{-1} r` of length `n + m`), called with its own `user_data`; `c_null_funptr`
+    !> removes it.
+    function nks_constrained_set_preconditioner(h, preconditioner, user_data) &
+        bind(c, name="nks_constrained_set_preconditioner") result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: preconditioner
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_constrained_set_preconditioner
+
+    !> C `nks_constrained_set_monitor`: the `c_funloc` of a `bind(c)` function with the
+    !> interface `nks_constrained_monitor_fn`, called after every iteration; `c_null_funptr`
+    !> removes it.
+    function nks_constrained_set_monitor(h, monitor, user_data) bind(c, name="nks_constrained_set_monitor") &
+        result(status)
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: h
+      type(c_funptr), value :: monitor
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function nks_constrained_set_monitor
+
+    !> C `nks_constrained_set_option`: an option by name (`"kkt_solver"` (an `NKS_KKT_*` value),
+    !> `"stationarity_tol"`, `"feasibility_tol"`, `"max_iterations"`, `"max_inner_iterations"`,
+    !> `"max_merit_evaluations"`, `"max_seconds"`, `"eta1"`, `"eta2"`, `"penalty_factor"`,
+    !> `"armijo"`, `"accuracy"`, `"accuracy_min"`, `"sharpen"`, `"sketch_block"`, `"seed"`,
+    !> `"regularization"`, `"curvature_tol"`, `"multiplier_start"`, `"record_history"`); `name`
+    !> must end with `c_null_char`.
+    function nks_constrained_set_option(h, name, value) bind(c, name="nks_constrained_set_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), value :: value
+      integer(c_int32_t) :: status
+    end function nks_constrained_set_option
+
+    !> C `nks_constrained_get_option`: reads an option by name (same names and encoding as
+    !> `nks_constrained_set_option`) into `value`, written only on success; `name` must end with
+    !> `c_null_char`.
+    function nks_constrained_get_option(h, name, value) bind(c, name="nks_constrained_get_option") result(status)
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: name(*)
+      real(c_double), intent(inout) :: value
+      integer(c_int32_t) :: status
+    end function nks_constrained_get_option
+
+    !> C `nks_constrained_solve`: minimises `f(x)` subject to `c(x) = 0` from `x(1:n)`, `n >= 1`;
+    !> `lambda(1:m)` (`m` of `nks_constrained_set_oracles`) receives the multipliers (read as the
+    !> start with `"multiplier_start"` 1). `NKS_OK` when the KKT tests passed; `NKS_MAX_ITERATIONS`,
+    !> `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last accepted point in `x` and `lambda`;
+    !> failures (`NKS_ERR_CALLBACK`, `NKS_ERR_NON_FINITE`, `NKS_ERR_ABORTED`,
+    !> `NKS_ERR_DIMENSION_MISMATCH`, `NKS_ERR_INVALID_STATE` without oracles or for Kaczmarz
+    !> without sparse rows) leave both untouched.
+    function nks_constrained_solve(h, n, x, m, lambda) bind(c, name="nks_constrained_solve") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      real(c_double), intent(inout) :: x(*)
+      integer(c_size_t), value :: m
+      real(c_double), intent(inout) :: lambda(*)
+      integer(c_int32_t) :: status
+    end function nks_constrained_solve
+
+    !> C `nks_constrained_get_report`: copies the report of the last solve into `out`.
+    function nks_constrained_get_report(h, out) bind(c, name="nks_constrained_get_report") result(status)
+      import :: c_ptr, c_int32_t, nks_constrained_report
+      type(c_ptr), value :: h
+      type(nks_constrained_report), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_constrained_get_report
+
+    !> C `nks_constrained_get_record`: copies iteration record `k` (0-based,
+    !> `k < report%records`) of the last solve into `out`; `NKS_ERR_INVALID_ARGUMENT` when `k`
+    !> is out of range.
+    function nks_constrained_get_record(h, k, out) bind(c, name="nks_constrained_get_record") result(status)
+      import :: c_ptr, c_size_t, c_int32_t, nks_constrained_record
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: k
+      type(nks_constrained_record), intent(inout) :: out
+      integer(c_int32_t) :: status
+    end function nks_constrained_get_record
+
+    !> C `nks_constrained_get_point`: the last accepted point of the last solve that started into
+    !> `x(1:n)` and its multipliers into the `m` doubles at `lambda` (`c_loc` of an array, or
+    !> `c_null_ptr` for none). `NKS_ERR_INVALID_STATE` before any solve,
+    !> `NKS_ERR_DIMENSION_MISMATCH` when `n` or `m` is not the last solve's.
+    function nks_constrained_get_point(h, n, x, m, lambda) bind(c, name="nks_constrained_get_point") result(status)
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: h
+      integer(c_size_t), value :: n
+      real(c_double), intent(inout) :: x(*)
+      integer(c_size_t), value :: m
+      type(c_ptr), value :: lambda
+      integer(c_int32_t) :: status
+    end function nks_constrained_get_point
+
     !> C `nks_version`: `MAJOR * 10000 + MINOR * 100 + PATCH` (a `uint32_t`; fits easily).
     function nks_version() bind(c, name="nks_version") result(version)
       import :: c_int32_t
@@ -1622,6 +1897,150 @@ module nksolve
       type(c_ptr), value :: user_data
       integer(c_int) :: code
     end function nks_nonlinear_monitor_fn
+  end interface
+
+  ! ---------------------------------------------------------------------------------------------
+  ! Interfaces of the oracles of nks_constrained_t: `bind(c)` functions the library calls directly
+  ! ---------------------------------------------------------------------------------------------
+
+  public :: nks_constrained_objective_fn, nks_constrained_gradient_fn, nks_constrained_constraints_fn, &
+    nks_constrained_jacobian_vector_fn, nks_constrained_jacobian_transpose_fn, nks_constrained_hessian_vector_fn, &
+    nks_constrained_jacobian_values_fn, nks_constrained_hessian_values_fn, nks_constrained_precond_fn, &
+    nks_constrained_monitor_fn
+
+  !> The oracles of an equality-constrained solver are `bind(c)` functions written to these
+  !> interfaces (the C typedefs of the same names), passed to `nks_constrained_t%set_oracles` and
+  !> friends, which hand their `c_funloc` to the library, as for `nks_newton_t`: `user_data` is
+  !> `c_loc` of the caller's own object (`target`, alive during the solve), and the result is an
+  !> `integer(c_int)` code. `x` has `n` entries, `c(x)` and the multipliers `lambda` have `m`.
+  abstract interface
+    !> Objective: `f = f(x)`. 0 on success, `> 0` when `x` cannot be evaluated (the line search
+    !> shortens its step; NaN or Inf counts the same), `< 0` to abort the solve
+    !> (`NKS_ERR_CALLBACK`, the code kept in the report's `callback_code`).
+    function nks_constrained_objective_fn(x, n, f, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(out) :: f
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_objective_fn
+
+    !> Gradient: `g = grad f(x)`. Codes as for the objective.
+    function nks_constrained_gradient_fn(x, n, g, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(out) :: g(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_gradient_fn
+
+    !> Constraints: `c = c(x)`. Codes as for the objective.
+    function nks_constrained_constraints_fn(x, n, c, m, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      integer(c_size_t), value :: m
+      real(c_double), intent(out) :: c(m)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_constraints_fn
+
+    !> Jacobian-vector product: `jv = J(x) v`. Called at accepted points only: any non-zero code
+    !> stops the solve (`NKS_ERR_CALLBACK`).
+    function nks_constrained_jacobian_vector_fn(x, v, n, jv, m, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: v(n)
+      integer(c_size_t), value :: m
+      real(c_double), intent(out) :: jv(m)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_jacobian_vector_fn
+
+    !> Transposed Jacobian-vector product: `jtw = J(x)^T w` (note the order: `w` and its length
+    !> `m` first). Also called at trial points (for `grad_x L`), where `> 0` shortens the step.
+    function nks_constrained_jacobian_transpose_fn(x, w, m, jtw, n, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: m
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: w(m)
+      real(c_double), intent(out) :: jtw(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_jacobian_transpose_fn
+
+    !> Hessian of the Lagrangian times a vector:
+    !> `hv = (grad^2 f(x) + sum_i lambda(i) grad^2 c_i(x)) v`. Any non-zero code stops the solve.
+    function nks_constrained_hessian_vector_fn(x, lambda, v, n, m, hv, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: lambda(m)
+      real(c_double), intent(in) :: v(n)
+      real(c_double), intent(out) :: hv(n)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_hessian_vector_fn
+
+    !> Sparse Jacobian values at `x`, in the order of the pattern given to `set_sparse_rows`
+    !> (`values` of length `nnz`). Any non-zero code stops the solve.
+    function nks_constrained_jacobian_values_fn(x, n, values, nnz, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      real(c_double), intent(in) :: x(n)
+      integer(c_size_t), value :: nnz
+      real(c_double), intent(out) :: values(nnz)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_jacobian_values_fn
+
+    !> Sparse Hessian-of-the-Lagrangian values at `(x, lambda)` (both triangles), in the order of
+    !> the pattern given to `set_sparse_rows`. Any non-zero code stops the solve.
+    function nks_constrained_hessian_values_fn(x, lambda, n, m, values, nnz, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: lambda(m)
+      integer(c_size_t), value :: nnz
+      real(c_double), intent(out) :: values(nnz)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_hessian_values_fn
+
+    !> MINRES preconditioner: `z = M^{-1} r` (`r`, `z` of length `n + m`) for a symmetric
+    !> positive definite `M` approximating the magnitude of the KKT matrix `[H J^T; J 0]` at
+    !> `(x, lambda)`, e.g. `diag(H~, J H~^{-1} J^T)`. Any non-zero code stops the solve.
+    function nks_constrained_precond_fn(x, lambda, r, n, m, z, user_data) bind(c) result(code)
+      import :: c_size_t, c_double, c_ptr, c_int
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: lambda(m)
+      real(c_double), intent(in) :: r(n + m)
+      real(c_double), intent(out) :: z(n + m)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_precond_fn
+
+    !> Monitor, called after every iteration with the running report, the current point and its
+    !> multipliers: return 0 to continue; any other value stops the solve with `NKS_ERR_ABORTED`
+    !> (`x` and `lambda` of the solve untouched; `get_point` has the last accepted point).
+    function nks_constrained_monitor_fn(report, x, n, lambda, m, user_data) bind(c) result(code)
+      import :: nks_constrained_report, c_size_t, c_double, c_ptr, c_int
+      type(nks_constrained_report), intent(in) :: report
+      integer(c_size_t), value :: n
+      integer(c_size_t), value :: m
+      real(c_double), intent(in) :: x(n)
+      real(c_double), intent(in) :: lambda(m)
+      type(c_ptr), value :: user_data
+      integer(c_int) :: code
+    end function nks_constrained_monitor_fn
   end interface
 
   ! Heap-allocated holders passed to the library as `user_data` (`c_loc` of the holder). The
@@ -2249,6 +2668,128 @@ module nksolve
     !> Frees the solver when the object goes out of scope or is deallocated.
     final :: nonlinear_final
   end type nks_nonlinear_t
+
+  !> An equality-constrained solver (`nks_constrained`): `min f(x) s.t. c(x) = 0` by the adaptive
+  !> inexact Newton method with randomized sketching (AdaSketch-Newton), seeing the problem only
+  !> through oracles the host writes, `bind(c)` functions with the interfaces
+  !> `nks_constrained_objective_fn`, `nks_constrained_gradient_fn`,
+  !> `nks_constrained_constraints_fn`, `nks_constrained_jacobian_vector_fn`,
+  !> `nks_constrained_jacobian_transpose_fn` and `nks_constrained_hessian_vector_fn` (all
+  !> required), plus optionally the sparse rows of the Jacobian and the Hessian
+  !> (`nks_constrained_jacobian_values_fn`, `nks_constrained_hessian_values_fn`; needed by the
+  !> Kaczmarz inner solver), a preconditioner of the MINRES inner solver
+  !> (`nks_constrained_precond_fn`) and a monitor (`nks_constrained_monitor_fn`). The library
+  !> calls them directly with the `user_data` given with them: pass `c_loc(obj)` of your own
+  !> problem object (declared `target`, alive during the solve) and turn it back with
+  !> `c_f_pointer`. Inner solvers (option `"kkt_solver"`): `NKS_KKT_GAUSSIAN_SKETCH` (default),
+  !> `NKS_KKT_KACZMARZ`, `NKS_KKT_MINRES`. `call cs%create()` first; freed by `free` or when
+  !> finalized. Not copyable. The oracles must not use the object itself (its calls then fail
+  !> with `NKS_ERR_INVALID_STATE`), and must never free it.
+  type, public :: nks_constrained_t
+    private
+    !> The library handle (`c_null_ptr` before `create` and after `free`).
+    type(c_ptr) :: handle = c_null_ptr
+    !> The number of constraints of the oracles set (0 before `set_oracles`): the length of the
+    !> Jacobian's row pointers that `set_sparse_rows` checks before the library reads them.
+    integer(c_size_t) :: m = 0_c_size_t
+    !> The message of the last failed call on this object.
+    character(len=:), allocatable :: errmsg
+  contains
+    !> `call cs%create([stat])`: a solver with the default options: Gaussian sketch, the
+    !> penalties `eta1 = 1`, `eta2 = 0.1`, `rho = 1.5`, Armijo `beta = 0.1`, inner accuracy
+    !> `delta = 0.1` sharpened as `min(1, ||KKT||^(1/2))`, stop at `||grad_x L|| <= 1e-6` and
+    !> `||c|| <= 1e-6`, 1000 iterations, no oracles. On success it replaces (and frees) any solver
+    !> held before.
+    procedure :: create => constrained_create
+    !> `call cs%set_oracles(m, [objective] [, gradient] [, constraints] [, jacobian_vector]
+    !> [, jacobian_transpose] [, hessian_vector] [, user_data] [, stat])`: `m >= 1` constraints
+    !> and the oracles (`bind(c)` functions, see the type's description), all called with
+    !> `user_data` (default `c_null_ptr`) on the thread that calls `solve`. Every oracle is
+    !> required: one left out gives `NKS_ERR_NULL_POINTER` naming it, `m < 1`
+    !> `NKS_ERR_INVALID_ARGUMENT`, and the oracles set before stay. Clears sparse rows set
+    !> earlier.
+    procedure :: set_oracles => constrained_set_oracles
+    !> `call cs%set_sparse_rows(jacobian_row_ptr, jacobian_col_idx, jacobian_values,
+    !> hessian_row_ptr, hessian_col_idx, hessian_values [, user_data] [, index_base] [, stat])`:
+    !> the Jacobian (`m x n`) and the Hessian of the Lagrangian (`n x n`, both triangles) as fixed
+    !> CSR patterns of kind `c_int64_t` (copied by the library; `index_base` defaults to 1, Fortran
+    !> numbering) and the functions that fill their values in pattern order
+    !> (`nks_constrained_jacobian_values_fn`, `nks_constrained_hessian_values_fn`), called with
+    !> `user_data`. `n` is `size(hessian_row_ptr) - 1`; `jacobian_row_ptr` must have `m + 1`
+    !> entries and each `col_idx` exactly the entries its row pointers declare
+    !> (`NKS_ERR_DIMENSION_MISMATCH`). Enables the Kaczmarz inner solver. Call after
+    !> `set_oracles` (else `NKS_ERR_INVALID_STATE`); `NKS_ERR_INVALID_ARGUMENT` for a malformed
+    !> pattern (the message names the array and the entry).
+    procedure :: set_sparse_rows => constrained_set_sparse_rows
+    !> `call cs%set_preconditioner(apply [, user_data] [, stat])`: the SPD preconditioner of the
+    !> MINRES inner solver (`nks_constrained_precond_fn`, `z = M^{-1} r` of length `n + m`),
+    !> called with its own `user_data`.
+    procedure :: set_preconditioner => constrained_set_preconditioner
+    !> `call cs%clear_preconditioner([stat])`: removes the preconditioner.
+    procedure :: clear_preconditioner => constrained_clear_preconditioner
+    !> `call cs%set_monitor(monitor [, user_data] [, stat])`: a function
+    !> (`nks_constrained_monitor_fn`) called after every iteration with the running report, the
+    !> current point and its multipliers; a non-zero return stops the solve with
+    !> `NKS_ERR_ABORTED`.
+    procedure :: set_monitor => constrained_set_monitor
+    !> `call cs%clear_monitor([stat])`: removes the monitor.
+    procedure :: clear_monitor => constrained_clear_monitor
+    !> `call cs%set_option(name, value [, stat])`: an option by name: `"kkt_solver"` (an
+    !> `NKS_KKT_*` value); `"stationarity_tol"` > 0 and `"feasibility_tol"` > 0 (default 1e-6:
+    !> stop at `||grad_x L|| <= stationarity_tol` and `||c|| <= feasibility_tol`);
+    !> `"max_iterations"` >= 1 (default 1000); `"max_inner_iterations"` >= 1 (per Newton step,
+    !> default 100000); `"max_merit_evaluations"` >= 0 (0 = no limit); `"max_seconds"` >= 0
+    !> (0 = no limit); `"eta1"` > 0 (default 1), `"eta2"` > 0 (default 0.1): the merit's
+    !> penalties; `"penalty_factor"` in (1, 100] (default 1.5); `"armijo"` in (0, 0.5) (default
+    !> 0.1); `"accuracy"` in (0, 1) (default 0.1) and `"accuracy_min"` in (0, 1) (default 1e-10);
+    !> `"sharpen"` 0 / 1 (default 1); `"sketch_block"` 1..256 (default 1); `"seed"` >= 0 (default
+    !> 0); `"regularization"` > 0 (default 1e-4) and `"curvature_tol"` >= 0 (default 1e-8);
+    !> `"multiplier_start"` 0 least squares (default) / 1 the `lambda` passed to `solve`;
+    !> `"record_history"` 0 / 1 (default 1). `NKS_ERR_UNKNOWN_OPTION` lists the names;
+    !> `NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+    procedure :: set_option => constrained_set_option
+    !> `value = cs%get_option(name [, stat])`: reads an option by name in the encoding
+    !> `set_option` takes; a quiet NaN on failure (e.g. `NKS_ERR_UNKNOWN_OPTION`).
+    procedure :: get_option => constrained_get_option
+    !> `status = cs%solve(x, lambda)`: minimises `f` subject to `c(x) = 0` from `x`
+    !> (`size(x) >= 1`); `lambda` (`size(lambda)` = the `m` of `set_oracles`) receives the
+    !> multipliers (read as the start with `"multiplier_start"` 1). Returns `NKS_OK` when the KKT
+    !> tests passed, with the solution in `x` and `lambda`; `NKS_MAX_ITERATIONS` (iteration or
+    !> evaluation limit), `NKS_TIME_LIMIT` or `NKS_STAGNATION` with the last accepted point in
+    !> them; a negative status on failure, with both untouched and the reason in
+    !> `cs%last_error()`: `NKS_ERR_CALLBACK` (an oracle returned `< 0`, or failed where no step
+    !> can be shortened; the code is in the report), `NKS_ERR_NON_FINITE`, `NKS_ERR_ABORTED` (the
+    !> monitor), `NKS_ERR_DIMENSION_MISMATCH` (`size(lambda)` is not `m`, or the sparse rows were
+    !> given for another `n`), `NKS_ERR_INVALID_STATE` (no oracles; Kaczmarz without sparse rows).
+    !> Never stops the program. Contiguous `x` and `lambda` reach the library (and the oracles)
+    !> without a copy.
+    procedure :: solve => constrained_solve
+    !> `call cs%get_report(report [, stat])`: the report (`nks_constrained_report`) of the last
+    !> solve (termination `NKS_TERMINATION_NOT_STARTED` before any).
+    procedure :: get_report => constrained_get_report
+    !> `call cs%get_record(k, record [, stat])`: iteration record `k` (1-based,
+    !> `k <= report%records`) of the last solve, the KKT residual history;
+    !> `NKS_ERR_INVALID_ARGUMENT` when `k` is out of range.
+    procedure :: get_record => constrained_get_record
+    !> `call cs%get_point(x [, lambda] [, stat])`: the last accepted point of the last solve that
+    !> started (what a failed or aborted solve reached) into `x`, and its multipliers into
+    !> `lambda`; `NKS_ERR_INVALID_STATE` before any, `NKS_ERR_DIMENSION_MISMATCH` when `size(x)`
+    !> or `size(lambda)` is not the last solve's. `x` and `lambda` are written only on success.
+    procedure :: get_point => constrained_get_point
+    !> `cs%is_created()`: whether the object holds a solver.
+    procedure :: is_created => constrained_is_created
+    !> `cs%c_handle()`: the `nks_constrained *` for the raw interface (still owned by this object).
+    procedure :: c_handle => constrained_c_handle
+    !> `cs%last_error()`: the message of the last failed call on this object ('' if none).
+    procedure :: last_error => constrained_last_error
+    !> `call cs%free()`: frees the solver; safe to call again or on an object never created.
+    procedure :: free => constrained_free
+    procedure, private :: constrained_assign
+    !> Assignment is only allowed between objects holding no solver (see the module notes).
+    generic :: assignment(=) => constrained_assign
+    !> Frees the solver when the object goes out of scope or is deallocated.
+    final :: constrained_final
+  end type nks_constrained_t
 
   public :: nks_last_error, nks_status_text, nks_version_text, nks_skr_solve_order
 
@@ -4133,5 +4674,295 @@ contains
     call nks_nonlinear_free(self%handle)
     self%handle = c_null_ptr
   end subroutine nonlinear_final
+
+  ! ---------------------------------------------------------------------------------------------
+  ! nks_constrained_t
+  ! ---------------------------------------------------------------------------------------------
+
+  !> A constrained solver with the default options; replaces the one held only on success.
+  subroutine constrained_create(self, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: out
+    integer(c_int32_t) :: s
+    out = c_null_ptr
+    s = nks_constrained_new(out)
+    if (s == NKS_OK) then
+      call nks_constrained_free(self%handle)
+      self%handle = out
+      self%m = 0_c_size_t
+    end if
+    call finish(s, self%errmsg, 'nks_constrained_t%create', stat)
+  end subroutine constrained_create
+
+  !> The oracles; each one left out is passed as NULL (the library names what is missing).
+  subroutine constrained_set_oracles(self, m, objective, gradient, constraints, jacobian_vector, jacobian_transpose, &
+                                     hessian_vector, user_data, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    integer, intent(in) :: m
+    procedure(nks_constrained_objective_fn), optional :: objective
+    procedure(nks_constrained_gradient_fn), optional :: gradient
+    procedure(nks_constrained_constraints_fn), optional :: constraints
+    procedure(nks_constrained_jacobian_vector_fn), optional :: jacobian_vector
+    procedure(nks_constrained_jacobian_transpose_fn), optional :: jacobian_transpose
+    procedure(nks_constrained_hessian_vector_fn), optional :: hessian_vector
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_funptr) :: f, g, c, jv, jtw, hv
+    type(c_ptr) :: data
+    integer(c_int32_t) :: s
+    ! A negative count would reach C as a huge size_t.
+    if (m < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'm = '//int_text(int(m, int64))//' is out of range; '// &
+                'there must be at least one constraint (use nks_newton_t for unconstrained problems)', &
+                self%errmsg, 'nks_constrained_t%set_oracles', stat)
+      return
+    end if
+    f = c_null_funptr
+    g = c_null_funptr
+    c = c_null_funptr
+    jv = c_null_funptr
+    jtw = c_null_funptr
+    hv = c_null_funptr
+    data = c_null_ptr
+    if (present(objective)) f = c_funloc(objective)
+    if (present(gradient)) g = c_funloc(gradient)
+    if (present(constraints)) c = c_funloc(constraints)
+    if (present(jacobian_vector)) jv = c_funloc(jacobian_vector)
+    if (present(jacobian_transpose)) jtw = c_funloc(jacobian_transpose)
+    if (present(hessian_vector)) hv = c_funloc(hessian_vector)
+    if (present(user_data)) data = user_data
+    s = nks_constrained_set_oracles(self%handle, int(m, c_size_t), f, g, c, jv, jtw, hv, data)
+    if (s == NKS_OK) self%m = int(m, c_size_t)
+    call finish(s, self%errmsg, 'nks_constrained_t%set_oracles', stat)
+  end subroutine constrained_set_oracles
+
+  !> The sparse rows of the Jacobian and the Hessian of the Lagrangian. The lengths the library
+  !> will read are checked here first: it reads `m + 1` and `n + 1` row pointers and as many
+  !> column indices as they declare.
+  subroutine constrained_set_sparse_rows(self, jacobian_row_ptr, jacobian_col_idx, jacobian_values, hessian_row_ptr, &
+                                         hessian_col_idx, hessian_values, user_data, index_base, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    integer(c_int64_t), intent(in) :: jacobian_row_ptr(:), jacobian_col_idx(:)
+    procedure(nks_constrained_jacobian_values_fn) :: jacobian_values
+    integer(c_int64_t), intent(in) :: hessian_row_ptr(:), hessian_col_idx(:)
+    procedure(nks_constrained_hessian_values_fn) :: hessian_values
+    type(c_ptr), intent(in), optional :: user_data
+    integer, intent(in), optional :: index_base
+    integer(c_int32_t), intent(out), optional :: stat
+    character(len=*), parameter :: what = 'nks_constrained_t%set_sparse_rows'
+    type(c_ptr) :: data
+    integer(int64) :: base, nnz
+    base = 1
+    if (present(index_base)) base = index_base
+    if (base /= 0 .and. base /= 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'index_base = '//int_text(base)// &
+                ' is invalid; use 1 for Fortran arrays or 0 for C arrays', self%errmsg, what, stat)
+      return
+    end if
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    ! Without a handle or oracles the library refuses the call before it reads any array.
+    if (c_associated(self%handle) .and. self%m > 0) then
+      if (size(jacobian_row_ptr, kind=int64) /= int(self%m, int64) + 1) then
+        call fail(NKS_ERR_DIMENSION_MISMATCH, 'jacobian_row_ptr has '//int_text(size(jacobian_row_ptr, kind=int64))// &
+                  ' entries; m + 1 = '//int_text(int(self%m, int64) + 1)//' are needed (m = '// &
+                  int_text(int(self%m, int64))//' constraints)', self%errmsg, what, stat)
+        return
+      end if
+      if (size(hessian_row_ptr) < 2) then
+        call fail(NKS_ERR_DIMENSION_MISMATCH, 'hessian_row_ptr has '//int_text(size(hessian_row_ptr, kind=int64))// &
+                  ' entries; n + 1 >= 2 are needed (n unknowns)', self%errmsg, what, stat)
+        return
+      end if
+      ! A negative count is the library's to report (its message names the row pointer).
+      nnz = jacobian_row_ptr(size(jacobian_row_ptr)) - base
+      if (nnz >= 0 .and. nnz /= size(jacobian_col_idx, kind=int64)) then
+        call fail(NKS_ERR_DIMENSION_MISMATCH, 'jacobian_row_ptr declares '//int_text(nnz)// &
+                  ' entries but jacobian_col_idx has '//int_text(size(jacobian_col_idx, kind=int64)), &
+                  self%errmsg, what, stat)
+        return
+      end if
+      nnz = hessian_row_ptr(size(hessian_row_ptr)) - base
+      if (nnz >= 0 .and. nnz /= size(hessian_col_idx, kind=int64)) then
+        call fail(NKS_ERR_DIMENSION_MISMATCH, 'hessian_row_ptr declares '//int_text(nnz)// &
+                  ' entries but hessian_col_idx has '//int_text(size(hessian_col_idx, kind=int64)), &
+                  self%errmsg, what, stat)
+        return
+      end if
+    end if
+    call finish(nks_constrained_set_sparse_rows(self%handle, int(max(size(hessian_row_ptr) - 1, 0), c_size_t), &
+                                                jacobian_row_ptr, jacobian_col_idx, c_funloc(jacobian_values), &
+                                                hessian_row_ptr, hessian_col_idx, c_funloc(hessian_values), &
+                                                int(base, c_int32_t), data), self%errmsg, what, stat)
+  end subroutine constrained_set_sparse_rows
+
+  !> The preconditioner of the MINRES inner solver.
+  subroutine constrained_set_preconditioner(self, apply, user_data, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    procedure(nks_constrained_precond_fn) :: apply
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: data
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    call finish(nks_constrained_set_preconditioner(self%handle, c_funloc(apply), data), self%errmsg, &
+                'nks_constrained_t%set_preconditioner', stat)
+  end subroutine constrained_set_preconditioner
+
+  !> Removes the preconditioner.
+  subroutine constrained_clear_preconditioner(self, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_constrained_set_preconditioner(self%handle, c_null_funptr, c_null_ptr), self%errmsg, &
+                'nks_constrained_t%clear_preconditioner', stat)
+  end subroutine constrained_clear_preconditioner
+
+  !> The per-iteration monitor.
+  subroutine constrained_set_monitor(self, monitor, user_data, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    procedure(nks_constrained_monitor_fn) :: monitor
+    type(c_ptr), intent(in), optional :: user_data
+    integer(c_int32_t), intent(out), optional :: stat
+    type(c_ptr) :: data
+    data = c_null_ptr
+    if (present(user_data)) data = user_data
+    call finish(nks_constrained_set_monitor(self%handle, c_funloc(monitor), data), self%errmsg, &
+                'nks_constrained_t%set_monitor', stat)
+  end subroutine constrained_set_monitor
+
+  !> Removes the monitor.
+  subroutine constrained_clear_monitor(self, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_constrained_set_monitor(self%handle, c_null_funptr, c_null_ptr), self%errmsg, &
+                'nks_constrained_t%clear_monitor', stat)
+  end subroutine constrained_clear_monitor
+
+  !> An option by name (trailing blanks of `name` are ignored).
+  subroutine constrained_set_option(self, name, value, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    real(c_double), intent(in) :: value
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_constrained_set_option(self%handle, trim(name)//c_null_char, value), self%errmsg, &
+                'nks_constrained_t%set_option("'//trim(name)//'")', stat)
+  end subroutine constrained_set_option
+
+  !> An option by name (trailing blanks of `name` are ignored); a quiet NaN on failure.
+  function constrained_get_option(self, name, stat) result(value)
+    class(nks_constrained_t), intent(inout) :: self
+    character(len=*), intent(in) :: name
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double) :: value
+    real(c_double) :: got
+    integer(c_int32_t) :: s
+    value = ieee_value(1.0_c_double, ieee_quiet_nan)
+    got = value
+    s = nks_constrained_get_option(self%handle, trim(name)//c_null_char, got)
+    if (s == NKS_OK) value = got
+    call finish(s, self%errmsg, 'nks_constrained_t%get_option("'//trim(name)//'")', stat)
+  end function constrained_get_option
+
+  !> Solves from `x` and `lambda`; returns the status (never stops the program).
+  function constrained_solve(self, x, lambda) result(status)
+    class(nks_constrained_t), intent(inout) :: self
+    real(c_double), intent(inout) :: x(:)
+    real(c_double), intent(inout) :: lambda(:)
+    integer(c_int32_t) :: status
+    call finish(nks_constrained_solve(self%handle, size(x, kind=c_size_t), x, size(lambda, kind=c_size_t), lambda), &
+                self%errmsg, 'nks_constrained_t%solve', status)
+  end function constrained_solve
+
+  !> The report of the last solve.
+  subroutine constrained_get_report(self, report, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    type(nks_constrained_report), intent(out) :: report
+    integer(c_int32_t), intent(out), optional :: stat
+    call finish(nks_constrained_get_report(self%handle, report), self%errmsg, 'nks_constrained_t%get_report', stat)
+  end subroutine constrained_get_report
+
+  !> Iteration record `k` (1-based) of the last solve.
+  subroutine constrained_get_record(self, k, record, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    integer, intent(in) :: k
+    type(nks_constrained_record), intent(out) :: record
+    integer(c_int32_t), intent(out), optional :: stat
+    ! k - 1 < 0 would reach C as a huge size_t and a message about that number.
+    if (k < 1) then
+      call fail(NKS_ERR_INVALID_ARGUMENT, 'k = '//int_text(int(k, int64))//' is out of range; '// &
+                'iteration records are numbered from 1', self%errmsg, 'nks_constrained_t%get_record', stat)
+      return
+    end if
+    call finish(nks_constrained_get_record(self%handle, int(k - 1, c_size_t), record), self%errmsg, &
+                'nks_constrained_t%get_record', stat)
+  end subroutine constrained_get_record
+
+  !> The last accepted point and multipliers of the last solve, written only on success (the
+  !> library writes `x` before it checks the length of `lambda`, so both go through buffers).
+  subroutine constrained_get_point(self, x, lambda, stat)
+    class(nks_constrained_t), intent(inout) :: self
+    real(c_double), intent(inout) :: x(:)
+    real(c_double), intent(inout), optional :: lambda(:)
+    integer(c_int32_t), intent(out), optional :: stat
+    real(c_double), allocatable :: x_buf(:)
+    real(c_double), allocatable, target :: lambda_buf(:)
+    integer(c_int32_t) :: s
+    allocate (x_buf(max(size(x), 1)))
+    if (present(lambda)) then
+      allocate (lambda_buf(max(size(lambda), 1)))
+      s = nks_constrained_get_point(self%handle, size(x, kind=c_size_t), x_buf, size(lambda, kind=c_size_t), &
+                                    c_loc(lambda_buf))
+      if (s == NKS_OK) lambda(:) = lambda_buf(:size(lambda))
+    else
+      s = nks_constrained_get_point(self%handle, size(x, kind=c_size_t), x_buf, 0_c_size_t, c_null_ptr)
+    end if
+    if (s == NKS_OK) x(:) = x_buf(:size(x))
+    call finish(s, self%errmsg, 'nks_constrained_t%get_point', stat)
+  end subroutine constrained_get_point
+
+  !> Whether the object holds a solver.
+  logical function constrained_is_created(self)
+    class(nks_constrained_t), intent(in) :: self
+    constrained_is_created = c_associated(self%handle)
+  end function constrained_is_created
+
+  !> The raw handle.
+  function constrained_c_handle(self) result(h)
+    class(nks_constrained_t), intent(in) :: self
+    type(c_ptr) :: h
+    h = self%handle
+  end function constrained_c_handle
+
+  !> The message of the last failed call on this object.
+  function constrained_last_error(self) result(msg)
+    class(nks_constrained_t), intent(in) :: self
+    character(len=:), allocatable :: msg
+    msg = message_or_empty(self%errmsg)
+  end function constrained_last_error
+
+  !> Frees the solver (idempotent).
+  subroutine constrained_free(self)
+    class(nks_constrained_t), intent(inout) :: self
+    call nks_constrained_free(self%handle)
+    self%handle = c_null_ptr
+    self%m = 0_c_size_t
+  end subroutine constrained_free
+
+  !> Assignment: allowed only when neither side holds a solver.
+  subroutine constrained_assign(lhs, rhs)
+    class(nks_constrained_t), intent(inout) :: lhs
+    class(nks_constrained_t), intent(in) :: rhs
+    call refuse_handle_copy(c_associated(lhs%handle) .or. c_associated(rhs%handle), 'nks_constrained_t', &
+                            'a constrained solver')
+    if (allocated(rhs%errmsg)) lhs%errmsg = rhs%errmsg
+  end subroutine constrained_assign
+
+  !> Finalizer.
+  impure elemental subroutine constrained_final(self)
+    type(nks_constrained_t), intent(inout) :: self
+    call nks_constrained_free(self%handle)
+    self%handle = c_null_ptr
+  end subroutine constrained_final
 
 end module nksolve

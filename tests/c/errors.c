@@ -747,6 +747,523 @@ static void nonlinear_errors(void) {
     nks_nonlinear_free(NULL);
 }
 
+/* The nks_constrained oracles of Hock-Schittkowski 6, min (1 - x1)^2 s.t. 10 (x2 - x1^2) = 0
+   (solution (1, 1)), for the error paths: the objective and the gradient can fail once with a
+   chosen code, the monitor records the point it sees and can stop the solve, and can call back
+   into its own handle (to read its report, or to free it). */
+typedef struct {
+    int calls;                    /* oracle calls of any kind so far */
+    int objective_calls;
+    int objective_fail_call;      /* the objective returns objective_fail_code at this call; 0: never */
+    int objective_fail_code;
+    int gradient_calls;
+    int gradient_fail_call;       /* the gradient returns gradient_fail_code at this call; 0: never */
+    int gradient_fail_code;
+    size_t stop_at;               /* the monitor stops the solve at this iteration; 0: never */
+    size_t monitor_calls;
+    double monitor_x[2];          /* the point the monitor saw last */
+    double monitor_lambda[1];
+    int monitor_lengths_ok;       /* whether the monitor always got n = 2, m = 1 */
+    nks_constrained *reenter;     /* when set, the monitor calls nks_constrained_get_report on it */
+    nks_status reenter_status;
+    int reenter_message;
+    nks_constrained *free_inside; /* when set, the monitor calls nks_constrained_free on it */
+    int free_refused;
+    int values_calls;             /* sparse-row value callback calls */
+    int precond_calls;
+} constrained_problem;
+
+static int constrained_objective(const double *x, size_t n, double *f, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)n;
+    ++p->calls;
+    if (++p->objective_calls == p->objective_fail_call) return p->objective_fail_code;
+    *f = (1.0 - x[0]) * (1.0 - x[0]);
+    return 0;
+}
+
+static int constrained_gradient(const double *x, size_t n, double *g, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)n;
+    ++p->calls;
+    if (++p->gradient_calls == p->gradient_fail_call) return p->gradient_fail_code;
+    g[0] = -2.0 * (1.0 - x[0]);
+    g[1] = 0.0;
+    return 0;
+}
+
+static int constrained_constraints(const double *x, size_t n, double *c, size_t m, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)n;
+    (void)m;
+    ++p->calls;
+    c[0] = 10.0 * (x[1] - x[0] * x[0]);
+    return 0;
+}
+
+static int constrained_jacobian_vector(const double *x, const double *v, size_t n, double *jv, size_t m,
+                                       void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)n;
+    (void)m;
+    ++p->calls;
+    jv[0] = -20.0 * x[0] * v[0] + 10.0 * v[1];
+    return 0;
+}
+
+static int constrained_jacobian_transpose(const double *x, const double *w, size_t m, double *jtw, size_t n,
+                                          void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)m;
+    (void)n;
+    ++p->calls;
+    jtw[0] = -20.0 * x[0] * w[0];
+    jtw[1] = 10.0 * w[0];
+    return 0;
+}
+
+static int constrained_hessian_vector(const double *x, const double *lambda, const double *v, size_t n, size_t m,
+                                      double *hv, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)x;
+    (void)n;
+    (void)m;
+    ++p->calls;
+    hv[0] = (2.0 - 20.0 * lambda[0]) * v[0];
+    hv[1] = 0.0;
+    return 0;
+}
+
+static int constrained_jacobian_values(const double *x, size_t n, double *values, size_t nnz, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)n;
+    (void)nnz;
+    ++p->values_calls;
+    values[0] = -20.0 * x[0];
+    values[1] = 10.0;
+    return 0;
+}
+
+static int constrained_hessian_values(const double *x, const double *lambda, size_t n, size_t m, double *values,
+                                      size_t nnz, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    (void)x;
+    (void)n;
+    (void)m;
+    (void)nnz;
+    ++p->values_calls;
+    values[0] = 2.0 - 20.0 * lambda[0];
+    values[1] = values[2] = values[3] = 0.0;
+    return 0;
+}
+
+/* An SPD preconditioner for MINRES: the identity, counted. */
+static int constrained_precond(const double *x, const double *lambda, const double *r, size_t n, size_t m, double *z,
+                               void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    size_t i;
+    (void)x;
+    (void)lambda;
+    ++p->precond_calls;
+    for (i = 0; i < n + m; ++i) z[i] = r[i];
+    return 0;
+}
+
+static int constrained_monitor(const nks_constrained_report *r, const double *x, size_t n, const double *lambda,
+                               size_t m, void *user_data) {
+    constrained_problem *p = (constrained_problem *)user_data;
+    ++p->monitor_calls;
+    p->monitor_lengths_ok &= n == 2 && m == 1 && r->status == 0 && r->termination == NKS_TERMINATION_NOT_STARTED
+                             && r->iterations == p->monitor_calls;
+    p->monitor_x[0] = x[0];
+    p->monitor_x[1] = x[1];
+    p->monitor_lambda[0] = lambda[0];
+    if (p->reenter != NULL) {
+        nks_constrained_report inner;
+        p->reenter_status = nks_constrained_get_report(p->reenter, &inner);
+        p->reenter_message = strlen(nks_last_error_message()) > 0;
+    }
+    if (p->free_inside != NULL) {
+        /* Must free nothing: the handle is solving. valgrind reports any use after free. */
+        nks_constrained_free(p->free_inside);
+        p->free_refused = strstr(nks_last_error_message(), "busy") != NULL;
+    }
+    return p->stop_at != 0 && r->iterations >= p->stop_at;
+}
+
+/* The 1 x 2 Jacobian and the 2 x 2 Hessian of HS6 as dense sparse rows (0-based). */
+static const int64_t constrained_jrp[] = {0, 2}, constrained_jci[] = {0, 1};
+static const int64_t constrained_hrp[] = {0, 2, 4}, constrained_hci[] = {0, 1, 0, 1};
+
+static void constrained_reset(double *x, double *lambda, constrained_problem *p) {
+    x[0] = -1.2;
+    x[1] = 1.0;
+    lambda[0] = 0.0;
+    memset(p, 0, sizeof *p);
+    p->reenter_status = NKS_OK;
+    p->monitor_lengths_ok = 1;
+}
+
+static nks_status constrained_set_hs6(nks_constrained *h, constrained_problem *p) {
+    return nks_constrained_set_oracles(h, 1, constrained_objective, constrained_gradient, constrained_constraints,
+                                       constrained_jacobian_vector, constrained_jacobian_transpose,
+                                       constrained_hessian_vector, p);
+}
+
+static nks_status constrained_set_rows(nks_constrained *h, constrained_problem *p) {
+    return nks_constrained_set_sparse_rows(h, 2, constrained_jrp, constrained_jci, constrained_jacobian_values,
+                                           constrained_hrp, constrained_hci, constrained_hessian_values, 0, p);
+}
+
+/* Whether x is the solution (1, 1) of HS6 to 1e-5 (the default KKT tolerances are 1e-6). */
+static int constrained_is_solution(const double *x) {
+    return fabs(x[0] - 1.0) <= 1e-5 && fabs(x[1] - 1.0) <= 1e-5;
+}
+
+/* The nks_constrained option and argument refusals, before any solve. */
+static void constrained_refusals(nks_constrained *h, constrained_problem *p, double *x, double *lambda) {
+    double nan_x[2] = {-1.2, NAN}, point[2] = {-7.0, -7.0}, mult[1] = {-7.0}, got = -1.0, both[3] = {-1.2, 1.0, 0.0};
+    double l2[2] = {0.0, 0.0};
+    int64_t bad_col[] = {0, 2}, decreasing[] = {0, 3, 2}, one_based_jrp[] = {1, 3}, one_based_jci[] = {1, 2};
+    int64_t one_based_hrp[] = {1, 3, 5}, one_based_hci[] = {1, 2, 1, 2};
+    nks_constrained_report rep;
+    nks_constrained_record rec;
+
+    /* No oracles yet; no solve has run. */
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_INVALID_STATE, "constrained: solve with no oracles");
+    expect(strstr(nks_last_error_message(), "nks_constrained_set_oracles") != NULL,
+           "constrained: message says to set the oracles");
+    expect_status(constrained_set_rows(h, p), NKS_ERR_INVALID_STATE, "constrained: sparse rows before the oracles");
+    expect(strstr(nks_last_error_message(), "nks_constrained_set_oracles") != NULL,
+           "constrained: sparse-rows message says to set the oracles first");
+    expect_status(nks_constrained_get_point(h, 2, point, 1, mult), NKS_ERR_INVALID_STATE,
+                  "constrained: get_point before any solve");
+    expect(point[0] == -7.0 && mult[0] == -7.0, "constrained: point untouched before any solve");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report before any solve");
+    expect(rep.termination == NKS_TERMINATION_NOT_STARTED && rep.iterations == 0 && rep.records == 0
+           && rep.kkt_solver == NKS_KKT_GAUSSIAN_SKETCH, "constrained: the report is not started");
+    rec.inner_iterations = 77;
+    expect_status(nks_constrained_get_record(h, 0, &rec), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: get_record before any solve");
+    expect(strstr(nks_last_error_message(), "0 iteration records") != NULL, "constrained: message gives the count");
+    expect(rec.inner_iterations == 77, "constrained: record untouched by the refusal");
+
+    /* NULL handles, callbacks and outputs. */
+    expect_status(nks_constrained_new(NULL), NKS_ERR_NULL_POINTER, "constrained: NULL out");
+    expect_status(nks_constrained_set_oracles(NULL, 1, constrained_objective, constrained_gradient,
+                                              constrained_constraints, constrained_jacobian_vector,
+                                              constrained_jacobian_transpose, constrained_hessian_vector, p),
+                  NKS_ERR_NULL_POINTER, "constrained: set_oracles NULL handle");
+    expect_status(nks_constrained_set_oracles(h, 1, NULL, constrained_gradient, constrained_constraints,
+                                              constrained_jacobian_vector, constrained_jacobian_transpose,
+                                              constrained_hessian_vector, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL objective");
+    expect(strstr(nks_last_error_message(), "objective") != NULL, "constrained: message names the objective");
+    expect_status(nks_constrained_set_oracles(h, 1, constrained_objective, NULL, constrained_constraints,
+                                              constrained_jacobian_vector, constrained_jacobian_transpose,
+                                              constrained_hessian_vector, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL gradient");
+    expect(strstr(nks_last_error_message(), "gradient") != NULL, "constrained: message names the gradient");
+    expect_status(nks_constrained_set_oracles(h, 1, constrained_objective, constrained_gradient, NULL,
+                                              constrained_jacobian_vector, constrained_jacobian_transpose,
+                                              constrained_hessian_vector, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL constraints");
+    expect(strstr(nks_last_error_message(), "constraints") != NULL, "constrained: message names the constraints");
+    expect_status(nks_constrained_set_oracles(h, 1, constrained_objective, constrained_gradient,
+                                              constrained_constraints, NULL, constrained_jacobian_transpose,
+                                              constrained_hessian_vector, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL jacobian_vector");
+    expect(strstr(nks_last_error_message(), "jacobian_vector") != NULL,
+           "constrained: message names jacobian_vector");
+    expect_status(nks_constrained_set_oracles(h, 1, constrained_objective, constrained_gradient,
+                                              constrained_constraints, constrained_jacobian_vector, NULL,
+                                              constrained_hessian_vector, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL jacobian_transpose");
+    expect(strstr(nks_last_error_message(), "jacobian_transpose") != NULL,
+           "constrained: message names jacobian_transpose");
+    expect_status(nks_constrained_set_oracles(h, 1, constrained_objective, constrained_gradient,
+                                              constrained_constraints, constrained_jacobian_vector,
+                                              constrained_jacobian_transpose, NULL, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL hessian_vector");
+    expect(strstr(nks_last_error_message(), "hessian_vector") != NULL, "constrained: message names hessian_vector");
+    expect_status(nks_constrained_set_oracles(h, 0, constrained_objective, constrained_gradient,
+                                              constrained_constraints, constrained_jacobian_vector,
+                                              constrained_jacobian_transpose, constrained_hessian_vector, p),
+                  NKS_ERR_INVALID_ARGUMENT, "constrained: m = 0");
+    expect(strstr(nks_last_error_message(), "m = 0") != NULL, "constrained: message names m");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_INVALID_STATE,
+                  "constrained: refused oracles are not set");
+    expect_status(nks_constrained_set_sparse_rows(NULL, 2, constrained_jrp, constrained_jci,
+                                                  constrained_jacobian_values, constrained_hrp, constrained_hci,
+                                                  constrained_hessian_values, 0, p),
+                  NKS_ERR_NULL_POINTER, "constrained: set_sparse_rows NULL handle");
+    expect_status(nks_constrained_set_preconditioner(NULL, constrained_precond, p), NKS_ERR_NULL_POINTER,
+                  "constrained: set_preconditioner NULL handle");
+    expect_status(nks_constrained_set_monitor(NULL, constrained_monitor, p), NKS_ERR_NULL_POINTER,
+                  "constrained: set_monitor NULL handle");
+    expect_status(nks_constrained_set_option(NULL, "eta1", 2.0), NKS_ERR_NULL_POINTER,
+                  "constrained: set_option NULL handle");
+    expect_status(nks_constrained_get_option(NULL, "eta1", &got), NKS_ERR_NULL_POINTER,
+                  "constrained: get_option NULL handle");
+    expect_status(nks_constrained_solve(NULL, 2, x, 1, lambda), NKS_ERR_NULL_POINTER, "constrained: solve NULL handle");
+    expect_status(nks_constrained_get_report(NULL, &rep), NKS_ERR_NULL_POINTER, "constrained: get_report NULL handle");
+    expect_status(nks_constrained_get_report(h, NULL), NKS_ERR_NULL_POINTER, "constrained: get_report NULL out");
+    expect_status(nks_constrained_get_record(NULL, 0, &rec), NKS_ERR_NULL_POINTER, "constrained: get_record NULL handle");
+    expect_status(nks_constrained_get_point(NULL, 2, point, 1, mult), NKS_ERR_NULL_POINTER,
+                  "constrained: get_point NULL handle");
+
+    /* Options: unknown names, out-of-range values (the option keeps its value), round trips. */
+    expect_status(nks_constrained_set_option(h, "no_such_option", 1.0), NKS_ERR_UNKNOWN_OPTION,
+                  "constrained: unknown option");
+    expect(strstr(nks_last_error_message(), "kkt_solver") != NULL,
+           "constrained: unknown option message lists the names");
+    expect_status(nks_constrained_get_option(h, "no_such_option", &got), NKS_ERR_UNKNOWN_OPTION,
+                  "constrained: get unknown option");
+    expect(got == -1.0, "constrained: value untouched on failure");
+    expect_status(nks_constrained_get_option(h, "eta1", NULL), NKS_ERR_NULL_POINTER,
+                  "constrained: get_option NULL value");
+    expect_status(nks_constrained_set_option(h, NULL, 1.0), NKS_ERR_NULL_POINTER, "constrained: NULL option name");
+    expect_status(nks_constrained_set_option(h, "eta1", 0.0), NKS_ERR_INVALID_ARGUMENT, "constrained: eta1 = 0");
+    expect(strstr(nks_last_error_message(), "eta1") != NULL, "constrained: message names eta1");
+    expect_status(nks_constrained_get_option(h, "eta1", &got), NKS_OK, "constrained: get eta1");
+    expect(got == 1.0, "constrained: a refused value keeps the default eta1 1");
+    expect_status(nks_constrained_set_option(h, "kkt_solver", 3), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: kkt_solver 3");
+    expect_status(nks_constrained_get_option(h, "kkt_solver", &got), NKS_OK, "constrained: get kkt_solver");
+    expect(got == NKS_KKT_GAUSSIAN_SKETCH, "constrained: a refused kkt_solver keeps the Gaussian sketch");
+    expect_status(nks_constrained_set_option(h, "penalty_factor", 1.0), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: penalty_factor 1");
+    expect_status(nks_constrained_set_option(h, "armijo", 0.5), NKS_ERR_INVALID_ARGUMENT, "constrained: armijo 0.5");
+    expect_status(nks_constrained_set_option(h, "accuracy", 1.0), NKS_ERR_INVALID_ARGUMENT, "constrained: accuracy 1");
+    expect_status(nks_constrained_set_option(h, "max_iterations", 0), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: max_iterations 0");
+    expect_status(nks_constrained_set_option(h, "sketch_block", 257), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: sketch_block 257");
+    expect_status(nks_constrained_set_option(h, "stationarity_tol", NAN), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: stationarity_tol NaN");
+    expect_status(nks_constrained_get_option(h, "stationarity_tol", &got), NKS_OK, "constrained: get stationarity_tol");
+    expect(got == 1e-6, "constrained: a refused value keeps the default stationarity_tol 1e-6");
+    expect_status(nks_constrained_set_option(h, "kkt_solver", NKS_KKT_MINRES), NKS_OK, "constrained: kkt_solver MINRES");
+    expect_status(nks_constrained_get_option(h, "kkt_solver", &got), NKS_OK, "constrained: get kkt_solver");
+    expect(got == NKS_KKT_MINRES, "constrained: get_option reads back MINRES");
+
+    /* Bad x, m and lambda, refused before any callback. */
+    expect_status(constrained_set_hs6(h, p), NKS_OK, "constrained: set_oracles");
+    expect_status(nks_constrained_solve(h, 0, x, 1, lambda), NKS_ERR_INVALID_ARGUMENT, "constrained: n = 0");
+    expect(strstr(nks_last_error_message(), "n = 0") != NULL, "constrained: message names n");
+    expect_status(nks_constrained_solve(h, 2, x, 2, l2), NKS_ERR_DIMENSION_MISMATCH, "constrained: m = 2 for m = 1");
+    expect(strstr(nks_last_error_message(), "m = 2") != NULL, "constrained: message names m");
+    expect_status(nks_constrained_solve(h, 2, NULL, 1, lambda), NKS_ERR_NULL_POINTER, "constrained: NULL x");
+    expect_status(nks_constrained_solve(h, 2, x, 1, NULL), NKS_ERR_NULL_POINTER, "constrained: NULL lambda");
+    expect_status(nks_constrained_solve(h, 2, nan_x, 1, lambda), NKS_ERR_NON_FINITE, "constrained: NaN in x");
+    expect(nan_x[0] == -1.2 && isnan(nan_x[1]), "constrained: x untouched after the NaN refusal");
+    expect_status(nks_constrained_solve(h, 2, both, 1, both + 1), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: x and lambda overlap");
+    expect(strstr(nks_last_error_message(), "overlap") != NULL, "constrained: message says they overlap");
+    expect(both[0] == -1.2 && both[1] == 1.0 && both[2] == 0.0, "constrained: overlapping arrays untouched");
+
+    /* Kaczmarz needs the sparse rows. */
+    expect_status(nks_constrained_set_option(h, "kkt_solver", NKS_KKT_KACZMARZ), NKS_OK,
+                  "constrained: kkt_solver Kaczmarz");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_INVALID_STATE,
+                  "constrained: Kaczmarz without sparse rows");
+    expect(strstr(nks_last_error_message(), "sparse rows") != NULL, "constrained: message asks for the sparse rows");
+
+    /* Malformed sparse patterns: each refusal names the array. */
+    expect_status(nks_constrained_set_sparse_rows(h, 2, constrained_jrp, constrained_jci, NULL, constrained_hrp,
+                                                  constrained_hci, constrained_hessian_values, 0, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL jacobian_values");
+    expect(strstr(nks_last_error_message(), "jacobian_values") != NULL,
+           "constrained: message names jacobian_values");
+    expect_status(nks_constrained_set_sparse_rows(h, 2, constrained_jrp, constrained_jci,
+                                                  constrained_jacobian_values, constrained_hrp, constrained_hci, NULL,
+                                                  0, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL hessian_values");
+    expect(strstr(nks_last_error_message(), "hessian_values") != NULL, "constrained: message names hessian_values");
+    expect_status(nks_constrained_set_sparse_rows(h, 2, NULL, constrained_jci, constrained_jacobian_values,
+                                                  constrained_hrp, constrained_hci, constrained_hessian_values, 0, p),
+                  NKS_ERR_NULL_POINTER, "constrained: NULL jacobian_row_ptr");
+    expect(strstr(nks_last_error_message(), "jacobian_row_ptr") != NULL,
+           "constrained: message names jacobian_row_ptr");
+    expect_status(nks_constrained_set_sparse_rows(h, 2, constrained_jrp, bad_col, constrained_jacobian_values,
+                                                  constrained_hrp, constrained_hci, constrained_hessian_values, 0, p),
+                  NKS_ERR_INVALID_ARGUMENT, "constrained: Jacobian column out of range");
+    expect(strstr(nks_last_error_message(), "jacobian_col_idx[1] = 2") != NULL,
+           "constrained: message names the entry jacobian_col_idx[1]");
+    expect_status(nks_constrained_set_sparse_rows(h, 2, constrained_jrp, constrained_jci, constrained_jacobian_values,
+                                                  decreasing, constrained_hci, constrained_hessian_values, 0, p),
+                  NKS_ERR_INVALID_ARGUMENT, "constrained: decreasing Hessian row_ptr");
+    expect(strstr(nks_last_error_message(), "hessian") != NULL && strstr(nks_last_error_message(), "decrease") != NULL,
+           "constrained: message names the Hessian's row_ptr");
+    expect_status(nks_constrained_set_sparse_rows(h, 2, constrained_jrp, constrained_jci, constrained_jacobian_values,
+                                                  constrained_hrp, constrained_hci, constrained_hessian_values, 2, p),
+                  NKS_ERR_INVALID_ARGUMENT, "constrained: index_base 2");
+    expect(strstr(nks_last_error_message(), "index_base = 2") != NULL, "constrained: message names index_base");
+    expect_status(nks_constrained_set_sparse_rows(h, 2, constrained_jrp, constrained_jci, constrained_jacobian_values,
+                                                  constrained_hrp, constrained_hci, constrained_hessian_values, 1, p),
+                  NKS_ERR_INVALID_ARGUMENT, "constrained: 0-based arrays given as index_base 1");
+    expect_status(nks_constrained_set_sparse_rows(h, 0, constrained_jrp, constrained_jci, constrained_jacobian_values,
+                                                  constrained_hrp, constrained_hci, constrained_hessian_values, 0, p),
+                  NKS_ERR_INVALID_ARGUMENT, "constrained: sparse rows with n = 0");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_INVALID_STATE,
+                  "constrained: refused sparse rows are not set");
+    /* The same pattern 1-based is accepted; given for n = 3 it does not fit a solve with n = 2. */
+    expect_status(nks_constrained_set_sparse_rows(h, 2, one_based_jrp, one_based_jci, constrained_jacobian_values,
+                                                  one_based_hrp, one_based_hci, constrained_hessian_values, 1, p),
+                  NKS_OK, "constrained: 1-based sparse rows");
+    {
+        int64_t jrp3[] = {0, 2}, jci3[] = {0, 1}, hrp3[] = {0, 1, 2, 3}, hci3[] = {0, 1, 2};
+        expect_status(nks_constrained_set_sparse_rows(h, 3, jrp3, jci3, constrained_jacobian_values, hrp3, hci3,
+                                                      constrained_hessian_values, 0, p),
+                      NKS_OK, "constrained: sparse rows for n = 3");
+        expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_DIMENSION_MISMATCH,
+                      "constrained: sparse rows for n = 3, solve with n = 2");
+        expect(strstr(nks_last_error_message(), "n = 3") != NULL, "constrained: message names the rows' n");
+    }
+    /* set_oracles forgets the sparse rows: Kaczmarz is refused again. */
+    expect_status(constrained_set_hs6(h, p), NKS_OK, "constrained: set_oracles again");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_INVALID_STATE,
+                  "constrained: set_oracles cleared the sparse rows");
+    expect_status(nks_constrained_set_option(h, "kkt_solver", NKS_KKT_MINRES), NKS_OK, "constrained: back to MINRES");
+
+    expect(p->calls == 0 && p->values_calls == 0, "constrained: no callback called by the refusals");
+    expect(x[0] == -1.2 && x[1] == 1.0 && lambda[0] == 0.0, "constrained: x and lambda untouched after refusals");
+    expect_status(nks_constrained_get_point(h, 2, point, 1, mult), NKS_ERR_INVALID_STATE,
+                  "constrained: still no point after refusals");
+}
+
+/* The nks_constrained error paths on HS6: refusals return their status with a message and leave
+   x and lambda untouched; callback failures, the monitor and calls from inside the callbacks
+   behave as documented. MINRES (a few inner iterations per step) keeps this quick under
+   valgrind. */
+static void constrained_errors(void) {
+    double x[2], lambda[1], point[2], mult[1];
+    constrained_problem p;
+    nks_constrained *h = NULL;
+    nks_constrained_report rep;
+    nks_constrained_record rec;
+
+    constrained_reset(x, lambda, &p);
+    expect_status(nks_constrained_new(&h), NKS_OK, "constrained: new");
+    constrained_refusals(h, &p, x, lambda);
+
+    /* A converged MINRES solve: the report, its records, the last point. */
+    constrained_reset(x, lambda, &p);
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_OK, "constrained: MINRES solve");
+    expect(constrained_is_solution(x), "constrained: MINRES finds (1, 1)");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report of the MINRES solve");
+    expect(rep.status == NKS_OK && rep.termination == NKS_TERMINATION_CONVERGED_KKT && rep.kkt_solver == NKS_KKT_MINRES
+           && rep.iterations > 0 && rep.records == rep.iterations && rep.stationarity <= 1e-6 && rep.feasibility <= 1e-6
+           && rep.objective_evaluations == rep.merit_evaluations && rep.failed_evaluations == 0
+           && rep.preconditioner_calls == 0 && rep.matrix_evaluations == 0 && rep.callback_code == 0,
+           "constrained: the report of the converged solve");
+    expect_status(nks_constrained_get_record(h, rep.records - 1, &rec), NKS_OK, "constrained: get_record of the last");
+    expect(rec.inner_iterations > 0 && rec.step_length > 0.0 && rec.eta1 > 0.0, "constrained: the last record");
+    rec.inner_iterations = 77;
+    expect_status(nks_constrained_get_record(h, rep.records, &rec), NKS_ERR_INVALID_ARGUMENT,
+                  "constrained: get_record with k = records");
+    expect(rec.inner_iterations == 77, "constrained: record untouched by the refusal");
+    expect_status(nks_constrained_get_record(h, 0, NULL), NKS_ERR_NULL_POINTER, "constrained: get_record NULL out");
+    point[0] = point[1] = mult[0] = -7.0;
+    expect_status(nks_constrained_get_point(h, 3, point, 1, mult), NKS_ERR_DIMENSION_MISMATCH,
+                  "constrained: get_point with n = 3");
+    expect_status(nks_constrained_get_point(h, 2, point, 2, mult), NKS_ERR_DIMENSION_MISMATCH,
+                  "constrained: get_point with m = 2");
+    expect_status(nks_constrained_get_point(h, 2, NULL, 1, mult), NKS_ERR_NULL_POINTER, "constrained: get_point NULL x");
+    expect_status(nks_constrained_get_point(h, 2, point, 1, mult), NKS_OK, "constrained: get_point");
+    expect(point[0] == x[0] && point[1] == x[1] && mult[0] == lambda[0], "constrained: get_point gives the solution");
+    expect_status(nks_constrained_get_point(h, 2, point, 0, NULL), NKS_OK, "constrained: get_point without lambda");
+
+    /* The gradient aborts (-7) at its 6th call, after some accepted steps: NKS_ERR_CALLBACK, x
+       and lambda untouched, the code in the report, get_point has the last accepted point (the
+       one the monitor saw last). */
+    constrained_reset(x, lambda, &p);
+    p.gradient_fail_call = 6;
+    p.gradient_fail_code = -7;
+    expect_status(nks_constrained_set_monitor(h, constrained_monitor, &p), NKS_OK, "constrained: monitor");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_CALLBACK, "constrained: gradient returns -7");
+    expect(strstr(nks_last_error_message(), "-7") != NULL, "constrained: message has the code");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report after the abort");
+    expect(rep.callback_code == -7 && rep.status == NKS_ERR_CALLBACK
+           && rep.termination == NKS_TERMINATION_CALLBACK_FAILED, "constrained: the code -7 is in the report");
+    expect(x[0] == -1.2 && x[1] == 1.0 && lambda[0] == 0.0, "constrained: x and lambda untouched after the abort");
+    expect(p.monitor_calls >= 1 && p.monitor_calls == rep.iterations, "constrained: steps were accepted before the abort");
+    expect_status(nks_constrained_get_point(h, 2, point, 1, mult), NKS_OK, "constrained: get_point after the abort");
+    expect(point[0] == p.monitor_x[0] && point[1] == p.monitor_x[1] && mult[0] == p.monitor_lambda[0]
+           && point[0] != -1.2, "constrained: get_point gives the last accepted point");
+    expect(p.monitor_lengths_ok, "constrained: the monitor got n, m and the running report");
+
+    /* The objective cannot evaluate (+1) the first trial point only: the line search shortens
+       the step and the solve converges. */
+    constrained_reset(x, lambda, &p);
+    p.objective_fail_call = 2; /* call 1 evaluates the start */
+    p.objective_fail_code = 1;
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_OK, "constrained: objective returns +1 once");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report after the refused point");
+    expect(rep.failed_evaluations == 1 && rep.rejected_steps >= 1 && rep.callback_code == 0
+           && rep.termination == NKS_TERMINATION_CONVERGED_KKT, "constrained: the refused point is counted");
+    expect(constrained_is_solution(x), "constrained: the solve converges after the refused point");
+
+    /* The objective cannot evaluate (+1) the start: nothing to step back from. */
+    constrained_reset(x, lambda, &p);
+    p.objective_fail_call = 1;
+    p.objective_fail_code = 1;
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_CALLBACK,
+                  "constrained: objective returns +1 at the start");
+    expect(x[0] == -1.2 && x[1] == 1.0, "constrained: x untouched after the refused start");
+
+    /* The monitor stops the solve at iteration 2: NKS_ERR_ABORTED, x untouched. */
+    constrained_reset(x, lambda, &p);
+    p.stop_at = 2;
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_ERR_ABORTED, "constrained: monitor returns 1");
+    expect(x[0] == -1.2 && x[1] == 1.0 && lambda[0] == 0.0, "constrained: x untouched after the monitor stop");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report after the monitor stop");
+    expect(rep.status == NKS_ERR_ABORTED && rep.termination == NKS_TERMINATION_MONITOR_STOP && rep.iterations == 2,
+           "constrained: report of the monitor stop");
+    expect_status(nks_constrained_get_point(h, 2, point, 1, mult), NKS_OK, "constrained: get_point after the stop");
+    expect(point[0] == p.monitor_x[0] && point[1] == p.monitor_x[1], "constrained: the point the monitor saw");
+
+    /* Calls into the handle from inside its own monitor are refused; the solve goes on. A
+       different message is left first, so that the "busy" one is known to come from the free. */
+    constrained_reset(x, lambda, &p);
+    expect_status(nks_constrained_set_option(h, "no_such_option", 1.0), NKS_ERR_UNKNOWN_OPTION,
+                  "constrained: leave a message before the free");
+    p.reenter = h;
+    p.free_inside = h;
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_OK, "constrained: solve with a re-entrant monitor");
+    expect(p.reenter_status == NKS_ERR_INVALID_STATE && p.reenter_message,
+           "constrained: get_report from inside the monitor is refused with a message");
+    expect(p.free_refused, "constrained: nks_constrained_free from inside the monitor is refused");
+    expect(constrained_is_solution(x), "constrained: the re-entrant solve still converges");
+    expect_status(nks_constrained_set_monitor(h, NULL, NULL), NKS_OK, "constrained: remove the monitor");
+
+    /* The preconditioner is called by MINRES, and removed with NULL. */
+    constrained_reset(x, lambda, &p);
+    expect_status(nks_constrained_set_preconditioner(h, constrained_precond, &p), NKS_OK, "constrained: preconditioner");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_OK, "constrained: preconditioned MINRES solve");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report of the preconditioned solve");
+    expect(rep.preconditioner_calls > 0 && (size_t)p.precond_calls == rep.preconditioner_calls
+           && constrained_is_solution(x), "constrained: the preconditioner was used");
+    expect_status(nks_constrained_set_preconditioner(h, NULL, NULL), NKS_OK, "constrained: remove the preconditioner");
+
+    /* Kaczmarz with the sparse rows reads their values. */
+    constrained_reset(x, lambda, &p);
+    expect_status(constrained_set_rows(h, &p), NKS_OK, "constrained: sparse rows");
+    expect_status(nks_constrained_set_option(h, "kkt_solver", NKS_KKT_KACZMARZ), NKS_OK,
+                  "constrained: kkt_solver Kaczmarz");
+    expect_status(nks_constrained_set_option(h, "max_iterations", 3), NKS_OK, "constrained: max_iterations 3");
+    expect_status(nks_constrained_solve(h, 2, x, 1, lambda), NKS_MAX_ITERATIONS,
+                  "constrained: Kaczmarz stops at the iteration limit");
+    expect_status(nks_constrained_get_report(h, &rep), NKS_OK, "constrained: report of the Kaczmarz solve");
+    expect(rep.kkt_solver == NKS_KKT_KACZMARZ && rep.matrix_evaluations > 0
+           && (size_t)p.values_calls == rep.matrix_evaluations && rep.iterations == 3
+           && rep.termination == NKS_TERMINATION_MAX_ITERATIONS, "constrained: Kaczmarz read the sparse rows");
+    expect(x[0] != -1.2, "constrained: a positive status leaves the last accepted point in x");
+
+    nks_constrained_free(h);
+    nks_constrained_free(NULL);
+}
+
 int main(void) {
     /* 3 x 3 tridiagonal [2 -1 0; -1 2 -1; 0 -1 2]. */
     int64_t rp[] = {0, 2, 5, 7}, ci[] = {0, 1, 0, 1, 2, 1, 2}, bad_ci[] = {0, 1, 0, 1, 3, 1, 2};
@@ -853,6 +1370,7 @@ int main(void) {
     sinkhorn_errors();
     newton_errors();
     nonlinear_errors();
+    constrained_errors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

@@ -304,3 +304,13 @@ pub fn check_against_reference(lang: &str, reference: &str, lines: usize, stdout
         }
     }
 }
+
+#[allow(dead_code)]
+#[path = "../../examples/rust/constrained.rs"]
+pub mod constrained_example;
+
+/// Checks that an example in `lang` printed the constrained-optimisation reference's lines.
+#[allow(dead_code)]
+pub fn check_constrained_output(lang: &str, stdout: &str) {
+    check_against_reference(lang, &constrained_example::run(), 4, stdout);
+}

@@ -1,7 +1,7 @@
 /**
  * The check harness shared by the C++ test programs in this folder (exceptions.cpp,
- * recycling.cpp, sor_bandit.cpp, sinkhorn.cpp, newton.cpp, nonlinear.cpp), which
- * tests/bindings_cpp.rs compiles and runs.
+ * recycling.cpp, sor_bandit.cpp, sinkhorn.cpp, newton.cpp, nonlinear.cpp, constrained.cpp),
+ * which tests/bindings_cpp.rs compiles and runs.
  *
  * Each check prints one line, "ok   WHAT" or "FAIL WHAT"; `summary()` prints the final
  * "N passed, M failed" line the Rust harness reads and gives the program's exit status.

@@ -51,6 +51,14 @@ to the next, e.g. over time steps) and least squares (Levenberg-Marquardt)::
     lm = nksolve.Nonlinear("levenberg_marquardt")
     x, report = lm.solve(x0, residual, jacobian_vector, jacobian_transpose, m=len(data))
 
+Equality-constrained optimisation min f(x) s.t. c(x) = 0 (AdaSketch-Newton: inexact Newton-KKT
+steps by randomized sketching, Kaczmarz on sparse rows, or MINRES)::
+
+    con = nksolve.Constrained(m, f, grad, c, jv, jtw, hlv)   # hlv(x, lam, v): Hessian of L times v
+    x, lam = np.array(x0, dtype=float), np.zeros(m)
+    report = con.solve(x, lam)                                # x, lam updated in place
+    report.converged, [k.stationarity for k in con.records()]
+
 Conventions
 -----------
 * Indices are 0-based, as in the C API: system indices of sequences, SOR-bandit arms, the rows
@@ -60,9 +68,10 @@ Conventions
 * A solve that finishes without reaching the tolerance (iteration or time limit, stagnation) does
   NOT raise: it returns the solver's last iterate with ``report.status`` > 0 and
   ``report.converged == False``. Check ``report.converged``.
-* Python callbacks (matvec, preconditioner, monitor; the oracles of :meth:`Newton.minimize`
-  and :meth:`Nonlinear.solve`) run on the thread that called :meth:`Krylov.solve`
-  (:meth:`Newton.minimize`, :meth:`Nonlinear.solve`). An exception
+* Python callbacks (matvec, preconditioner, monitor; the oracles of :meth:`Newton.minimize`,
+  :meth:`Nonlinear.solve` and :class:`Constrained`) run on the thread that called
+  :meth:`Krylov.solve` (:meth:`Newton.minimize`, :meth:`Nonlinear.solve`,
+  :meth:`Constrained.solve`). An exception
   raised inside one stops the solve and is re-raised by :meth:`Krylov.solve` itself (its ``__context__`` is the library's :class:`NKSolveError`);
   nothing is ever propagated through the C library.
 * The shared library is found through the ``NKSOLVE_LIBRARY`` environment variable if set, else
@@ -108,6 +117,10 @@ __all__ = [
     "Nonlinear",
     "NonlinearReport",
     "NonlinearStep",
+    "KktSolver",
+    "Constrained",
+    "ConstrainedReport",
+    "ConstrainedRecord",
     "set_num_threads",
     "get_num_threads",
     "version",
@@ -189,6 +202,9 @@ class Termination(enum.IntEnum):
     MAX_EVALUATIONS = 12
     #: Nonlinear (Levenberg-Marquardt): a stationary point of ``||F||^2`` (``||J^T F|| <= gatol``).
     CONVERGED_STATIONARY = 13
+    #: Constrained: the KKT tests passed (``||grad_x L|| <= stationarity_tol`` and
+    #: ``||c|| <= feasibility_tol``).
+    CONVERGED_KKT = 14
 
 
 def _enum_or_int(cls, value):
@@ -1948,8 +1964,8 @@ _NEWTON_METHODS = {m.name.lower(): m for m in NewtonMethod}
 
 class CannotEvaluate(Exception):
     """Raise inside an oracle of :meth:`Newton.minimize` (``fun``, ``jac``, ``fun_and_jac``,
-    ``hessp``, ``preconditioner``) or of :meth:`Nonlinear.solve` (``residual``; see there for
-    the others) to say "this point cannot be evaluated" (outside the domain, a simulation that
+    ``hessp``, ``preconditioner``), of :meth:`Nonlinear.solve` (``residual``; see there for
+    the others) or of :class:`Constrained` (see there) to say "this point cannot be evaluated" (outside the domain, a simulation that
     does not run there).
 
     The solver then rejects the trial point and shrinks its step or trust radius, as it does
@@ -2839,3 +2855,726 @@ class Nonlinear(_Handle):
         method = self.method
         name = method.name.lower() if isinstance(method, NonlinearMethod) else method
         return f"<nksolve.Nonlinear method={name}>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Equality-constrained optimisation (AdaSketch-Newton with Python oracles)
+# ---------------------------------------------------------------------------------------------
+
+
+class KktSolver(enum.IntEnum):
+    """The inner solvers of :class:`Constrained` (``nks_kkt_solver``, option ``kkt_solver``);
+    the option also takes their names in lower case (``"gaussian_sketch"``, ``"kaczmarz"``,
+    ``"minres"``)."""
+
+    #: Randomized Gaussian sketch-and-project on the KKT system, matrix-free (the default).
+    GAUSSIAN_SKETCH = 0
+    #: Randomized Kaczmarz on the rows of the KKT matrix; needs the sparse rows
+    #: (:meth:`Constrained.set_sparse_rows`).
+    KACZMARZ = 1
+    #: MINRES, preconditioned by :meth:`Constrained.set_preconditioner` when set.
+    MINRES = 2
+
+
+_KKT_SOLVERS = {k.name.lower(): k for k in KktSolver}
+
+
+@dataclass(frozen=True)
+class ConstrainedReport:
+    """What a :meth:`Constrained.solve` did (mirror of ``nks_constrained_report``;
+    :func:`dataclasses.asdict` turns it into a ``dict``).
+
+    Passed to the ``monitor`` after every iteration too; there ``status`` is ``OK`` and
+    ``termination`` is ``NOT_STARTED``, and the counters and norms are those of the running solve.
+    """
+
+    status: Status  #: The status the solve returned.
+    #: Why it stopped: ``CONVERGED_KKT``, ``MAX_ITERATIONS``, ``MAX_EVALUATIONS``, ``TIME_LIMIT``,
+    #: ``STAGNATION``, ``MONITOR_STOP``, ``CALLBACK_FAILED`` or ``NON_FINITE``; ``NOT_STARTED``
+    #: before the first solve.
+    termination: Termination
+    kkt_solver: KktSolver  #: The inner solver that ran.
+    iterations: int  #: Newton iterations.
+    inner_iterations: int  #: Inner iterations over all Newton steps (sketches, Kaczmarz rows, MINRES iterations).
+    merit_evaluations: int  #: Merit evaluations (each one ``objective``, ``constraints``, ``gradient`` and ``J^T lambda`` call).
+    #: Penalty updates (``eta1 *= rho^2``, ``eta2 /= rho``) because a direction was not a descent
+    #: direction of the merit.
+    penalty_updates: int
+    regularized_steps: int  #: Newton steps solved with a Hessian shift.
+    rejected_steps: int  #: Line-search trial points rejected.
+    #: Trial points an oracle could not evaluate (:class:`CannotEvaluate`, NaN or infinity).
+    failed_evaluations: int
+    objective_evaluations: int  #: ``objective`` calls.
+    gradient_evaluations: int  #: ``gradient`` calls.
+    constraint_evaluations: int  #: ``constraints`` calls.
+    jacobian_products: int  #: ``jacobian_vector`` calls.
+    jacobian_transpose_products: int  #: ``jacobian_transpose`` calls.
+    hessian_products: int  #: ``hessian_vector`` calls.
+    matrix_evaluations: int  #: ``jacobian_values`` / ``hessian_values`` calls (Kaczmarz).
+    preconditioner_calls: int  #: ``preconditioner`` calls (MINRES).
+    records: int  #: Iteration records kept (:meth:`Constrained.records`).
+    callback_code: int  #: The code of the oracle that stopped the solve (0 if none; -1: it raised).
+    objective: float  #: ``f`` at the returned point.
+    stationarity: float  #: ``||grad_x L||_2`` at the returned point.
+    feasibility: float  #: ``||c||_2`` at the returned point.
+    initial_stationarity: float  #: ``||grad_x L||_2`` at the start (with the starting multipliers).
+    initial_feasibility: float  #: ``||c||_2`` at the start.
+    eta1: float  #: The final penalty ``eta1``.
+    eta2: float  #: The final penalty ``eta2``.
+    seconds: float  #: Wall-clock seconds.
+
+    @property
+    def converged(self) -> bool:
+        """``True`` when the KKT tests passed (``stationarity <= stationarity_tol`` and
+        ``feasibility <= feasibility_tol``)."""
+        return self.termination == Termination.CONVERGED_KKT
+
+    @classmethod
+    def _from_c(cls, r: _lib.nks_constrained_report) -> "ConstrainedReport":
+        return cls(
+            status=_enum_or_int(Status, r.status),
+            termination=_enum_or_int(Termination, r.termination),
+            kkt_solver=_enum_or_int(KktSolver, r.kkt_solver),
+            iterations=int(r.iterations),
+            inner_iterations=int(r.inner_iterations),
+            merit_evaluations=int(r.merit_evaluations),
+            penalty_updates=int(r.penalty_updates),
+            regularized_steps=int(r.regularized_steps),
+            rejected_steps=int(r.rejected_steps),
+            failed_evaluations=int(r.failed_evaluations),
+            objective_evaluations=int(r.objective_evaluations),
+            gradient_evaluations=int(r.gradient_evaluations),
+            constraint_evaluations=int(r.constraint_evaluations),
+            jacobian_products=int(r.jacobian_products),
+            jacobian_transpose_products=int(r.jacobian_transpose_products),
+            hessian_products=int(r.hessian_products),
+            matrix_evaluations=int(r.matrix_evaluations),
+            preconditioner_calls=int(r.preconditioner_calls),
+            records=int(r.records),
+            callback_code=int(r.callback_code),
+            objective=float(r.objective),
+            stationarity=float(r.stationarity),
+            feasibility=float(r.feasibility),
+            initial_stationarity=float(r.initial_stationarity),
+            initial_feasibility=float(r.initial_feasibility),
+            eta1=float(r.eta1),
+            eta2=float(r.eta2),
+            seconds=float(r.seconds),
+        )
+
+
+@dataclass(frozen=True)
+class ConstrainedRecord:
+    """One Newton iteration of a :meth:`Constrained.solve` (mirror of ``nks_constrained_record``):
+    the KKT residual history and how the step was made."""
+
+    stationarity: float  #: ``||grad_x L||_2`` at the start of the iteration.
+    feasibility: float  #: ``||c||_2`` at the start of the iteration.
+    merit: float  #: The merit at the start of the iteration, with the penalties the step was accepted with.
+    inner_iterations: int  #: Inner iterations of the step.
+    inner_residual: float  #: Relative residual ``||K d + rhs|| / ||rhs||`` the inner solve reached.
+    eta1: float  #: Penalty ``eta1`` of the step.
+    eta2: float  #: Penalty ``eta2`` of the step.
+    regularization: float  #: Hessian shift of the step (0 = none).
+    step_length: float  #: Step length taken.
+
+    @classmethod
+    def _from_c(cls, k: _lib.nks_constrained_record) -> "ConstrainedRecord":
+        return cls(
+            stationarity=float(k.stationarity),
+            feasibility=float(k.feasibility),
+            merit=float(k.merit),
+            inner_iterations=int(k.inner_iterations),
+            inner_residual=float(k.inner_residual),
+            eta1=float(k.eta1),
+            eta2=float(k.eta2),
+            regularization=float(k.regularization),
+            step_length=float(k.step_length),
+        )
+
+
+class _AddressViews:
+    """Numpy views (no copies) of the library's vectors, by address and length, for the
+    ``nks_constrained`` callbacks (whose ``double *`` arguments arrive as ``c_void_p`` ints).
+
+    The randomized inner solvers call the oracles hundreds of thousands of times with the same
+    few buffers, so the views are made once per ``(address, length)`` and reused (at most
+    :attr:`LIMIT` of each kind are kept; the cache is emptied at the start of every solve). A
+    view handed to an oracle is read-only and valid only during that call, as everywhere in this
+    binding: the library may reuse or free the memory afterwards.
+    """
+
+    __slots__ = ("read", "write")
+    LIMIT = 256
+
+    def __init__(self):
+        self.read = {}
+        self.write = {}
+
+    def clear(self) -> None:
+        self.read.clear()
+        self.write.clear()
+
+    @classmethod
+    def _make(cls, cache: dict, address: int, n: int, writeable: bool) -> np.ndarray:
+        if len(cache) >= cls.LIMIT:
+            cache.clear()
+        a = np.frombuffer((ctypes.c_double * n).from_address(address), dtype=np.float64)
+        if not writeable:
+            a.flags.writeable = False
+        cache[(address, n)] = a
+        return a
+
+    def view(self, address: int, n: int) -> np.ndarray:
+        """The read-only view of the ``n`` doubles at ``address``."""
+        a = self.read.get((address, n))
+        return a if a is not None else self._make(self.read, address, n, False)
+
+    def store(self, kind: str, value, address: int, n: int) -> None:
+        """Copies an oracle's vector result into the library's output of ``n`` doubles at
+        ``address``, after checking it (as :func:`_store` does)."""
+        if value is None:
+            raise TypeError(f"the {kind} callback returned None; it must return a vector of length {n}")
+        y = np.asarray(value, dtype=np.float64)
+        if y.shape != (n,):
+            raise ValueError(f"the {kind} callback returned an array of shape {y.shape}; expected ({n},)")
+        out = self.write.get((address, n))
+        if out is None:
+            out = self._make(self.write, address, n, True)
+        out[...] = y
+
+
+def _constrained_oracles(objective, gradient, constraints, jacobian_vector, jacobian_transpose, hessian_vector,
+                         slot: _NewtonSlot, views: _AddressViews):
+    """The C callbacks of :meth:`Constrained.set_oracles`: ``(objective, gradient, constraints,
+    jacobian_vector, jacobian_transpose, hessian_vector)``."""
+    view, store = views.view, views.store
+
+    def objective_body(x, n, f, _ud):
+        ctypes.c_double.from_address(f).value = _scalar("objective", objective(view(x, n)))
+
+    def gradient_body(x, n, g, _ud):
+        store("gradient", gradient(view(x, n)), g, n)
+
+    def constraints_body(x, n, c, m, _ud):
+        store("constraints", constraints(view(x, n)), c, m)
+
+    def jacobian_vector_body(x, v, n, jv, m, _ud):
+        store("jacobian_vector", jacobian_vector(view(x, n), view(v, n)), jv, m)
+
+    def jacobian_transpose_body(x, w, m, jtw, n, _ud):
+        store("jacobian_transpose", jacobian_transpose(view(x, n), view(w, m)), jtw, n)
+
+    def hessian_vector_body(x, lam, v, n, m, hv, _ud):
+        store("hessian_vector", hessian_vector(view(x, n), view(lam, m), view(v, n)), hv, n)
+
+    return (
+        _guarded(_lib.nks_constrained_objective_fn, objective_body, slot),
+        _guarded(_lib.nks_constrained_gradient_fn, gradient_body, slot),
+        _guarded(_lib.nks_constrained_constraints_fn, constraints_body, slot),
+        _guarded(_lib.nks_constrained_jacobian_vector_fn, jacobian_vector_body, slot),
+        _guarded(_lib.nks_constrained_jacobian_transpose_fn, jacobian_transpose_body, slot),
+        _guarded(_lib.nks_constrained_hessian_vector_fn, hessian_vector_body, slot),
+    )
+
+
+def _pattern(pattern, nrows: int, ncols: int, index_base: int, what: str, function: str) -> Tuple[np.ndarray, np.ndarray]:
+    """A sparsity pattern as ``(row_ptr, col_idx)`` int64 arrays the C API can read: a pair of
+    integer vectors (CSR, ``index_base``-based) or a scipy.sparse matrix (its CSR
+    ``indptr`` / ``indices``, 0-based). Only the lengths are checked here, so the library never
+    reads past an array; the library checks the contents (and names the entry at fault)."""
+    if hasattr(pattern, "tocsr") and hasattr(pattern, "shape"):
+        if index_base != 0:
+            _fail(Status.INVALID_ARGUMENT, f"{what}: a scipy.sparse pattern is 0-based; pass index_base=0", function)
+        if tuple(pattern.shape) != (nrows, ncols):
+            _fail(Status.DIMENSION_MISMATCH, f"{what} has shape {tuple(pattern.shape)}; expected ({nrows}, {ncols})",
+                  function)
+        csr = pattern.tocsr()
+        row_ptr, col_idx = csr.indptr, csr.indices
+    else:
+        try:
+            row_ptr, col_idx = pattern
+        except (TypeError, ValueError):
+            raise TypeError(f"{function}: {what} must be a pair (row_ptr, col_idx) or a scipy.sparse matrix") from None
+    arrays = []
+    for name, a in ((f"{what}_row_ptr", row_ptr), (f"{what}_col_idx", col_idx)):
+        try:
+            v = np.asarray(a)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{function}: {name} must be a vector of integers ({e})") from None
+        if v.size == 0 and v.ndim == 1:
+            v = v.astype(np.int64)
+        if v.ndim != 1 or not np.issubdtype(v.dtype, np.integer):
+            raise TypeError(f"{function}: {name} must be a one-dimensional array of integers, got dtype {v.dtype} "
+                            f"and shape {v.shape}")
+        arrays.append(np.ascontiguousarray(v, dtype=np.int64))
+    row_ptr, col_idx = arrays
+    if row_ptr.size != nrows + 1:
+        _fail(Status.DIMENSION_MISMATCH,
+              f"{what}_row_ptr has length {row_ptr.size}; it must be nrows + 1 = {nrows + 1}", function)
+    nnz = int(row_ptr[-1]) - index_base
+    if nnz < 0 or col_idx.size != nnz:
+        _fail(Status.DIMENSION_MISMATCH,
+              f"{what}_col_idx has length {col_idx.size} but {what}_row_ptr ends at {int(row_ptr[-1])} "
+              f"(= {max(nnz, 0)} entries with index_base = {index_base})", function)
+    return row_ptr, col_idx
+
+
+def _i64ptr(a: np.ndarray):
+    return a.ctypes.data_as(_lib.c_int64_p)
+
+
+def _in_place(a, name: str, function: str) -> np.ndarray:
+    """``a`` itself, checked to be a vector the library may read and overwrite: a writable,
+    C-contiguous, one-dimensional numpy float64 array."""
+    if not isinstance(a, np.ndarray) or a.dtype != np.float64:
+        raise TypeError(f"{function}: {name} must be a numpy float64 array (it is updated in place), got "
+                        f"{type(a).__name__}{' of dtype ' + str(a.dtype) if isinstance(a, np.ndarray) else ''}; "
+                        f"pass e.g. np.array({name}, dtype=float)")
+    if a.ndim != 1:
+        _fail(Status.DIMENSION_MISMATCH, f"{name} must be one-dimensional; it has shape {a.shape}", function)
+    if not a.flags.c_contiguous or not a.flags.writeable or not a.flags.aligned:
+        raise TypeError(f"{function}: {name} must be a writable, contiguous array (it is updated in place); "
+                        f"pass a copy, e.g. {name}.copy()")
+    return a
+
+
+class Constrained(_Handle):
+    """Equality-constrained optimisation ``min f(x) s.t. c(x) = 0`` (``x`` in ``R^n``,
+    ``c: R^n -> R^m``) by the adaptive inexact Newton method with randomized sketching
+    (AdaSketch-Newton, ``nks_constrained``), with Python oracles. Use one object from one
+    thread at a time.
+
+    Each Newton step solves the KKT system ``[H J^T; J 0] (dx, dlambda) = -(grad_x L, c)``
+    inexactly (randomized Gaussian sketch-and-project by default; randomized Kaczmarz on the
+    sparse rows; or MINRES, optionally preconditioned) and takes a line search on the exact
+    augmented Lagrangian ``f + lambda^T c + eta1/2 ||c||^2 + eta2/2 ||grad_x L||^2``.
+
+    Every oracle receives read-only numpy views (not copies, valid only during the call) and
+    returns a float (``objective``) or a vector (anything ``numpy.asarray`` turns into one of the
+    right length, a list included):
+
+    * ``objective(x)`` -> ``f(x)``;
+    * ``gradient(x)`` -> ``grad f(x)`` (length ``n``);
+    * ``constraints(x)`` -> ``c(x)`` (length ``m``);
+    * ``jacobian_vector(x, v)`` -> ``J(x) @ v`` (length ``m``);
+    * ``jacobian_transpose(x, w)`` -> ``J(x).T @ w`` (length ``n``);
+    * ``hessian_vector(x, lam, v)`` -> ``(grad^2 f(x) + sum_i lam_i grad^2 c_i(x)) @ v``
+      (length ``n``).
+
+    ``objective``, ``constraints``, ``gradient`` and ``jacobian_transpose`` are also called at
+    line-search trial points: returning NaN or infinity there, or raising
+    :class:`CannotEvaluate`, says "cannot evaluate at this point", and the step is shortened
+    (counted in ``report.failed_evaluations``). The other oracles are called at accepted points
+    only, where nothing can be shortened: :class:`CannotEvaluate` there stops the solve with
+    ``NKSolveError`` status ``CALLBACK`` (whose ``__cause__`` is the exception). Any other
+    exception in any oracle, the preconditioner or the monitor stops the solve and is re-raised
+    by :meth:`solve` with its original traceback (its ``__context__`` is the library's
+    ``NKSolveError``), with ``x`` and ``lam`` untouched.
+
+    Args:
+        m: the number of constraints, ``>= 1``.
+        objective, gradient, constraints, jacobian_vector, jacobian_transpose, hessian_vector:
+            the oracles above, all required.
+        jacobian_pattern, jacobian_values, hessian_pattern, hessian_values, index_base: the
+            sparse rows (see :meth:`set_sparse_rows`), needed by the Kaczmarz solver; all four
+            or none.
+        preconditioner: see :meth:`set_preconditioner`.
+        monitor: see :meth:`set_monitor`.
+        kkt_solver: ``"gaussian_sketch"`` (default), ``"kaczmarz"``, ``"minres"`` (or a
+            :class:`KktSolver` or its code).
+        **options: options set by name with :meth:`set_option`, in the order given (e.g.
+            ``stationarity_tol=1e-8, seed=3``).
+
+    Raises:
+        NKSolveError: ``INVALID_ARGUMENT`` for ``m = 0``, a bad sparse pattern or option value;
+            ``NULL_POINTER`` for a missing oracle; ``UNKNOWN_OPTION`` for an unknown option name
+            (the message lists the names).
+
+    Example::
+
+        con = nksolve.Constrained(1, f, g, c, jv, jtw, hv)      # m = 1 constraint
+        x, lam = np.array([-1.2, 1.0]), np.zeros(1)
+        report = con.solve(x, lam)                               # x, lam hold the solution
+        report.converged, report.iterations, [k.stationarity for k in con.records()]
+    """
+
+    _free_fn = "nks_constrained_free"
+
+    def __init__(
+        self,
+        m: int,
+        objective: Callable,
+        gradient: Callable,
+        constraints: Callable,
+        jacobian_vector: Callable,
+        jacobian_transpose: Callable,
+        hessian_vector: Callable,
+        *,
+        jacobian_pattern=None,
+        jacobian_values: Optional[Callable] = None,
+        hessian_pattern=None,
+        hessian_values: Optional[Callable] = None,
+        index_base: int = 0,
+        preconditioner: Optional[Callable] = None,
+        monitor: Optional[Callable] = None,
+        kkt_solver: Union[str, KktSolver, int, None] = None,
+        **options,
+    ):
+        self._h = None
+        self._slot = _NewtonSlot()
+        self._views = _AddressViews()
+        # The CFUNCTYPE objects the library holds pointers to, kept alive as long as it does.
+        self._callbacks = {}
+        self._m = None
+        self._point = None  # (n, m) of the last solve that started (for get_point())
+        h = _lib.nks_constrained_p()
+        _check(_lib.nks_constrained_new(ctypes.byref(h)), "nks_constrained_new")
+        self._h = h
+        self.set_oracles(m, objective, gradient, constraints, jacobian_vector, jacobian_transpose, hessian_vector)
+        sparse = (jacobian_pattern, jacobian_values, hessian_pattern, hessian_values)
+        if any(s is not None for s in sparse):
+            if any(s is None for s in sparse):
+                _fail(Status.NULL_POINTER, "the sparse rows need all four of jacobian_pattern, jacobian_values, "
+                      "hessian_pattern and hessian_values", "nks_constrained_set_sparse_rows")
+            self.set_sparse_rows(jacobian_pattern, jacobian_values, hessian_pattern, hessian_values, index_base)
+        if preconditioner is not None:
+            self.set_preconditioner(preconditioner)
+        if monitor is not None:
+            self.set_monitor(monitor)
+        if kkt_solver is not None:
+            self.set_option("kkt_solver", kkt_solver)
+        for name, value in options.items():
+            self.set_option(name, value)
+
+    def _after_close(self) -> None:
+        self._callbacks = {}
+
+    @staticmethod
+    def _callable(f, name: str, function: str, required: bool = True) -> None:
+        if f is None:
+            if required:
+                _fail(Status.NULL_POINTER, f"{name} is required", function)
+            return
+        if not callable(f):
+            raise TypeError(f"Constrained: {name} must be callable, got {type(f).__name__}")
+
+    # -- oracles -------------------------------------------------------------------------------
+
+    def set_oracles(self, m: int, objective: Callable, gradient: Callable, constraints: Callable,
+                    jacobian_vector: Callable, jacobian_transpose: Callable, hessian_vector: Callable) -> None:
+        """Replaces the oracles and ``m`` (``nks_constrained_set_oracles``; see the class
+        documentation for their signatures). Clears the sparse rows set earlier (their ``m``
+        may differ); the preconditioner, monitor and options stay.
+
+        Raises:
+            NKSolveError: ``NULL_POINTER`` naming a missing oracle, ``INVALID_ARGUMENT`` for
+                ``m = 0``.
+        """
+        fn = "nks_constrained_set_oracles"
+        h = self._handle()
+        m = _size(m, "m", fn)
+        oracles = (("objective", objective), ("gradient", gradient), ("constraints", constraints),
+                   ("jacobian_vector", jacobian_vector), ("jacobian_transpose", jacobian_transpose),
+                   ("hessian_vector", hessian_vector))
+        for name, f in oracles:
+            self._callable(f, name, fn)
+        cfuncs = _constrained_oracles(objective, gradient, constraints, jacobian_vector, jacobian_transpose,
+                                      hessian_vector, self._slot, self._views)
+        _check(_lib.nks_constrained_set_oracles(h, m, *cfuncs, None), fn)
+        # Kept once the library holds them (a call refused because the handle is busy must not
+        # drop the callbacks of the solve in progress).
+        self._callbacks["oracles"] = cfuncs
+        self._callbacks.pop("sparse_rows", None)
+        self._m = m
+
+    @property
+    def m(self) -> int:
+        """The number of constraints the oracles were set for."""
+        return self._m
+
+    def set_sparse_rows(self, jacobian_pattern, jacobian_values: Callable, hessian_pattern,
+                        hessian_values: Callable, index_base: int = 0) -> None:
+        """Gives the Jacobian (``m x n``) and the Hessian of the Lagrangian (``n x n``, BOTH
+        triangles) as sparse rows (``nks_constrained_set_sparse_rows``): fixed patterns and
+        callbacks that return their values. This enables the Kaczmarz KKT solver
+        (``kkt_solver="kaczmarz"``); ``n`` is the Hessian pattern's size.
+
+        Args:
+            jacobian_pattern: ``(row_ptr, col_idx)`` (CSR, ``m + 1`` row starts, each row's
+                columns once, in any order) or a scipy.sparse matrix of shape ``(m, n)`` (its
+                ``tocsr()`` pattern).
+            jacobian_values: ``jacobian_values(x)`` returns the Jacobian's values at ``x`` in the
+                order of the pattern's ``col_idx`` (length ``nnz``).
+            hessian_pattern: likewise, ``n x n``.
+            hessian_values: ``hessian_values(x, lam)`` returns the values of
+                ``grad^2 f(x) + sum_i lam_i grad^2 c_i(x)`` in the pattern's order.
+            index_base: 0 or 1, for ``(row_ptr, col_idx)`` pairs.
+
+        Both value callbacks are called at accepted points only: any failure stops the solve.
+
+        Raises:
+            NKSolveError: ``INVALID_ARGUMENT`` for a malformed pattern (the library's message
+                names the array and the entry), ``DIMENSION_MISMATCH`` for arrays of the wrong
+                length.
+        """
+        fn = "nks_constrained_set_sparse_rows"
+        h = self._handle()
+        self._callable(jacobian_values, "jacobian_values", fn)
+        self._callable(hessian_values, "hessian_values", fn)
+        if isinstance(index_base, bool) or index_base not in (0, 1):
+            _fail(Status.INVALID_ARGUMENT, f"index_base = {index_base!r} must be 0 or 1", fn)
+        if hasattr(hessian_pattern, "tocsr") and hasattr(hessian_pattern, "shape"):
+            n = int(hessian_pattern.shape[0])
+        else:
+            try:
+                n = len(hessian_pattern[0]) - 1
+            except (TypeError, IndexError, KeyError):
+                raise TypeError(f"{fn}: hessian_pattern must be a pair (row_ptr, col_idx) or a scipy.sparse matrix") \
+                    from None
+        if n < 1:
+            _fail(Status.INVALID_ARGUMENT, "hessian_pattern has no rows; n must be at least 1", fn)
+        m = self._m
+        jrp, jci = _pattern(jacobian_pattern, m, n, index_base, "jacobian", fn)
+        hrp, hci = _pattern(hessian_pattern, n, n, index_base, "hessian", fn)
+
+        view, store = self._views.view, self._views.store
+
+        def jacobian_values_body(x, n_, values, nnz, _ud):
+            store("jacobian_values", jacobian_values(view(x, n_)), values, nnz)
+
+        def hessian_values_body(x, lam, n_, m_, values, nnz, _ud):
+            store("hessian_values", hessian_values(view(x, n_), view(lam, m_)), values, nnz)
+
+        jv = _guarded(_lib.nks_constrained_jacobian_values_fn, jacobian_values_body, self._slot)
+        hv = _guarded(_lib.nks_constrained_hessian_values_fn, hessian_values_body, self._slot)
+        _check(_lib.nks_constrained_set_sparse_rows(h, n, _i64ptr(jrp), _i64ptr(jci), jv, _i64ptr(hrp), _i64ptr(hci),
+                                                    hv, index_base, None), fn)
+        self._callbacks["sparse_rows"] = (jv, hv)
+
+    def set_preconditioner(self, preconditioner: Optional[Callable]) -> None:
+        """Sets (or with ``None`` removes) the MINRES preconditioner
+        (``nks_constrained_set_preconditioner``): ``preconditioner(x, lam, r)`` returns
+        ``M^-1 r`` (length ``n + m``) for a symmetric positive definite ``M`` approximating the
+        magnitude of the KKT matrix ``[H J^T; J 0]`` at ``(x, lam)``, e.g.
+        ``diag(H~, J H~^-1 J^T)``. Used by ``kkt_solver="minres"`` only; any failure stops the
+        solve."""
+        fn = "nks_constrained_set_preconditioner"
+        h = self._handle()
+        self._callable(preconditioner, "preconditioner", fn, required=False)
+        if preconditioner is None:
+            cfunc = _lib.nks_constrained_precond_fn()
+        else:
+            view, store = self._views.view, self._views.store
+
+            def body(x, lam, r, n, m, z, _ud):
+                store("preconditioner", preconditioner(view(x, n), view(lam, m), view(r, n + m)), z, n + m)
+
+            cfunc = _guarded(_lib.nks_constrained_precond_fn, body, self._slot)
+        _check(_lib.nks_constrained_set_preconditioner(h, cfunc, None), fn)
+        self._callbacks["preconditioner"] = cfunc
+
+    def set_monitor(self, monitor: Optional[Callable]) -> None:
+        """Sets (or with ``None`` removes) the per-iteration monitor
+        (``nks_constrained_set_monitor``): ``monitor(x, lam, report)`` after every Newton
+        iteration, with the current point and multipliers (read-only views) and the running
+        :class:`ConstrainedReport`. Return ``True`` to stop the solve, which then raises
+        ``NKSolveError`` with status ``ABORTED`` (:meth:`get_point` gives the last accepted
+        point); ``None`` / ``False`` continue. An exception stops the solve and is re-raised by
+        :meth:`solve`."""
+        fn = "nks_constrained_set_monitor"
+        h = self._handle()
+        self._callable(monitor, "monitor", fn, required=False)
+        if monitor is None:
+            cfunc = _lib.nks_constrained_monitor_fn()
+        else:
+            slot, view = self._slot, self._views.view
+
+            def trampoline(report_ptr, x, n, lam, m, _ud):
+                try:
+                    report = ConstrainedReport._from_c(report_ptr.contents)
+                    return 1 if monitor(view(x, n), view(lam, m), report) else 0
+                except BaseException as e:  # noqa: BLE001 -- CannotEvaluate included: it means nothing here
+                    slot.store(e)
+                    return -1
+
+            cfunc = _lib.nks_constrained_monitor_fn(trampoline)
+        _check(_lib.nks_constrained_set_monitor(h, cfunc, None), fn)
+        self._callbacks["monitor"] = cfunc
+
+    # -- options -------------------------------------------------------------------------------
+
+    def set_option(self, name: str, value) -> None:
+        """Sets an option by name (``nks_constrained_set_option``):
+
+        * ``"kkt_solver"``: a :class:`KktSolver`, its name or code (default Gaussian sketch);
+        * ``"stationarity_tol"`` ``> 0`` (default 1e-6) and ``"feasibility_tol"`` ``> 0``
+          (default 1e-6): stop at ``||grad_x L|| <= stationarity_tol`` and
+          ``||c|| <= feasibility_tol``;
+        * ``"max_iterations"`` ``>= 1`` (default 1000); ``"max_inner_iterations"`` ``>= 1`` (per
+          Newton step, default 100000); ``"max_merit_evaluations"`` ``>= 0`` (0 = no limit);
+          ``"max_seconds"`` ``>= 0`` (0 = no limit);
+        * ``"eta1"`` ``> 0`` (default 1), ``"eta2"`` ``> 0`` (default 0.1): the merit's
+          penalties; ``"penalty_factor"`` in ``(1, 100]`` (default 1.5); ``"armijo"`` in
+          ``(0, 0.5)`` (default 0.1);
+        * ``"accuracy"`` in ``(0, 1)`` (default 0.1), ``"accuracy_min"`` in ``(0, 1)`` (default
+          1e-10): the inner solve stops at ``||K d + rhs|| <= theta delta ||rhs||``;
+          ``"sharpen"`` 0 / 1 (default 1: ``theta = min(1, ||rhs||^(1/2))``);
+        * ``"sketch_block"`` 1..256 (default 1); ``"seed"`` ``>= 0`` (default 0);
+        * ``"regularization"`` ``> 0`` (default 1e-4: the first Hessian shift),
+          ``"curvature_tol"`` ``>= 0`` (default 1e-8; 0 = never shift);
+        * ``"multiplier_start"`` 0 (least squares, the default) / 1 (the ``lam`` passed to
+          :meth:`solve`); ``"record_history"`` 0 / 1 (default 1).
+
+        Booleans count as 0 / 1.
+
+        Raises:
+            NKSolveError: ``UNKNOWN_OPTION`` (the message lists the names), ``INVALID_ARGUMENT``
+                for a value out of range (the message names the option; the option keeps its
+                value).
+        """
+        fn = "nks_constrained_set_option"
+        if name == "kkt_solver" and isinstance(value, (str, KktSolver)):
+            value = _choice(value, _KKT_SOLVERS, KktSolver, "kkt_solver", fn)
+        if isinstance(value, (str, bytes)) or value is None:
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            _fail(Status.INVALID_ARGUMENT, f"option {name!r}: value {value!r} must be a number", fn)
+        _check(_lib.nks_constrained_set_option(self._handle(), str(name).encode("utf-8"), number), fn)
+
+    def get_option(self, name: str) -> float:
+        """Reads an option by name (``nks_constrained_get_option``), as a float in the encoding
+        :meth:`set_option` takes (``"kkt_solver"``: a :class:`KktSolver` code), so
+        ``set_option(name, get_option(name))`` changes nothing. An unknown name raises
+        ``NKSolveError`` with status ``UNKNOWN_OPTION``."""
+        fn = "nks_constrained_get_option"
+        value = ctypes.c_double()
+        _check(_lib.nks_constrained_get_option(self._handle(), str(name).encode("utf-8"), ctypes.byref(value)), fn)
+        return value.value
+
+    @property
+    def kkt_solver(self):
+        """The inner solver of the next solve (option ``"kkt_solver"``), a :class:`KktSolver`."""
+        return _enum_or_int(KktSolver, int(self.get_option("kkt_solver")))
+
+    # -- solving ---------------------------------------------------------------------------------
+
+    def solve(self, x, lam=None) -> ConstrainedReport:
+        """Minimises ``f(x)`` subject to ``c(x) = 0`` (``nks_constrained_solve``), starting from
+        ``x``, and returns the :class:`ConstrainedReport`.
+
+        Args:
+            x: the start, a writable contiguous numpy float64 vector of length ``n >= 1`` with
+                finite entries; overwritten with the solution.
+            lam: a writable contiguous numpy float64 vector of length ``m``; overwritten with
+                the multipliers (``grad f + J^T lam = 0`` at the solution). Read as the starting
+                multipliers when option ``multiplier_start`` is 1 (otherwise they start as the
+                least-squares estimate). ``None``: a scratch vector (:meth:`get_point` gives the
+                multipliers).
+
+        ``x`` and ``lam`` are written only when the solve returns normally: on convergence
+        (``report.status == Status.OK``), and at ``max_iterations`` / ``max_merit_evaluations``
+        (``MAX_ITERATIONS``), ``max_seconds`` (``TIME_LIMIT``) or without an acceptable step
+        (``STAGNATION``), which do NOT raise (check ``report.converged``). A solve that raises
+        leaves both untouched; :meth:`get_point` then gives the last accepted point.
+
+        Raises:
+            NKSolveError: bad input (``x`` or, with ``multiplier_start`` 1, ``lam`` not finite:
+                ``NON_FINITE``; ``x`` empty: ``INVALID_ARGUMENT``; ``lam`` not of length ``m``:
+                ``DIMENSION_MISMATCH``; Kaczmarz without sparse rows: ``INVALID_STATE``),
+                ``NON_FINITE`` (NaN / infinity from the oracles at the start), ``CALLBACK`` (an
+                oracle failed where no step can be shortened, e.g. :class:`CannotEvaluate` at
+                the start, then the ``__cause__``), ``ABORTED`` (the monitor returned ``True``).
+            TypeError: ``x`` or ``lam`` is not a writable contiguous float64 numpy array.
+            Exception: whatever a callback raised, re-raised as is.
+        """
+        fn = "nks_constrained_solve"
+        h = self._handle()
+        x = _in_place(x, "x", fn)
+        if lam is None:
+            lam = np.zeros(self._m, dtype=np.float64)
+        else:
+            lam = _in_place(lam, "lam", fn)
+        n, m = x.size, lam.size
+        if n == 0:
+            _fail(Status.INVALID_ARGUMENT, "x is empty (n = 0); the problem needs at least one unknown", fn)
+        given = self.get_option("multiplier_start") == 1.0
+        finite = bool(np.isfinite(x).all()) and (not given or bool(np.isfinite(lam).all()))
+        slot = self._slot
+        slot.take()  # nothing left over from an earlier, interrupted call
+        slot.refused = None
+        self._views.clear()
+        status = _lib.nks_constrained_solve(h, n, _dptr(x), m, _dptr(lam))
+        pending, refused = slot.take(), slot.refused
+        slot.refused = None
+        # A solve that started records its last point (nks_constrained_get_point); one refused
+        # before starting (bad input, a busy handle) leaves the previous solve's.
+        not_started = (Status.INVALID_STATE, Status.INVALID_ARGUMENT, Status.NULL_POINTER, Status.INTERNAL,
+                       Status.DIMENSION_MISMATCH)
+        if status not in not_started and not (status == Status.NON_FINITE and not finite):
+            self._point = (n, m)
+        if status < 0:
+            error = NKSolveError(status, _last_message(), fn)
+            if pending is not None:
+                try:
+                    raise error
+                except NKSolveError:
+                    raise pending  # the original traceback; __context__ is the library error
+            if refused is not None and status in (Status.CALLBACK, Status.NON_FINITE):
+                raise error from refused
+            raise error
+        if pending is not None:  # cannot happen with a conforming library; never swallow it
+            raise pending
+        return self.report
+
+    @property
+    def report(self) -> ConstrainedReport:
+        """The report of the last solve that started on this object
+        (``nks_constrained_get_report``; ``termination`` is ``NOT_STARTED`` before any)."""
+        r = _lib.nks_constrained_report()
+        _check(_lib.nks_constrained_get_report(self._handle(), ctypes.byref(r)), "nks_constrained_get_report")
+        return ConstrainedReport._from_c(r)
+
+    def records(self) -> list:
+        """The iteration records of the last solve that started (``nks_constrained_get_record``),
+        a list of :class:`ConstrainedRecord`, one per Newton iteration: the KKT residual
+        history (empty before any solve, or with ``record_history=0``)."""
+        h = self._handle()
+        count = self.report.records
+        out = []
+        k = _lib.nks_constrained_record()
+        for i in range(count):
+            _check(_lib.nks_constrained_get_record(h, i, ctypes.byref(k)), "nks_constrained_get_record")
+            out.append(ConstrainedRecord._from_c(k))
+        return out
+
+    def get_point(self) -> Tuple[np.ndarray, np.ndarray]:
+        """The last accepted point of the last solve that started and its multipliers
+        (``nks_constrained_get_point``), as new arrays ``(x, lam)``: the result of a solve that
+        raised (the monitor stopped it, a callback raised or failed) and so left the caller's
+        arrays untouched; the solution otherwise.
+
+        Raises:
+            NKSolveError: ``INVALID_STATE`` before any solve.
+        """
+        fn = "nks_constrained_get_point"
+        h = self._handle()
+        if self._point is None:
+            # The library says why (no solve yet).
+            probe = np.zeros(1, dtype=np.float64)
+            _check(_lib.nks_constrained_get_point(h, 0, _dptr(probe), 0, None), fn)
+            _fail(Status.INVALID_STATE, "no solve has run on this handle yet", fn)
+        n, m = self._point
+        x = np.empty(n, dtype=np.float64)
+        lam = np.empty(m, dtype=np.float64)
+        _check(_lib.nks_constrained_get_point(h, n, _dptr(x), m, _dptr(lam)), fn)
+        return x, lam
+
+    def __repr__(self) -> str:
+        if self._h is None:
+            return "<nksolve.Constrained (closed)>"
+        solver = self.kkt_solver
+        name = solver.name.lower() if isinstance(solver, KktSolver) else solver
+        return f"<nksolve.Constrained m={self._m} kkt_solver={name}>"

@@ -94,6 +94,7 @@ nks_sor_bandit_p = c_void_p  # opaque `nks_sor_bandit *`
 nks_sinkhorn_p = c_void_p  # opaque `nks_sinkhorn *`
 nks_newton_p = c_void_p  # opaque `nks_newton *`
 nks_nonlinear_p = c_void_p  # opaque `nks_nonlinear *`
+nks_constrained_p = c_void_p  # opaque `nks_constrained *`
 c_double_p = POINTER(c_double)
 c_int64_p = POINTER(c_int64)
 c_size_t_p = POINTER(c_size_t)
@@ -242,6 +243,60 @@ class nks_nonlinear_step(Structure):
     ]
 
 
+class nks_constrained_report(Structure):
+    """Mirror of the C struct ``nks_constrained_report`` (same field order and types; on x86_64
+    ``iterations`` is at offset 16 after four bytes of padding, ``callback_code`` at 144,
+    ``objective`` at 152, ``seconds`` at 208 and the size is 216)."""
+
+    _fields_ = [
+        ("status", c_int32),
+        ("termination", c_int32),
+        ("kkt_solver", c_int32),
+        ("iterations", c_size_t),
+        ("inner_iterations", c_size_t),
+        ("merit_evaluations", c_size_t),
+        ("penalty_updates", c_size_t),
+        ("regularized_steps", c_size_t),
+        ("rejected_steps", c_size_t),
+        ("failed_evaluations", c_size_t),
+        ("objective_evaluations", c_size_t),
+        ("gradient_evaluations", c_size_t),
+        ("constraint_evaluations", c_size_t),
+        ("jacobian_products", c_size_t),
+        ("jacobian_transpose_products", c_size_t),
+        ("hessian_products", c_size_t),
+        ("matrix_evaluations", c_size_t),
+        ("preconditioner_calls", c_size_t),
+        ("records", c_size_t),
+        ("callback_code", c_int32),
+        ("objective", c_double),
+        ("stationarity", c_double),
+        ("feasibility", c_double),
+        ("initial_stationarity", c_double),
+        ("initial_feasibility", c_double),
+        ("eta1", c_double),
+        ("eta2", c_double),
+        ("seconds", c_double),
+    ]
+
+
+class nks_constrained_record(Structure):
+    """Mirror of the C struct ``nks_constrained_record`` (on x86_64 ``inner_iterations`` is at
+    offset 24 and the size is 72)."""
+
+    _fields_ = [
+        ("stationarity", c_double),
+        ("feasibility", c_double),
+        ("merit", c_double),
+        ("inner_iterations", c_size_t),
+        ("inner_residual", c_double),
+        ("eta1", c_double),
+        ("eta2", c_double),
+        ("regularization", c_double),
+        ("step_length", c_double),
+    ]
+
+
 #: ``int (*)(const double *x, double *y, size_t n, void *user_data)``
 nks_matvec_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_void_p)
 #: ``int (*)(const double *r, double *z, size_t n, void *user_data)``
@@ -275,6 +330,36 @@ nks_nonlinear_precond_fn = CFUNCTYPE(c_int, c_double_p, c_double_p, c_size_t, c_
 #: ``int (*)(const nks_nonlinear_report *report, const double *x, size_t n, void *user_data)``
 nks_nonlinear_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_nonlinear_report), c_double_p, c_size_t, c_void_p)
 
+# The nks_constrained callbacks take their `double *` arguments as c_void_p (the same ABI):
+# ctypes then hands the trampoline the address as an int instead of building an LP_c_double
+# object per argument, and the trampoline wraps it in a numpy view itself. These oracles are
+# called hundreds of thousands of times by the randomized inner solvers, so this matters.
+_dp = c_void_p
+
+#: ``int (*)(const double *x, size_t n, double *f, void *user_data)``
+nks_constrained_objective_fn = CFUNCTYPE(c_int, _dp, c_size_t, _dp, c_void_p)
+#: ``int (*)(const double *x, size_t n, double *g, void *user_data)``
+nks_constrained_gradient_fn = CFUNCTYPE(c_int, _dp, c_size_t, _dp, c_void_p)
+#: ``int (*)(const double *x, size_t n, double *c, size_t m, void *user_data)``
+nks_constrained_constraints_fn = CFUNCTYPE(c_int, _dp, c_size_t, _dp, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *v, size_t n, double *jv, size_t m, void *user_data)``
+nks_constrained_jacobian_vector_fn = CFUNCTYPE(c_int, _dp, _dp, c_size_t, _dp, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *w, size_t m, double *jtw, size_t n, void *user_data)``
+nks_constrained_jacobian_transpose_fn = CFUNCTYPE(c_int, _dp, _dp, c_size_t, _dp, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *lambda, const double *v, size_t n, size_t m, double *hv,
+#: void *user_data)``
+nks_constrained_hessian_vector_fn = CFUNCTYPE(c_int, _dp, _dp, _dp, c_size_t, c_size_t, _dp, c_void_p)
+#: ``int (*)(const double *x, size_t n, double *values, size_t nnz, void *user_data)``
+nks_constrained_jacobian_values_fn = CFUNCTYPE(c_int, _dp, c_size_t, _dp, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *lambda, size_t n, size_t m, double *values, size_t nnz,
+#: void *user_data)``
+nks_constrained_hessian_values_fn = CFUNCTYPE(c_int, _dp, _dp, c_size_t, c_size_t, _dp, c_size_t, c_void_p)
+#: ``int (*)(const double *x, const double *lambda, const double *r, size_t n, size_t m, double *z,
+#: void *user_data)``
+nks_constrained_precond_fn = CFUNCTYPE(c_int, _dp, _dp, _dp, c_size_t, c_size_t, _dp, c_void_p)
+#: ``int (*)(const nks_constrained_report *report, const double *x, size_t n, const double *lambda,
+#: size_t m, void *user_data)``
+nks_constrained_monitor_fn = CFUNCTYPE(c_int, POINTER(nks_constrained_report), _dp, c_size_t, _dp, c_size_t, c_void_p)
 
 def _declare(name, restype, *argtypes):
     f = getattr(lib, name)
@@ -503,6 +588,45 @@ nks_nonlinear_get_point = _declare(
 )
 nks_nonlinear_clear_recycle_space = _declare(
     "nks_nonlinear_clear_recycle_space", nks_status, nks_nonlinear_p
+)
+
+# nks_constrained
+nks_constrained_new = _declare("nks_constrained_new", nks_status, POINTER(nks_constrained_p))
+nks_constrained_free = _declare("nks_constrained_free", None, nks_constrained_p)
+nks_constrained_set_oracles = _declare(
+    "nks_constrained_set_oracles", nks_status,
+    nks_constrained_p, c_size_t, nks_constrained_objective_fn, nks_constrained_gradient_fn,
+    nks_constrained_constraints_fn, nks_constrained_jacobian_vector_fn, nks_constrained_jacobian_transpose_fn,
+    nks_constrained_hessian_vector_fn, c_void_p,
+)
+nks_constrained_set_sparse_rows = _declare(
+    "nks_constrained_set_sparse_rows", nks_status,
+    nks_constrained_p, c_size_t, c_int64_p, c_int64_p, nks_constrained_jacobian_values_fn,
+    c_int64_p, c_int64_p, nks_constrained_hessian_values_fn, c_int32, c_void_p,
+)
+nks_constrained_set_preconditioner = _declare(
+    "nks_constrained_set_preconditioner", nks_status, nks_constrained_p, nks_constrained_precond_fn, c_void_p
+)
+nks_constrained_set_monitor = _declare(
+    "nks_constrained_set_monitor", nks_status, nks_constrained_p, nks_constrained_monitor_fn, c_void_p
+)
+nks_constrained_set_option = _declare(
+    "nks_constrained_set_option", nks_status, nks_constrained_p, c_char_p, c_double
+)
+nks_constrained_get_option = _declare(
+    "nks_constrained_get_option", nks_status, nks_constrained_p, c_char_p, POINTER(c_double)
+)
+nks_constrained_solve = _declare(
+    "nks_constrained_solve", nks_status, nks_constrained_p, c_size_t, c_double_p, c_size_t, c_double_p
+)
+nks_constrained_get_report = _declare(
+    "nks_constrained_get_report", nks_status, nks_constrained_p, POINTER(nks_constrained_report)
+)
+nks_constrained_get_record = _declare(
+    "nks_constrained_get_record", nks_status, nks_constrained_p, c_size_t, POINTER(nks_constrained_record)
+)
+nks_constrained_get_point = _declare(
+    "nks_constrained_get_point", nks_status, nks_constrained_p, c_size_t, c_double_p, c_size_t, c_double_p
 )
 
 # library-wide

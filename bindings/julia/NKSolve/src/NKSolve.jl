@@ -5,8 +5,10 @@ Julia interface to nksolve, a library of Krylov solvers (CG, GMRES(m), FGMRES(m)
 recycling GCRO-DR(m, k) and recycled CG for sequences of systems), of SOR whose relaxation
 parameter is learned across a sequence of systems, of entropic optimal transport (log-domain
 Sinkhorn, Sinkhorn-Newton-Sparse), of unconstrained minimisation by matrix-free Newton
-methods with callback oracles, and of nonlinear systems (Jacobian-free Newton-Krylov with
-recycling) and least squares (Levenberg-Marquardt) with callback oracles, with a stable C ABI
+methods with callback oracles, of nonlinear systems (Jacobian-free Newton-Krylov with
+recycling) and least squares (Levenberg-Marquardt) with callback oracles, and of
+equality-constrained minimisation (AdaSketch-Newton: inexact Newton steps on the KKT system by
+randomized sketching, Kaczmarz or MINRES) with callback oracles, with a stable C ABI
 (`include/nksolve.h`). Modelled on
 NLopt.jl: every C function is reached through one literal `ccall` on
 [`libnksolve`](@ref); handles live in mutable structs with finalizers;
@@ -47,15 +49,21 @@ for t in 1:nsteps                         # implicit time steps: one solver, so 
     u_old .= u                            # space carries from each step to the next
     status = solve!(nl, u)
 end
+
+cs = Constrained(kkt_solver = :minres)    # min f(x) s.t. c(x) = 0; or :gaussian_sketch, :kaczmarz
+set_oracles!(cs, m; objective = f, gradient = grad!, constraints = c!, jacobian_vector = jv!,
+             jacobian_transpose = jtw!, hessian_vector = hv!)
+status = solve!(cs, x, λ)                 # x: the start, then the solution; λ: the multipliers
 ```
 
 Indices are 1-based everywhere in this package, as in Julia: CSR arrays, the solve order of
 [`solve_sequence!`](@ref) and [`skr_order`](@ref), the system index a sequence callback
 receives, `reports[i]` for system `i` (column `i` of `B`), the arms of a
 [`SorBandit`](@ref) (arm `k` is the `k`-th omega of its grid, `probabilities(h, c)[k]`), the
-rows and columns of [`plan_sparse`](@ref), and the step records of a nonlinear solve
-(`steps(h)[k]` for step `k`). The C API's 0-based system indices, arms and step numbers are
-converted (subtract 1 to print them as C does).
+rows and columns of [`plan_sparse`](@ref), the step records of a nonlinear solve
+(`steps(h)[k]` for step `k`), the iteration records of a constrained solve (`records(h)[k]`)
+and the sparse rows of [`set_sparse_rows!`](@ref). The C API's 0-based system indices, arms and
+step numbers are converted (subtract 1 to print them as C does).
 
 The library is `ENV["NKSOLVE_LIBRARY"]` when that is set (a full path), else `libnksolve`
 found by the dynamic loader (`LD_LIBRARY_PATH`, `Libdl.DL_LOAD_PATH`, system folders).
@@ -75,7 +83,8 @@ export CSR, KrylovSolver, KrylovReport, NKSolveError,
        save_bandit, load_bandit, save_bandit_file, load_bandit_file,
        Sinkhorn, SinkhornReport, solve_points!, solve_dense!, plan_dense, plan_dense!, plan_sparse,
        Newton, NewtonReport, CannotEvaluate, set_oracles!, last_point, last_point!,
-       Nonlinear, NonlinearReport, NonlinearStep, steps, clear_recycle_space!
+       Nonlinear, NonlinearReport, NonlinearStep, steps, clear_recycle_space!,
+       Constrained, ConstrainedReport, ConstrainedRecord, set_sparse_rows!, records, last_multipliers
 
 """
     NKSolve.libnksolve
@@ -164,6 +173,8 @@ const NKS_TERMINATION_CONVERGED_FTOL = Int32(11)
 const NKS_TERMINATION_MAX_EVALUATIONS = Int32(12)
 """`nks_termination`: Levenberg-Marquardt: a stationary point of `‖F‖²` (`‖Jᵀ F‖ ≤ "gatol"`)."""
 const NKS_TERMINATION_CONVERGED_STATIONARY = Int32(13)
+"""`nks_termination`: constrained: `‖∇ₓL‖ ≤ "stationarity_tol"` and `‖c‖ ≤ "feasibility_tol"`."""
+const NKS_TERMINATION_CONVERGED_KKT = Int32(14)
 
 """`nks_krylov_method`: conjugate gradients (`:cg`)."""
 const NKS_KRYLOV_CG = Int32(0)
@@ -224,6 +235,14 @@ const NKS_NONLINEAR_NEWTON_KRYLOV = Int32(0)
 """`nks_nonlinear_method`: Levenberg-Marquardt for least squares (`:levenberg_marquardt`; needs
 the `Jᵀ w` oracle)."""
 const NKS_NONLINEAR_LEVENBERG_MARQUARDT = Int32(1)
+"""`nks_kkt_solver`: randomized Gaussian sketch-and-project, matrix-free (`:gaussian_sketch`, the
+default)."""
+const NKS_KKT_GAUSSIAN_SKETCH = Int32(0)
+"""`nks_kkt_solver`: randomized Kaczmarz on the KKT rows (`:kaczmarz`; needs
+[`set_sparse_rows!`](@ref))."""
+const NKS_KKT_KACZMARZ = Int32(1)
+"""`nks_kkt_solver`: MINRES (`:minres`), preconditioned by [`set_preconditioner!`](@ref) when set."""
+const NKS_KKT_MINRES = Int32(2)
 
 # The enums above by Julia symbol.
 const _METHODS = (cg = NKS_KRYLOV_CG, gmres = NKS_KRYLOV_GMRES, fgmres = NKS_KRYLOV_FGMRES,
@@ -238,6 +257,7 @@ const _NEWTON_METHODS = (trust_region = NKS_NEWTON_TRUST_REGION, line_search = N
                          gradient_regularized = NKS_NEWTON_GRADIENT_REGULARIZED)
 const _NONLINEAR_METHODS = (newton_krylov = NKS_NONLINEAR_NEWTON_KRYLOV,
                             levenberg_marquardt = NKS_NONLINEAR_LEVENBERG_MARQUARDT)
+const _KKT_SOLVERS = (gaussian_sketch = NKS_KKT_GAUSSIAN_SKETCH, kaczmarz = NKS_KKT_KACZMARZ, minres = NKS_KKT_MINRES)
 
 function _lookup(table::NamedTuple, key::Symbol, what::String)
     haskey(table, key) && return table[key]
@@ -443,6 +463,7 @@ Base.unsafe_convert(::Type{Ptr{Cvoid}}, A::CSR) = A.ptr
     free!(s::Sinkhorn)
     free!(h::Newton)
     free!(h::Nonlinear)
+    free!(h::Constrained)
 
 Frees the library handle now instead of waiting for the garbage collector. Calling it twice is
 harmless; using the object afterwards throws an [`NKSolveError`](@ref)
@@ -2835,6 +2856,678 @@ function clear_recycle_space!(h::Nonlinear)
     _check(ccall((:nks_nonlinear_clear_recycle_space, libnksolve), Int32, (Ptr{Cvoid},), h),
            "nks_nonlinear_clear_recycle_space")
     return h
+end
+
+# ---------------------------------------------------------------------------------------------
+# Equality-constrained minimisation
+# ---------------------------------------------------------------------------------------------
+
+"""
+    ConstrainedReport
+
+What the last [`solve!`](@ref) of a [`Constrained`](@ref) solver did: an `isbits` mirror of the
+C struct `nks_constrained_report`, field for field. Read it with [`report`](@ref)`(h)`; a
+monitor receives the running report after every iteration (then `status` is 0 and
+`termination` is `NKS_TERMINATION_NOT_STARTED`).
+
+- `status::Int32`: the status the solve returned.
+- `termination::Int32`: why it stopped: `NKSolve.NKS_TERMINATION_CONVERGED_KKT`
+  (`‖∇ₓL‖ ≤ stationarity_tol` and `‖c‖ ≤ feasibility_tol`), `_MAX_ITERATIONS`,
+  `_MAX_EVALUATIONS`, `_TIME_LIMIT`, `_STAGNATION`, `_MONITOR_STOP`, `_CALLBACK_FAILED` or
+  `_NON_FINITE`; `NKS_TERMINATION_NOT_STARTED` before any solve.
+- `kkt_solver::Int32`: the inner solver that ran (`NKSolve.NKS_KKT_*`).
+- `iterations::Csize_t`: Newton iterations.
+- `inner_iterations::Csize_t`: inner iterations over all Newton steps (sketches, Kaczmarz rows
+  or MINRES iterations).
+- `merit_evaluations::Csize_t`: merit evaluations (each one `f`, `c`, `∇f` and `Jᵀ λ` call).
+- `penalty_updates::Csize_t`: penalty updates (`η₁ *= ρ²`, `η₂ /= ρ`) because a direction was
+  not a descent direction of the merit.
+- `regularized_steps::Csize_t`: Newton steps solved with a Hessian shift.
+- `rejected_steps::Csize_t`: line-search trial points rejected.
+- `failed_evaluations::Csize_t`: trial points an oracle could not evaluate
+  ([`CannotEvaluate`](@ref), NaN or Inf).
+- `objective_evaluations`, `gradient_evaluations`, `constraint_evaluations`,
+  `jacobian_products`, `jacobian_transpose_products`, `hessian_products` (all `Csize_t`): calls
+  of each oracle; `matrix_evaluations::Csize_t`: calls of the sparse Jacobian and Hessian value
+  functions (Kaczmarz); `preconditioner_calls::Csize_t`: preconditioner calls (MINRES).
+- `records::Csize_t`: iteration records kept (read them with [`records`](@ref)).
+- `callback_code::Int32`: the code of the oracle that stopped the solve (0 if none; -1 for a
+  Julia exception, which [`solve!`](@ref) rethrows).
+- `objective::Cdouble`: `f` at the returned point.
+- `stationarity`, `feasibility::Cdouble`: `‖∇ₓL‖₂` and `‖c‖₂` at the returned point.
+- `initial_stationarity`, `initial_feasibility::Cdouble`: the same at the start (with the
+  starting multipliers).
+- `eta1`, `eta2::Cdouble`: the final penalties of the merit.
+- `seconds::Cdouble`: wall-clock seconds.
+"""
+struct ConstrainedReport
+    status::Int32
+    termination::Int32
+    kkt_solver::Int32
+    iterations::Csize_t
+    inner_iterations::Csize_t
+    merit_evaluations::Csize_t
+    penalty_updates::Csize_t
+    regularized_steps::Csize_t
+    rejected_steps::Csize_t
+    failed_evaluations::Csize_t
+    objective_evaluations::Csize_t
+    gradient_evaluations::Csize_t
+    constraint_evaluations::Csize_t
+    jacobian_products::Csize_t
+    jacobian_transpose_products::Csize_t
+    hessian_products::Csize_t
+    matrix_evaluations::Csize_t
+    preconditioner_calls::Csize_t
+    records::Csize_t
+    callback_code::Int32
+    objective::Cdouble
+    stationarity::Cdouble
+    feasibility::Cdouble
+    initial_stationarity::Cdouble
+    initial_feasibility::Cdouble
+    eta1::Cdouble
+    eta2::Cdouble
+    seconds::Cdouble
+end
+
+"""
+    ConstrainedRecord
+
+One Newton iteration of the last [`solve!`](@ref) of a [`Constrained`](@ref) solver (an `isbits`
+mirror of the C struct `nks_constrained_record`; read them with [`records`](@ref)): the KKT
+residual history and how the step was made.
+
+- `stationarity`, `feasibility::Cdouble`: `‖∇ₓL‖₂` and `‖c‖₂` at the start of the iteration.
+- `merit::Cdouble`: the merit at the start of the iteration, with the penalties the step was
+  accepted with.
+- `inner_iterations::Csize_t`: inner iterations of the step.
+- `inner_residual::Cdouble`: the relative residual `‖K d + rhs‖ / ‖rhs‖` the inner solve reached.
+- `eta1`, `eta2::Cdouble`: the penalties of the step.
+- `regularization::Cdouble`: the Hessian shift of the step (0: none).
+- `step_length::Cdouble`: the step length taken.
+"""
+struct ConstrainedRecord
+    stationarity::Cdouble
+    feasibility::Cdouble
+    merit::Cdouble
+    inner_iterations::Csize_t
+    inner_residual::Cdouble
+    eta1::Cdouble
+    eta2::Cdouble
+    regularization::Cdouble
+    step_length::Cdouble
+end
+
+"""
+    converged(r::ConstrainedReport) -> Bool
+
+Whether the KKT tests passed (`"stationarity_tol"` and `"feasibility_tol"`).
+"""
+converged(r::ConstrainedReport) = r.termination == NKS_TERMINATION_CONVERGED_KKT
+
+"""
+    Constrained(; kkt_solver = :gaussian_sketch, options...)
+
+An equality-constrained solver (`nks_constrained`): `min f(x)` subject to `c(x) = 0` by the
+adaptive inexact Newton method with randomized sketching (AdaSketch-Newton), seeing the problem
+only through Julia functions (the *oracles*, set with [`set_oracles!`](@ref)): `f`, `∇f`, `c`,
+products of the Jacobian `J` and of `Jᵀ` with vectors and of the Hessian of the Lagrangian with
+vectors, plus optionally the sparse rows of `J` and of the Hessian
+([`set_sparse_rows!`](@ref), needed by Kaczmarz), a preconditioner of MINRES
+([`set_preconditioner!`](@ref)) and a monitor ([`set_monitor!`](@ref)).
+[`solve!`](@ref)`(h, x, λ)` then solves from `x`.
+
+- `kkt_solver`: the inner solver of the KKT systems: `:gaussian_sketch` (randomized Gaussian
+  sketch-and-project, matrix-free; the default), `:kaczmarz` (randomized Kaczmarz on the KKT
+  rows) or `:minres` (or an `NKSolve.NKS_KKT_*` code).
+- `options...`: options set with [`set_option!`](@ref) in the order given, e.g.
+  `stationarity_tol = 1e-8, seed = 3`.
+
+Defaults: the penalties `η₁ = 1`, `η₂ = 0.1`, `ρ = 1.5`, Armijo `β = 0.1`, inner accuracy
+`δ = 0.1` sharpened as `min(1, ‖KKT‖^(1/2))`; stop at `‖∇ₓL‖ ≤ 1e-6` and `‖c‖ ≤ 1e-6`, 1000
+iterations. Throws an [`NKSolveError`](@ref) for a bad option value or name, and an
+`ArgumentError` for an unknown solver symbol. The handle is freed by the garbage collector or
+at once by [`free!`](@ref). Use one solver from one task at a time; the oracles run on the task
+that calls `solve!` and must not use the solver itself.
+"""
+mutable struct Constrained
+    ptr::Ptr{Cvoid}
+    n::Int                   # length of x of the last solve that started (0 before any)
+    m::Int                   # number of constraints of the oracles set (0 before any)
+    last_m::Int              # length of λ of the last solve that started (0 before any)
+    objective::Any           # objective(x) -> Real, or nothing
+    gradient::Any            # gradient!(g, x), or nothing
+    constraints::Any         # constraints!(c, x), or nothing
+    jacobian_vector::Any     # jacobian_vector!(jv, x, v), or nothing
+    jacobian_transpose::Any  # jacobian_transpose!(jtw, x, w), or nothing
+    hessian_vector::Any      # hessian_vector!(hv, x, λ, v), or nothing
+    jacobian_values::Any     # jacobian_values!(values, x), or nothing
+    hessian_values::Any      # hessian_values!(values, x, λ), or nothing
+    precond::Any             # precond!(z, x, λ, r), or nothing
+    monitor::Any             # monitor(report::ConstrainedReport, x, λ) -> Bool, or nothing
+    exception::Any           # what an oracle threw during the current solve, or nothing
+    solving::Bool            # inside solve!: the oracles must not use the handle
+
+    function Constrained(; kkt_solver::Union{Symbol, Integer, Nothing} = nothing, options...)
+        out = Ref{Ptr{Cvoid}}(C_NULL)
+        _check(ccall((:nks_constrained_new, libnksolve), Int32, (Ref{Ptr{Cvoid}},), out), "nks_constrained_new")
+        h = finalizer(free!, new(out[], 0, 0, 0, nothing, nothing, nothing, nothing, nothing, nothing, nothing,
+                                 nothing, nothing, nothing, nothing, false))
+        kkt_solver === nothing || set_option!(h, "kkt_solver", kkt_solver)
+        for (name, value) in options
+            set_option!(h, String(name), value)
+        end
+        return h
+    end
+end
+
+# As for Newton: passing a Constrained to ccall passes its handle and keeps the solver (and the
+# Julia oracles that user_data reaches) alive; a handle that is solving is refused.
+function Base.unsafe_convert(::Type{Ptr{Cvoid}}, h::Constrained)
+    h.solving && _constrained_busy()
+    return h.ptr
+end
+
+@noinline _constrained_busy() = throw(ArgumentError("this Constrained solver is inside solve!: its oracles cannot use it"))
+
+function free!(h::Constrained)
+    h.solving && _constrained_busy()
+    if h.ptr != C_NULL
+        ccall((:nks_constrained_free, libnksolve), Cvoid, (Ptr{Cvoid},), h.ptr)
+        h.ptr = C_NULL
+    end
+    return nothing
+end
+
+Base.show(io::IO, h::Constrained) =
+    print(io, h.ptr == C_NULL ? "NKSolve.Constrained(freed)" :
+              "NKSolve.Constrained(kkt_solver = :$(keys(_KKT_SOLVERS)[Int(get_option(h, "kkt_solver")) + 1]))")
+
+"""
+    set_option!(h::Constrained, name::AbstractString, value::Real)
+    set_option!(h::Constrained, "kkt_solver", solver::Symbol)
+
+Sets an option of a constrained solver by name (`nks_constrained_set_option`): `"kkt_solver"`
+(`:gaussian_sketch`, `:kaczmarz`, `:minres`, or an `NKSolve.NKS_KKT_*` code);
+`"stationarity_tol"` `> 0` and `"feasibility_tol"` `> 0` (default `1e-6`: stop at
+`‖∇ₓL‖₂ ≤ stationarity_tol` and `‖c‖₂ ≤ feasibility_tol`); `"max_iterations"` `≥ 1` (default
+1000); `"max_inner_iterations"` `≥ 1` (per Newton step, default 100000);
+`"max_merit_evaluations"` `≥ 0` (0 = no limit); `"max_seconds"` `≥ 0` (0 = no limit); `"eta1"`
+`> 0` (default 1), `"eta2"` `> 0` (default 0.1): the merit's penalties; `"penalty_factor"` in
+`(1, 100]` (default 1.5); `"armijo"` in `(0, 0.5)` (default 0.1); `"accuracy"` in `(0, 1)`
+(default 0.1) and `"accuracy_min"` in `(0, 1)` (default `1e-10`): the inner solve stops at
+`‖K d + rhs‖ ≤ θ δ ‖rhs‖`; `"sharpen"` 0 / 1 (default 1: `θ = min(1, ‖rhs‖^(1/2))`);
+`"sketch_block"` `1:256` (default 1); `"seed"` `≥ 0` (default 0); `"regularization"` `> 0`
+(default `1e-4`: the first Hessian shift) and `"curvature_tol"` `≥ 0` (default `1e-8`; 0 =
+never shift); `"multiplier_start"` (0 least squares, the default; 1 the `λ` passed to
+[`solve!`](@ref)); `"record_history"` 0 / 1 (default 1).
+
+Throws an [`NKSolveError`](@ref): `NKS_ERR_UNKNOWN_OPTION` (the message lists the names),
+`NKS_ERR_INVALID_ARGUMENT` for a value out of range (the option keeps its value).
+"""
+function set_option!(h::Constrained, name::AbstractString, value::Real)
+    _check(ccall((:nks_constrained_set_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Cdouble),
+                 h, String(name), value),
+           "nks_constrained_set_option")
+    return h
+end
+
+function set_option!(h::Constrained, name::AbstractString, value::Symbol)
+    name == "kkt_solver" || throw(ArgumentError("option \"$name\" takes a number, got :$value"))
+    return set_option!(h, name, _lookup(_KKT_SOLVERS, value, "KKT solver"))
+end
+
+"""
+    get_option(h::Constrained, name::AbstractString) -> Float64
+
+Reads an option of a constrained solver by name (`nks_constrained_get_option`), in the encoding
+[`set_option!`](@ref) takes (`"kkt_solver"`: an `NKSolve.NKS_KKT_*` code). An unknown name throws
+an [`NKSolveError`](@ref) listing the known ones.
+"""
+function get_option(h::Constrained, name::AbstractString)
+    value = Ref{Cdouble}(NaN)
+    _check(ccall((:nks_constrained_get_option, libnksolve), Int32, (Ptr{Cvoid}, Cstring, Ref{Cdouble}),
+                 h, String(name), value),
+           "nks_constrained_get_option")
+    return value[]
+end
+
+# ----- oracles -------------------------------------------------------------------------------
+#
+# As for Newton: plain, non-closure @cfunction trampolines called with user_data = the
+# Constrained object itself, alive whenever the library can call them (only inside
+# nks_constrained_solve, to which solve! passes the object under GC.@preserve). Arrays are
+# wrapped, not copied. CannotEvaluate becomes its positive code (for f, ∇f, c and Jᵀ w at a
+# trial point the line search shortens its step; for the other oracles any non-zero code stops
+# the solve); anything else an oracle throws is stored, the trampoline returns -1 and solve!
+# rethrows it.
+
+function _oracle_failure!(h::Constrained, e)
+    e isa CannotEvaluate && return Cint(e.code)
+    h.exception === nothing && (h.exception = e)
+    return Cint(-1)
+end
+
+function _constrained_objective_trampoline(x::Ptr{Cdouble}, n::Csize_t, f::Ptr{Cdouble}, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        unsafe_store!(f, Float64(h.objective(unsafe_wrap(Array, x, Int(n)))))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _constrained_gradient_trampoline(x::Ptr{Cdouble}, n::Csize_t, g::Ptr{Cdouble}, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        len = Int(n)
+        h.gradient(unsafe_wrap(Array, g, len), unsafe_wrap(Array, x, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _constrained_constraints_trampoline(x::Ptr{Cdouble}, n::Csize_t, c::Ptr{Cdouble}, m::Csize_t,
+                                             user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        h.constraints(unsafe_wrap(Array, c, Int(m)), unsafe_wrap(Array, x, Int(n)))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _constrained_jacvec_trampoline(x::Ptr{Cdouble}, v::Ptr{Cdouble}, n::Csize_t, jv::Ptr{Cdouble}, m::Csize_t,
+                                        user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        len = Int(n)
+        h.jacobian_vector(unsafe_wrap(Array, jv, Int(m)), unsafe_wrap(Array, x, len), unsafe_wrap(Array, v, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+# The C argument order of J^T w: (x, w, m, jtw, n, user_data).
+function _constrained_jactvec_trampoline(x::Ptr{Cdouble}, w::Ptr{Cdouble}, m::Csize_t, jtw::Ptr{Cdouble}, n::Csize_t,
+                                         user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        len = Int(n)
+        h.jacobian_transpose(unsafe_wrap(Array, jtw, len), unsafe_wrap(Array, x, len), unsafe_wrap(Array, w, Int(m)))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+# (x, lambda, v, n, m, hv, user_data)
+function _constrained_hessvec_trampoline(x::Ptr{Cdouble}, lambda::Ptr{Cdouble}, v::Ptr{Cdouble}, n::Csize_t,
+                                         m::Csize_t, hv::Ptr{Cdouble}, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        len = Int(n)
+        h.hessian_vector(unsafe_wrap(Array, hv, len), unsafe_wrap(Array, x, len), unsafe_wrap(Array, lambda, Int(m)),
+                         unsafe_wrap(Array, v, len))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _constrained_jacobian_values_trampoline(x::Ptr{Cdouble}, n::Csize_t, values::Ptr{Cdouble}, nnz::Csize_t,
+                                                 user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        h.jacobian_values(unsafe_wrap(Array, values, Int(nnz)), unsafe_wrap(Array, x, Int(n)))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+# (x, lambda, n, m, values, nnz, user_data)
+function _constrained_hessian_values_trampoline(x::Ptr{Cdouble}, lambda::Ptr{Cdouble}, n::Csize_t, m::Csize_t,
+                                                values::Ptr{Cdouble}, nnz::Csize_t, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        h.hessian_values(unsafe_wrap(Array, values, Int(nnz)), unsafe_wrap(Array, x, Int(n)),
+                         unsafe_wrap(Array, lambda, Int(m)))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+# (x, lambda, r, n, m, z, user_data); r and z have n + m entries.
+function _constrained_precond_trampoline(x::Ptr{Cdouble}, lambda::Ptr{Cdouble}, r::Ptr{Cdouble}, n::Csize_t,
+                                         m::Csize_t, z::Ptr{Cdouble}, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        len, mlen = Int(n), Int(m)
+        h.precond(unsafe_wrap(Array, z, len + mlen), unsafe_wrap(Array, x, len), unsafe_wrap(Array, lambda, mlen),
+                  unsafe_wrap(Array, r, len + mlen))
+        return Cint(0)
+    catch e
+        return _oracle_failure!(h, e)
+    end
+end
+
+function _constrained_monitor_trampoline(running::Ptr{ConstrainedReport}, x::Ptr{Cdouble}, n::Csize_t,
+                                         lambda::Ptr{Cdouble}, m::Csize_t, user_data::Ptr{Cvoid})::Cint
+    h = unsafe_pointer_to_objref(user_data)::Constrained
+    try
+        keep_going = h.monitor(unsafe_load(running), unsafe_wrap(Array, x, Int(n)), unsafe_wrap(Array, lambda, Int(m)))
+        keep_going isa Bool ||
+            throw(ArgumentError("a monitor must return true (continue) or false (stop), got $(repr(keep_going))"))
+        return keep_going ? Cint(0) : Cint(1)
+    catch e
+        e isa CannotEvaluate && (e = ArgumentError("a monitor cannot throw CannotEvaluate; return false to stop"))
+        return _oracle_failure!(h, e)
+    end
+end
+
+"""
+    set_oracles!(h::Constrained, m; objective, gradient, constraints, jacobian_vector,
+                 jacobian_transpose, hessian_vector)
+
+Sets the `m ≥ 1` constraints and the oracles of `min f(x) s.t. c(x) = 0`, replacing the
+previous ones (`nks_constrained_set_oracles`; sparse rows set earlier are cleared). Every oracle
+is required:
+
+- `objective = f`, `f(x) -> Real`: `f(x)`;
+- `gradient = g!`, `g!(g, x)`: overwrites `g` with `∇f(x)`;
+- `constraints = c!`, `c!(c, x)`: overwrites `c` (length `m`) with `c(x)`;
+- `jacobian_vector = jv!`, `jv!(jv, x, v)`: overwrites `jv` (length `m`) with `J(x) v`;
+- `jacobian_transpose = jtw!`, `jtw!(jtw, x, w)`: overwrites `jtw` with `J(x)ᵀ w` (`w` of
+  length `m`);
+- `hessian_vector = hv!`, `hv!(hv, x, λ, v)`: overwrites `hv` with
+  `(∇²f(x) + Σᵢ λᵢ ∇²cᵢ(x)) v`.
+
+`x`, `v`, `w`, `λ` and the outputs are `Vector{Float64}` views of library memory, valid only
+during the call: do not keep them, and do not modify the inputs. `f`, `∇f`, `c` and `Jᵀ w` are
+also evaluated at trial points: one that cannot be evaluated there throws
+[`CannotEvaluate`](@ref)`()` (or gives NaN or Inf) and the line search shortens its step. The
+other oracles run at accepted points only, where that cannot help: `CannotEvaluate` from them
+stops the solve (`NKS_ERR_CALLBACK`, its code in the report). Any other exception stops the
+solve and [`solve!`](@ref) rethrows it. Throws an [`NKSolveError`](@ref)
+(`NKS_ERR_NULL_POINTER`, naming it) when an oracle is `nothing` or left out, and an
+`ArgumentError` for `m < 1`; the previous oracles then stay.
+"""
+function set_oracles!(h::Constrained, m::Integer; objective = nothing, gradient = nothing, constraints = nothing,
+                      jacobian_vector = nothing, jacobian_transpose = nothing, hessian_vector = nothing)
+    m >= 1 || throw(ArgumentError("m must be >= 1 (the number of constraints), got $m; use Newton for unconstrained problems"))
+    f = objective === nothing ? C_NULL :
+        @cfunction(_constrained_objective_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    g = gradient === nothing ? C_NULL :
+        @cfunction(_constrained_gradient_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    c = constraints === nothing ? C_NULL :
+        @cfunction(_constrained_constraints_trampoline, Cint, (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    jv = jacobian_vector === nothing ? C_NULL :
+         @cfunction(_constrained_jacvec_trampoline, Cint,
+                    (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    jtw = jacobian_transpose === nothing ? C_NULL :
+          @cfunction(_constrained_jactvec_trampoline, Cint,
+                     (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    hv = hessian_vector === nothing ? C_NULL :
+         @cfunction(_constrained_hessvec_trampoline, Cint,
+                    (Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    status = ccall((:nks_constrained_set_oracles, libnksolve), Int32,
+                   (Ptr{Cvoid}, Csize_t, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, m, f, g, c, jv, jtw, hv, pointer_from_objref(h))
+    _check(status, "nks_constrained_set_oracles")
+    # only now: on failure the handle keeps its previous oracles
+    h.m = Int(m)
+    h.objective, h.gradient, h.constraints = objective, gradient, constraints
+    h.jacobian_vector, h.jacobian_transpose, h.hessian_vector = jacobian_vector, jacobian_transpose, hessian_vector
+    h.jacobian_values = h.hessian_values = nothing
+    return h
+end
+
+"""
+    set_sparse_rows!(h::Constrained, jacobian_rowptr, jacobian_colval, jacobian_values!,
+                     hessian_rowptr, hessian_colval, hessian_values!)
+
+Gives the Jacobian (`m × n`) and the Hessian of the Lagrangian (`n × n`, BOTH triangles) as
+sparse rows (`nks_constrained_set_sparse_rows`), which enables the Kaczmarz inner solver
+(`kkt_solver = :kaczmarz`): fixed 1-based CSR patterns, as for [`CSR`](@ref) (row `i` holds the
+column indices `colval[rowptr[i]:rowptr[i+1]-1]`; copied by the library), and functions that
+fill their values in pattern order:
+
+- `jacobian_values!(values, x)`: the entries of `J(x)`;
+- `hessian_values!(values, x, λ)`: the entries of `∇²f(x) + Σᵢ λᵢ ∇²cᵢ(x)`.
+
+`n` is `length(hessian_rowptr) - 1`. Call after [`set_oracles!`](@ref) (else an
+[`NKSolveError`](@ref) with `NKS_ERR_INVALID_STATE`). Throws `DimensionMismatch` when
+`jacobian_rowptr` does not have `m + 1` entries or a `colval` is not as long as its row
+pointers say, and an [`NKSolveError`](@ref) (`NKS_ERR_INVALID_ARGUMENT`, naming the array and
+the entry) for a malformed pattern. The value functions follow the rules of the product oracles
+of `set_oracles!`.
+"""
+function set_sparse_rows!(h::Constrained, jacobian_rowptr::AbstractVector{<:Integer},
+                          jacobian_colval::AbstractVector{<:Integer}, jacobian_values!,
+                          hessian_rowptr::AbstractVector{<:Integer}, hessian_colval::AbstractVector{<:Integer},
+                          hessian_values!)
+    jrp, jcv = _dense(Int64, jacobian_rowptr), _dense(Int64, jacobian_colval)
+    hrp, hcv = _dense(Int64, hessian_rowptr), _dense(Int64, hessian_colval)
+    # The library reads m + 1 and n + 1 row pointers and as many column indices as they declare:
+    # the lengths are checked here (once oracles are set; before, the library refuses the call
+    # without reading anything).
+    if h.m > 0
+        length(jrp) == h.m + 1 ||
+            throw(DimensionMismatch("jacobian_rowptr has $(length(jrp)) entries; m + 1 = $(h.m + 1) are needed (m = $(h.m) constraints)"))
+        length(hrp) >= 2 ||
+            throw(DimensionMismatch("hessian_rowptr has $(length(hrp)) entries; n + 1 >= 2 are needed (n unknowns)"))
+        for (name, rp, cv) in (("jacobian", jrp, jcv), ("hessian", hrp, hcv))
+            declared = rp[end] - 1
+            declared < 0 || declared == length(cv) ||
+                throw(DimensionMismatch("$(name)_rowptr[end] - 1 = $declared entries, but $(name)_colval has $(length(cv))"))
+        end
+    end
+    jvals = @cfunction(_constrained_jacobian_values_trampoline, Cint,
+                       (Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    hvals = @cfunction(_constrained_hessian_values_trampoline, Cint,
+                       (Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_constrained_set_sparse_rows, libnksolve), Int32,
+                   (Ptr{Cvoid}, Csize_t, Ptr{Int64}, Ptr{Int64}, Ptr{Cvoid}, Ptr{Int64}, Ptr{Int64}, Ptr{Cvoid}, Int32,
+                    Ptr{Cvoid}),
+                   h, max(length(hrp) - 1, 0), jrp, jcv, jvals, hrp, hcv, hvals, Int32(1), pointer_from_objref(h))
+    _check(status, "nks_constrained_set_sparse_rows")
+    h.jacobian_values, h.hessian_values = jacobian_values!, hessian_values!
+    return h
+end
+
+"""
+    set_preconditioner!(h::Constrained, precond!)
+    set_preconditioner!(h::Constrained, nothing)
+
+Sets the preconditioner of the MINRES inner solver (`nks_constrained_set_preconditioner`):
+`precond!(z, x, λ, r)` overwrites `z` with `M⁻¹ r` (`r`, `z` of length `n + m`) for a symmetric
+positive definite `M` approximating the magnitude of the KKT matrix `[H Jᵀ; J 0]` at `(x, λ)`,
+e.g. `diag(H̃, J H̃⁻¹ Jᵀ)`. Same rules as the product oracles of [`set_oracles!`](@ref).
+`nothing` removes it.
+"""
+function set_preconditioner!(h::Constrained, precond!)
+    trampoline = @cfunction(_constrained_precond_trampoline, Cint,
+                            (Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Csize_t, Csize_t, Ptr{Cdouble}, Ptr{Cvoid}))
+    status = ccall((:nks_constrained_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, trampoline, pointer_from_objref(h))
+    _check(status, "nks_constrained_set_preconditioner")
+    h.precond = precond!
+    return h
+end
+
+function set_preconditioner!(h::Constrained, ::Nothing)
+    _check(ccall((:nks_constrained_set_preconditioner, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                 h, C_NULL, C_NULL),
+           "nks_constrained_set_preconditioner")
+    h.precond = nothing
+    return h
+end
+
+"""
+    set_monitor!(h::Constrained, monitor)
+    set_monitor!(h::Constrained, nothing)
+
+Installs a monitor called after every iteration as `monitor(report::ConstrainedReport, x, λ)`
+with the running report, the current point and its multipliers (`nks_constrained_set_monitor`;
+`x` and `λ` as in the oracles). It returns `true` to continue or `false` to stop:
+[`solve!`](@ref) then throws an [`NKSolveError`](@ref) with status `NKSolve.NKS_ERR_ABORTED`,
+`x` and `λ` untouched, and [`last_point`](@ref)`(h)` / [`last_multipliers`](@ref)`(h)` hold the
+point reached. If it throws, `solve!` rethrows. `nothing` removes the monitor.
+"""
+function set_monitor!(h::Constrained, monitor)
+    trampoline = @cfunction(_constrained_monitor_trampoline, Cint,
+                            (Ptr{ConstrainedReport}, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cvoid}))
+    status = ccall((:nks_constrained_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                   h, trampoline, pointer_from_objref(h))
+    _check(status, "nks_constrained_set_monitor")
+    h.monitor = monitor
+    return h
+end
+
+function set_monitor!(h::Constrained, ::Nothing)
+    _check(ccall((:nks_constrained_set_monitor, libnksolve), Int32, (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}),
+                 h, C_NULL, C_NULL),
+           "nks_constrained_set_monitor")
+    h.monitor = nothing
+    return h
+end
+
+"""
+    solve!(h::Constrained, x, λ) -> status::Int32
+
+Minimises `f` subject to `c(x) = 0` from `x` (`nks_constrained_solve`); `λ` (length `m`, the `m`
+of [`set_oracles!`](@ref)) receives the multipliers, and is read as the starting multipliers
+when the option `"multiplier_start"` is 1. Both are contiguous `Vector{Float64}`s or
+unit-stride views, `length(x) ≥ 1`; the oracles get their lengths. Returns
+
+- `NKSolve.NKS_OK` (0): the KKT tests passed; `x` and `λ` hold the solution;
+- `NKSolve.NKS_MAX_ITERATIONS` (iteration or evaluation limit), `NKS_TIME_LIMIT`,
+  `NKS_STAGNATION` (no acceptable step) (> 0): they hold the last accepted point.
+
+Any failure throws, with `x` and `λ` untouched: the exception an oracle or the monitor threw, or
+an [`NKSolveError`](@ref) with the status and the library's message (`NKS_ERR_CALLBACK`: an
+oracle threw [`CannotEvaluate`](@ref) where no step can be shortened; `NKS_ERR_NON_FINITE`: NaN
+or Inf in `x` or `λ`, or from the oracles at the start; `NKS_ERR_ABORTED`: the monitor returned
+`false`; `NKS_ERR_DIMENSION_MISMATCH`: `length(λ) ≠ m`, or sparse rows given for another `n`;
+`NKS_ERR_INVALID_ARGUMENT`: `x` and `λ` overlap; `NKS_ERR_INVALID_STATE`: no oracles, or
+Kaczmarz without sparse rows). After a solve that started, [`last_point`](@ref)`(h)` and
+[`last_multipliers`](@ref)`(h)` give the last accepted point, so an aborted run loses nothing.
+Details are in [`report`](@ref)`(h)` and [`records`](@ref)`(h)`.
+"""
+function solve!(h::Constrained, x::StridedVector{Float64}, lambda::StridedVector{Float64})
+    _unit_stride(x, "x")
+    _unit_stride(lambda, "λ")
+    h.solving && _constrained_busy()
+    n, m = length(x), length(lambda)
+    h.exception = nothing
+    h.solving = true
+    status = try
+        # h.ptr is passed as it is (unsafe_convert refuses a solving handle); GC.@preserve keeps h,
+        # and with it the oracles that user_data reaches, alive during the call.
+        GC.@preserve h x lambda ccall((:nks_constrained_solve, libnksolve), Int32,
+                                      (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}),
+                                      h.ptr, n, x, m, lambda)
+    finally
+        h.solving = false
+    end
+    message = status < 0 ? last_error_message() : ""   # read before anything else runs
+    # Whether the solve started (and so replaced the last point): all but the refusals of the
+    # input, which evaluate nothing (x and λ are untouched on failure, so a NaN / Inf is still
+    # there).
+    refused = status == NKS_ERR_NULL_POINTER || status == NKS_ERR_INVALID_ARGUMENT ||
+              status == NKS_ERR_INVALID_STATE || status == NKS_ERR_DIMENSION_MISMATCH ||
+              (status == NKS_ERR_NON_FINITE && !(all(isfinite, x) && all(isfinite, lambda)))
+    if !refused
+        h.n = n
+        h.last_m = m
+    end
+    e = h.exception
+    if e !== nothing
+        h.exception = nothing
+        throw(e)
+    end
+    status < 0 && throw(NKSolveError(status, "nks_constrained_solve", message))
+    return status
+end
+
+"""
+    report(h::Constrained) -> ConstrainedReport
+
+The report of the last solve on `h` that started (`nks_constrained_get_report`): see
+[`ConstrainedReport`](@ref). A solve refused for its input leaves the previous report in place.
+"""
+function report(h::Constrained)
+    out = Ref{ConstrainedReport}()
+    _check(ccall((:nks_constrained_get_report, libnksolve), Int32, (Ptr{Cvoid}, Ref{ConstrainedReport}), h, out),
+           "nks_constrained_get_report")
+    return out[]
+end
+
+"""
+    records(h::Constrained) -> Vector{ConstrainedRecord}
+
+The iteration records of the last solve on `h` that started (`nks_constrained_get_record`),
+`records(h)[k]` for Newton iteration `k`: the KKT residual history, see
+[`ConstrainedRecord`](@ref). Empty before any solve (and with `"record_history"` 0).
+"""
+function records(h::Constrained)
+    count = Int(report(h).records)
+    out = Vector{ConstrainedRecord}(undef, count)
+    record = Ref{ConstrainedRecord}()
+    for k in 1:count
+        _check(ccall((:nks_constrained_get_record, libnksolve), Int32, (Ptr{Cvoid}, Csize_t, Ref{ConstrainedRecord}),
+                     h, k - 1, record),
+               "nks_constrained_get_record")
+        out[k] = record[]
+    end
+    return out
+end
+
+"""
+    last_point!(x, h::Constrained, λ = nothing) -> x
+    last_point(h::Constrained) -> Vector{Float64}
+    last_multipliers(h::Constrained) -> Vector{Float64}
+
+The last accepted point of the last solve that started, and its multipliers
+(`nks_constrained_get_point`): the result of a solve that failed or was aborted and left its own
+`x` and `λ` untouched. `last_point!` writes the point into `x` and, unless `λ` is `nothing`, the
+multipliers into `λ` (contiguous, of the solve's lengths). Throws an [`NKSolveError`](@ref):
+`NKS_ERR_INVALID_STATE` before any solve, `NKS_ERR_DIMENSION_MISMATCH` when a length is not the
+last solve's.
+"""
+function last_point!(x::StridedVector{Float64}, h::Constrained, lambda::Union{StridedVector{Float64}, Nothing} = nothing)
+    _unit_stride(x, "x")
+    if lambda === nothing
+        _check(ccall((:nks_constrained_get_point, libnksolve), Int32,
+                     (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}), h, length(x), x, 0, C_NULL),
+               "nks_constrained_get_point")
+    else
+        _unit_stride(lambda, "λ")
+        # The library writes x before it checks λ's length: both go through buffers, so that
+        # a failed call writes nothing.
+        xb, lb = Vector{Float64}(undef, length(x)), Vector{Float64}(undef, length(lambda))
+        _check(ccall((:nks_constrained_get_point, libnksolve), Int32,
+                     (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Csize_t, Ptr{Cdouble}), h, length(xb), xb, length(lb), lb),
+               "nks_constrained_get_point")
+        copyto!(x, xb)
+        copyto!(lambda, lb)
+    end
+    return x
+end
+
+last_point(h::Constrained) = last_point!(Vector{Float64}(undef, h.n), h)
+
+function last_multipliers(h::Constrained)
+    lambda = Vector{Float64}(undef, h.last_m)
+    last_point!(Vector{Float64}(undef, h.n), h, lambda)
+    return lambda
 end
 
 # ---------------------------------------------------------------------------------------------
