@@ -172,13 +172,24 @@ fn solve_published(p: &ConstrainedProblem, o: &ConstrainedOptions) -> (bool, nks
     (good, r)
 }
 
-/// Runs the whole HS + BT set with `o`, prints a table, and returns the failures.
+/// Runs the whole HS + BT set with `o` (on two threads: the sketch runs take minutes),
+/// prints a table, and returns the failures.
 fn run_set(label: &str, o: &ConstrainedOptions) -> Vec<String> {
     let set = equality_constrained_set();
     assert!(set.len() >= 32, "the set has {} problems", set.len());
+    let results: Vec<(bool, nksolve::constrained::ConstrainedReport)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|w| {
+                let set = &set;
+                scope.spawn(move || set.iter().enumerate().filter(|(i, _)| i % 2 == w).map(|(i, p)| (i, solve_published(p, o))).collect::<Vec<_>>())
+            })
+            .collect();
+        let mut all: Vec<_> = workers.into_iter().flat_map(|h| h.join().expect("a solve panicked")).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, r)| r).collect()
+    });
     let mut failures = Vec::new();
-    for p in &set {
-        let (good, r) = solve_published(p, o);
+    for (p, (good, r)) in set.iter().zip(results) {
         println!(
             "{label} {:5} n={} m={} {} iterations={} inner={} merit={} penalty_updates={} f={:.10e} f*={:.10e} kkt={:.1e}/{:.1e}",
             p.name,
@@ -216,8 +227,10 @@ fn hock_schittkowski_and_boggs_tolle_set_with_minres() {
 /// into a region with two local minima.
 #[test]
 fn hock_schittkowski_and_boggs_tolle_set_with_the_default_sketch() {
+    // HS26 needs about 530 iterations (linear convergence at its degenerate minimiser); the
+    // cap keeps the two that do not converge (HS46, HS49) from running 1000.
     let mut o = ConstrainedOptions::default();
-    o.max_iterations = 600;
+    o.max_iterations = 700;
     let failures = run_set("sketch", &o);
     let n = equality_constrained_set().len();
     println!("sketch: {} of {n} solved; failures: {failures:?}", n - failures.len());

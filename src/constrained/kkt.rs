@@ -17,17 +17,19 @@ pub(crate) struct InnerOutcome {
     pub residual: f64,
 }
 
-/// The Newton-KKT matrix at `(x, lambda)` with Hessian shift `shift`.
+/// The Newton-KKT matrix at `(x, lambda)` with Hessian shift `shift` and constraint
+/// regularisation `dual_shift`: `[H + shift I, J^T; J, -dual_shift I]`.
 pub(crate) struct Kkt<'p> {
     pub x: &'p [f64],
     pub lambda: &'p [f64],
     pub shift: f64,
+    pub dual_shift: f64,
     scratch: Vec<f64>,
 }
 
 impl<'p> Kkt<'p> {
     pub fn new(x: &'p [f64], lambda: &'p [f64], shift: f64) -> Self {
-        Kkt { x, lambda, shift, scratch: vec![0.0; x.len()] }
+        Kkt { x, lambda, shift, dual_shift: 0.0, scratch: vec![0.0; x.len()] }
     }
 
     pub fn n(&self) -> usize {
@@ -44,7 +46,11 @@ impl<'p> Kkt<'p> {
         for ((o, s), zi) in ox.iter_mut().zip(&self.scratch).zip(zx) {
             *o += s + self.shift * zi;
         }
-        ctx.jacobian_vector(self.x, zx, ol)
+        ctx.jacobian_vector(self.x, zx, ol)?;
+        if self.dual_shift != 0.0 {
+            ol.iter_mut().zip(zl).for_each(|(o, z)| *o -= self.dual_shift * z);
+        }
+        Ok(())
     }
 
     /// `K` assembled from the problem's sparse Jacobian and Hessian rows (Kaczmarz needs row
@@ -72,6 +78,9 @@ impl<'p> Kkt<'p> {
                 t.push((n + r, j, jv[p]));
                 t.push((j, n + r, jv[p]));
             }
+        }
+        if self.dual_shift != 0.0 {
+            t.extend((0..jp.nrows).map(|r| (n + r, n + r, -self.dual_shift)));
         }
         let size = n + jp.nrows;
         Ok(CsrMatrix::from_triplets(size, size, &t).expect("values were checked finite and the patterns in range"))

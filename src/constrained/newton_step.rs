@@ -5,7 +5,7 @@
 
 use super::context::{Context, Point, Stop};
 use super::kkt::{self, Kkt};
-use super::{ConstrainedOptions, ConstrainedTermination, KktRecord};
+use super::{ConstrainedOptions, ConstrainedTermination, KktRecord, KktSolver};
 use crate::linalg::CsrMatrix;
 use rand::{rngs::StdRng, SeedableRng};
 
@@ -20,6 +20,10 @@ const MAX_SHIFT: f64 = 1e20;
 const SHIFT_GROW_FIRST: f64 = 100.0;
 const SHIFT_GROW: f64 = 8.0;
 const SHIFT_DECAY: f64 = 1.0 / 3.0;
+/// Shifted re-solves per step when MINRES stalls on a singular KKT matrix.
+const MAX_SINGULAR_RETRIES: usize = 3;
+/// The constraint-block regularisation of a singular KKT matrix (Ipopt's `delta_c` scale).
+const DUAL_SHIFT: f64 = 1e-8;
 /// Step halvings before the line search gives up (`alpha = 2^-60`).
 const MAX_HALVINGS: usize = 60;
 
@@ -109,13 +113,19 @@ impl NewtonStep {
     }
 
     /// Solves for the direction, shifting the Hessian `H + t I` while
-    /// `d_x^T (H + t I) d_x < curvature_tol ||d_x||^2`: an inertia-free stand-in for "the
-    /// reduced Hessian is not positive definite" (a matrix-free solver cannot count
-    /// eigenvalues).
+    /// - `d_x^T (H + t I) d_x < curvature_tol ||d_x||^2`: an inertia-free stand-in for "the
+    ///   reduced Hessian is not positive definite" (a matrix-free solver cannot count
+    ///   eigenvalues), or
+    /// - MINRES stopped short of its tolerance (at most `MAX_SINGULAR_RETRIES` times a step):
+    ///   a Krylov method that stalls means a singular KKT matrix (a zero reduced Hessian, or
+    ///   dependent constraint gradients, as HS9 and HS61 at their starts), so the constraint
+    ///   block is regularised too, `-dual_shift I`, as Ipopt does. A sketch that stops at its
+    ///   cap is only slow on an ill-conditioned system; shifting would not pay its cost.
     fn direction(&mut self, ctx: &mut Context, kkt: &mut Kkt, assembled: &mut Option<CsrMatrix>, tol: f64, record: &mut KktRecord) -> Result<kkt::InnerOutcome, Stop> {
         let n = kkt.n();
         let mut hd = vec![0.0; n];
         let mut shift = 0.0;
+        let mut singular_retries = 0;
         loop {
             kkt.shift = shift;
             *assembled = None;
@@ -128,7 +138,11 @@ impl NewtonStep {
                     "the inner solver produced a non-finite direction (the KKT matrix is singular to rounding)".into(),
                 ));
             }
-            if self.curvature_suffices(ctx, kkt, &mut hd)? {
+            let singular = ctx.options.kkt_solver == KktSolver::Minres && out.residual > tol && singular_retries < MAX_SINGULAR_RETRIES;
+            if singular {
+                singular_retries += 1;
+                kkt.dual_shift = DUAL_SHIFT;
+            } else if self.curvature_suffices(ctx, kkt, &mut hd)? {
                 return Ok(out);
             }
             shift = self.next_shift(ctx, shift);
