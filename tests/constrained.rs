@@ -135,9 +135,11 @@ fn max_diff(a: &[f64], b: &[f64]) -> f64 {
 fn quadratic_program_matches_a_dense_kkt_solve_with_every_inner_solver() {
     let reference = Qp::new(20, 5, 4.0);
     let (x_ref, l_ref) = reference.dense_solution();
-    for solver in [KktSolver::GaussianSketch, KktSolver::Kaczmarz, KktSolver::Minres] {
+    // (solver, sketch columns): the block sketch projects onto several rows of K at once.
+    for (solver, block) in [(KktSolver::GaussianSketch, 1), (KktSolver::GaussianSketch, 4), (KktSolver::Kaczmarz, 1), (KktSolver::Minres, 1)] {
         let mut qp = Qp::new(20, 5, 4.0);
         let mut o = options(solver);
+        o.sketch_block = block;
         o.stationarity_tol = 1e-9;
         o.feasibility_tol = 1e-9;
         let (mut x, mut l) = (vec![0.0; 20], vec![0.0; 5]);

@@ -2,7 +2,7 @@
 //! adaptive inexact Newton method with randomized sketching (AdaSketch-Newton), with callback
 //! oracles.
 
-use super::ffi::{borrow_state, copy_last_point, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
+use super::ffi::{borrow_state, check_disjoint_spans, copy_last_point, finish_solve, free_handle, guard, null_error, try_ref, try_slice, try_slice_mut, try_str, write_handle, write_out};
 use super::krylov::nks_termination;
 use super::status::{nks_status, CError};
 use crate::constrained::{ConstrainedObjective, ConstrainedOptions, ConstrainedReport, ConstrainedSolver, ConstrainedTermination, KktRecord, SparsePattern};
@@ -589,10 +589,8 @@ pub unsafe extern "C" fn nks_constrained_solve(h: *mut nks_constrained, n: usize
             }
         }
         let x = try_slice_mut(x, n, "x")?;
+        check_disjoint_spans(x, lambda, m, "x", "lambda")?;
         let lambda = try_slice_mut(lambda, m, "lambda")?;
-        if (x.as_ptr() as usize) < (lambda.as_ptr() as usize) + m * 8 && (lambda.as_ptr() as usize) < (x.as_ptr() as usize) + n * 8 {
-            return Err(Error::invalid("x and lambda overlap; pass two separate arrays").into());
-        }
         problem.rows = s.rows.clone();
         problem.preconditioner = s.preconditioner;
         let monitor = s.monitor;

@@ -55,21 +55,22 @@ pub(crate) fn solve(
 /// `y = (W^T W)^{-1} (S^T rhs - W^T d)` (zero where `W^T W` is singular to rounding).
 fn project(sketch: &[f64], w: &[f64], rhs: &[f64], d: &[f64], s: usize) -> Vec<f64> {
     let size = rhs.len();
-    let col = |m: &[f64], j: usize| -> Vec<f64> { m[j * size..(j + 1) * size].to_vec() };
+    let (sk, wc): (Vec<&[f64]>, Vec<&[f64]>) = (sketch.chunks_exact(size).collect(), w.chunks_exact(size).collect());
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(u, v)| u * v).sum::<f64>();
-    let q: Vec<f64> = (0..s).map(|j| dot(&sketch[j * size..(j + 1) * size], rhs) - dot(&w[j * size..(j + 1) * size], d)).collect();
+    let q: Vec<f64> = (0..s).map(|j| dot(sk[j], rhs) - dot(wc[j], d)).collect();
     if s == 1 {
         let g = dot(w, w);
         return vec![if g > 0.0 { q[0] / g } else { 0.0 }];
     }
-    let gram = faer::Mat::<f64>::from_fn(s, s, |i, j| dot(&col(w, i), &col(w, j)));
+    let gram = faer::Mat::<f64>::from_fn(s, s, |i, j| dot(wc[i], wc[j]));
     let rhs_mat = faer::Mat::<f64>::from_fn(s, 1, |i, _| q[i]);
-    match gram.llt(faer::Side::Lower) {
-        Ok(llt) => {
-            use faer::linalg::solvers::Solve;
-            let y = llt.solve(&rhs_mat);
-            (0..s).map(|i| y[(i, 0)]).filter(|v| v.is_finite()).chain(std::iter::repeat(0.0)).take(s).collect()
-        }
-        Err(_) => vec![0.0; s],
+    let Ok(llt) = gram.llt(faer::Side::Lower) else { return vec![0.0; s] };
+    use faer::linalg::solvers::Solve;
+    let y = llt.solve(&rhs_mat);
+    let y: Vec<f64> = (0..s).map(|i| y[(i, 0)]).collect();
+    if y.iter().all(|v| v.is_finite()) {
+        y
+    } else {
+        vec![0.0; s]
     }
 }

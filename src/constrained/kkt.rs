@@ -131,7 +131,7 @@ fn solve_minres(ctx: &mut Context, kkt: &mut Kkt, rhs: &[f64], d: &mut [f64], to
         let out = minres(&mut apply, preconditioned.then_some(&mut prec as &mut _), rhs, d, target, max_iterations - iterations)?;
         iterations += out.iterations;
         kkt.apply(ctx, d, &mut kd)?;
-        let residual = rhs.iter().zip(&kd).map(|(b, k)| (b - k) * (b - k)).sum::<f64>().sqrt();
+        let residual = residual_norm(rhs, &kd);
         let estimate = out.residual_estimate;
         if residual <= tol || iterations >= max_iterations || !out.converged || out.iterations == 0 {
             return Ok(InnerOutcome { iterations, residual });

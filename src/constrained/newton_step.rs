@@ -81,7 +81,7 @@ impl NewtonStep {
         let mut assembled: Option<CsrMatrix> = None;
         let mut inner = self.direction(ctx, &mut kkt, &mut assembled, theta * self.delta * rhs_norm, &mut record)?;
         let slope = loop {
-            let slope = self.merit_slope(ctx, cur);
+            let slope = self.merit_slope(cur);
             if slope <= -0.5 * self.eta2 * rhs_norm * rhs_norm || self.eta1 > MAX_ETA1 || self.eta2 < MIN_ETA2 {
                 break slope;
             }
@@ -180,7 +180,7 @@ impl NewtonStep {
 
     /// `grad L_eta^T d` with `grad_x L_eta = grad_x L + eta1 J^T c + eta2 H grad_x L` and
     /// `grad_lambda L_eta = c + eta2 J grad_x L`.
-    fn merit_slope(&self, ctx: &Context, cur: &Point) -> f64 {
+    fn merit_slope(&self, cur: &Point) -> f64 {
         let n = cur.x.len();
         let (dx, dl) = self.d.split_at(n);
         let mut slope = 0.0;
@@ -190,7 +190,6 @@ impl NewtonStep {
         for (j, dlj) in dl.iter().enumerate() {
             slope += (cur.c[j] + self.eta2 * self.j_gl[j]) * dlj;
         }
-        let _ = ctx;
         slope
     }
 
